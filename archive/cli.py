@@ -1,0 +1,273 @@
+"""The ``provenance`` command: ingest archives, analyse, and answer questions about copies."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import queries
+from archive.store.db import StoreError, database_url, session_factory
+from archive.store.models import Document, Edge
+
+
+@contextmanager
+def _session(ctx: click.Context):
+    factory = ctx.obj["factory"]()
+    with factory() as session:
+        yield session
+
+
+class Context:
+    def __init__(self, db: str):
+        self.db = db
+        self._factory = None
+
+    def __call__(self):
+        if self._factory is None:
+            try:
+                self._factory = session_factory(self.db)
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from exc
+        return self._factory
+
+
+@click.group()
+@click.option("--db", envvar="PROVENANCE_DB", default=None, metavar="URL",
+              help="SQLAlchemy database URL [env PROVENANCE_DB; default sqlite:///provenance.db].")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, verbose: int) -> None:
+    """Trace where a news article came from and who copied it.
+
+    \b
+    Example:
+        provenance ingest demo/demo.warc.gz
+        provenance tree https://asiatimes.example/2024/10/trump-or-harris/
+    """
+    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"factory": Context(database_url(db))}
+
+
+def _find(session: Session, ref: str) -> Document:
+    try:
+        return queries.find_document(session, ref)
+    except queries.NotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _doc_json(doc: Document) -> dict:
+    return {
+        "id": doc.id, "url": doc.url, "title": doc.title, "author": doc.author,
+        "date": doc.published.isoformat() if doc.published else None,
+        "site": doc.site_name or (doc.outlet.name if doc.outlet else None),
+        "outlet": doc.outlet.domain if doc.outlet else None, "language": doc.language,
+        "story": doc.story_id, "text": doc.text,
+        "warc": {"file": doc.warc_file, "offset": doc.warc_offset, "record_id": doc.warc_record_id},
+    }
+
+
+def _edge_json(edge: Edge) -> dict:
+    return {
+        "source": edge.source.url, "derived": edge.derived.url, "relation": edge.relation,
+        "confidence": edge.confidence, "primary": edge.is_primary, "story": edge.story_id,
+        "evidence": edge.evidence, "stats": edge.stats,
+    }
+
+
+def _label(doc: Document) -> str:
+    site = doc.site_name or (doc.outlet.domain if doc.outlet else "?")
+    date = doc.published.date().isoformat() if doc.published else "undated"
+    return f"{site} ({date}) {doc.url}"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--workers", type=int, default=None, help="Extraction worker processes [default: cores, max 4].")
+@click.option("--no-analyze", is_flag=True, help="Store documents only; run `provenance analyze` later.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def ingest(ctx, paths, workers, no_analyze, as_json):
+    """Read captures from WARC/WACZ files or folders, extract, store and analyse them.
+
+    \b
+    Example:
+        provenance ingest crawl-2024*.warc.gz archive.wacz warcs/
+    """
+    from archive.ingest import ingest as run
+
+    try:
+        report = run(list(paths), ctx.obj["factory"](), workers=workers, analyze=not no_analyze)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    click.echo(f"records read: {report.records}; documents added: {report.added}; "
+               f"already stored: {report.unchanged}")
+    for reason, count in sorted(report.skipped.items()):
+        click.echo(f"skipped ({reason}): {count}")
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+
+
+@main.command()
+@click.pass_context
+def analyze(ctx):
+    """Rebuild stories and edges from all stored documents.
+
+    \b
+    Example:
+        provenance analyze
+    """
+    from archive.analysis import analyze_all
+
+    result = analyze_all(ctx.obj["factory"]())
+    click.echo(f"analysed {result['documents']} documents into {result['stories']} stories")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "text"]), default="text")
+@click.pass_context
+def documents(ctx, fmt):
+    """List stored captures (jsonl: one JSON object per capture, with its text).
+
+    \b
+    Example:
+        provenance documents --format jsonl > documents.jsonl
+    """
+    with _session(ctx) as session:
+        for doc in session.scalars(select(Document).order_by(Document.id)):
+            if fmt == "jsonl":
+                click.echo(json.dumps(_doc_json(doc), ensure_ascii=False))
+            else:
+                click.echo(f"#{doc.id}\t{_label(doc)}\t{doc.title or ''}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "text"]), default="text")
+@click.option("--primary-only", is_flag=True, help="Only the chosen parent of each copy, no alternatives.")
+@click.option("--with-quotes", is_flag=True, help="Also list `quotes` links (quotations are not derivations).")
+@click.pass_context
+def edges(ctx, fmt, primary_only, with_quotes):
+    """List derived-from edges: source -> derived, relation, confidence, evidence.
+
+    \b
+    Example:
+        provenance edges --format jsonl > edges.jsonl
+    """
+    with _session(ctx) as session:
+        for edge in queries.all_edges(session, with_alternatives=not primary_only, with_quotes=with_quotes):
+            if fmt == "jsonl":
+                click.echo(json.dumps(_edge_json(edge), ensure_ascii=False))
+            else:
+                mark = "" if edge.is_primary else " (alternative)"
+                click.echo(f"{edge.source.url} -> {edge.derived.url}\t{edge.relation}\t{edge.confidence:.2f}{mark}")
+
+
+@main.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def origin(ctx, url, as_json):
+    """Where did this copy come from? The story's origin and the path to it.
+
+    \b
+    Example:
+        provenance origin https://menafn.example/1108812345/
+    """
+    with _session(ctx) as session:
+        doc = _find(session, url)
+        chain = queries.ancestry(session, doc)
+        root = chain[-1].source if chain else doc
+        if as_json:
+            click.echo(json.dumps({"url": doc.url, "origin": root.url,
+                                   "path": [_edge_json(e) for e in chain]}, indent=2))
+            return
+        click.echo(f"origin: {_label(root)}")
+        for edge in chain:
+            click.echo(f"  {edge.derived.url}  <-{edge.relation} ({edge.confidence:.2f})-  {edge.source.url}")
+
+
+@main.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def tree(ctx, url, as_json):
+    """The story's derivation tree, from its origin down.
+
+    \b
+    Example:
+        provenance tree https://pacforum.example/trump-or-harris/
+    """
+    with _session(ctx) as session:
+        lines = list(queries.tree(session, _find(session, url)))
+        if as_json:
+            click.echo(json.dumps([{"depth": l.depth, "url": l.document.url,
+                                    "relation": l.edge.relation if l.edge else "origin",
+                                    "confidence": l.edge.confidence if l.edge else None} for l in lines], indent=2))
+            return
+        for line in lines:
+            indent = "    " * line.depth
+            how = f"{line.edge.relation} ({line.edge.confidence:.2f}) " if line.edge else "origin "
+            click.echo(f"{indent}{'└─ ' if line.depth else ''}{how}{_label(line.document)}")
+
+
+@main.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def copies(ctx, url, as_json):
+    """Who copied this page, directly or through others.
+
+    \b
+    Example:
+        provenance copies https://asiatimes.example/2024/10/trump-or-harris/
+    """
+    with _session(ctx) as session:
+        found = queries.copies(session, _find(session, url))
+        if as_json:
+            click.echo(json.dumps([{**_edge_json(e), "depth": d} for e, d in found], indent=2))
+            return
+        if not found:
+            click.echo("no copies stored")
+        for edge, depth in found:
+            click.echo(f"{'  ' * (depth - 1)}{edge.relation:<14} {edge.confidence:.2f}  {_label(edge.derived)}")
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def explain(ctx, a, b, as_json):
+    """The evidence for the edge between two copies.
+
+    \b
+    Example:
+        provenance explain https://asiatimes.example/... https://menafn.example/...
+    """
+    with _session(ctx) as session:
+        edge = queries.edge_between(session, _find(session, a), _find(session, b))
+        if edge is None:
+            raise click.ClickException("no edge between these two documents")
+        if as_json:
+            click.echo(json.dumps(_edge_json(edge), indent=2))
+            return
+        click.echo(f"{edge.derived.url}\n  was made from {edge.source.url}")
+        click.echo(f"  relation: {edge.relation}, confidence {edge.confidence:.2f}"
+                   f"{'' if edge.is_primary else ' (an alternative, not the chosen parent)'}")
+        for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"])):
+            click.echo(f"  {item['weight']:+5.1f}  {item['kind']}: {item['detail']}")
+        if edge.stats:
+            click.echo("  alignment: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in edge.stats.items()))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""``provenance ingest``: captures from archives into the graph, without crawling.
+
+Records stream out of the archives in the main process; text extraction (the expensive part) runs
+in a pool of worker processes with a bounded number of pages in flight, so memory stays flat
+whatever the archive's size; storing and analysis happen in the main process in archive order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.analysis import analyze_document
+from archive.extract import ExtractionError, extract_page
+from archive.store import graph
+from archive.store.models import Document
+from archive.urls import url_key
+from archive.warc.reader import Capture, ReadProblem, is_html, iter_captures
+
+LOGGER = logging.getLogger(__name__)
+COMMIT_EVERY = 50
+
+
+@dataclass
+class IngestReport:
+    records: int = 0
+    added: int = 0
+    unchanged: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"records": self.records, "added": self.added, "unchanged": self.unchanged,
+                "skipped": dict(self.skipped), "problems": self.problems}
+
+
+def extract_job(body: bytes, url: str, content_type: str | None) -> tuple[str, object]:
+    """Run in a worker: ("ok", page) or ("error", reason). Never raises across the pool."""
+    try:
+        return "ok", extract_page(body, url, content_type)
+    except ExtractionError as exc:
+        return "error", str(exc)
+    except Exception as exc:  # a crash in one page must not end the ingest
+        return "error", f"extraction failed: {type(exc).__name__}: {exc}"
+
+
+def _wanted(capture: Capture, report: IngestReport) -> bool:
+    if capture.status is not None and capture.status != 200:
+        report.skipped[f"http {capture.status}"] += 1
+        return False
+    if not is_html(capture.content_type) and not capture.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        report.skipped["not html"] += 1
+        return False
+    return True
+
+
+def _already_stored(session: Session, capture: Capture) -> bool:
+    if not capture.payload_digest:
+        return False
+    return session.scalar(select(Document.id).where(
+        Document.url_key == url_key(capture.url), Document.payload_digest == capture.payload_digest).limit(1)) is not None
+
+
+def _results(captures: Iterator[Capture], workers: int) -> Iterator[tuple[Capture, tuple[str, object]]]:
+    if workers <= 1:
+        for capture in captures:
+            yield capture, extract_job(capture.body, capture.url, capture.content_type)
+        return
+    window: deque[tuple[Capture, Future]] = deque()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for capture in captures:
+            window.append((capture, pool.submit(extract_job, capture.body, capture.url, capture.content_type)))
+            capture.body = b""  # the worker has its copy
+            if len(window) >= workers * 8:
+                done, future = window.popleft()
+                yield done, future.result()
+        while window:
+            done, future = window.popleft()
+            yield done, future.result()
+
+
+def ingest(
+    paths: list[str | Path],
+    factory: sessionmaker[Session],
+    workers: int | None = None,
+    analyze: bool = True,
+    progress: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    report = IngestReport()
+    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+    session = factory()
+
+    def wanted() -> Iterator[Capture]:
+        for item in iter_captures(paths):
+            if isinstance(item, ReadProblem):
+                LOGGER.warning("%s", item)
+                report.problems.append(str(item))
+                continue
+            report.records += 1
+            if not _wanted(item, report):
+                continue
+            if _already_stored(session, item):
+                report.unchanged += 1
+                continue
+            yield item
+
+    try:
+        pending = 0
+        for capture, (status, value) in _results(wanted(), workers):
+            if status == "error":
+                report.skipped[str(value).split(":")[0]] += 1
+                graph.add_skipped(session, capture.url, str(value), capture.warc_file, capture.warc_offset)
+                continue
+            doc, created = graph.add_document(session, value, {
+                "fetched_at": capture.date, "status": capture.status, "payload_digest": capture.payload_digest,
+                "warc_file": capture.warc_file, "warc_offset": capture.warc_offset,
+                "warc_length": capture.warc_length, "warc_record_id": capture.record_id,
+                "discovered_via": "ingest",
+            })
+            if not created:
+                report.unchanged += 1
+                continue
+            report.added += 1
+            if analyze:
+                analyze_document(session, doc.id)
+            pending += 1
+            if pending >= COMMIT_EVERY:
+                session.commit()
+                session.expunge_all()
+                pending = 0
+                if progress:
+                    progress(report)
+        session.commit()
+    finally:
+        session.close()
+    return report

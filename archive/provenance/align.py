@@ -1,0 +1,148 @@
+"""Word-level alignment of two texts: shared passages, substitutions, additions.
+
+A spinner replaces single words, so a spun copy still aligns with its source as long passages of
+identical words broken by one- to three-word substitutions. We align the word sequences with
+rapidfuzz's bit-parallel Levenshtein (a fraction of a millisecond for two 1,000-word texts) and
+group the result into *passages*: runs of identical words joined across small substitutions.
+Scattered coincidences (``"one of the"``) never form a passage, which keeps two articles on the
+same topic apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
+
+from archive.provenance.text import Tokens
+
+MIN_RUN = 3  # identical words that start a passage
+MAX_GAP = 4  # words on either side of a substitution still inside one passage
+MIN_PASSAGE = 8  # identical words a passage needs to count
+MAX_TOKENS = 30_000  # longer texts are compared on their first MAX_TOKENS words
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+
+
+@dataclass(slots=True)
+class Passage:
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    equal: int = 0  # identical words inside
+    substitutions: list[Span] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Alignment:
+    len_a: int
+    len_b: int
+    passages: list[Passage]
+    equal_spans: list[Span]
+
+    @property
+    def covered_a(self) -> int:
+        return sum(p.a1 - p.a0 for p in self.passages)
+
+    @property
+    def covered_b(self) -> int:
+        return sum(p.b1 - p.b0 for p in self.passages)
+
+    @property
+    def equal(self) -> int:
+        return sum(p.equal for p in self.passages)
+
+    @property
+    def contain_a(self) -> float:
+        """Share of A found in B."""
+        return self.covered_a / self.len_a if self.len_a else 0.0
+
+    @property
+    def contain_b(self) -> float:
+        """Share of B found in A."""
+        return self.covered_b / self.len_b if self.len_b else 0.0
+
+    @property
+    def substitutions(self) -> list[Span]:
+        return [s for p in self.passages for s in p.substitutions]
+
+    @property
+    def substituted_b(self) -> int:
+        """Words of B that replace words of A one for one or nearly (a spinner's work)."""
+        return sum(s.b1 - s.b0 for s in self.substitutions if s.a1 > s.a0 and s.b1 > s.b0)
+
+    @property
+    def longest(self) -> int:
+        return max((p.equal for p in self.passages), default=0)
+
+    def gaps_b(self) -> list[tuple[int, int]]:
+        """Stretches of B outside every passage (what B has that A lacks)."""
+        return _gaps([(p.b0, p.b1) for p in self.passages], self.len_b)
+
+    def gaps_a(self) -> list[tuple[int, int]]:
+        return _gaps([(p.a0, p.a1) for p in self.passages], self.len_a)
+
+
+def _gaps(covered: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    gaps, pos = [], 0
+    for start, end in sorted(covered):
+        if start > pos:
+            gaps.append((pos, start))
+        pos = max(pos, end)
+    if pos < length:
+        gaps.append((pos, length))
+    return gaps
+
+
+def align(a: Tokens, b: Tokens) -> Alignment:
+    sa, sb = a.norm[:MAX_TOKENS], b.norm[:MAX_TOKENS]
+    spans = [
+        Span(op.src_start, op.src_end, op.dest_start, op.dest_end)
+        for op in Levenshtein.opcodes(sa, sb)
+        if op.tag == "equal"
+    ]
+    return Alignment(len(sa), len(sb), _passages(spans), spans)
+
+
+def _passages(spans: list[Span]) -> list[Passage]:
+    passages: list[Passage] = []
+    current: Passage | None = None
+    pending: list[Span] = []  # short equal runs after the current passage, not yet joined
+    for s in spans:
+        n = s.a1 - s.a0
+        if current is not None:
+            last_a = pending[-1].a1 if pending else current.a1
+            last_b = pending[-1].b1 if pending else current.b1
+            if s.a0 - last_a <= MAX_GAP and s.b0 - last_b <= MAX_GAP:
+                pending.append(s)
+                if n >= MIN_RUN:
+                    _extend(current, pending)
+                    pending = []
+                continue
+            _close(current, passages)
+            current, pending = None, []
+        if n >= MIN_RUN:
+            current = Passage(s.a0, s.a1, s.b0, s.b1, n)
+    if current is not None:
+        _close(current, passages)
+    return passages
+
+
+def _extend(p: Passage, runs: list[Span]) -> None:
+    for s in runs:
+        if s.a0 > p.a1 or s.b0 > p.b1:
+            p.substitutions.append(Span(p.a1, s.a0, p.b1, s.b0))
+        p.a1, p.b1 = s.a1, s.b1
+        p.equal += s.a1 - s.a0
+
+
+def _close(p: Passage, out: list[Passage]) -> None:
+    if p.equal >= MIN_PASSAGE:
+        out.append(p)

@@ -1,0 +1,84 @@
+"""Is B a copy of A, does it only quote A, or are they unrelated? One alignment decides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from archive.provenance.align import Alignment, Passage, Span, align
+from archive.provenance.model import Doc
+
+COPY_CONTAINMENT = 0.5  # share of the smaller text found in the other
+COPY_MIN_WORDS = 40  # words of shared passage a copy needs at least
+QUOTE_MIN_WORDS = 15  # identical words in one run that make a quotation (a template note is shorter)
+SPIN_RATE = 0.03  # substituted words per word of shared passage
+SPIN_MIN = 5  # substitutions a spin needs at least
+
+
+class Kinship(StrEnum):
+    COPY = "copy"
+    QUOTE = "quote"
+    NONE = "none"
+
+
+@dataclass(slots=True)
+class Pair:
+    """Two documents compared: ``a`` and ``b`` as given, alignment from a's side."""
+
+    a: Doc
+    b: Doc
+    alignment: Alignment
+    kinship: Kinship
+
+    @property
+    def spun(self) -> bool:
+        al = self.alignment
+        subs = [s for s in al.substitutions if s.a1 > s.a0 and s.b1 > s.b0]
+        return len(subs) >= SPIN_MIN and al.substituted_b >= SPIN_RATE * max(1, al.covered_b)
+
+    def flipped(self) -> Pair:
+        al = self.alignment
+        passages = [
+            Passage(p.b0, p.b1, p.a0, p.a1, p.equal, [Span(s.b0, s.b1, s.a0, s.a1) for s in p.substitutions])
+            for p in al.passages
+        ]
+        spans = [Span(s.b0, s.b1, s.a0, s.a1) for s in al.equal_spans]
+        return Pair(self.b, self.a, Alignment(al.len_b, al.len_a, passages, spans), self.kinship)
+
+
+def longest_shared_run(a: Doc, b: Doc) -> int:
+    """Longest run of identical words found anywhere in both texts (a quotation need not be
+    where a global alignment puts it), ignoring the credit lines that copies share by template."""
+    n = QUOTE_MIN_WORDS
+    words_a, words_b = _quotable(a), _quotable(b)
+    grams_a = {words_a[i : i + n] for i in range(len(words_a) - n + 1)}
+    best = run = 0
+    for i in range(len(words_b) - n + 1):
+        run = run + 1 if words_b[i : i + n] in grams_a else 0
+        best = max(best, run)
+    return best + n - 1 if best else 0
+
+
+def _quotable(doc: Doc) -> tuple[str, ...]:
+    from archive.provenance.text import tokens
+
+    words = doc.tok.norm
+    for credit in doc.credits:
+        if credit.kind in ("line", "dateline"):
+            needle = " ".join(tokens(credit.text).norm)
+            words = tuple(" ".join(words).replace(needle, " ").split()) if needle else words
+    return words
+
+
+def kinship(al: Alignment) -> Kinship:
+    if al.equal >= COPY_MIN_WORDS and max(al.contain_a, al.contain_b) >= COPY_CONTAINMENT:
+        return Kinship.COPY
+    return Kinship.NONE
+
+
+def compare(a: Doc, b: Doc) -> Pair:
+    al = align(a.tok, b.tok)
+    kind = kinship(al)
+    if kind is Kinship.NONE and longest_shared_run(a, b) >= QUOTE_MIN_WORDS:
+        kind = Kinship.QUOTE
+    return Pair(a, b, al, kind)

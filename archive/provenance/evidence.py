@@ -1,0 +1,192 @@
+"""Evidence that A is the copy B was made from, one readable item at a time.
+
+Each function looks at one kind of clue and returns :class:`Evidence` items whose weights are
+log-odds-like scores: positive for "A is B's source", negative against. Weights were set by
+hand from what each clue proves (a canonical tag naming A is near-proof, a date is a hint that
+can be back-dated) and checked on the evaluation corpora in ``benchmarks/``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from wordfreq import zipf_frequency
+
+from archive.provenance.compare import Pair
+from archive.provenance.credits import names_outlet, squash, title_suffixes
+from archive.provenance.model import Doc, Evidence
+from archive.urls import outlet_domain, outlet_label, url_key
+
+ALLOWED_ADDITION = 60  # words a copy may add at its top or bottom (notes, credits, datelines)
+INSERTED_PASSAGE = 10  # words added mid-text that a copy of A alone could not have
+
+
+def outlet_names(doc: Doc) -> list[str]:
+    cached = doc.extra.get("_names")
+    if cached is None:
+        domain = outlet_domain(doc.url)
+        cached = [n for n in dict.fromkeys([squash(doc.site_name), squash(outlet_label(domain))]) if n]
+        doc.extra["_names"] = cached
+    return cached
+
+
+def same_outlet(a: Doc, b: Doc) -> bool:
+    return outlet_domain(a.url) == outlet_domain(b.url)
+
+
+def unexplained(pair: Pair) -> list[Evidence]:
+    """B holds passages that A lacks: A cannot be B's only source (an excerpt is never a parent
+    of the full text)."""
+    al = pair.alignment
+    missing = 0
+    for start, end in al.gaps_b():
+        size = end - start
+        at_edge = start == 0 or end == al.len_b
+        if at_edge:
+            missing += max(0, size - ALLOWED_ADDITION)
+        elif size >= INSERTED_PASSAGE:
+            missing += size
+    if missing == 0:
+        return []
+    weight = -min(8.0, 1.0 + 0.05 * missing)
+    return [Evidence("unexplained", weight, f"{missing} words of the copy are not in the source")]
+
+
+def dropped_dateline(a: Doc, b: Doc) -> list[Evidence]:
+    """A's wire dateline is part of its first paragraph, and copies of a wire copy keep it."""
+    flat_b = squash(b.text[:400])
+    for credit in a.credits:
+        if credit.kind == "dateline" and squash(credit.text) not in flat_b:
+            return [Evidence("dateline_dropped", -1.0, f"the copy lacks the source's dateline {credit.text!r}")]
+    return []
+
+
+def closeness(pair: Pair, best_equal: int) -> list[Evidence]:
+    """Compared with B's closest relative, how many of B's exact words A lacks. Copies that share
+    a note, a credit line or a spinner's word choices sit on one copy chain."""
+    lag = best_equal - pair.alignment.equal
+    if lag <= 0:
+        return [Evidence("closest_text", 0.5, f"closest text: {pair.alignment.equal} words identical")]
+    return [Evidence("closer_text_elsewhere", -min(6.0, 0.12 * lag),
+                     f"another copy shares {lag} more identical words with it")]
+
+
+def pointers(a: Doc, b: Doc) -> list[Evidence]:
+    """B's canonical tag, source meta tags, schema.org isBasedOn or links point to A."""
+    out, target = [], url_key(a.url)
+    if url_key(b.url) == target:
+        return out
+    strength = {"canonical": 4.0, "original_source": 4.0, "syndication_source": 4.0, "is_based_on": 4.0,
+                "og_url": 3.0, "link": 4.0}
+    for credit in b.credits:
+        if credit.url and url_key(credit.url) == target and credit.kind in strength:
+            out.append(Evidence(f"{credit.kind}_to_source", strength[credit.kind],
+                                f"copy's {credit.kind.replace('_', ' ')} points to {credit.url}"))
+    if not out and any(url_key(link) == target for link in b.links):
+        out.append(Evidence("links_to_source", 2.0, f"copy links to {a.url}"))
+    return out[:2]
+
+
+def names(a: Doc, b: Doc, inherited: set[str]) -> list[Evidence]:
+    """B names A's outlet in a credit line or a wire dateline."""
+    if same_outlet(a, b):
+        return []
+    wanted = outlet_names(a)
+    own = set(outlet_names(b))
+    out = []
+    for credit in b.credits:
+        if credit.kind not in ("line", "dateline"):
+            continue
+        hit = names_outlet(credit.text, wanted)
+        if hit and hit not in own:
+            if squash(credit.text) in inherited:
+                out.append(Evidence("inherited_credit_names_source", 0.7,
+                                    f"credit kept from an intermediate copy names it: {credit.text!r}"))
+            else:
+                weight = 3.5 if credit.kind == "dateline" else 3.0
+                out.append(Evidence(f"{credit.kind}_names_source", weight, f"{credit.kind}: {credit.text!r}"))
+    return out[:2]
+
+
+def inherited_credit(pair: Pair, carried: list[str]) -> list[Evidence]:
+    """B carries a credit line that A added itself (and the first source lacks)."""
+    return [Evidence("shares_added_credit", 1.5, f"carries the source's own credit line {c!r}") for c in carried[:1]]
+
+
+def title_core(doc: Doc) -> str:
+    """The squashed title without the trailing parts that name the doc's own outlet."""
+    parts = [doc.title.strip()] if doc.title else []
+    suffixes = title_suffixes(doc.title)
+    own = outlet_names(doc)
+    while suffixes and names_outlet(suffixes[-1], own):
+        suffixes.pop()
+    head = squash(doc.title)
+    core = squash(" ".join([_headline(doc.title)] + suffixes)) if parts else ""
+    return core or head
+
+
+def _headline(title: str) -> str:
+    from archive.provenance.credits import _TITLE_SEP
+
+    return _TITLE_SEP.split(title.strip(), maxsplit=1)[0]
+
+
+def title_copied(a: Doc, b: Doc, plain: str) -> list[Evidence]:
+    """Content farms keep the title they copied and append their own name: B's title, less B's
+    own name, is A's served title (suffixes such as " – analysis – Asia Times" included)."""
+    core_b = title_core(b)
+    if not core_b or core_b == plain:
+        return []
+    if core_b == squash(a.title):
+        return [Evidence("title_copied", 2.5, f"title {b.title!r} repeats the source's {a.title!r}")]
+    return []
+
+
+def dates(a: Doc, b: Doc) -> list[Evidence]:
+    """Publication dates: evidence, not truth (they can be missing, shifted or back-dated)."""
+    if a.published is None or b.published is None:
+        return []
+    trust = min(a.date_trust, b.date_trust)
+    if trust >= 1.0:
+        days = (b.published - a.published).total_seconds() / 86400
+    else:  # a printed or guessed date is only good to the day
+        days = (b.published.date() - a.published.date()).days
+    if abs(days) < 1 / 24 or trust <= 0:
+        return []
+    if days > 0:  # also favours the most recent earlier copy: copiers take what just came out
+        weight = trust * (0.6 - 0.1 * min(math.log1p(days), 4))
+        return [Evidence("published_later", weight, f"published {_span(days)} after the source")]
+    return [Evidence("published_earlier", -1.2 * trust, f"published {_span(-days)} before the source")]
+
+
+def _span(days: float) -> str:
+    return f"{days:.1f} days" if days >= 1 else f"{days * 24:.0f} hours"
+
+
+def spin_direction(pair: Pair) -> list[Evidence]:
+    """Which side is spun: spinner fingerprints, and rarer words in place of common ones.
+
+    Being spun says B comes after A, not that A rather than A's own source is B's parent, so the
+    consistent direction scores 0 and only the reverse one is penalised."""
+    if not pair.spun:
+        return []
+    a, b, al = pair.a, pair.b, pair.alignment
+    out = []
+    marks_a = 1000 * a.spin_marks / max(1, len(a))
+    marks_b = 1000 * b.spin_marks / max(1, len(b))
+    if abs(marks_b - marks_a) >= 1.0:
+        out.append(Evidence("spinner_marks", 0.0 if marks_b > marks_a else -2.5,
+                            f"spinner debris per 1,000 words: copy {marks_b:.1f}, source {marks_a:.1f}"))
+    diffs = []
+    for s in al.substitutions:
+        if s.a1 - s.a0 == 1 and s.b1 - s.b0 == 1:
+            wa, wb = a.tok.norm[s.a0], b.tok.norm[s.b0]
+            diffs.append(zipf_frequency(wa, "en") - zipf_frequency(wb, "en"))
+    if len(diffs) >= 5:
+        mean = sum(diffs) / len(diffs)
+        weight = min(0.0, max(-2.0, 2.0 * mean))
+        if abs(mean) >= 0.1:
+            out.append(Evidence("substituted_words_rarer", weight,
+                                f"{len(diffs)} one-word substitutions; the copy's words are "
+                                f"{abs(mean):.2f} Zipf {'rarer' if mean > 0 else 'more common'}"))
+    return out

@@ -1,0 +1,47 @@
+"""Fingerprints for finding candidate copies among many documents.
+
+Ordinary 5-word shingles keep only ~14 % of a spun copy. We index *rare word pairs* instead: two
+consecutive words of which one is rare in the language (``wordfreq`` Zipf < 4) or a number. A
+spinner swaps common words for synonyms and leaves names, numbers and unusual terms alone, so
+about half of these pairs survive 35 % spinning (measured on the seed pair: 0.45), while two
+articles on one topic share only the few pairs their names make. A fixed quarter of the pairs
+(by hash) is kept, so an excerpt keeps exactly the fingerprints of the passage it kept.
+
+Rarity comes from a fixed word list, not from the corpus, so a document's fingerprints never
+change as the archive grows: incremental and batch analysis index the same values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+from archive.provenance.text import Tokens, stopwords
+
+RARE_ZIPF = 4.0
+SAMPLE = 4  # keep one pair in SAMPLE, chosen by hash
+
+
+@lru_cache(maxsize=200_000)
+def _rare(word: str) -> bool:
+    return any(c.isdigit() for c in word) or zipf_frequency(word, "en") < RARE_ZIPF
+
+
+def _hash(pair: str) -> int:
+    return int.from_bytes(hashlib.blake2b(pair.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def fingerprints(tok: Tokens) -> set[int]:
+    words, stop = tok.norm, stopwords()
+    out = set()
+    for first, second in zip(words, words[1:]):
+        if first in stop and second in stop:
+            continue
+        if not (_rare(first) or _rare(second)):
+            continue
+        h = _hash(f"{first} {second}")
+        if h % SAMPLE == 0:
+            out.add(h)
+    return out

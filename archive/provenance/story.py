@@ -1,0 +1,193 @@
+"""Choosing one parent per copy inside a story, and naming each relation.
+
+Every ordered pair of related copies gets a score (the sum of its evidence weights); a virtual
+root offers each copy the option of being the origin. The best tree is the maximum spanning
+arborescence of that graph (Chu–Liu/Edmonds, from networkx): it picks parents jointly, so two
+copies can never each be the other's source, and exactly one origin is chosen. Scores depend only
+on the set of documents, so crawling one page at a time and ``provenance analyze`` agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import networkx as nx
+
+from archive.provenance import evidence as ev
+from archive.provenance.compare import Kinship, Pair, compare
+from archive.provenance.credits import names_outlet
+from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
+from archive.provenance.text import tokens
+
+ROOT = "__root__"
+ROOT_COST = 1000.0  # every extra origin costs this much, so a story gets exactly one
+ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen one
+EXCERPT_SHARE = 0.8  # a copy holding less than this share of its source is an excerpt
+
+
+def _credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    """Token offsets of the doc's credit lines and datelines."""
+    cached = doc.extra.get("_credit_spans")
+    if cached is None:
+        cached, words = [], doc.tok.norm
+        for credit in doc.credits:
+            if credit.kind not in ("line", "dateline"):
+                continue
+            needle = tokens(credit.text).norm
+            if not needle:
+                continue
+            for i in range(len(words) - len(needle) + 1):
+                if words[i : i + len(needle)] == needle:
+                    cached.append((i, i + len(needle), credit.text))
+                    break
+        doc.extra["_credit_spans"] = cached
+    return cached
+
+
+def _carried_lines(pair: Pair) -> list[str]:
+    """B's credit lines that B shares with A (aligned inside a passage)."""
+    out = []
+    for start, end, text in _credit_spans(pair.b):
+        inside = sum(
+            max(0, min(end, p.b1) - max(start, p.b0)) for p in pair.alignment.passages
+        )
+        if inside >= 0.5 * (end - start):
+            out.append(text)
+    return out
+
+
+class StoryAnalysis:
+    """Parents, relations and evidence for the members of one story."""
+
+    def __init__(self, docs: Sequence[Doc], pairs: dict[tuple[int, int], Pair] | None = None):
+        self.docs = list(docs)
+        self.pairs: dict[tuple[int, int], Pair] = {}
+        for i in range(len(self.docs)):
+            for j in range(i + 1, len(self.docs)):
+                pair = (pairs or {}).get((i, j)) or compare(self.docs[i], self.docs[j])
+                if pair.kinship is Kinship.COPY:
+                    self.pairs[(i, j)] = pair
+                    self.pairs[(j, i)] = pair.flipped()
+
+    def run(self) -> StoryResult:
+        n = len(self.docs)
+        if n == 1:
+            return StoryResult([self.docs[0].key], self.docs[0].key, [])
+        self.carried = self._carried()
+        self.plain_title = min((ev.title_core(d) for d in self.docs if d.title), key=len, default="")
+        scored = {edge: self._score(*edge) for edge in self.pairs}
+        graph = nx.DiGraph()
+        for i in range(n):
+            graph.add_edge(ROOT, i, weight=self._origin_prior(i) - ROOT_COST)
+        for (i, j), (weight, _) in scored.items():
+            graph.add_edge(i, j, weight=weight)
+        tree = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
+        edges: list[EdgeResult] = []
+        origin = None
+        for parent, child in sorted(tree.edges(), key=lambda e: str(e)):
+            if parent == ROOT:
+                origin = self.docs[child].key
+                continue
+            edges.extend(self._edges_for(child, parent, scored))
+        return StoryResult([d.key for d in self.docs], origin, edges)
+
+    def _carried(self) -> dict[tuple[int, int], list[str]]:
+        """Credit lines each copy shares with a possible source that did not write about itself:
+        the copy inherited them from that source."""
+        carried = {}
+        for (i, j), pair in self.pairs.items():
+            if ev.unexplained(pair):
+                continue
+            lines = [c for c in _carried_lines(pair) if not names_outlet(c, ev.outlet_names(pair.a))]
+            if lines:
+                carried[(i, j)] = lines
+        return carried
+
+    def _score(self, i: int, j: int) -> tuple[float, list[Evidence]]:
+        pair = self.pairs[(i, j)]
+        a, b = pair.a, pair.b
+        best_equal = max(p.alignment.equal for (x, y), p in self.pairs.items() if y == j)
+        inherited = {ev.squash(c) for (x, y), lines in self.carried.items() if y == j and x != i for c in lines}
+        items = (
+            ev.unexplained(pair)
+            + ev.closeness(pair, best_equal)
+            + ev.pointers(a, b)
+            + ev.names(a, b, inherited)
+            + ev.inherited_credit(pair, self.carried.get((i, j), []))
+            + ev.title_copied(a, b, self.plain_title)
+            + ev.dropped_dateline(a, b)
+            + ev.dates(a, b)
+            + ev.spin_direction(pair)
+        )
+        return sum(e.weight for e in items), items
+
+    def _origin_prior(self, i: int) -> float:
+        """How much doc i looks like nobody's copy: it credits no one in the story."""
+        doc, prior = self.docs[i], 0.0
+        others = [d for k, d in enumerate(self.docs) if k != i]
+        for other in others:
+            if ev.pointers(other, doc) or ev.names(other, doc, set()):
+                prior -= 2.0
+                break
+        return prior
+
+    def _edges_for(self, child: int, parent: int, scored) -> list[EdgeResult]:
+        """The chosen parent's edge and, with lower confidence, close alternatives."""
+        incoming = {i: w for (i, j), (w, _) in scored.items() if j == child}
+        top = max(incoming.values())
+        norm = sum(math.exp(w - top) for w in incoming.values())
+
+        def confidence(w: float) -> float:
+            return math.exp(w - top) / norm / (1 + math.exp(-w / 2))
+
+        chosen = max(0.02, min(0.99, confidence(incoming[parent])))
+        alternatives = sorted((i for i in incoming if i != parent), key=lambda i: -incoming[i])
+        alternatives = [i for i in alternatives if incoming[i] >= incoming[parent] - ALTERNATIVE_MARGIN][:2]
+        results = []
+        for i in [parent, *alternatives]:
+            conf = chosen if i == parent else max(0.01, min(confidence(incoming[i]), 0.9 * chosen))
+            pair = self.pairs[(i, child)]
+            results.append(EdgeResult(
+                source=self.docs[i].key,
+                derived=self.docs[child].key,
+                relation=relation(pair),
+                confidence=round(conf, 3),
+                evidence=scored[(i, child)][1],
+                primary=i == parent,
+                stats=pair_stats(pair),
+            ))
+        return results
+
+
+def relation(pair: Pair) -> Relation:
+    """What kind of copy B is of A."""
+    al, b = pair.alignment, pair.b
+    if pair.spun:
+        return Relation.SPIN
+    if al.contain_a < EXCERPT_SHARE and al.len_b < EXCERPT_SHARE * al.len_a:
+        return Relation.EXCERPT
+    kinds = {c.kind for c in b.credits}
+    if "dateline" in kinds or "syndication_source" in kinds:
+        return Relation.SYNDICATION
+    carried = set(_carried_lines(pair))
+    own_credit = any(c.kind == "line" and c.text not in carried for c in b.credits)
+    named = any(e.kind == "line_names_source" for e in ev.names(pair.a, b, set()))
+    if own_credit or named or ev.pointers(pair.a, b):
+        return Relation.REPUBLICATION
+    return Relation.COPY
+
+
+def pair_stats(pair: Pair) -> dict:
+    al = pair.alignment
+    return {
+        "shared_words": al.equal,
+        "source_in_copy": round(al.contain_a, 3),
+        "copy_in_source": round(al.contain_b, 3),
+        "substituted_words": al.substituted_b,
+        "passages": len(al.passages),
+    }
+
+
+def analyze_story(docs: Sequence[Doc], pairs: dict[tuple[int, int], Pair] | None = None) -> StoryResult:
+    return StoryAnalysis(docs, pairs).run()

@@ -1,0 +1,109 @@
+"""Questions the graph answers: where did this come from, who copied it, what is the tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from archive.store.models import Document, Edge
+from archive.urls import url_key
+
+
+class NotFound(LookupError):
+    pass
+
+
+def find_document(session: Session, ref: str) -> Document:
+    """The latest capture of a URL (or a document id given as ``#12`` or ``12``)."""
+    ref = ref.strip()
+    if ref.lstrip("#").isdigit():
+        doc = session.get(Document, int(ref.lstrip("#")))
+        if doc is not None:
+            return doc
+    doc = session.scalars(
+        select(Document).where(Document.url_key == url_key(ref)).order_by(Document.id.desc()).limit(1)
+    ).first()
+    if doc is None:
+        raise NotFound(f"no stored capture of {ref!r} (see `provenance documents`)")
+    return doc
+
+
+def primary_parent(session: Session, doc: Document) -> Edge | None:
+    return session.scalars(
+        select(Edge).where(Edge.derived_id == doc.id, Edge.is_primary, Edge.relation != "quotes")
+    ).first()
+
+
+def ancestry(session: Session, doc: Document) -> list[Edge]:
+    """Edges from ``doc`` up to its story's origin, nearest first."""
+    chain, seen = [], {doc.id}
+    edge = primary_parent(session, doc)
+    while edge is not None and edge.source_id not in seen:
+        chain.append(edge)
+        seen.add(edge.source_id)
+        edge = primary_parent(session, edge.source)
+    return chain
+
+
+def origin(session: Session, doc: Document) -> Document:
+    chain = ancestry(session, doc)
+    return chain[-1].source if chain else doc
+
+
+def story_edges(session: Session, story_id: int | None, primary_only: bool = True) -> list[Edge]:
+    if story_id is None:
+        return []
+    query = select(Edge).where(Edge.story_id == story_id)
+    if primary_only:
+        query = query.where(Edge.is_primary)
+    return list(session.scalars(query))
+
+
+def copies(session: Session, doc: Document) -> list[tuple[Edge, int]]:
+    """Every document derived from ``doc``, directly or not, with its depth."""
+    children: dict[int, list[Edge]] = {}
+    for edge in story_edges(session, doc.story_id):
+        children.setdefault(edge.source_id, []).append(edge)
+    out, stack = [], [(doc.id, 1)]
+    while stack:
+        node, depth = stack.pop()
+        for edge in sorted(children.get(node, []), key=lambda e: e.derived.url, reverse=True):
+            out.append((edge, depth))
+            stack.append((edge.derived_id, depth + 1))
+    return out
+
+
+@dataclass
+class TreeLine:
+    depth: int
+    document: Document
+    edge: Edge | None
+
+
+def tree(session: Session, doc: Document) -> Iterator[TreeLine]:
+    """The story of ``doc`` as a tree from its origin, depth first."""
+    root = origin(session, doc)
+    yield TreeLine(0, root, None)
+    for edge, depth in copies(session, root):
+        yield TreeLine(depth, edge.derived, edge)
+
+
+def edge_between(session: Session, a: Document, b: Document) -> Edge | None:
+    return session.scalars(
+        select(Edge).where(
+            ((Edge.source_id == a.id) & (Edge.derived_id == b.id)) | ((Edge.source_id == b.id) & (Edge.derived_id == a.id))
+        ).order_by(Edge.is_primary.desc(), Edge.confidence.desc())
+    ).first()
+
+
+def all_edges(session: Session, with_alternatives: bool = True, with_quotes: bool = False) -> Iterator[Edge]:
+    source, derived = aliased(Document), aliased(Document)
+    query = select(Edge).join(source, Edge.source).join(derived, Edge.derived).order_by(Edge.story_id, Edge.id)
+    if not with_alternatives:
+        query = query.where(Edge.is_primary)
+    if not with_quotes:
+        query = query.where(Edge.relation != "quotes")
+    yield from session.scalars(query)

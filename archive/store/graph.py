@@ -1,0 +1,175 @@
+"""Reading and writing the provenance graph: documents, fingerprints, stories, edges."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from archive.provenance.fingerprint import fingerprints
+from archive.provenance.model import Doc, EdgeResult, Relation, StoryResult, doc_from_page
+from archive.provenance.text import tokens
+from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, Story
+from archive.urls import outlet_domain, url_key
+
+MAX_CANDIDATES = 25
+MIN_SHARED = 2
+MIN_SHARED_SHARE = 0.08  # shared fingerprints / fingerprints of the smaller document
+
+_CANDIDATES = (
+    select(Fingerprint.document_id, func.count().label("shared"), Document.fingerprint_count)
+    .join(Document, Document.id == Fingerprint.document_id)
+    .where(Fingerprint.hash.in_(bindparam("hashes", expanding=True)))
+    .where(Fingerprint.document_id != bindparam("me"))
+    .group_by(Fingerprint.document_id, Document.fingerprint_count)
+    .having(func.count() >= MIN_SHARED)
+    .order_by(func.count().desc(), Fingerprint.document_id)
+    .limit(MAX_CANDIDATES * 2)
+)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha1(" ".join(tokens(text).norm).encode()).hexdigest()
+
+
+def outlet_for(session: Session, url: str, name: str | None) -> Outlet:
+    domain = outlet_domain(url) or "unknown"
+    outlet = session.scalar(select(Outlet).where(Outlet.domain == domain))
+    if outlet is None:
+        outlet = Outlet(domain=domain, name=name or None)
+        session.add(outlet)
+        session.flush()
+    elif name and not outlet.name:
+        outlet.name = name
+    return outlet
+
+
+def find_capture(session: Session, url: str, digest: str) -> Document | None:
+    return session.scalar(select(Document).where(Document.url_key == url_key(url), Document.text_digest == digest))
+
+
+def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]) -> tuple[Document, bool]:
+    """Store one extracted page; returns (document, created). The same URL with the same text is
+    the same capture, so re-running a crawl or an ingest adds nothing."""
+    digest = text_digest(page["text"])
+    existing = find_capture(session, page["url"], digest)
+    if existing is not None:
+        return existing, False
+    hashes = fingerprints(tokens(page["text"]))
+    doc = Document(
+        url=page["url"],
+        url_key=url_key(page["url"]),
+        outlet=outlet_for(session, page["url"], page.get("site_name")),
+        title=page.get("title"),
+        page_title=page.get("page_title"),
+        author=page.get("author"),
+        published=_datetime(page.get("date")),
+        date_trust=page.get("date_trust") or 0.0,
+        site_name=page.get("site_name"),
+        language=page.get("language"),
+        text=page["text"],
+        text_digest=digest,
+        signals={k: page.get(k) for k in ("credits", "links", "spin_marks", "description")},
+        fingerprint_count=len(hashes),
+        fetched_at=_datetime(capture.get("fetched_at")),
+        http_status=capture.get("status"),
+        payload_digest=capture.get("payload_digest"),
+        warc_file=capture.get("warc_file"),
+        warc_offset=capture.get("warc_offset"),
+        warc_length=capture.get("warc_length"),
+        warc_record_id=capture.get("warc_record_id"),
+        discovered_via=capture.get("discovered_via"),
+    )
+    session.add(doc)
+    session.flush()
+    session.add_all(Fingerprint(hash=h, document_id=doc.id) for h in sorted(hashes))
+    return doc, True
+
+
+def add_skipped(session: Session, url: str, reason: str, warc_file: str | None, offset: int | None) -> None:
+    exists = session.scalar(select(Skipped.id).where(
+        Skipped.url == url, Skipped.reason == reason[:300], Skipped.warc_file == warc_file,
+        Skipped.warc_offset == offset))
+    if exists is None:
+        session.add(Skipped(url=url, reason=reason[:300], warc_file=warc_file, warc_offset=offset))
+
+
+def _datetime(value):
+    from datetime import datetime
+
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value
+
+
+def candidates(session: Session, doc: Document) -> list[int]:
+    """Documents sharing enough rare word pairs with ``doc`` to be worth aligning."""
+    hashes = [h for (h,) in session.execute(select(Fingerprint.hash).where(Fingerprint.document_id == doc.id))]
+    if not hashes:
+        return []
+    rows = session.execute(_CANDIDATES, {"hashes": hashes, "me": doc.id})
+    out = []
+    for other_id, shared, other_count in rows:
+        if shared >= MIN_SHARED_SHARE * max(1, min(len(hashes), other_count or 0)):
+            out.append(other_id)
+    return out[:MAX_CANDIDATES]
+
+
+def as_doc(row: Document) -> Doc:
+    signals = row.signals or {}
+    return doc_from_page(row.id, {
+        "url": row.url, "text": row.text, "page_title": row.page_title, "title": row.title,
+        "site_name": row.site_name or (row.outlet.name if row.outlet else ""), "date": row.published,
+        "date_trust": row.date_trust, "credits": signals.get("credits"), "links": signals.get("links"),
+        "spin_marks": signals.get("spin_marks"),
+    })
+
+
+def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
+    rows = session.scalars(select(Document).where(Document.id.in_(list(ids)))).all()
+    # A fixed order that does not depend on insertion order: the same tree either way.
+    rows = sorted(rows, key=lambda r: (r.url_key, r.text_digest))
+    return [as_doc(r) for r in rows]
+
+
+def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
+    if not story_ids:
+        return set()
+    return set(session.scalars(select(Document.id).where(Document.story_id.in_(story_ids))))
+
+
+def write_story(session: Session, story_id: int | None, result: StoryResult, merged: Sequence[int] = ()) -> int:
+    """Replace a story's tree with ``result``; stories merged into it are removed."""
+    if story_id is None:
+        story = Story()
+        session.add(story)
+        session.flush()
+        story_id = story.id
+    others = [s for s in merged if s != story_id]
+    session.execute(delete(Edge).where(Edge.story_id.in_([story_id, *others])))
+    session.execute(update(Document).where(Document.id.in_(result.members)).values(story_id=story_id))
+    if others:
+        session.execute(update(Story).where(Story.id.in_(others)).values(origin_id=None))
+        session.execute(delete(Story).where(Story.id.in_(others)))
+    session.execute(update(Story).where(Story.id == story_id).values(origin_id=result.origin))
+    session.add_all(_edge_row(story_id, e) for e in result.edges)
+    return story_id
+
+
+def _edge_row(story_id: int | None, e: EdgeResult) -> Edge:
+    return Edge(
+        story_id=story_id, source_id=e.source, derived_id=e.derived, relation=e.relation.value,
+        confidence=e.confidence, is_primary=e.primary, evidence=[x.as_dict() for x in e.evidence],
+        stats=e.stats,
+    )
+
+
+def write_quote(session: Session, source_id: int, derived_id: int, evidence: list[dict]) -> None:
+    exists = session.scalar(select(Edge.id).where(Edge.source_id == source_id, Edge.derived_id == derived_id))
+    if exists is None:
+        session.add(Edge(story_id=None, source_id=source_id, derived_id=derived_id,
+                         relation=Relation.QUOTES.value, confidence=0.9, is_primary=True,
+                         evidence=evidence, stats={}))

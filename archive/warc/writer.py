@@ -1,0 +1,216 @@
+"""Writing captures to gzip WARC/1.1 files with warcio.
+
+Files are named ``PREFIX-TIMESTAMP-SERIAL-HOST.warc.gz`` (the Heritrix/Browsertrix convention),
+carry an ``.open`` suffix while being written and are renamed when finished, roll over past a size
+limit, and start with a warcinfo record. A payload already archived is written again only as a
+``revisit`` record pointing to the first capture.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import socket
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+LOGGER = logging.getLogger(__name__)
+
+OPEN_SUFFIX = ".open"
+DEDUP_MEMORY = 200_000  # payload digests remembered for revisit records
+_HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive"}
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    """Where a record lives: enough to read it back with warcio or to cite it."""
+
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    warc_record_id: str
+    payload_digest: str | None = None
+    revisit: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "warc_file": self.warc_file, "warc_offset": self.warc_offset, "warc_length": self.warc_length,
+            "warc_record_id": self.warc_record_id, "payload_digest": self.payload_digest,
+        }
+
+
+def reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+class WarcFileWriter:
+    def __init__(
+        self,
+        directory: str | os.PathLike,
+        prefix: str = "PROVENANCE",
+        max_size: int = 1_000_000_000,
+        info: dict[str, Any] | None = None,
+        dedup: bool = True,
+    ):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.prefix = prefix
+        self.max_size = max_size
+        self.info = info or {}
+        self.dedup = dedup
+        self.serial = 0
+        self.host = socket.gethostname().split(".")[0] or "localhost"
+        self._fh: io.BufferedWriter | None = None
+        self._writer: WARCWriter | None = None
+        self._path: Path | None = None
+        self._seen: OrderedDict[str, tuple[str, str, str]] = OrderedDict()
+        self.files: list[Path] = []
+
+    # -- files -------------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
+        name = f"{self.prefix}-{stamp}-{self.serial:05d}-{os.getpid()}~{self.host}.warc.gz"
+        self.serial += 1
+        self._path = self.directory / name
+        self._fh = open(str(self._path) + OPEN_SUFFIX, "xb")
+        self._writer = WARCWriter(self._fh, gzip=True, warc_version="WARC/1.1")
+        info = {"software": "provenance-archive", "format": "WARC File Format 1.1",
+                "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"}
+        info.update({k: (v if isinstance(v, str) else json.dumps(v)) for k, v in self.info.items()})
+        self._write(self._writer.create_warcinfo_record(name, info))
+
+    def _ensure(self) -> WARCWriter:
+        if self._fh is not None and self._fh.tell() >= self.max_size:
+            self.close()
+        if self._writer is None:
+            self._open()
+        return self._writer
+
+    def close(self) -> None:
+        """Finish the current file: flush, fsync, drop the ``.open`` suffix."""
+        if self._fh is None:
+            return
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        os.replace(str(self._path) + OPEN_SUFFIX, self._path)
+        self.files.append(self._path)
+        LOGGER.info("finished WARC file %s", self._path)
+        self._fh = self._writer = None
+
+    def _write(self, record) -> RecordRef:
+        offset = self._fh.tell()
+        self._writer.write_record(record)
+        self._fh.flush()
+        return RecordRef(
+            self._path.name, offset, self._fh.tell() - offset,
+            record.rec_headers.get_header("WARC-Record-ID"),
+            record.rec_headers.get_header("WARC-Payload-Digest"),
+        )
+
+    # -- records -----------------------------------------------------------------------------
+
+    def write_exchange(
+        self,
+        url: str,
+        *,
+        method: str,
+        request_headers: list[tuple[str, str]],
+        request_body: bytes = b"",
+        status: int,
+        response_headers: list[tuple[str, str]],
+        body: bytes,
+        protocol: str = "HTTP/1.1",
+        ip_address: str | None = None,
+        date: datetime | None = None,
+    ) -> RecordRef:
+        """A response (or revisit) record and its request record, linked by WARC-Concurrent-To."""
+        writer = self._ensure()
+        warc_date = datetime_to_iso_date(date or datetime.now(UTC).replace(tzinfo=None), use_micros=True)
+        common = {"WARC-Date": warc_date}
+        if ip_address:
+            common["WARC-IP-Address"] = ip_address
+        headers = [(k, v) for k, v in response_headers if k.lower() not in _HOP_BY_HOP]
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(body)))]
+        http = StatusAndHeaders(f"{status} {reason_phrase(status)}", headers, protocol=protocol)
+        response = writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+            warc_headers_dict=dict(common),
+        )
+        digest = response.rec_headers.get_header("WARC-Payload-Digest")
+        first = self._seen.get(digest) if self.dedup and body else None
+        if first is not None:
+            response = writer.create_revisit_record(
+                url, digest, first[0], first[1], http_headers=http, warc_headers_dict=dict(common),
+            )
+            response.rec_headers.add_header("WARC-Refers-To", first[2])
+        ref = self._write(response)
+        if first is None and body:
+            self._seen[digest] = (url, warc_date, ref.warc_record_id)
+            if len(self._seen) > DEDUP_MEMORY:
+                self._seen.popitem(last=False)
+        req_http = StatusAndHeaders(f"{method} {_request_target(url)} {protocol}", request_headers,
+                                    is_http_request=True)
+        request = writer.create_warc_record(
+            url, "request", payload=io.BytesIO(request_body), length=len(request_body), http_headers=req_http,
+            warc_headers_dict={**common, "WARC-Concurrent-To": ref.warc_record_id},
+        )
+        self._write(request)
+        return RecordRef(ref.warc_file, ref.warc_offset, ref.warc_length, ref.warc_record_id, digest, first is not None)
+
+    def write_failure(self, url: str, *, method: str, request_headers: list[tuple[str, str]], error: str) -> RecordRef:
+        """A request that got no response: the request record plus a metadata record saying why."""
+        writer = self._ensure()
+        req_http = StatusAndHeaders(f"{method} {_request_target(url)} HTTP/1.1", request_headers,
+                                    is_http_request=True)
+        request = writer.create_warc_record(url, "request", payload=io.BytesIO(b""), length=0,
+                                            http_headers=req_http)
+        ref = self._write(request)
+        self.write_metadata(url, ref.warc_record_id, {"fetch-error": error})
+        return ref
+
+    def write_metadata(self, url: str, refers_to: str, fields: dict[str, Any]) -> RecordRef:
+        """A ``metadata`` record (application/warc-fields) about the record ``refers_to``."""
+        writer = self._ensure()
+        lines = []
+        for key, value in fields.items():
+            for item in value if isinstance(value, list) else [value]:
+                text = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
+                lines.append(f"{key}: {' '.join(text.split())}")
+        payload = ("\r\n".join(lines) + "\r\n").encode()
+        record = writer.create_warc_record(
+            url, "metadata", payload=io.BytesIO(payload), length=len(payload),
+            warc_content_type="application/warc-fields", warc_headers_dict={"WARC-Refers-To": refers_to},
+        )
+        return self._write(record)
+
+    def write_text(self, url: str, refers_to: str, text: str) -> RecordRef:
+        """The extracted text beside its capture, as Browsertrix writes it (``urn:text:URL``)."""
+        writer = self._ensure()
+        payload = text.encode()
+        record = writer.create_warc_record(
+            f"urn:text:{url}", "resource", payload=io.BytesIO(payload), length=len(payload),
+            warc_content_type="text/plain; charset=utf-8", warc_headers_dict={"WARC-Refers-To": refers_to},
+        )
+        return self._write(record)
+
+
+def _request_target(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
