@@ -222,6 +222,28 @@ def _source_signals(tree, meta: dict, jsonld: list[dict], url: str) -> list[dict
     return [c for c in out if c["url"]]
 
 
+_READ_MORE = re.compile(r"\b(?:read|continue|see)\s+(?:more|the\s+(?:original|full)\s*\w*|the\s+rest)\b"
+                        r"|\b(?:original|full)\s+(?:article|story)\b|\bsource\s*:", re.IGNORECASE)
+
+
+def page_leads(tree, url: str) -> list[tuple[str, str]]:
+    """URLs a page names as its source or as another copy, with how it names them: canonical and
+    og:url, original-source / syndication-source meta, schema.org isBasedOn, links inside credit
+    lines, and "read more at" links. Cheap enough for the crawler's reactor thread."""
+    leads = [(c["url"], c["kind"]) for c in _source_signals(tree, _meta(tree), _jsonld(tree), url)]
+    leads += [(c["url"], "credit_link") for c in _credit_links(tree, url)]
+    for node in tree.xpath("//body//a[@href]"):
+        if _READ_MORE.search(" ".join(node.text_content().split())[:120]):
+            target = _abs(url, node.get("href"))
+            if target:
+                leads.append((target, "read_more"))
+    first: dict[str, str] = {}
+    for target, via in leads:
+        first.setdefault(target, via)
+    own = canonical_url(url)
+    return [(target, via) for target, via in first.items() if target != own]
+
+
 def _credit_links(tree, url: str) -> list[dict]:
     """Links inside credit sentences ("originally published by <a>Pacific Forum</a>")."""
     out = []

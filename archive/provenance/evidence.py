@@ -36,16 +36,18 @@ def same_outlet(a: Doc, b: Doc) -> bool:
 
 def unexplained(pair: Pair) -> list[Evidence]:
     """B holds passages that A lacks: A cannot be B's only source (an excerpt is never a parent
-    of the full text)."""
+    of the full text). Between two shared passages, words both sides replaced are a rewrite;
+    only what B has beyond A's stretch there counts as added."""
     al = pair.alignment
+    bounds = [(0, 0, 0, 0)] + [(p.a0, p.a1, p.b0, p.b1) for p in al.passages] + [(al.len_a, al.len_a, al.len_b, al.len_b)]
     missing = 0
-    for start, end in al.gaps_b():
-        size = end - start
-        at_edge = start == 0 or end == al.len_b
+    for k, ((_, a_end, _, b_end), (a_start, _, b_start, _)) in enumerate(zip(bounds, bounds[1:])):
+        added = max(0, (b_start - b_end) - (a_start - a_end))
+        at_edge = k == 0 or k == len(bounds) - 2
         if at_edge:
-            missing += max(0, size - ALLOWED_ADDITION)
-        elif size >= INSERTED_PASSAGE:
-            missing += size
+            missing += max(0, added - ALLOWED_ADDITION)
+        elif added >= INSERTED_PASSAGE:
+            missing += added
     if missing == 0:
         return []
     weight = -min(8.0, 1.0 + 0.05 * missing)
@@ -87,7 +89,7 @@ def pointers(a: Doc, b: Doc) -> list[Evidence]:
     return out[:2]
 
 
-def names(a: Doc, b: Doc, inherited: set[str]) -> list[Evidence]:
+def names(a: Doc, b: Doc) -> list[Evidence]:
     """B names A's outlet in a credit line or a wire dateline."""
     if same_outlet(a, b):
         return []
@@ -99,13 +101,15 @@ def names(a: Doc, b: Doc, inherited: set[str]) -> list[Evidence]:
             continue
         hit = names_outlet(credit.text, wanted)
         if hit and hit not in own:
-            if squash(credit.text) in inherited:
-                out.append(Evidence("inherited_credit_names_source", 0.7,
-                                    f"credit kept from an intermediate copy names it: {credit.text!r}"))
-            else:
-                weight = 3.5 if credit.kind == "dateline" else 3.0
-                out.append(Evidence(f"{credit.kind}_names_source", weight, f"{credit.kind}: {credit.text!r}"))
+            weight = 3.5 if credit.kind == "dateline" else 3.0
+            out.append(Evidence(f"{credit.kind}_names_source", weight, f"{credit.kind}: {credit.text!r}"))
     return out[:2]
+
+
+def credit_shared_with(credits: list[Evidence], intermediary: Doc) -> list[Evidence]:
+    """B's credit to X may be inherited: another possible source of B credits X as well."""
+    return [Evidence(e.kind, round(e.weight * 0.3, 2), f"{e.detail} (also in {intermediary.url}: may be inherited)")
+            for e in credits]
 
 
 def inherited_credit(pair: Pair, carried: list[str]) -> list[Evidence]:

@@ -75,6 +75,8 @@ class StoryAnalysis:
         if n == 1:
             return StoryResult([self.docs[0].key], self.docs[0].key, [])
         self.carried = self._carried()
+        self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
+        self.plausible = {edge for edge, p in self.pairs.items() if not ev.unexplained(p)}
         self.plain_title = min((ev.title_core(d) for d in self.docs if d.title), key=len, default="")
         scored = {edge: self._score(*edge) for edge in self.pairs}
         graph = nx.DiGraph()
@@ -108,12 +110,10 @@ class StoryAnalysis:
         pair = self.pairs[(i, j)]
         a, b = pair.a, pair.b
         best_equal = max(p.alignment.equal for (x, y), p in self.pairs.items() if y == j)
-        inherited = {ev.squash(c) for (x, y), lines in self.carried.items() if y == j and x != i for c in lines}
         items = (
             ev.unexplained(pair)
             + ev.closeness(pair, best_equal)
-            + ev.pointers(a, b)
-            + ev.names(a, b, inherited)
+            + self._credits(i, j)
             + ev.inherited_credit(pair, self.carried.get((i, j), []))
             + ev.title_copied(a, b, self.plain_title)
             + ev.dropped_dateline(a, b)
@@ -122,12 +122,27 @@ class StoryAnalysis:
         )
         return sum(e.weight for e in items), items
 
+    def _credits(self, i: int, j: int) -> list[Evidence]:
+        """B's credits to A, weakened when another possible source of B credits A too (B may
+        have inherited the credit line), plus credits B shares with A (a sign B copied A)."""
+        own = self.credits.get((i, j), [])
+        sharers = [m for m in range(len(self.docs))
+                   if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.plausible]
+        if own and sharers:
+            own = ev.credit_shared_with(own, self.docs[sharers[0]])
+        shared = [x for x in range(len(self.docs))
+                  if x not in (i, j) and self.credits.get((x, j)) and self.credits.get((x, i))]
+        if shared and (i, j) in self.plausible:
+            own = own + [Evidence("same_credit_as_source", 1.5,
+                                  f"credits {self.docs[shared[0]].url} as the source does")]
+        return own
+
     def _origin_prior(self, i: int) -> float:
         """How much doc i looks like nobody's copy: it credits no one in the story."""
         doc, prior = self.docs[i], 0.0
         others = [d for k, d in enumerate(self.docs) if k != i]
         for other in others:
-            if ev.pointers(other, doc) or ev.names(other, doc, set()):
+            if ev.pointers(other, doc) or ev.names(other, doc):
                 prior -= 2.0
                 break
         return prior
@@ -172,7 +187,7 @@ def relation(pair: Pair) -> Relation:
         return Relation.SYNDICATION
     carried = set(_carried_lines(pair))
     own_credit = any(c.kind == "line" and c.text not in carried for c in b.credits)
-    named = any(e.kind == "line_names_source" for e in ev.names(pair.a, b, set()))
+    named = any(e.kind == "line_names_source" for e in ev.names(pair.a, b))
     if own_credit or named or ev.pointers(pair.a, b):
         return Relation.REPUBLICATION
     return Relation.COPY

@@ -1,0 +1,116 @@
+"""Downloader middlewares: archive every exchange to WARC; answer requests from an archive."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.responsetypes import responsetypes
+from scrapy.utils.python import to_unicode
+
+from archive.warc.lookup import ArchiveLookup
+from crawler.warc import shared_writer
+
+LOGGER = logging.getLogger(__name__)
+REPLAYED = "replayed"  # response flag: came from REPLAY_ARCHIVE, already archived there
+
+
+def _headers(headers) -> list[tuple[str, str]]:
+    return [(to_unicode(k, errors="replace"), to_unicode(v, errors="replace"))
+            for k, values in headers.items() for v in values]
+
+
+def request_headers(request: Request) -> list[tuple[str, str]]:
+    """The headers sent; Host is added by the HTTP client, so we add it here too."""
+    from urllib.parse import urlsplit
+
+    headers = _headers(request.headers)
+    if not any(k.lower() == "host" for k, _ in headers):
+        headers.insert(0, ("Host", urlsplit(request.url).netloc))
+    return headers
+
+
+class WarcArchiveMiddleware:
+    """Writes each request and its response (redirects and errors included) to WARC, as they
+    went over the wire, and records where in ``request.meta["warc"]``."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.writer = shared_writer(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        if not crawler.settings.getbool("WARC_ENABLED"):
+            raise NotConfigured("WARC_ENABLED is off")
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if REPLAYED in response.flags:
+            return response
+        ref = self.writer.write_exchange(
+            request.url,
+            method=request.method,
+            request_headers=request_headers(request),
+            request_body=request.body,
+            status=response.status,
+            response_headers=_headers(response.headers),
+            body=response.body,
+            protocol=response.protocol or "HTTP/1.1",
+            ip_address=str(response.ip_address) if response.ip_address else None,
+            date=datetime.now(UTC).replace(tzinfo=None),
+        )
+        request.meta["warc"] = ref.as_dict()
+        self.stats.inc_value("warc/records_written", 2)
+        self.stats.inc_value("warc/revisits" if ref.revisit else "warc/responses")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self.writer.write_failure(
+            request.url, method=request.method, request_headers=request_headers(request),
+            error=f"{type(exception).__name__}: {exception}",
+        )
+        self.stats.inc_value("warc/failures")
+        return None
+
+
+class ReplayMiddleware:
+    """With ``REPLAY_ARCHIVE`` set, answers every request from the archive: the newest capture of
+    the URL; archived redirects are followed by RedirectMiddleware; a URL missing from the archive
+    gets a 404 flagged ``replay-miss`` and is counted, never fetched from the web."""
+
+    def __init__(self, crawler: Crawler, lookup: ArchiveLookup):
+        self.stats = crawler.stats
+        self.lookup = lookup
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        path = crawler.settings.get("REPLAY_ARCHIVE")
+        if not path:
+            raise NotConfigured("REPLAY_ARCHIVE is not set")
+        lookup = ArchiveLookup([path])
+        LOGGER.info("replaying from %s: %d URLs", path, len(lookup))
+        return cls(crawler, lookup)
+
+    def process_request(self, request: Request) -> Response:
+        found = self.lookup.get(request.url)
+        if found is None:
+            self.stats.inc_value("replay/miss")
+            LOGGER.info("replay miss: %s", request.url)
+            return Response(request.url, status=404, request=request, flags=[REPLAYED, "replay-miss"])
+        self.stats.inc_value("replay/hit")
+        headers = dict()
+        for key, value in found.headers:
+            headers.setdefault(key, []).append(value)
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=found.body)
+        request.meta["warc"] = {
+            "warc_file": found.located.path, "warc_offset": found.located.offset,
+            "warc_length": found.located.length, "warc_record_id": found.record_id,
+            "fetched_at": found.located.date,
+        }
+        return cls(request.url, status=found.status, headers=headers, body=found.body, request=request,
+                   flags=[REPLAYED], protocol=found.protocol)

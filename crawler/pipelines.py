@@ -1,0 +1,135 @@
+"""Item pipelines: extract text (worker processes), archive the text, store and analyse (graph).
+
+Extraction costs 8-19 ms a page, more than Scrapy spends fetching it, so it runs in a process
+pool; the database work runs in one dedicated thread. The reactor only schedules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+
+from archive.analysis import analyze_document
+from archive.ingest import extract_job
+from archive.store import graph
+from archive.store.db import session_factory
+from crawler.items import PageItem
+from crawler.warc import shared_writer
+
+LOGGER = logging.getLogger(__name__)
+
+
+class ExtractPipeline:
+    """Body text, metadata and provenance signals of each page, computed off the reactor."""
+
+    def __init__(self, crawler: Crawler, workers: int):
+        self.stats = crawler.stats
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        workers = crawler.settings.getint("PROVENANCE_EXTRACT_WORKERS") or os.cpu_count() or 1
+        return cls(crawler, workers)
+
+    def open_spider(self) -> None:
+        self.pool = ProcessPoolExecutor(max_workers=self.workers)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        loop = asyncio.get_running_loop()
+        status, value = await loop.run_in_executor(self.pool, extract_job, item.body, item.url, item.content_type)
+        if status == "ok":
+            item.page = value
+            self.stats.inc_value("provenance/extracted")
+        else:
+            item.error = value
+            self.stats.inc_value("provenance/extraction_failed")
+            LOGGER.info("no text from %s: %s", item.url, value)
+        return item
+
+
+class ArchiveTextPipeline:
+    """Beside each archived page: its extracted text (``urn:text:`` resource record, as Browsertrix
+    writes it) and a metadata record with outlinks and the provenance signals found."""
+
+    def __init__(self, crawler: Crawler):
+        self.writer = shared_writer(crawler)
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        if not (crawler.settings.getbool("WARC_ENABLED") and crawler.settings.getbool("WARC_WRITE_TEXT")):
+            raise NotConfigured("WARC_WRITE_TEXT is off")
+        return cls(crawler)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        record_id = item.warc.get("warc_record_id")
+        if not record_id or item.page is None:
+            return item
+        page = item.page
+        self.writer.write_text(item.url, record_id, page["text"])
+        self.writer.write_metadata(item.url, record_id, {
+            "via": item.via,
+            "title": page.get("title") or "",
+            "published": page.get("date") or "",
+            "site-name": page.get("site_name") or "",
+            "credit": [c for c in page.get("credits", []) if c["kind"] != "canonical"],
+            "outlink": page.get("links", [])[:500],
+        })
+        self.stats.inc_value("warc/derived_records", 2)
+        return item
+
+
+class GraphPipeline:
+    """Stores each page as a document of the graph and folds it into its story."""
+
+    def __init__(self, crawler: Crawler, db: str | None, analyze: bool):
+        self.stats = crawler.stats
+        self.db = db
+        self.analyze = analyze
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph")
+        self.factory = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler, crawler.settings.get("PROVENANCE_DB"), crawler.settings.getbool("PROVENANCE_ANALYZE"))
+
+    def open_spider(self) -> None:
+        self.factory = session_factory(self.db)
+
+    def close_spider(self) -> None:
+        self.thread.shutdown(wait=True)
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.thread, self._store, item)
+
+    def _store(self, item: PageItem) -> PageItem:
+        capture = {**item.warc, "fetched_at": item.warc.get("fetched_at") or item.fetched_at,
+                   "status": item.status, "discovered_via": item.via}
+        with self.factory.begin() as session:
+            if item.page is None:
+                graph.add_skipped(session, item.url, item.error or "no text", capture.get("warc_file"),
+                                  capture.get("warc_offset"))
+                self.stats.inc_value("provenance/skipped")
+                raise DropItem(f"no document from {item.url}: {item.error}")
+            doc, created = graph.add_document(session, item.page, capture)
+            item.document_id = doc.id
+            if not created:
+                self.stats.inc_value("provenance/unchanged")
+                item.story_id = doc.story_id
+                return item
+            self.stats.inc_value("provenance/documents_added")
+            if self.analyze:
+                item.story_id = analyze_document(session, doc.id)
+        item.body = b""  # archived already; keep exported items small
+        return item

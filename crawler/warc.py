@@ -1,0 +1,37 @@
+"""One WARC writer per crawl, shared by the archiving middleware and the text pipeline."""
+
+from __future__ import annotations
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from archive.warc.writer import WarcFileWriter
+
+_ATTR = "_provenance_warc_writer"
+_INFO_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "PROVENANCE_DEPTH", "PROVENANCE_BUDGET", "DOWNLOAD_DELAY",
+                  "AUTOTHROTTLE_ENABLED", "CONCURRENT_REQUESTS_PER_DOMAIN")
+
+
+def shared_writer(crawler: Crawler) -> WarcFileWriter:
+    writer = getattr(crawler, _ATTR, None)
+    if writer is None:
+        settings = crawler.settings
+        import scrapy
+
+        info = {
+            "software": f"provenance-archive/0.1 (Scrapy {scrapy.__version__})",
+            "operator": settings.get("WARC_OPERATOR") or settings.get("PROVENANCE_CONTACT") or "",
+            "isPartOf": settings.get("BOT_NAME"),
+            "crawl-settings": {k: settings.get(k) for k in _INFO_SETTINGS},
+        }
+        writer = WarcFileWriter(
+            settings.get("WARC_DIR"), prefix=settings.get("WARC_PREFIX"),
+            max_size=settings.getint("WARC_MAX_SIZE"), info=info, dedup=settings.getbool("WARC_DEDUP"),
+        )
+        setattr(crawler, _ATTR, writer)
+
+        def close_writer() -> None:
+            writer.close()
+
+        crawler.signals.connect(close_writer, signal=signals.engine_stopped, weak=False)
+    return writer

@@ -1,0 +1,75 @@
+"""A local web of many hosts on 127.0.0.1, for tests, benchmarks and the demo.
+
+It answers as an HTTP proxy would (``GET http://host/path``), so crawls keep real host names while
+every byte stays on this machine: point Scrapy at it with ``http_proxy=http://127.0.0.1:PORT``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+Page = bytes | tuple[int, dict[str, str], bytes]
+
+
+class SiteServer:
+    """Serves ``pages`` ({url: body or (status, headers, body)}); ``hook(url)`` may answer first."""
+
+    def __init__(self, pages: dict[str, Page], robots: dict[str, str] | None = None,
+                 hook: Callable[[str], Page | None] | None = None):
+        self.pages = {self._key(u): v for u, v in pages.items()}
+        self.robots = robots or {}
+        self.hook = hook
+        self.requests: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                url = self.path if self.path.startswith("http") else f"http://{self.headers['Host']}{self.path}"
+                server.requests.append(url)
+                status, headers, body = server.answer(url)
+                self.send_response(status)
+                headers.setdefault("Content-Type", "text/html; charset=utf-8")
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.proxy = f"http://127.0.0.1:{self.port}"
+
+    @staticmethod
+    def _key(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.hostname}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
+
+    def answer(self, url: str) -> tuple[int, dict[str, str], bytes]:
+        if self.hook is not None:
+            hooked = self.hook(url)
+            if hooked is not None:
+                return hooked if isinstance(hooked, tuple) else (200, {}, hooked)
+        parts = urlsplit(url)
+        if parts.path == "/robots.txt":
+            return 200, {"Content-Type": "text/plain"}, self.robots.get(parts.hostname, "").encode()
+        page = self.pages.get(self._key(url))
+        if page is None:
+            return 404, {}, b"<html><body><h1>Not found</h1></body></html>"
+        return page if isinstance(page, tuple) else (200, {}, page)
+
+    def __enter__(self) -> SiteServer:
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
