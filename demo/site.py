@@ -6,7 +6,7 @@ from pathlib import Path
 
 SITE = Path(__file__).parent / "site"
 SEEDS = [
-    "{scheme}://menafn.example/1108812345/Trump-Or-Harris-US-And-S-Korea-Must-Stick-Together",
+    "{scheme}://menafn.example/1108812345/Trump-Or-Harris-US-And-S-Korea-Must-Stick-Together/",
     "{scheme}://newsbeat-daily.example/trump-or-harris-us-and-s-korea-must-stick-together/",
 ]
 

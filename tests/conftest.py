@@ -1,0 +1,83 @@
+"""Shared fixtures: the demo web served on 127.0.0.1, databases, and a crawl runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from demo.server import SiteServer
+from demo.site import pages, seeds
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def demo_pages() -> dict[str, bytes]:
+    return pages("http")
+
+
+@pytest.fixture
+def demo_server(demo_pages):
+    with SiteServer(demo_pages) as server:
+        yield server
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'graph.db'}"
+
+
+def provenance(db: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "provenance"), "--db", db, *args], capture_output=True, text=True,
+                          check=check, cwd=ROOT)
+
+
+def crawl(tmp_path: Path, db: str, seed_urls: list[str], *settings: str, proxy: str | None = None,
+          timeout: int = 180) -> subprocess.CompletedProcess:
+    """``scrapy crawl syndication`` in a subprocess (a crawl owns its reactor)."""
+    seeds_file = tmp_path / "seeds.txt"
+    seeds_file.write_text("\n".join(seed_urls) + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    if proxy:
+        env.update(http_proxy=proxy, https_proxy=proxy)
+    args = [str(BIN / "scrapy"), "crawl", "syndication", "-a", f"urls={seeds_file}",
+            "-s", f"PROVENANCE_DB={db}", "-s", f"WARC_DIR={tmp_path / 'warc'}", "-s", "LOG_LEVEL=INFO",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVENANCE_EXTRACT_WORKERS=2"]
+    for setting in settings:
+        args += ["-s", setting]
+    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def edges_jsonl(db: str) -> list[dict]:
+    out = provenance(db, "edges", "--format", "jsonl").stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def primary_tree(db: str) -> set[tuple[str, str, str]]:
+    """(source, derived, relation) of each chosen parent, URLs without scheme."""
+    strip = lambda u: u.split("://", 1)[1].rstrip("/")  # noqa: E731
+    return {(strip(e["source"]), strip(e["derived"]), e["relation"]) for e in edges_jsonl(db) if e["primary"]}
+
+
+SEED_TREE = {
+    ("pacforum.example/publication/trump-or-harris-us-and-s-korea-must-stick-together",
+     "asiatimes.example/2024/10/trump-or-harris-us-and-s-korea-must-stick-together", "republication"),
+    ("asiatimes.example/2024/10/trump-or-harris-us-and-s-korea-must-stick-together",
+     "menafn.example/1108812345/Trump-Or-Harris-US-And-S-Korea-Must-Stick-Together", "excerpt"),
+    ("asiatimes.example/2024/10/trump-or-harris-us-and-s-korea-must-stick-together",
+     "newsbeat-daily.example/trump-or-harris-us-and-s-korea-must-stick-together", "spin"),
+}
+
+
+@pytest.fixture(scope="session")
+def demo_seeds() -> list[str]:
+    return seeds("http")
