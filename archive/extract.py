@@ -31,6 +31,7 @@ from archive.urls import canonical_url
 
 LOGGER = logging.getLogger(__name__)
 
+MIN_WORDS = 5  # less is a menu or an error page, not an article
 TRUST_META = 1.0  # machine-readable publication date
 TRUST_VISIBLE = 0.6  # a date printed in the article's date or byline element
 TRUST_TEXT = 0.4  # a date htmldate found somewhere in the page
@@ -72,7 +73,7 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=True, fast=True,
     )
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or len((doc.text or "").split()) < MIN_WORDS:
         raise ExtractionError("no article text found")
     meta = _meta(tree)
     jsonld = _jsonld(tree)

@@ -1,0 +1,112 @@
+"""The provenance engine on plain data: alignment, kinship, evidence, parents and relations."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from archive.extract import extract_page
+from archive.provenance.align import align
+from archive.provenance.compare import Kinship, compare
+from archive.provenance.model import Doc, Relation, doc_from_page
+from archive.provenance.story import analyze_story
+from archive.provenance.text import clean, tokens
+
+PF = "http://pacforum.example/publication/trump-or-harris-us-and-s-korea-must-stick-together/"
+AT = "http://asiatimes.example/2024/10/trump-or-harris-us-and-s-korea-must-stick-together/"
+MN = "http://menafn.example/1108812345/Trump-Or-Harris-US-And-S-Korea-Must-Stick-Together/"
+SP = "http://newsbeat-daily.example/trump-or-harris-us-and-s-korea-must-stick-together/"
+
+
+@pytest.fixture(scope="module")
+def docs(demo_pages) -> dict[str, Doc]:
+    return {url: doc_from_page(url, extract_page(body, url)) for url, body in demo_pages.items()}
+
+
+def test_clean_removes_spinner_entity_debris():
+    assert tokens("a&nbsp, concerns&nbsp, about").norm == ("a", "concerns", "about")
+    assert tokens("a &amp;nbsp, b").norm == ("a", "b")
+    assert clean("Korea’s") == "Korea’s"
+
+
+def test_spun_copy_aligns_with_its_source_and_shows_the_substitutions(docs):
+    al = align(docs[AT].tok, docs[SP].tok)
+    assert al.contain_b > 0.8 and al.contain_a > 0.8
+    subs = {(docs[AT].tok.norm[s.a0:s.a1], docs[SP].tok.norm[s.b0:s.b1]) for s in al.substitutions}
+    assert (("alliance",), ("empire",)) in subs
+    assert (("years",), ("centuries",)) in subs
+    assert (("election",), ("poll",)) in subs
+
+
+def test_unrelated_articles_are_not_copies(docs):
+    urls = [u for u in docs if u not in (PF, AT, MN, SP)]
+    for a in urls:
+        assert compare(docs[a], docs[PF]).kinship is Kinship.NONE
+
+
+def test_excerpt_and_spin_are_copies(docs):
+    assert compare(docs[AT], docs[MN]).kinship is Kinship.COPY
+    assert compare(docs[PF], docs[SP]).kinship is Kinship.COPY
+
+
+def test_a_commentary_quoting_two_sentences_only_quotes(docs):
+    source = docs[PF].text.split("\n")
+    quoted = " ".join(source[2:4])
+    commentary = Doc("c", "http://blog.example/c", "\n".join([
+        "Our view: the alliance debate in Seoul is overheated, and both campaigns in Washington know it.",
+        f"As Pacific Forum put it, “{quoted}”",
+        "But the numbers tell another story. Seoul spends more on defence than most allies, hosts the largest "
+        "overseas base of the US Army, and its shipyards are the only ones able to repair the US fleet at scale. "
+        "None of this depends on who wins in November, and the next administration will find that out quickly.",
+    ] * 3))
+    pair = compare(docs[PF], commentary)
+    assert pair.kinship is Kinship.QUOTE
+
+
+def test_seed_story_tree_and_relations(docs):
+    result = analyze_story([docs[PF], docs[AT], docs[MN], docs[SP]])
+    chosen = {(e.source, e.derived): e for e in result.edges if e.primary}
+    assert result.origin == PF
+    assert set(chosen) == {(PF, AT), (AT, MN), (AT, SP)}
+    assert chosen[(PF, AT)].relation is Relation.REPUBLICATION
+    assert chosen[(AT, MN)].relation is Relation.EXCERPT
+    assert chosen[(AT, SP)].relation is Relation.SPIN
+    kinds = {e.kind for e in chosen[(AT, MN)].evidence}
+    assert "dateline_names_source" in kinds
+    assert "title_copied" in {e.kind for e in chosen[(AT, SP)].evidence}
+    assert {"link_to_source", "line_names_source"} <= {e.kind for e in chosen[(PF, AT)].evidence}
+    # alternatives are kept, with a lower confidence than the chosen parent
+    for e in result.edges:
+        if not e.primary:
+            assert e.confidence < chosen[(next(s for s, d in chosen if d == e.derived), e.derived)].confidence
+
+
+def test_result_does_not_depend_on_arrival_order(docs):
+    members = [docs[PF], docs[AT], docs[MN], docs[SP]]
+    expected = {(e.source, e.derived, e.relation) for e in analyze_story(members).edges if e.primary}
+    rng = random.Random(7)
+    for _ in range(5):
+        rng.shuffle(members)
+        fresh = [doc_from_page(d.url, {"url": d.url, "text": d.text, "page_title": d.title, "site_name": d.site_name,
+                                       "date": d.published, "date_trust": d.date_trust,
+                                       "credits": [{"kind": c.kind, "text": c.text, "url": c.url}
+                                                   for c in d.credits],
+                                       "links": d.links, "spin_marks": d.spin_marks}) for d in members]
+        fresh.sort(key=lambda d: d.url)
+        got = {(e.source, e.derived, e.relation) for e in analyze_story(fresh).edges if e.primary}
+        assert got == expected
+
+
+def test_back_dated_verbatim_copy_is_still_the_copy(docs):
+    """A content farm back-dates its copy of the spun page; the dates must not win over the text."""
+    farm = docs[SP]
+    page = {"url": "http://megafarm.example/x/", "text": farm.text, "page_title": farm.title + " – Mega Farm",
+            "site_name": "Mega Farm", "date": "2024-10-20T00:00:00", "date_trust": 1.0, "credits": [],
+            "spin_marks": farm.spin_marks}
+    copy = doc_from_page(page["url"], page)
+    result = analyze_story([docs[PF], docs[AT], docs[SP], copy])
+    chosen = {e.derived: e for e in result.edges if e.primary}
+    assert chosen[copy.url].source == SP
+    assert chosen[copy.url].relation is Relation.COPY
+    assert result.origin == PF

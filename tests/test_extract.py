@@ -1,0 +1,53 @@
+"""Extraction of text, metadata and provenance signals from captured pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.extract import ExtractionError, TRUST_META, TRUST_VISIBLE, extract_page, page_leads
+
+AT = "http://asiatimes.example/2024/10/trump-or-harris-us-and-s-korea-must-stick-together/"
+MN = "http://menafn.example/1108812345/Trump-Or-Harris-US-And-S-Korea-Must-Stick-Together/"
+SP = "http://newsbeat-daily.example/trump-or-harris-us-and-s-korea-must-stick-together/"
+PF = "http://pacforum.example/publication/trump-or-harris-us-and-s-korea-must-stick-together/"
+
+
+def test_republication_fields_and_signals(demo_pages):
+    page = extract_page(demo_pages[AT], AT, "text/html; charset=utf-8")
+    assert page["title"] == "Trump or Harris, US and S Korea must stick together"
+    assert page["page_title"].endswith("- Asia Times")
+    assert page["author"] == "Hanbyeol Sohn"
+    assert page["date"] == "2024-10-24T22:40:00" and page["date_trust"] == TRUST_META
+    assert page["site_name"] == "Asia Times"
+    assert page["language"] == "en"
+    assert page["text"].count("\n") > 20 and "Camp Humphreys" in page["text"]
+    assert "© 2024" not in page["text"]  # boilerplate left out
+    kinds = {(c["kind"], c.get("url")) for c in page["credits"]}
+    assert ("link", PF) in kinds and ("is_based_on", PF) in kinds and ("canonical", AT) in kinds
+    assert any(c["kind"] == "line" and "originally published by Pacific Forum" in c["text"] for c in page["credits"])
+
+
+def test_wire_dateline_and_syndication_meta(demo_pages):
+    page = extract_page(demo_pages[MN], MN)
+    assert {"kind": "dateline", "text": "(MENAFN- Asia Times)", "url": None} in page["credits"]
+    assert any(c["kind"] == "syndication_source" and c["url"] == AT for c in page["credits"])
+    assert page["date"].startswith("2024-10-25") and page["date_trust"] == TRUST_VISIBLE
+
+
+def test_spinner_marks_are_counted(demo_pages):
+    assert extract_page(demo_pages[SP], SP)["spin_marks"] > 10
+    assert extract_page(demo_pages[AT], AT)["spin_marks"] <= 2
+
+
+def test_page_leads_name_sources_not_navigation(demo_pages):
+    import lxml.html
+
+    leads = dict(page_leads(lxml.html.document_fromstring(demo_pages[MN]), MN))
+    assert leads[AT] in {"syndication_source", "read_more"}
+    assert "http://menafn.example/1108812399/Oil-prices-steady/" not in leads
+
+
+@pytest.mark.parametrize("body", [b"", b"   ", b"%PDF-1.4 binary", b"<html><body><nav>menu</nav></body></html>"])
+def test_pages_without_text_raise_a_clear_error(body):
+    with pytest.raises(ExtractionError):
+        extract_page(body, "http://x.example/")
