@@ -7,6 +7,8 @@ import logging
 import sys
 from contextlib import contextmanager
 
+from pathlib import Path
+
 import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -267,6 +269,47 @@ def explain(ctx, a, b, as_json):
             click.echo(f"  {item['weight']:+5.1f}  {item['kind']}: {item['detail']}")
         if edge.stats:
             click.echo("  alignment: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in edge.stats.items()))
+
+
+EXPORT_FORMATS = ["wacz"]
+
+
+@main.command()
+@click.argument("story", required=False)
+@click.option("--all", "everything", is_flag=True, help="Export every story instead of one.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write (replaced only once complete).")
+@click.pass_context
+def export(ctx, story, everything, fmt, output):
+    """Export a story (give any of its URLs) or --all of them.
+
+    wacz: a WACZ package (archive/, indexes/index.cdx, pages/pages.jsonl, datapackage.json) with the
+    story's records and its provenance graph (provenance/graph.json).
+
+    \b
+    Example:
+        provenance export --format wacz https://menafn.example/1108812345/... -o story.wacz
+        provenance export --format wacz --all -o everything.wacz
+    """
+    from archive.exports import ExportError, export_wacz, select_story
+
+    if bool(story) == everything:
+        raise click.UsageError("give one story URL, or --all")
+    if not output.parent.resolve().is_dir():
+        raise click.ClickException(f"cannot write {output}: folder {output.parent} does not exist")
+    with _session(ctx) as session:
+        selection = select_story(session, None if everything else story) if everything else None
+        if selection is None:
+            try:
+                selection = select_story(session, story)
+            except queries.NotFound as exc:
+                raise click.ClickException(str(exc)) from exc
+        try:
+            written = export_wacz(selection, output, whole_files=everything)
+        except (ExportError, OSError) as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {written} ({len(selection.documents)} documents, {len(selection.edges)} edges)")
 
 
 if __name__ == "__main__":  # pragma: no cover

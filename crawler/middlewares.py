@@ -91,7 +91,7 @@ class ReplayMiddleware:
     def from_crawler(cls, crawler: Crawler):
         path = crawler.settings.get("REPLAY_ARCHIVE")
         if not path:
-            raise NotConfigured("REPLAY_ARCHIVE is not set")
+            raise NotConfigured  # the usual case: crawl the live web, quietly
         lookup = ArchiveLookup([path])
         LOGGER.info("replaying from %s: %d URLs", path, len(lookup))
         return cls(crawler, lookup)

@@ -6,6 +6,7 @@ every byte stays on this machine: point Scrapy at it with ``http_proxy=http://12
 
 from __future__ import annotations
 
+import gzip as _gzip
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +19,7 @@ class SiteServer:
     """Serves ``pages`` ({url: body or (status, headers, body)}); ``hook(url)`` may answer first."""
 
     def __init__(self, pages: dict[str, Page], robots: dict[str, str] | None = None,
-                 hook: Callable[[str], Page | None] | None = None):
+                 hook: Callable[[str], Page | None] | None = None, gzip: bool = False, chunked: bool = False):
         self.pages = {self._key(u): v for u, v in pages.items()}
         self.robots = robots or {}
         self.hook = hook
@@ -32,13 +33,25 @@ class SiteServer:
                 url = self.path if self.path.startswith("http") else f"http://{self.headers['Host']}{self.path}"
                 server.requests.append(url)
                 status, headers, body = server.answer(url)
+                headers = dict(headers)
+                if gzip and "gzip" in self.headers.get("Accept-Encoding", "") and body:
+                    body = _gzip.compress(body)
+                    headers["Content-Encoding"] = "gzip"
                 self.send_response(status)
                 headers.setdefault("Content-Type", "text/html; charset=utf-8")
                 for key, value in headers.items():
                     self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                if chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    for start in range(0, len(body), 1000):
+                        piece = body[start : start + 1000]
+                        self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                    self.wfile.write(b"0\r\n\r\n")
+                else:
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
 
             def log_message(self, *args):
                 pass

@@ -13,15 +13,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.urls import url_key
-from archive.warc.reader import archive_files
-
-
-@dataclass(frozen=True, slots=True)
-class Located:
-    path: str  # file, or "package.wacz#archive/data.warc.gz"
-    offset: int
-    length: int
-    date: str
+from archive.warc.reader import Located, archive_files, read_at
 
 
 @dataclass(slots=True)
@@ -72,49 +64,12 @@ class ArchiveLookup:
         located = self.index.get(url_key(url))
         if located is None:
             return None
-        record = _read(located)
+        record = read_at(located)
         if record is None:
             return None
         if record["type"] == "revisit":
             original = self.digests.get(record["digest"] or "")
-            body = _read(original)["body"] if original else b""
+            body = read_at(original)["body"] if original else b""
             record["body"] = body
         return Replayed(url, record["status"], record["headers"], record["body"], record["protocol"],
                         located, record["id"])
-
-
-def _open(located: Located):
-    if "#" in located.path and located.path.split("#", 1)[0].endswith(".wacz"):
-        package_path, member = located.path.split("#", 1)
-        package = zipfile.ZipFile(package_path)
-        return package.open(member)
-    return open(located.path, "rb")
-
-
-def _read(located: Located) -> dict | None:
-    with _open(located) as fh:
-        fh.seek(located.offset)
-        for record in ArchiveIterator(fh):
-            if record.http_headers is not None and record.rec_type != "resource":
-                status = int(record.http_headers.get_statuscode() or 200)
-                headers = list(record.http_headers.headers)
-                protocol = record.http_headers.protocol or "HTTP/1.1"
-            else:
-                ctype = record.rec_headers.get_header("Content-Type") or "application/octet-stream"
-                status, headers, protocol = 200, [("Content-Type", ctype)], "HTTP/1.1"
-            body = b""
-            if record.rec_type != "revisit":
-                chunked = "chunked" in dict((k.lower(), v.lower()) for k, v in headers).get("transfer-encoding", "")
-                if chunked:  # warcio de-chunks (and decodes) it; the headers must then say so
-                    body = record.content_stream().read()
-                    headers = [(k, v) for k, v in headers
-                               if k.lower() not in ("transfer-encoding", "content-encoding", "content-length")]
-                else:
-                    body = record.raw_stream.read()
-            return {
-                "type": record.rec_type, "status": status, "headers": headers, "protocol": protocol,
-                "body": body,
-                "digest": record.rec_headers.get_header("WARC-Payload-Digest"),
-                "id": record.rec_headers.get_header("WARC-Record-ID"),
-            }
-    return None

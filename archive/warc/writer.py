@@ -117,7 +117,7 @@ class WarcFileWriter:
         self._writer.write_record(record)
         self._fh.flush()
         return RecordRef(
-            self._path.name, offset, self._fh.tell() - offset,
+            str(self._path), offset, self._fh.tell() - offset,
             record.rec_headers.get_header("WARC-Record-ID"),
             record.rec_headers.get_header("WARC-Payload-Digest"),
         )

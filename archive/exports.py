@@ -1,0 +1,99 @@
+"""Exports of a story (or of the whole graph): archives and graph formats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import queries
+from archive.store.models import Document, Edge
+from archive.urls import url_key
+from archive.wacz import story_warc, write_wacz
+
+
+class ExportError(RuntimeError):
+    pass
+
+
+@dataclass
+class Selection:
+    """What an export covers: some documents and the edges among them."""
+
+    title: str
+    documents: list[Document]
+    edges: list[Edge]
+    main_url: str | None = None
+
+
+def select_story(session: Session, ref: str | None) -> Selection:
+    """The story of the document ``ref`` (a URL or #id), or everything when ``ref`` is None."""
+    if ref is None:
+        docs = list(session.scalars(select(Document).order_by(Document.id)))
+        return Selection("all stories", docs, list(queries.all_edges(session, with_quotes=True)))
+    doc = queries.find_document(session, ref)
+    if doc.story_id is None:
+        return Selection(doc.title or doc.url, [doc], [], doc.url)
+    docs = list(session.scalars(select(Document).where(Document.story_id == doc.story_id).order_by(Document.id)))
+    root = queries.origin(session, doc)
+    edges = queries.story_edges(session, doc.story_id, primary_only=False)
+    return Selection(f"story of {root.title or root.url}", docs, edges, root.url)
+
+
+def graph_json(selection: Selection) -> dict:
+    return {
+        "title": selection.title,
+        "documents": [{
+            "id": d.id, "url": d.url, "title": d.title, "site": d.site_name, "outlet": d.outlet.domain,
+            "published": d.published.isoformat() if d.published else None, "story": d.story_id,
+            "warc_record_id": d.warc_record_id,
+        } for d in selection.documents],
+        "edges": [{
+            "source": e.source.url, "derived": e.derived.url, "relation": e.relation, "confidence": e.confidence,
+            "primary": e.is_primary, "evidence": e.evidence,
+        } for e in selection.edges],
+    }
+
+
+def _local_warc(path: str, tmp: Path) -> Path:
+    """A WARC file on disk for ``path``, extracting it when it lives inside a WACZ."""
+    if "#" in path and path.split("#", 1)[0].endswith(".wacz"):
+        package, member = path.split("#", 1)
+        target = tmp / Path(member).name
+        with zipfile.ZipFile(package) as z, z.open(member) as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        return target
+    local = Path(path)
+    if not local.is_file():
+        raise ExportError(f"the archive {path} cited by the graph is missing")
+    return local
+
+
+def export_wacz(selection: Selection, output: Path, whole_files: bool) -> Path:
+    sources = sorted({d.warc_file for d in selection.documents if d.warc_file})
+    if not sources:
+        raise ExportError("no archived captures to package (documents have no WARC record)")
+    pages = [{"id": str(d.id), "url": d.url, "ts": (d.fetched_at or d.added_at).isoformat() + "Z",
+              "title": d.title or d.url} for d in selection.documents]
+    extra = {"provenance/graph.json": json.dumps(graph_json(selection), indent=2, ensure_ascii=False).encode()}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        local = [_local_warc(s, tmp) for s in sources]
+        if whole_files:
+            names, warcs = set(), []
+            for path in local:
+                name = path.name if path.name not in names else f"{len(names)}-{path.name}"
+                names.add(name)
+                warcs.append((name, path))
+        else:
+            story = tmp / "story.warc.gz"
+            with open(story, "wb") as out:
+                story_warc(local, {url_key(d.url) for d in selection.documents}, out)
+            warcs = [("story.warc.gz", story)]
+        return write_wacz(output, warcs, pages, extra, selection.title, selection.main_url)
