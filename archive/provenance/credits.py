@@ -31,6 +31,7 @@ _DATELINE = re.compile(r"\(\s*([A-Z][A-Za-z]{1,14})\s*[-–—]\s*([^()]{2,80}?)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z(])")
 _TITLE_SEP = re.compile(r"\s+[-–—|:]\s+")
 
+DATELINE_WORDS = 60  # a wire dateline opens the story, within its first words
 ZONE = 3  # paragraphs at the top and at the bottom where credits live
 MAX_WORDS = 45  # a longer sentence is prose, not a credit
 
@@ -44,11 +45,12 @@ def _zone(paragraphs: list[str]) -> list[str]:
 def credit_lines(text: str) -> list[Credit]:
     """Credit sentences and wire datelines found near the start or end of a text."""
     found: list[Credit] = []
-    paragraphs = [p.strip() for p in clean(text).split("\n") if p.strip()]
+    text = clean(text)
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    head = " ".join(text.split()[:DATELINE_WORDS])  # page furniture may come before the dateline
+    for m in _DATELINE.finditer(head):
+        found.append(Credit("dateline", m.group(0)))
     for para in _zone(paragraphs):
-        m = _DATELINE.search(para[:160])
-        if m:
-            found.append(Credit("dateline", m.group(0)))
         for sentence in _SENTENCE.split(para):
             if len(sentence.split()) > MAX_WORDS:
                 continue

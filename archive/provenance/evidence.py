@@ -15,10 +15,12 @@ from wordfreq import zipf_frequency
 from archive.provenance.compare import Pair
 from archive.provenance.credits import names_outlet, squash, title_suffixes
 from archive.provenance.model import Doc, Evidence
+from archive.provenance.text import is_content_word
 from archive.urls import outlet_domain, outlet_label, url_key
 
-ALLOWED_ADDITION = 60  # words a copy may add at its top or bottom (notes, credits, datelines)
+ALLOWED_NOVEL_AT_EDGE = 25  # new words a copy may add at its top or bottom (notes, credits, datelines)
 INSERTED_PASSAGE = 10  # words added mid-text that a copy of A alone could not have
+NOVEL_SHARE = 0.3  # share of new words that makes an inserted stretch new content
 
 
 def outlet_names(doc: Doc) -> list[str]:
@@ -37,20 +39,27 @@ def same_outlet(a: Doc, b: Doc) -> bool:
 def unexplained(pair: Pair) -> list[Evidence]:
     """B holds passages that A lacks: A cannot be B's only source (an excerpt is never a parent
     of the full text). Between two shared passages, words both sides replaced are a rewrite;
-    only what B has beyond A's stretch there counts as added."""
-    al = pair.alignment
+    only what B has beyond A's stretch there counts as added, and only its words that A does not
+    use at all (a headline repeated by a page template adds nothing new)."""
+    al, words_b = pair.alignment, pair.b.tok.norm
+    known = pair.a.extra.get("_vocabulary")
+    if known is None:
+        known = pair.a.extra["_vocabulary"] = frozenset(pair.a.tok.norm)
     bounds = [(0, 0, 0, 0)] + [(p.a0, p.a1, p.b0, p.b1) for p in al.passages] + [(al.len_a, al.len_a, al.len_b, al.len_b)]
     missing = 0
     for k, ((_, a_end, _, b_end), (a_start, _, b_start, _)) in enumerate(zip(bounds, bounds[1:])):
-        added = max(0, (b_start - b_end) - (a_start - a_end))
+        added = (b_start - b_end) - (a_start - a_end)
+        if added < INSERTED_PASSAGE:
+            continue
+        novel = sum(1 for w in words_b[b_end:b_start] if w not in known and is_content_word(w))
         at_edge = k == 0 or k == len(bounds) - 2
         if at_edge:
-            missing += max(0, added - ALLOWED_ADDITION)
-        elif added >= INSERTED_PASSAGE:
-            missing += added
+            missing += max(0, novel - ALLOWED_NOVEL_AT_EDGE)
+        elif novel >= NOVEL_SHARE * added:
+            missing += novel
     if missing == 0:
         return []
-    weight = -min(8.0, 1.0 + 0.05 * missing)
+    weight = -min(8.0, 1.0 + 0.08 * missing)
     return [Evidence("unexplained", weight, f"{missing} words of the copy are not in the source")]
 
 
@@ -138,11 +147,14 @@ def _headline(title: str) -> str:
 def title_copied(a: Doc, b: Doc, plain: str) -> list[Evidence]:
     """Content farms keep the title they copied and append their own name: B's title, less B's
     own name, is A's served title (suffixes such as " – analysis – Asia Times" included)."""
-    core_b = title_core(b)
-    if not core_b or core_b == plain:
+    core_b, full_a = title_core(b), squash(a.title)
+    if not core_b or core_b != full_a:
         return []
-    if core_b == squash(a.title):
+    if core_b != plain:
         return [Evidence("title_copied", 2.5, f"title {b.title!r} repeats the source's {a.title!r}")]
+    if squash(b.title) != core_b and full_a == title_core(a):
+        # A shows the bare headline, B shows it with its own name appended: B's editor extended A's title
+        return [Evidence("title_extended", 1.0, f"title {b.title!r} is the source's {a.title!r} plus the copier's name")]
     return []
 
 

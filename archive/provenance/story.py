@@ -127,7 +127,8 @@ class StoryAnalysis:
         have inherited the credit line), plus credits B shares with A (a sign B copied A)."""
         own = self.credits.get((i, j), [])
         sharers = [m for m in range(len(self.docs))
-                   if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.plausible]
+                   if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.plausible
+                   and not self.credits.get((j, m))]  # a copy that credits B came after B
         if own and sharers:
             own = ev.credit_shared_with(own, self.docs[sharers[0]])
         shared = [x for x in range(len(self.docs))
