@@ -9,7 +9,7 @@ from archive.provenance.align import Alignment, Passage, Span, align
 from archive.provenance.model import Doc
 
 COPY_CONTAINMENT = 0.5  # share of the smaller text found in the other
-COPY_MIN_WORDS = 40  # words of shared passage a copy needs at least
+COPY_MIN_WORDS = 25  # identical words a copy shares with its source at least
 QUOTE_MIN_WORDS = 15  # identical words in one run that make a quotation (a template note is shorter)
 SPIN_RATE = 0.03  # substituted words per word of shared passage
 SPIN_MIN = 5  # substitutions a spin needs at least
@@ -77,6 +77,10 @@ def kinship(al: Alignment) -> Kinship:
 
 
 def compare(a: Doc, b: Doc) -> Pair:
+    """Align two documents. The alignment is always computed in one orientation (by URL), so
+    comparing A with B and B with A give the same answer whatever the arrival order."""
+    if (a.url, str(a.key)) > (b.url, str(b.key)):
+        return compare(b, a).flipped()
     al = align(a.tok, b.tok)
     kind = kinship(al)
     if kind is Kinship.NONE and longest_shared_run(a, b) >= QUOTE_MIN_WORDS:

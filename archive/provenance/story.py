@@ -74,10 +74,7 @@ class StoryAnalysis:
         n = len(self.docs)
         if n == 1:
             return StoryResult([self.docs[0].key], self.docs[0].key, [])
-        self.carried = self._carried()
-        self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
-        self.plausible = {edge for edge, p in self.pairs.items() if not ev.unexplained(p)}
-        self.plain_title = min((ev.title_core(d) for d in self.docs if d.title), key=len, default="")
+        self._prepare()
         scored = {edge: self._score(*edge) for edge in self.pairs}
         graph = nx.DiGraph()
         for i in range(n):
@@ -94,6 +91,18 @@ class StoryAnalysis:
             edges.extend(self._edges_for(child, parent, scored))
         return StoryResult([d.key for d in self.docs], origin, edges)
 
+    def _prepare(self) -> None:
+        """What every score needs: credits, and which pairs could be parent -> child at all."""
+        self.carried = self._carried()
+        self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
+        self.plausible = {edge for edge, p in self.pairs.items() if not ev.unexplained(p)}
+        # a possible parent: holds all of the copy, is not the spun side, and does not credit the copy
+        self.possible = {
+            (i, j) for (i, j) in self.plausible
+            if not self.credits.get((j, i)) and not any(e.weight < 0 for e in ev.spin_direction(self.pairs[(i, j)]))
+        }
+        self.plain_title = min((ev.title_core(d) for d in self.docs if d.title), key=len, default="")
+
     def _carried(self) -> dict[tuple[int, int], list[str]]:
         """Credit lines each copy shares with a possible source that did not write about itself:
         the copy inherited them from that source."""
@@ -109,7 +118,8 @@ class StoryAnalysis:
     def _score(self, i: int, j: int) -> tuple[float, list[Evidence]]:
         pair = self.pairs[(i, j)]
         a, b = pair.a, pair.b
-        best_equal = max(p.alignment.equal for (x, y), p in self.pairs.items() if y == j)
+        rivals = [p.alignment.equal for (x, y), p in self.pairs.items() if y == j and (x, y) in self.possible]
+        best_equal = max(rivals or [p.alignment.equal for (x, y), p in self.pairs.items() if y == j])
         items = (
             ev.unexplained(pair)
             + ev.closeness(pair, best_equal)
@@ -127,8 +137,7 @@ class StoryAnalysis:
         have inherited the credit line), plus credits B shares with A (a sign B copied A)."""
         own = self.credits.get((i, j), [])
         sharers = [m for m in range(len(self.docs))
-                   if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.plausible
-                   and not self.credits.get((j, m))]  # a copy that credits B came after B
+                   if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.possible]
         if own and sharers:
             own = ev.credit_shared_with(own, self.docs[sharers[0]])
         shared = [x for x in range(len(self.docs))
