@@ -94,7 +94,7 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
         "text": text,
         "credits": _unique(credits),
         "links": _outlinks(tree, url),
-        "spin_marks": spin_marks(html),
+        "spin_marks": spin_marks(text),
     }
 
 

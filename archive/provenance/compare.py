@@ -11,8 +11,8 @@ from archive.provenance.model import Doc
 COPY_CONTAINMENT = 0.5  # share of the smaller text found in the other
 COPY_MIN_WORDS = 25  # identical words a copy shares with its source at least
 QUOTE_MIN_WORDS = 15  # identical words in one run that make a quotation (a template note is shorter)
-SPIN_RATE = 0.03  # substituted words per word of shared passage
-SPIN_MIN = 5  # substitutions a spin needs at least
+SPIN_RATE = 0.02  # substituted words per word of shared passage
+SPIN_MIN = 3  # substitutions a spin needs at least
 
 
 class Kinship(StrEnum):

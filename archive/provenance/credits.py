@@ -77,13 +77,14 @@ def names_outlet(text: str, names: list[str]) -> str | None:
 
 
 _SPIN_MARKS = (
-    re.compile(r"&amp;nbsp|&nbsp\s*,"),  # entity debris: "&nbsp," or a double-escaped "&amp;nbsp"
-    re.compile(r"\w\s+,\s+\w"),  # "word , word": spinner respacing
+    re.compile(r"&nbsp|&amp;|&#\d+"),  # entity debris left in the text: "&nbsp,"
+    re.compile(r"\w\s+,(?:\s+|$)"),  # "word , word": an entity gone, its comma left standing
     re.compile(r"\(\s+\w[^()]{0,40}\s+\)"),  # "( RINSA )"
     re.compile(r"\w\s+n[’']t\b"),  # "should n’t"
 )
 
 
-def spin_marks(raw: str) -> int:
-    """Fingerprints that article spinners leave in a page (counted in the raw HTML or text)."""
-    return sum(len(p.findall(raw)) for p in _SPIN_MARKS)
+def spin_marks(text: str) -> int:
+    """Fingerprints that article spinners leave in a page's text (not its HTML, whose templates
+    have their own habits)."""
+    return sum(len(p.findall(text)) for p in _SPIN_MARKS)

@@ -20,6 +20,7 @@ from archive.urls import outlet_domain, outlet_label, url_key
 
 ALLOWED_NOVEL_AT_EDGE = 25  # new words a copy may add at its top or bottom (notes, credits, datelines)
 INSERTED_PASSAGE = 10  # words added mid-text that a copy of A alone could not have
+SPIN_MARKS_GAP = 3.0  # spinner debris per 1,000 words that tells two texts apart
 NOVEL_SHARE = 0.3  # share of new words that makes an inserted stretch new content
 
 
@@ -152,9 +153,6 @@ def title_copied(a: Doc, b: Doc, plain: str) -> list[Evidence]:
         return []
     if core_b != plain:
         return [Evidence("title_copied", 2.5, f"title {b.title!r} repeats the source's {a.title!r}")]
-    if squash(b.title) != core_b and full_a == title_core(a):
-        # A shows the bare headline, B shows it with its own name appended: B's editor extended A's title
-        return [Evidence("title_extended", 1.0, f"title {b.title!r} is the source's {a.title!r} plus the copier's name")]
     return []
 
 
@@ -180,17 +178,15 @@ def _span(days: float) -> str:
 
 
 def spin_direction(pair: Pair) -> list[Evidence]:
-    """Which side is spun: spinner fingerprints, and rarer words in place of common ones.
+    """Which side is spun: spinner debris, and rarer words in place of common ones.
 
     Being spun says B comes after A, not that A rather than A's own source is B's parent, so the
     consistent direction scores 0 and only the reverse one is penalised."""
-    if not pair.spun:
-        return []
     a, b, al = pair.a, pair.b, pair.alignment
     out = []
     marks_a = 1000 * a.spin_marks / max(1, len(a))
     marks_b = 1000 * b.spin_marks / max(1, len(b))
-    if abs(marks_b - marks_a) >= 1.0:
+    if abs(marks_b - marks_a) >= SPIN_MARKS_GAP:
         out.append(Evidence("spinner_marks", 0.0 if marks_b > marks_a else -2.5,
                             f"spinner debris per 1,000 words: copy {marks_b:.1f}, source {marks_a:.1f}"))
     diffs = []
@@ -198,9 +194,9 @@ def spin_direction(pair: Pair) -> list[Evidence]:
         if s.a1 - s.a0 == 1 and s.b1 - s.b0 == 1:
             wa, wb = a.tok.norm[s.a0], b.tok.norm[s.b0]
             diffs.append(zipf_frequency(wa, "en") - zipf_frequency(wb, "en"))
-    if len(diffs) >= 5:
+    if len(diffs) >= 3:
         mean = sum(diffs) / len(diffs)
-        weight = min(0.0, max(-2.0, 2.0 * mean))
+        weight = min(0.0, max(-2.0, 2.0 * mean * min(1.0, len(diffs) / 8)))
         if abs(mean) >= 0.1:
             out.append(Evidence("substituted_words_rarer", weight,
                                 f"{len(diffs)} one-word substitutions; the copy's words are "

@@ -47,7 +47,7 @@ class Doc:
     date_trust: float = 0.0  # 1 = machine-readable metadata, lower for guesses, 0 = none
     credits: tuple[Credit, ...] = ()
     links: tuple[str, ...] = ()  # outlinks of the article body, normalised
-    spin_marks: int = 0  # spinner fingerprints seen in the raw page
+    spin_marks: int = 0  # spinner fingerprints seen in the text
     extra: dict = field(default_factory=dict)
 
     @cached_property
