@@ -186,7 +186,9 @@ def spin_direction(pair: Pair) -> list[Evidence]:
     out = []
     marks_a = 1000 * a.spin_marks / max(1, len(a))
     marks_b = 1000 * b.spin_marks / max(1, len(b))
-    if abs(marks_b - marks_a) >= SPIN_MARKS_GAP:
+    # a spinner leaves debris where its source had none; a copy of a spin keeps most of it
+    low, high = sorted((marks_a, marks_b))
+    if high >= SPIN_MARKS_GAP and high >= 3 * low + SPIN_MARKS_GAP:
         out.append(Evidence("spinner_marks", 0.0 if marks_b > marks_a else -2.5,
                             f"spinner debris per 1,000 words: copy {marks_b:.1f}, source {marks_a:.1f}"))
     diffs = []
