@@ -16,7 +16,8 @@ from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, S
 from archive.urls import outlet_domain, url_key
 
 MAX_CANDIDATES = 25
-MIN_SHARED = 2
+MIN_SHARED = 2  # fingerprints two documents must share to be aligned...
+SHORT = 12  # ...or just one, when either has fewer fingerprints than this (a short excerpt)
 MIN_SHARED_SHARE = 0.08  # shared fingerprints / fingerprints of the smaller document
 
 _CANDIDATES = (
@@ -25,7 +26,7 @@ _CANDIDATES = (
     .where(Fingerprint.hash.in_(bindparam("hashes", expanding=True)))
     .where(Fingerprint.document_id != bindparam("me"))
     .group_by(Fingerprint.document_id, Document.fingerprint_count)
-    .having(func.count() >= MIN_SHARED)
+    .having(func.count() >= 1)
     .order_by(func.count().desc(), Fingerprint.document_id)
     .limit(MAX_CANDIDATES * 2)
 )
@@ -113,7 +114,8 @@ def candidates(session: Session, doc: Document) -> list[int]:
     rows = session.execute(_CANDIDATES, {"hashes": hashes, "me": doc.id})
     out = []
     for other_id, shared, other_count in rows:
-        if shared >= MIN_SHARED_SHARE * max(1, min(len(hashes), other_count or 0)):
+        smaller = min(len(hashes), other_count or 0)  # the same test from either side: order-free
+        if shared >= (1 if smaller < SHORT else MIN_SHARED) and shared >= MIN_SHARED_SHARE * max(1, smaller):
             out.append(other_id)
     return out[:MAX_CANDIDATES]
 
