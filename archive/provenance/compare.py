@@ -76,13 +76,44 @@ def kinship(al: Alignment) -> Kinship:
     return Kinship.NONE
 
 
+QUOTE_MARKS = "“\"«‘'„"
+QUOTED_SHARE = 0.3  # a quotation is a small part of the text that quotes it
+
+
+def _quoted(doc: Doc, start: int, end: int) -> bool:
+    """Is doc's token span [start, end) inside quotation marks in its text?"""
+    import re
+
+    from archive.provenance.text import clean
+
+    words = doc.tok.shown[start : min(end, start + 8)]
+    if not words:
+        return False
+    found = re.search(r"\W+".join(re.escape(w) for w in words), clean(doc.text))
+    return bool(found) and any(ch in QUOTE_MARKS for ch in clean(doc.text)[max(0, found.start() - 3) : found.start()])
+
+
+def _quotation(pair: Pair) -> bool:
+    """B is a text that quotes A (or A quotes B): the shared words are a small, quoted part of it."""
+    al = pair.alignment
+    if not al.passages:
+        return False
+    if al.contain_b <= QUOTED_SHARE and al.len_b > al.len_a:
+        return all(_quoted(pair.b, p.b0, p.b1) for p in al.passages)
+    if al.contain_a <= QUOTED_SHARE and al.len_a > al.len_b:
+        return all(_quoted(pair.a, p.a0, p.a1) for p in al.passages)
+    return False
+
+
 def compare(a: Doc, b: Doc) -> Pair:
     """Align two documents. The alignment is always computed in one orientation (by URL), so
     comparing A with B and B with A give the same answer whatever the arrival order."""
     if (a.url, str(a.key)) > (b.url, str(b.key)):
         return compare(b, a).flipped()
     al = align(a.tok, b.tok)
-    kind = kinship(al)
-    if kind is Kinship.NONE and longest_shared_run(a, b) >= QUOTE_MIN_WORDS:
-        kind = Kinship.QUOTE
-    return Pair(a, b, al, kind)
+    pair = Pair(a, b, al, kinship(al))
+    if pair.kinship is Kinship.COPY and _quotation(pair):
+        pair.kinship = Kinship.QUOTE
+    elif pair.kinship is Kinship.NONE and longest_shared_run(a, b) >= QUOTE_MIN_WORDS:
+        pair.kinship = Kinship.QUOTE
+    return pair
