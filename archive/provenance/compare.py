@@ -89,8 +89,13 @@ def _quoted(doc: Doc, start: int, end: int) -> bool:
     words = doc.tok.shown[start : min(end, start + 8)]
     if not words:
         return False
-    found = re.search(r"\W+".join(re.escape(w) for w in words), clean(doc.text))
-    return bool(found) and any(ch in QUOTE_MARKS for ch in clean(doc.text)[max(0, found.start() - 3) : found.start()])
+    text = clean(doc.text)
+    found = re.search(r"\W+".join(re.escape(w) for w in words), text)
+    if not found:
+        return False
+    before = text[max(0, found.start() - 25) : found.start()]  # the passage may start a word or two in
+    opened = max(before.rfind(ch) for ch in QUOTE_MARKS)
+    return opened >= 0 and "”" not in before[opened + 1 :]
 
 
 def _quotation(pair: Pair) -> bool:
