@@ -271,7 +271,99 @@ def explain(ctx, a, b, as_json):
             click.echo("  alignment: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in edge.stats.items()))
 
 
-EXPORT_FORMATS = ["wacz"]
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def path(ctx, a, b, as_json):
+    """The derivation path between two copies, through their closest common source.
+
+    \b
+    Example:
+        provenance path https://menafn.example/... https://newsbeat-daily.example/...
+    """
+    with _session(ctx) as session:
+        try:
+            edges = queries.path(session, _find(session, a), _find(session, b))
+        except queries.NotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+        if as_json:
+            click.echo(json.dumps([_edge_json(e) for e in edges], indent=2))
+            return
+        if not edges:
+            click.echo("the same document")
+        for edge in edges:
+            click.echo(f"{edge.source.url}\n  -{edge.relation} ({edge.confidence:.2f})-> {edge.derived.url}")
+
+
+_DIFF_STYLE = {"replace": dict(fg="yellow", bold=True), "insert": dict(fg="green"), "delete": dict(fg="red")}
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--color/--no-color", default=None, help="Colour the output [default: when a terminal].")
+@click.pass_context
+def diff(ctx, a, b, as_json, color):
+    """Word-level diff of two copies: [-A's words-]{+B's words+}, substitutions in yellow.
+
+    \b
+    Example:
+        provenance diff https://asiatimes.example/... https://newsbeat-daily.example/...
+    """
+    from archive.provenance.diff import summary, word_diff
+
+    with _session(ctx) as session:
+        doc_a, doc_b = _find(session, a), _find(session, b)
+        chunks = word_diff(doc_a.text, doc_b.text)
+    if as_json:
+        click.echo(json.dumps({"a": doc_a.url, "b": doc_b.url, "summary": summary(chunks),
+                               "chunks": [{"op": c.op, "a": " ".join(c.a), "b": " ".join(c.b)} for c in chunks]},
+                              indent=2, ensure_ascii=False))
+        return
+    out = []
+    for c in chunks:
+        if c.op == "equal":
+            out.append(" ".join(c.a))
+            continue
+        style = _DIFF_STYLE[c.op]
+        removed = f"[-{' '.join(c.a)}-]" if c.a else ""
+        added = f"{{+{' '.join(c.b)}+}}" if c.b else ""
+        out.append(click.style(removed, **{**style, "fg": "red" if c.op == "delete" else style["fg"]})
+                   + click.style(added, **style))
+    click.echo(" ".join(out), color=color)
+    counts = summary(chunks)
+    click.echo("\n" + ", ".join(f"{v} {k}" for k, v in counts.items()) + " words", color=color)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def outlets(ctx, as_json):
+    """Who copies from whom across all stories: how often, with credit, spun.
+
+    \b
+    Example:
+        provenance outlets
+    """
+    with _session(ctx) as session:
+        flows = queries.outlet_flows(session)
+    if as_json:
+        click.echo(json.dumps([f.__dict__ for f in flows], indent=2))
+        return
+    if not flows:
+        click.echo("no copies stored")
+        return
+    width = max(len(f.source) for f in flows)
+    click.echo(f"{'source outlet':<{width}}  {'copied by':<30} {'copies':>6} {'credited':>8} {'spun':>5}  relations")
+    for f in flows:
+        rel = ", ".join(f"{k} {v}" for k, v in sorted(f.relations.items()))
+        click.echo(f"{f.source:<{width}}  {f.derived:<30} {f.copies:>6} {f.credited:>8} {f.spun:>5}  {rel}")
+
+
+EXPORT_FORMATS = ["wacz", "prov-json", "prov-o", "graphml", "dot", "jsonl", "csv"]
 
 
 @main.command()
@@ -284,15 +376,22 @@ EXPORT_FORMATS = ["wacz"]
 def export(ctx, story, everything, fmt, output):
     """Export a story (give any of its URLs) or --all of them.
 
-    wacz: a WACZ package (archive/, indexes/index.cdx, pages/pages.jsonl, datapackage.json) with the
-    story's records and its provenance graph (provenance/graph.json).
+    \b
+    wacz       WACZ package: the story's WARC records, CDXJ index, pages, datapackage.json,
+               and its provenance graph (provenance/graph.json)
+    prov-json  W3C PROV-JSON (captures are entities, wasDerivedFrom / wasQuotedFrom)
+    prov-o     W3C PROV-O in Turtle
+    graphml    GraphML (Gephi, yEd, networkx)
+    dot        Graphviz DOT
+    jsonl      one JSON object per document and per edge
+    csv        one row per edge
 
     \b
     Example:
         provenance export --format wacz https://menafn.example/1108812345/... -o story.wacz
-        provenance export --format wacz --all -o everything.wacz
+        provenance export --format prov-json --all -o graph.prov.json
     """
-    from archive.exports import ExportError, export_wacz, select_story
+    from archive.exports import ExportError, export_graph, export_wacz, select_story
 
     if bool(story) == everything:
         raise click.UsageError("give one story URL, or --all")
@@ -306,7 +405,10 @@ def export(ctx, story, everything, fmt, output):
             except queries.NotFound as exc:
                 raise click.ClickException(str(exc)) from exc
         try:
-            written = export_wacz(selection, output, whole_files=everything)
+            if fmt == "wacz":
+                written = export_wacz(selection, output, whole_files=everything)
+            else:
+                written = export_graph(selection, fmt, output)
         except (ExportError, OSError) as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {written} ({len(selection.documents)} documents, {len(selection.edges)} edges)")

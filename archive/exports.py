@@ -97,3 +97,102 @@ def export_wacz(selection: Selection, output: Path, whole_files: bool) -> Path:
                 story_warc(local, {url_key(d.url) for d in selection.documents}, out)
             warcs = [("story.warc.gz", story)]
         return write_wacz(output, warcs, pages, extra, selection.title, selection.main_url)
+
+
+# -- graph formats -------------------------------------------------------------------------------
+
+def to_networkx(selection: Selection):
+    """The selection as a networkx DiGraph: nodes are captures, edges source -> derived."""
+    import networkx as nx
+
+    graph = nx.DiGraph(title=selection.title)
+    for d in selection.documents:
+        graph.add_node(d.url, title=d.title or "", outlet=d.outlet.domain, site=d.site_name or "",
+                       published=d.published.isoformat() if d.published else "", story=d.story_id or -1,
+                       document_id=d.id)
+    for e in selection.edges:
+        graph.add_edge(e.source.url, e.derived.url, relation=e.relation, confidence=e.confidence,
+                       primary=e.is_primary,
+                       evidence="; ".join(f"{x['kind']} {x['weight']:+}" for x in e.evidence))
+    return graph
+
+
+def to_prov(selection: Selection):
+    """W3C PROV: captures are entities, outlets agents; wasDerivedFrom (with the relation as
+    prov:type, the confidence and the evidence) or wasQuotedFrom for quotations."""
+    from prov.model import PROV_TYPE, ProvDocument
+
+    doc = ProvDocument()
+    doc.set_default_namespace("urn:provenance-archive:")
+    doc.add_namespace("pa", "https://github.com/provenance-archive/ns#")
+    ids = {}
+    for d in selection.documents:
+        entity = doc.entity(f"capture/{d.id}", {
+            "prov:location": d.url, "prov:label": d.title or d.url, "pa:outlet": d.outlet.domain,
+            "pa:warcRecordId": d.warc_record_id or "", "pa:warcFile": d.warc_file or "",
+        })
+        if d.published:
+            entity.add_attributes({"pa:published": d.published.isoformat()})
+        agent = doc.agent(f"outlet/{d.outlet.domain}", {"prov:label": d.site_name or d.outlet.domain})
+        doc.wasAttributedTo(entity, agent)
+        ids[d.id] = entity
+    for e in selection.edges:
+        if e.source_id not in ids or e.derived_id not in ids:
+            continue
+        attributes = {
+            PROV_TYPE: f"pa:{e.relation}", "pa:confidence": e.confidence, "pa:primary": e.is_primary,
+            "pa:evidence": json.dumps(e.evidence, ensure_ascii=False),
+        }
+        if e.relation == "quotes":
+            doc.wasQuotedFrom(ids[e.derived_id], ids[e.source_id], other_attributes=attributes)
+        else:
+            doc.wasDerivedFrom(ids[e.derived_id], ids[e.source_id], other_attributes=attributes)
+    return doc
+
+
+def export_graph(selection: Selection, fmt: str, output: Path) -> Path:
+    """Write prov-json, prov-o (Turtle), graphml, dot, jsonl or csv; atomically."""
+    import csv
+    import io
+
+    import networkx as nx
+
+    tmp = output.with_name(output.name + ".part")
+    if fmt == "prov-json":
+        tmp.write_text(to_prov(selection).serialize(indent=2))
+    elif fmt == "prov-o":
+        tmp.write_text(to_prov(selection).serialize(format="rdf", rdf_format="turtle"))
+    elif fmt == "graphml":
+        nx.write_graphml(to_networkx(selection), tmp)
+    elif fmt == "dot":
+        tmp.write_text(nx.nx_pydot.to_pydot(_dot_ready(to_networkx(selection))).to_string())
+    elif fmt == "jsonl":
+        graph = graph_json(selection)
+        lines = [{"type": "document", **d} for d in graph["documents"]] + [{"type": "edge", **e} for e in graph["edges"]]
+        tmp.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["source", "derived", "relation", "confidence", "primary", "story", "evidence"])
+        for e in selection.edges:
+            writer.writerow([e.source.url, e.derived.url, e.relation, e.confidence, e.is_primary, e.story_id,
+                             "; ".join(f"{x['kind']} {x['weight']:+}" for x in e.evidence)])
+        tmp.write_text(buffer.getvalue())
+    else:
+        raise ExportError(f"unknown format {fmt!r}")
+    tmp.replace(output)
+    return output
+
+
+def _dot_ready(graph):
+    """pydot needs quoted names and string attributes."""
+    import networkx as nx
+
+    out = nx.DiGraph(label=json.dumps(graph.graph.get("title", "")))
+    for node, data in graph.nodes(data=True):
+        out.add_node(json.dumps(node), **{k: json.dumps(str(v)) for k, v in data.items()})
+    for a, b, data in graph.edges(data=True):
+        style = {"style": '"dashed"'} if not data.get("primary") else {}
+        out.add_edge(json.dumps(a), json.dumps(b), label=json.dumps(data["relation"]),
+                     **{k: json.dumps(str(v)) for k, v in data.items() if k != "evidence"}, **style)
+    return out

@@ -107,3 +107,45 @@ def all_edges(session: Session, with_alternatives: bool = True, with_quotes: boo
     if not with_quotes:
         query = query.where(Edge.relation != "quotes")
     yield from session.scalars(query)
+
+
+def path(session: Session, a: Document, b: Document) -> list[Edge]:
+    """The derivation path between two copies of one story: up from A to their closest common
+    ancestor, then down to B (edges in source -> derived direction)."""
+    up_a, up_b = ancestry(session, a), ancestry(session, b)
+    chain_a = [a.id] + [e.source_id for e in up_a]
+    chain_b = [b.id] + [e.source_id for e in up_b]
+    common = next((n for n in chain_a if n in set(chain_b)), None)
+    if common is None:
+        raise NotFound("the two documents are not in one derivation tree")
+    return up_a[: chain_a.index(common)] + list(reversed(up_b[: chain_b.index(common)]))
+
+
+@dataclass
+class OutletFlow:
+    source: str
+    derived: str
+    copies: int = 0
+    credited: int = 0
+    spun: int = 0
+    relations: dict | None = None
+
+
+CREDITED = {"republication", "syndication"}
+CREDIT_EVIDENCE = ("canonical_to_source", "original_source_to_source", "syndication_source_to_source",
+                   "is_based_on_to_source", "link_to_source", "links_to_source", "line_names_source",
+                   "dateline_names_source")
+
+
+def outlet_flows(session: Session) -> list[OutletFlow]:
+    """Who copies from whom: chosen-parent edges counted by (source outlet, copying outlet)."""
+    flows: dict[tuple[str, str], OutletFlow] = {}
+    for edge in all_edges(session, with_alternatives=False):
+        key = (edge.source.outlet.domain, edge.derived.outlet.domain)
+        flow = flows.setdefault(key, OutletFlow(*key, relations={}))
+        flow.copies += 1
+        flow.relations[edge.relation] = flow.relations.get(edge.relation, 0) + 1
+        credited = edge.relation in CREDITED or any(e["kind"] in CREDIT_EVIDENCE for e in edge.evidence)
+        flow.credited += credited
+        flow.spun += edge.relation == "spin"
+    return sorted(flows.values(), key=lambda f: (-f.copies, f.source, f.derived))
