@@ -74,7 +74,7 @@ def test_graph_exports(db, tmp_path):
     prov = ProvDocument.deserialize(content=(tmp_path / "story.prov-json").read_text())
     assert len(prov.get_records()) > 8
     assert "wasDerivedFrom" in (tmp_path / "story.prov-json").read_text()
-    assert "prov:wasDerivedFrom" in (tmp_path / "story.prov-o").read_text()
+    assert "prov:qualifiedDerivation" in (tmp_path / "story.prov-o").read_text()  # derivations with attributes
     graph = nx.read_graphml(tmp_path / "story.graphml")
     assert graph.number_of_nodes() == 4 and graph.number_of_edges() >= 3
     assert graph.edges[PF, AT]["relation"] == "republication"
