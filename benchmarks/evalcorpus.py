@@ -356,9 +356,11 @@ class StoryBuilder:
         when = src.when + timedelta(hours=rng.randint(1, 30))
         body = [p for p in src.paragraphs]
         relation = "syndication"
-        if rng.random() < 0.5:
-            keep = max(2, int(len(body) * rng.uniform(0.3, 0.6)))
-            body, relation = body[:keep], "excerpt"
+        if rng.random() < 0.5:  # cut to 30-60 % of the article's own paragraphs (notes and credits kept)
+            article = [i for i, p in enumerate(body) if not p.startswith("<") and p not in NOTES]
+            keep = max(2, int(len(article) * rng.uniform(0.3, 0.6)))
+            if keep < len(article):
+                body, relation = body[: article[keep - 1] + 1], "excerpt"
         first = next((i for i, p in enumerate(body) if not p.startswith("<")), 0)
         body[first] = f"({outlet.abbr}- {src.outlet.name}) " + body[first]
         extra = f'<meta name="syndication-source" content="{src.url}">' if rng.random() < 0.3 else ""

@@ -148,8 +148,11 @@ class StoryAnalysis:
         return own
 
     def _origin_prior(self, i: int) -> float:
-        """How much doc i looks like nobody's copy: it credits no one in the story."""
+        """How much doc i looks like nobody's copy: it credits no one in the story, and carries
+        no credit line or wire dateline of its own."""
         doc, prior = self.docs[i], 0.0
+        if any(c.kind in ("line", "dateline") for c in doc.credits):
+            prior -= 1.0
         others = [d for k, d in enumerate(self.docs) if k != i]
         for other in others:
             if ev.pointers(other, doc) or ev.names(other, doc):
