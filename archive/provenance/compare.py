@@ -77,7 +77,7 @@ def kinship(al: Alignment) -> Kinship:
 
 
 QUOTE_MARKS = "“\"«‘'„"
-QUOTED_SHARE = 0.3  # a quotation is a small part of the text that quotes it
+QUOTED_SHARE = 0.6  # a quotation is at most this share of the text that quotes it (in quotation marks)
 
 
 def _quoted(doc: Doc, start: int, end: int) -> bool:
