@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import htmldate
+import htmldate
 import lxml.html
 import trafilatura
 from dateutil import parser as dateparser
@@ -50,7 +51,6 @@ _DATE_NODES = (
     " or contains(@class,'byline') or contains(@class,'meta') or contains(@class,'dateline')]"
     "[string-length(normalize-space()) < 80]"
 )
-_SKIP_LINK_AREAS = {"nav", "header", "footer", "aside", "form", "script", "style"}
 
 
 class ExtractionError(ValueError):
@@ -70,32 +70,93 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparsable HTML: {exc}") from exc
-    doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True, fast=True,
-    )
-    if doc is None or len((doc.text or "").split()) < MIN_WORDS:
-        raise ExtractionError("no article text found")
-    meta = _meta(tree)
-    jsonld = _jsonld(tree)
-    text = doc.text.strip()
-    date, trust = _published(tree, html, meta, jsonld, url)
-    credits = [asdict(c) for c in credit_lines(text)] + _source_signals(tree, meta, jsonld, url)
-    credits += _credit_links(tree, url)
+    # Our signals and metadata first: trafilatura prunes the tree it is given (one parse serves
+    # both), and its metadata pass would cost more than its text extraction.
+    meta, jsonld = _meta(tree), _jsonld(tree)
+    about = _about(tree, meta, jsonld)
+    pointers = _source_signals(tree, meta, jsonld, url) + _credit_links(tree, url)
+    links = _outlinks(tree, url)
+    stated = _stated_date(tree, meta, jsonld)
+    guessed = None if stated else _htmldate(tree, url)
+    text = _main_text(tree, html)
+    date, trust = stated or _guessed_date(guessed, url, links)
     return {
         "url": url,
-        "title": (doc.title or meta.get("og:title") or "").strip(),
-        "page_title": _page_title(tree),
-        "author": doc.author,
+        **about,
         "date": date.isoformat() if date else None,
         "date_trust": trust,
-        "site_name": (meta.get("og:site_name") or _publisher(jsonld) or doc.sitename or "").strip(),
-        "language": (tree.get("lang") or meta.get("og:locale") or doc.language or "")[:12] or None,
-        "description": doc.description,
         "text": text,
-        "credits": _unique(credits),
-        "links": _outlinks(tree, url),
+        "credits": _unique([asdict(c) for c in credit_lines(text)] + pointers),
+        "links": links,
         "spin_marks": spin_marks(text),
     }
+
+
+FALLBACK_WORDS = 40  # below this, run trafilatura's full cascade (fast mode skips its fallbacks)
+
+
+def _main_text(tree, html: str) -> str:
+    doc = trafilatura.bare_extraction(tree, include_comments=False, include_tables=True, fast=True)
+    text = (doc.text or "").strip() if doc else ""
+    if len(text.split()) < FALLBACK_WORDS:
+        fuller = trafilatura.bare_extraction(html, include_comments=False, include_tables=True)
+        if fuller is not None and len((fuller.text or "").split()) > len(text.split()):
+            text = fuller.text.strip()
+    if len(text.split()) < MIN_WORDS:
+        raise ExtractionError("no article text found")
+    return text
+
+
+def _htmldate(tree, url: str) -> str | None:
+    try:
+        return htmldate.find_date(tree, extensive_search=True, original_date=True,
+                                  outputformat="%Y-%m-%dT%H:%M:%S")
+    except Exception as exc:  # htmldate raises assorted errors on odd markup
+        LOGGER.debug("htmldate failed on %s: %s", url, exc)
+        return None
+
+
+def _about(tree, meta: dict, jsonld: list[dict]) -> dict[str, Any]:
+    """Title, author, site name, language, description: from metadata first, page text next."""
+    article = next((i for i in jsonld if str(i.get("@type", "")).endswith(("Article", "Posting", "Report"))), {})
+    headline = article.get("headline") if isinstance(article.get("headline"), str) else None
+    h1 = tree.xpath("//h1")
+    title = meta.get("og:title") or meta.get("twitter:title") or headline or (
+        " ".join(h1[0].text_content().split()) if h1 else "") or _page_title(tree)
+    return {
+        "title": title.strip(),
+        "page_title": _page_title(tree),
+        "author": _author(tree, meta, article),
+        "site_name": (meta.get("og:site_name") or _publisher(jsonld) or meta.get("application-name") or "").strip(),
+        "language": (tree.get("lang") or meta.get("og:locale") or meta.get("content-language") or "")[:12] or None,
+        "description": meta.get("description") or meta.get("og:description"),
+    }
+
+
+_BY = re.compile(r"^\s*(?:by|written by|von|par|por)\s+", re.IGNORECASE)
+
+
+def _author(tree, meta: dict, article: dict) -> str | None:
+    names: list[str] = []
+    author = article.get("author")
+    for item in author if isinstance(author, list) else [author]:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    if not names:
+        for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator"):
+            value = meta.get(key)
+            if value and not value.startswith("http"):
+                names.append(value.strip())
+                break
+    if not names:
+        for node in tree.xpath("//*[@rel='author' or contains(@class,'author') or contains(@class,'byline')]")[:3]:
+            text = _BY.sub("", " ".join(node.text_content().split()))
+            text = re.split(r"\s[·|•-]\s|\s{2,}", text)[0].strip()
+            if 2 <= len(text) <= 80 and len(text.split()) <= 6:
+                names.append(text)
+                break
+    return "; ".join(dict.fromkeys(names)) or None
 
 
 def _unique(items: list[dict]) -> list[dict]:
@@ -170,11 +231,11 @@ def _url_date(url: str) -> datetime | None:
     return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
 
 
-def _published(tree, html: str, meta: dict, jsonld: list[dict], url: str) -> tuple[datetime | None, float]:
-    """The publication date and how much it can be trusted (see the TRUST_* constants)."""
+def _stated_date(tree, meta: dict, jsonld: list[dict]) -> tuple[datetime, float] | None:
+    """A publication date the page states: in its metadata, or in its date/byline element."""
     candidates = [item.get("datePublished") for item in jsonld]
     candidates += [meta.get(k) for k in _META_DATE_KEYS]
-    candidates += [n.get("datetime") for n in tree.xpath("//article//time[@datetime]|//time[@datetime]")[:1]]
+    candidates += [n.get("datetime") for n in tree.xpath("//time[@datetime]")[:1]]
     for value in candidates:
         date = _parse_date(value if isinstance(value, str) else None)
         if date:
@@ -183,25 +244,17 @@ def _published(tree, html: str, meta: dict, jsonld: list[dict], url: str) -> tup
         date = _parse_date(" ".join(node.text_content().split())[:80], fuzzy=True)
         if date:
             return date, TRUST_VISIBLE
-    from_url = _url_date(url)
-    try:
-        found = htmldate.find_date(html, extensive_search=True, original_date=True,
-                                   outputformat="%Y-%m-%dT%H:%M:%S")
-    except Exception as exc:  # htmldate raises assorted errors on odd markup
-        LOGGER.debug("htmldate failed on %s: %s", url, exc)
-        found = None
+    return None
+
+
+def _guessed_date(found: str | None, url: str, links: list[str]) -> tuple[datetime | None, float]:
+    """htmldate's guess from the text, unless it only read a link's /2024/05/ path; then the URL's
+    own date path; else nothing."""
     date = _parse_date(found)
-    if date and not _looks_like_url_date(date, tree, url):
+    if date and not any(_url_date(u) == date.replace(hour=0, minute=0, second=0) for u in [url, *links[:200]]):
         return date, TRUST_TEXT
-    if from_url:
-        return from_url, TRUST_URL
-    return None, 0.0
-
-
-def _looks_like_url_date(date: datetime, tree, url: str) -> bool:
-    """htmldate falls back on dates in links; such a date is no better than the URL itself."""
-    urls = [url] + [n.get("href", "") for n in tree.xpath("//link[@rel='canonical']|//a[@href]")[:200]]
-    return any(_url_date(candidate) == date.replace(hour=0, minute=0, second=0) for candidate in urls)
+    from_url = _url_date(url)
+    return (from_url, TRUST_URL) if from_url else (None, 0.0)
 
 
 def _source_signals(tree, meta: dict, jsonld: list[dict], url: str) -> list[dict]:
@@ -245,33 +298,49 @@ def page_leads(tree, url: str) -> list[tuple[str, str]]:
     return [(target, via) for target, via in first.items() if target != own]
 
 
+_CREDIT_HINT = re.compile(r"\b(?:published|appeared|source|credit|permission|courtesy|via|read|reposted|reprinted"
+                          r"|republished|syndicated|authority)\b", re.IGNORECASE)
+_CONTENT_LINKS = etree.XPath(
+    "//body//a[@href][not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
+    " or ancestor::form or ancestor::script)]")
+_INLINE = {"a", "em", "strong", "i", "b", "span", "small"}
+
+
+def _content_links(tree) -> list:
+    """Links outside navigation, header, footer and asides."""
+    return _CONTENT_LINKS(tree)
+
+
 def _credit_links(tree, url: str) -> list[dict]:
     """Links inside credit sentences ("originally published by <a>Pacific Forum</a>")."""
-    out = []
-    for node in tree.xpath("//body//a[@href]"):
+    out, seen = [], {}
+    for node in _content_links(tree):
         block = node.getparent()
-        while block is not None and block.tag in {"a", "em", "strong", "i", "b", "span", "small"}:
+        while block is not None and block.tag in _INLINE:
             block = block.getparent()
         if block is None:
             continue
-        context = " ".join(block.text_content().split())
-        if len(context.split()) > 80:
-            continue
-        for credit in credit_lines(context):
-            if credit.kind == "line":
-                out.append({"kind": "link", "text": credit.text, "url": _abs(url, node.get("href"))})
-                break
-    return [c for c in out if c["url"]]
+        if block not in seen:
+            context = " ".join(block.text_content().split())
+            found = None
+            if len(context.split()) <= 80 and _CREDIT_HINT.search(context):
+                found = next((c.text for c in credit_lines(context) if c.kind == "line"), None)
+            seen[block] = found
+        target = _abs(url, node.get("href"))
+        if seen[block] and target:
+            out.append({"kind": "link", "text": seen[block], "url": target})
+    return out
 
 
 def _outlinks(tree, url: str) -> list[str]:
+    """Absolute URLs of the links in the page's content (navigation and footers left out)."""
     links = []
-    for node in tree.xpath("//body//a[@href]"):
-        if any(a.tag in _SKIP_LINK_AREAS for a in node.iterancestors()):
-            continue
-        target = _abs(url, node.get("href"))
-        if target:
-            links.append(target)
+    for node in _content_links(tree):
+        href = node.get("href", "").strip()
+        if href and not href.startswith(("#", "javascript:", "mailto:")):
+            target = urljoin(url, href).split("#", 1)[0]
+            if target.startswith(("http://", "https://")):
+                links.append(target)
     return list(dict.fromkeys(links))
 
 
