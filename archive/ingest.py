@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.analysis import analyze_document
+from archive.analysis import Analyzer
 from archive.extract import ExtractionError, extract_page
 from archive.store import graph
 from archive.store.models import Document
@@ -97,6 +97,7 @@ def ingest(
     report = IngestReport()
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     session = factory()
+    analyzer = Analyzer()
 
     def wanted() -> Iterator[Capture]:
         for item in iter_captures(paths):
@@ -130,7 +131,7 @@ def ingest(
                 continue
             report.added += 1
             if analyze:
-                analyze_document(session, doc.id)
+                analyzer.analyze_document(session, doc.id)
             pending += 1
             if pending >= COMMIT_EVERY:
                 session.commit()

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from archive.analysis import analyze_document
+from archive.analysis import Analyzer
 from archive.ingest import extract_job
 from archive.store import graph
 from archive.store.db import session_factory
@@ -98,6 +98,7 @@ class GraphPipeline:
         self.analyze = analyze
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph")
         self.factory = None
+        self.analyzer = Analyzer()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
@@ -130,6 +131,6 @@ class GraphPipeline:
                 return item
             self.stats.inc_value("provenance/documents_added")
             if self.analyze:
-                item.story_id = analyze_document(session, doc.id)
+                item.story_id = self.analyzer.analyze_document(session, doc.id)
         item.body = b""  # archived already; keep exported items small
         return item

@@ -45,7 +45,6 @@ class Alignment:
     len_a: int
     len_b: int
     passages: list[Passage]
-    equal_spans: list[Span]
 
     @property
     def covered_a(self) -> int:
@@ -108,7 +107,7 @@ def align(a: Tokens, b: Tokens) -> Alignment:
         for op in Levenshtein.opcodes(sa, sb)
         if op.tag == "equal"
     ]
-    return Alignment(len(sa), len(sb), _passages(spans), spans)
+    return Alignment(len(sa), len(sb), _passages(spans))
 
 
 def _passages(spans: list[Span]) -> list[Passage]:

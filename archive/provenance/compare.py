@@ -42,21 +42,31 @@ class Pair:
             Passage(p.b0, p.b1, p.a0, p.a1, p.equal, [Span(s.b0, s.b1, s.a0, s.a1) for s in p.substitutions])
             for p in al.passages
         ]
-        spans = [Span(s.b0, s.b1, s.a0, s.a1) for s in al.equal_spans]
-        return Pair(self.b, self.a, Alignment(al.len_b, al.len_a, passages, spans), self.kinship)
+        return Pair(self.b, self.a, Alignment(al.len_b, al.len_a, passages), self.kinship)
 
 
 def longest_shared_run(a: Doc, b: Doc) -> int:
     """Longest run of identical words found anywhere in both texts (a quotation need not be
     where a global alignment puts it), ignoring the credit lines that copies share by template."""
-    n = QUOTE_MIN_WORDS
-    words_a, words_b = _quotable(a), _quotable(b)
-    grams_a = {words_a[i : i + n] for i in range(len(words_a) - n + 1)}
+    grams_a, seq_b = _grams(a), _grams(b)
+    if not grams_a or not seq_b or grams_a[1].isdisjoint(seq_b[0]):
+        return 0
     best = run = 0
-    for i in range(len(words_b) - n + 1):
-        run = run + 1 if words_b[i : i + n] in grams_a else 0
+    for gram in seq_b[0]:
+        run = run + 1 if gram in grams_a[1] else 0
         best = max(best, run)
-    return best + n - 1 if best else 0
+    return best + QUOTE_MIN_WORDS - 1 if best else 0
+
+
+def _grams(doc: Doc) -> tuple[list[int], frozenset[int]]:
+    """The document's QUOTE_MIN_WORDS-word runs (hashed), in order and as a set; cached."""
+    cached = doc.extra.get("_grams")
+    if cached is None:
+        words = _quotable(doc)
+        n = QUOTE_MIN_WORDS
+        seq = [hash(words[i : i + n]) for i in range(len(words) - n + 1)]
+        cached = doc.extra["_grams"] = (seq, frozenset(seq))
+    return cached
 
 
 def _quotable(doc: Doc) -> tuple[str, ...]:

@@ -76,26 +76,38 @@ class StoryAnalysis:
             return StoryResult([self.docs[0].key], self.docs[0].key, [])
         self._prepare()
         scored = {edge: self._score(*edge) for edge in self.pairs}
-        graph = nx.DiGraph()
-        for i in range(n):
-            graph.add_edge(ROOT, i, weight=self._origin_prior(i) - ROOT_COST)
-        for (i, j), (weight, _) in scored.items():
-            graph.add_edge(i, j, weight=weight)
-        tree = nx.maximum_spanning_arborescence(graph, attr="weight", preserve_attrs=True)
+        tree_edges = self._tree({(ROOT, i): self._origin_prior(i) - ROOT_COST for i in range(n)}
+                                | {edge: weight for edge, (weight, _) in scored.items()})
         edges: list[EdgeResult] = []
         origin = None
-        for parent, child in sorted(tree.edges(), key=lambda e: str(e)):
+        for parent, child in sorted(tree_edges, key=lambda e: str(e)):
             if parent == ROOT:
                 origin = self.docs[child].key
                 continue
             edges.extend(self._edges_for(child, parent, scored))
         return StoryResult([d.key for d in self.docs], origin, edges)
 
+    @staticmethod
+    def _tree(weights: dict[tuple, float]) -> list[tuple]:
+        """The maximum spanning arborescence from ROOT. When every node's best incoming edge
+        already forms a tree with a single origin, that is the optimum (the first step of
+        Edmonds' algorithm); otherwise networkx runs the full algorithm."""
+        best: dict = {}
+        for (parent, child), weight in weights.items():
+            if child not in best or weight > best[child][1]:
+                best[child] = (parent, weight)
+        if sum(1 for parent, _ in best.values() if parent == ROOT) == 1 and _acyclic(best):
+            return [(parent, child) for child, (parent, _) in best.items()]
+        graph = nx.DiGraph()
+        graph.add_weighted_edges_from((a, b, w) for (a, b), w in weights.items())
+        return list(nx.maximum_spanning_arborescence(graph, attr="weight").edges())
+
     def _prepare(self) -> None:
         """What every score needs: credits, and which pairs could be parent -> child at all."""
+        self.unexplained = {edge: ev.unexplained(p) for edge, p in self.pairs.items()}
         self.carried = self._carried()
         self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
-        self.plausible = {edge for edge, p in self.pairs.items() if not ev.unexplained(p)}
+        self.plausible = {edge for edge, items in self.unexplained.items() if not items}
         # a possible parent: holds all of the copy, is not the spun side, and does not credit the copy
         self.possible = {
             (i, j) for (i, j) in self.plausible
@@ -108,7 +120,7 @@ class StoryAnalysis:
         the copy inherited them from that source."""
         carried = {}
         for (i, j), pair in self.pairs.items():
-            if ev.unexplained(pair):
+            if self.unexplained[(i, j)]:
                 continue
             lines = [c for c in _carried_lines(pair) if not names_outlet(c, ev.outlet_names(pair.a))]
             if lines:
@@ -121,7 +133,7 @@ class StoryAnalysis:
         rivals = [p.alignment.equal for (x, y), p in self.pairs.items() if y == j and (x, y) in self.possible]
         best_equal = max(rivals or [p.alignment.equal for (x, y), p in self.pairs.items() if y == j])
         items = (
-            ev.unexplained(pair)
+            self.unexplained[(i, j)]
             + ev.closeness(pair, best_equal)
             + self._credits(i, j)
             + ev.inherited_credit(pair, self.carried.get((i, j), []))
@@ -186,6 +198,18 @@ class StoryAnalysis:
                 stats=pair_stats(pair),
             ))
         return results
+
+
+def _acyclic(parents: dict) -> bool:
+    """Does following each node's parent always reach ROOT?"""
+    for start in parents:
+        seen, node = set(), start
+        while node != ROOT:
+            if node in seen:
+                return False
+            seen.add(node)
+            node = parents[node][0]
+    return True
 
 
 def relation(pair: Pair) -> Relation:

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from archive.provenance.fingerprint import fingerprints
@@ -86,7 +86,8 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
     )
     session.add(doc)
     session.flush()
-    session.add_all(Fingerprint(hash=h, document_id=doc.id) for h in sorted(hashes))
+    if hashes:
+        session.execute(insert(Fingerprint), [{"hash": h, "document_id": doc.id} for h in sorted(hashes)])
     return doc, True
 
 
