@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from archive.provenance.compare import Kinship, Pair, compare
-from archive.provenance.model import Doc
+from archive.provenance.model import Doc, doc_from_page
 from archive.provenance.story import analyze_story
 from archive.store import graph
 from archive.store.models import Document, Edge, Story
@@ -72,12 +72,16 @@ class Analyzer:
 
     # -- analysis ------------------------------------------------------------------------------
 
-    def related(self, session: Session, row: Document) -> list[int]:
-        """Documents that ``row`` is a copy of or a source of; quotations are recorded on the way."""
-        others = graph.candidates(session, row)
+    def add(self, doc_id: int, page: dict) -> Doc:
+        """Remember a just-stored document from its extracted page (no need to read it back)."""
+        return self._docs.remember(doc_id, doc_from_page(doc_id, page))
+
+    def related(self, session: Session, doc_id: int, hashes: list[int] | None = None) -> list[int]:
+        """Documents that ``doc_id`` is a copy of or a source of; quotations are recorded on the way."""
+        others = graph.candidates(session, doc_id, hashes)
         if not others:
             return []
-        doc, *candidates = self.docs(session, [row.id, *others])
+        doc, *candidates = self.docs(session, [doc_id, *others])
         out = []
         for other in candidates:
             pair = self.pair(doc, other)
@@ -94,14 +98,24 @@ class Analyzer:
 
     def analyze_document(self, session: Session, doc_id: int) -> int | None:
         """Fold one newly stored document into the graph; returns its story id (None if alone)."""
-        row = session.get(Document, doc_id)
-        links = self.related(session, row)
-        if not links:
-            return row.story_id
-        story_ids = sorted({s for s in session.scalars(select(Document.story_id).where(Document.id.in_(links))) if s})
-        members = graph.story_members(session, story_ids) | set(links) | {doc_id}
-        return graph.write_story(session, story_ids[0] if story_ids else None, self.story(session, members),
-                                 story_ids)
+        self.fold(session, {doc_id: self.related(session, doc_id)})
+        return session.scalar(select(Document.story_id).where(Document.id == doc_id))
+
+    def fold(self, session: Session, links: dict[int, list[int]]) -> int:
+        """Fold new documents into the graph, given the copies each was found related to: every
+        group of linked documents, with the stories they already belong to, becomes one story
+        whose tree is derived afresh. Returns how many stories were (re)built."""
+        groups = nx.Graph()
+        for doc_id, others in links.items():
+            groups.add_edges_from((doc_id, other) for other in others)
+        built = 0
+        for component in nx.connected_components(groups):
+            story_ids = sorted({s for s in session.scalars(
+                select(Document.story_id).where(Document.id.in_(list(component)))) if s})
+            members = graph.story_members(session, story_ids) | set(component)
+            graph.write_story(session, story_ids[0] if story_ids else None, self.story(session, members), story_ids)
+            built += 1
+        return built
 
     def analyze_all(self, factory: sessionmaker[Session], progress: Callable[[int, int], None] | None = None) -> dict:
         """Rebuild all stories and edges from the stored documents."""
@@ -115,8 +129,7 @@ class Analyzer:
             ids = list(session.scalars(select(Document.id).order_by(Document.id)))
             links.add_nodes_from(ids)
             for n, doc_id in enumerate(ids, 1):
-                row = session.get(Document, doc_id)
-                links.add_edges_from((doc_id, other) for other in self.related(session, row))
+                links.add_edges_from((doc_id, other) for other in self.related(session, doc_id))
                 if n % 200 == 0:
                     session.commit()
                     session.expunge_all()

@@ -27,6 +27,7 @@ from archive.warc.reader import Capture, ReadProblem, is_html, iter_captures
 
 LOGGER = logging.getLogger(__name__)
 COMMIT_EVERY = 50
+FOLD_EVERY = 2000  # new documents whose stories are built together (bounds memory on huge ingests)
 
 
 @dataclass
@@ -43,9 +44,9 @@ class IngestReport:
 
 
 def extract_job(body: bytes, url: str, content_type: str | None) -> tuple[str, object]:
-    """Run in a worker: ("ok", page) or ("error", reason). Never raises across the pool."""
+    """Run in a worker: ("ok", page ready to store) or ("error", reason). Never raises across the pool."""
     try:
-        return "ok", extract_page(body, url, content_type)
+        return "ok", graph.prepared(extract_page(body, url, content_type))
     except ExtractionError as exc:
         return "error", str(exc)
     except Exception as exc:  # a crash in one page must not end the ingest
@@ -65,8 +66,9 @@ def _wanted(capture: Capture, report: IngestReport) -> bool:
 def _already_stored(session: Session, capture: Capture) -> bool:
     if not capture.payload_digest:
         return False
-    return session.scalar(select(Document.id).where(
-        Document.url_key == url_key(capture.url), Document.payload_digest == capture.payload_digest).limit(1)) is not None
+    with session.no_autoflush:
+        return session.scalar(select(Document.id).where(
+            Document.url_key == url_key(capture.url), Document.payload_digest == capture.payload_digest).limit(1)) is not None
 
 
 def _results(captures: Iterator[Capture], workers: int) -> Iterator[tuple[Capture, tuple[str, object]]]:
@@ -113,6 +115,7 @@ def ingest(
                 continue
             yield item
 
+    links: dict[int, list[int]] = {}
     try:
         pending = 0
         for capture, (status, value) in _results(wanted(), workers):
@@ -120,7 +123,7 @@ def ingest(
                 report.skipped[str(value).split(":")[0]] += 1
                 graph.add_skipped(session, capture.url, str(value), capture.warc_file, capture.warc_offset)
                 continue
-            doc, created = graph.add_document(session, value, {
+            doc_id, created = graph.add_document(session, value, {
                 "fetched_at": capture.date, "status": capture.status, "payload_digest": capture.payload_digest,
                 "warc_file": capture.warc_file, "warc_offset": capture.warc_offset,
                 "warc_length": capture.warc_length, "warc_record_id": capture.record_id,
@@ -131,14 +134,18 @@ def ingest(
                 continue
             report.added += 1
             if analyze:
-                analyzer.analyze_document(session, doc.id)
+                analyzer.add(doc_id, value)
+                links[doc_id] = analyzer.related(session, doc_id, value["fingerprints"])
             pending += 1
             if pending >= COMMIT_EVERY:
                 session.commit()
-                session.expunge_all()
                 pending = 0
                 if progress:
                     progress(report)
+            if len(links) >= FOLD_EVERY:
+                analyzer.fold(session, links)
+                links.clear()
+        analyzer.fold(session, links)
         session.commit()
     finally:
         session.close()

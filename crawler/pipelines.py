@@ -123,14 +123,13 @@ class GraphPipeline:
                                   capture.get("warc_offset"))
                 self.stats.inc_value("provenance/skipped")
                 raise DropItem(f"no document from {item.url}: {item.error}")
-            doc, created = graph.add_document(session, item.page, capture)
-            item.document_id = doc.id
+            item.document_id, created = graph.add_document(session, item.page, capture)
             if not created:
                 self.stats.inc_value("provenance/unchanged")
-                item.story_id = doc.story_id
                 return item
             self.stats.inc_value("provenance/documents_added")
             if self.analyze:
-                item.story_id = self.analyzer.analyze_document(session, doc.id)
+                self.analyzer.add(item.document_id, item.page)
+                item.story_id = self.analyzer.analyze_document(session, item.document_id)
         item.body = b""  # archived already; keep exported items small
         return item

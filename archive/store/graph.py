@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from archive.provenance.fingerprint import fingerprints
 from archive.provenance.model import Doc, EdgeResult, Relation, StoryResult, doc_from_page
 from archive.provenance.text import tokens
-from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, Story
+from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
 from archive.urls import outlet_domain, url_key
 
 MAX_CANDIDATES = 25
@@ -32,12 +32,12 @@ _CANDIDATES = (
 )
 
 
-def text_digest(text: str) -> str:
-    return hashlib.sha1(" ".join(tokens(text).norm).encode()).hexdigest()
-
-
-def outlet_for(session: Session, url: str, name: str | None) -> Outlet:
+def outlet_id(session: Session, url: str, name: str | None) -> int:
+    """The id of the url's outlet, created on first sight (cached for the session's life)."""
     domain = outlet_domain(url) or "unknown"
+    cache = session.info.setdefault("outlet_ids", {})
+    if domain in cache:
+        return cache[domain]
     outlet = session.scalar(select(Outlet).where(Outlet.domain == domain))
     if outlet is None:
         outlet = Outlet(domain=domain, name=name or None)
@@ -45,50 +45,61 @@ def outlet_for(session: Session, url: str, name: str | None) -> Outlet:
         session.flush()
     elif name and not outlet.name:
         outlet.name = name
-    return outlet
+    cache[domain] = outlet.id
+    return outlet.id
 
 
-def find_capture(session: Session, url: str, digest: str) -> Document | None:
-    return session.scalar(select(Document).where(Document.url_key == url_key(url), Document.text_digest == digest))
+def prepared(page: dict[str, Any]) -> dict[str, Any]:
+    """The page with what storage needs computed: text digest and fingerprints. Workers call
+    this so the process that writes the database has less to do."""
+    if "fingerprints" not in page:
+        words = tokens(page["text"])
+        page["text_digest"] = hashlib.sha1(" ".join(words.norm).encode()).hexdigest()
+        page["fingerprints"] = sorted(fingerprints(words))
+    return page
 
 
-def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]) -> tuple[Document, bool]:
-    """Store one extracted page; returns (document, created). The same URL with the same text is
-    the same capture, so re-running a crawl or an ingest adds nothing."""
-    digest = text_digest(page["text"])
-    existing = find_capture(session, page["url"], digest)
+def find_capture(session: Session, url: str, digest: str) -> int | None:
+    with session.no_autoflush:
+        return session.scalar(select(Document.id).where(Document.url_key == url_key(url), Document.text_digest == digest))
+
+
+def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]) -> tuple[int, bool]:
+    """Store one extracted page; returns (document id, created). The same URL with the same text
+    is the same capture, so re-running a crawl or an ingest adds nothing."""
+    page = prepared(page)
+    existing = find_capture(session, page["url"], page["text_digest"])
     if existing is not None:
         return existing, False
-    hashes = fingerprints(tokens(page["text"]))
-    doc = Document(
-        url=page["url"],
-        url_key=url_key(page["url"]),
-        outlet=outlet_for(session, page["url"], page.get("site_name")),
-        title=page.get("title"),
-        page_title=page.get("page_title"),
-        author=page.get("author"),
-        published=_datetime(page.get("date")),
-        date_trust=page.get("date_trust") or 0.0,
-        site_name=page.get("site_name"),
-        language=page.get("language"),
-        text=page["text"],
-        text_digest=digest,
-        signals={k: page.get(k) for k in ("credits", "links", "spin_marks", "description")},
-        fingerprint_count=len(hashes),
-        fetched_at=_datetime(capture.get("fetched_at")),
-        http_status=capture.get("status"),
-        payload_digest=capture.get("payload_digest"),
-        warc_file=capture.get("warc_file"),
-        warc_offset=capture.get("warc_offset"),
-        warc_length=capture.get("warc_length"),
-        warc_record_id=capture.get("warc_record_id"),
-        discovered_via=capture.get("discovered_via"),
-    )
-    session.add(doc)
-    session.flush()
+    hashes = page["fingerprints"]
+    doc_id = session.scalar(insert(Document).returning(Document.id), [{
+        "url": page["url"],
+        "url_key": url_key(page["url"]),
+        "outlet_id": outlet_id(session, page["url"], page.get("site_name")),
+        "title": page.get("title"),
+        "page_title": page.get("page_title"),
+        "author": page.get("author"),
+        "published": _datetime(page.get("date")),
+        "date_trust": page.get("date_trust") or 0.0,
+        "site_name": page.get("site_name"),
+        "language": page.get("language"),
+        "text": page["text"],
+        "text_digest": page["text_digest"],
+        "signals": {k: page.get(k) for k in ("credits", "links", "spin_marks", "description")},
+        "fingerprint_count": len(hashes),
+        "fetched_at": _datetime(capture.get("fetched_at")),
+        "http_status": capture.get("status"),
+        "payload_digest": capture.get("payload_digest"),
+        "warc_file": capture.get("warc_file"),
+        "warc_offset": capture.get("warc_offset"),
+        "warc_length": capture.get("warc_length"),
+        "warc_record_id": capture.get("warc_record_id"),
+        "discovered_via": capture.get("discovered_via"),
+        "added_at": utcnow(),
+    }])
     if hashes:
-        session.execute(insert(Fingerprint), [{"hash": h, "document_id": doc.id} for h in sorted(hashes)])
-    return doc, True
+        session.execute(insert(Fingerprint), [{"hash": h, "document_id": doc_id} for h in hashes])
+    return doc_id, True
 
 
 def add_skipped(session: Session, url: str, reason: str, warc_file: str | None, offset: int | None) -> None:
@@ -107,12 +118,13 @@ def _datetime(value):
     return value
 
 
-def candidates(session: Session, doc: Document) -> list[int]:
-    """Documents sharing enough rare word pairs with ``doc`` to be worth aligning."""
-    hashes = [h for (h,) in session.execute(select(Fingerprint.hash).where(Fingerprint.document_id == doc.id))]
+def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -> list[int]:
+    """Documents sharing enough rare word pairs with ``doc_id`` to be worth aligning."""
+    if hashes is None:
+        hashes = list(session.scalars(select(Fingerprint.hash).where(Fingerprint.document_id == doc_id)))
     if not hashes:
         return []
-    rows = session.execute(_CANDIDATES, {"hashes": hashes, "me": doc.id})
+    rows = session.execute(_CANDIDATES, {"hashes": list(hashes), "me": doc_id})
     out = []
     for other_id, shared, other_count in rows:
         smaller = min(len(hashes), other_count or 0)  # the same test from either side: order-free
