@@ -44,7 +44,7 @@ class _Bounded(OrderedDict):
 
 
 class Analyzer:
-    def __init__(self, cache_size: int = 4096):
+    def __init__(self, cache_size: int = 512):
         self._docs: _Bounded = _Bounded(cache_size)
         self._pairs: _Bounded = _Bounded(cache_size * 2)
 

@@ -27,6 +27,7 @@ from archive.warc.reader import Capture, ReadProblem, is_html, iter_captures
 
 LOGGER = logging.getLogger(__name__)
 COMMIT_EVERY = 50
+BLOCK = 16  # captures checked against the database, and extracted by one worker, together
 FOLD_EVERY = 2000  # new documents whose stories are built together (bounds memory on huge ingests)
 
 
@@ -63,12 +64,37 @@ def _wanted(capture: Capture, report: IngestReport) -> bool:
     return True
 
 
-def _already_stored(session: Session, capture: Capture) -> bool:
-    if not capture.payload_digest:
-        return False
-    with session.no_autoflush:
-        return session.scalar(select(Document.id).where(
-            Document.url_key == url_key(capture.url), Document.payload_digest == capture.payload_digest).limit(1)) is not None
+def _new_captures(session: Session, captures: Iterator[Capture], report: IngestReport) -> Iterator[Capture]:
+    """Leave out captures already stored (same URL, same payload), asking the database once per
+    block of captures rather than once per capture."""
+    for block in _blocks(captures, BLOCK):
+        keys = {(url_key(c.url), c.payload_digest) for c in block if c.payload_digest}
+        stored = set()
+        if keys:
+            query = select(Document.url_key, Document.payload_digest).where(Document.url_key.in_({k for k, _ in keys}))
+            with session.no_autoflush:
+                stored = {tuple(row) for row in session.execute(query)}
+        for capture in block:
+            if (url_key(capture.url), capture.payload_digest) in stored:
+                report.unchanged += 1
+            else:
+                yield capture
+
+
+def _blocks(items: Iterator, size: int) -> Iterator[list]:
+    block = []
+    for item in items:
+        block.append(item)
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def extract_block(jobs: list[tuple[bytes, str, str | None]]) -> list[tuple[str, object]]:
+    """Several extractions in one worker call: fewer round trips through the pool."""
+    return [extract_job(*job) for job in jobs]
 
 
 def _results(captures: Iterator[Capture], workers: int) -> Iterator[tuple[Capture, tuple[str, object]]]:
@@ -76,17 +102,19 @@ def _results(captures: Iterator[Capture], workers: int) -> Iterator[tuple[Captur
         for capture in captures:
             yield capture, extract_job(capture.body, capture.url, capture.content_type)
         return
-    window: deque[tuple[Capture, Future]] = deque()
+    window: deque[tuple[list[Capture], Future]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for capture in captures:
-            window.append((capture, pool.submit(extract_job, capture.body, capture.url, capture.content_type)))
-            capture.body = b""  # the worker has its copy
-            if len(window) >= workers * 8:
+        for block in _blocks(captures, BLOCK):
+            jobs = [(c.body, c.url, c.content_type) for c in block]
+            window.append((block, pool.submit(extract_block, jobs)))
+            for capture in block:
+                capture.body = b""  # the worker has its copy
+            if len(window) >= workers * 3:
                 done, future = window.popleft()
-                yield done, future.result()
+                yield from zip(done, future.result())
         while window:
             done, future = window.popleft()
-            yield done, future.result()
+            yield from zip(done, future.result())
 
 
 def ingest(
@@ -108,17 +136,13 @@ def ingest(
                 report.problems.append(str(item))
                 continue
             report.records += 1
-            if not _wanted(item, report):
-                continue
-            if _already_stored(session, item):
-                report.unchanged += 1
-                continue
-            yield item
+            if _wanted(item, report):
+                yield item
 
     links: dict[int, list[int]] = {}
     try:
         pending = 0
-        for capture, (status, value) in _results(wanted(), workers):
+        for capture, (status, value) in _results(_new_captures(session, wanted(), report), workers):
             if status == "error":
                 report.skipped[str(value).split(":")[0]] += 1
                 graph.add_skipped(session, capture.url, str(value), capture.warc_file, capture.warc_offset)

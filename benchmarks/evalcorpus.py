@@ -63,6 +63,30 @@ def articles() -> list[str]:
     return texts
 
 
+def synthetic_articles(n: int, seed: int = 0) -> list[str]:
+    """``n`` distinct article-like texts for throughput and scale benchmarks, where the real
+    corpus is too small: a word bigram chain trained on the real articles (realistic vocabulary,
+    names and numbers; no long runs shared between two texts). Never used to measure accuracy."""
+    rng = random.Random(seed)
+    chain: dict[str, list[str]] = {}
+    starts: list[str] = []
+    for text in articles():
+        words = text.split()
+        starts.append(words[0])
+        for a, b in zip(words, words[1:]):
+            chain.setdefault(a, []).append(b)
+    out = []
+    for _ in range(n):
+        words = [rng.choice(starts)]
+        target = rng.randint(150, 700)
+        while len(words) < target:
+            follow = chain.get(words[-1])
+            words.append(rng.choice(follow) if follow else rng.choice(starts))
+        text = " ".join(words)
+        out.append(text if text.endswith(".") else text + ".")
+    return out
+
+
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
@@ -431,9 +455,12 @@ class StoryBuilder:
                     when, when, None, "quotes", sid)
 
 
-def build(n_stories: int = 60, seed: int = 1, quotes: int = 10, unrelated: int = 30) -> Corpus:
+def build(n_stories: int = 60, seed: int = 1, quotes: int = 10, unrelated: int = 30,
+          synthetic: bool = False) -> Corpus:
+    """Stories from the real articles; with ``synthetic``, from generated texts, as many as needed
+    (for throughput and scale benchmarks only)."""
     rng = random.Random(seed)
-    texts = list(articles())
+    texts = synthetic_articles(n_stories + quotes + unrelated, seed) if synthetic else list(articles())
     rng.shuffle(texts)
     builder = StoryBuilder(rng, datetime(2024, 1, 1, 6))
     corpus = Corpus()

@@ -2,8 +2,8 @@
 
     python -m benchmarks.ingest_throughput [--pages 5000]
 
-Builds a WARC of article pages (benchmarks/evalcorpus.py: real article texts in ~20 KB news-page
-templates, stories with copies), then in separate processes: (1) the baseline, reading the WARC
+Builds a WARC of article pages (benchmarks/evalcorpus.py: distinct generated article texts in
+~20 KB news-page templates, a fifth of them in stories with copies), then in separate processes: (1) the baseline, reading the WARC
 with warcio and running ``trafilatura.extract`` on each page in one process; (2) ``provenance
 ingest`` (extraction in worker processes, storage, incremental analysis) on the same WARC, and on
 its first half, to show that peak memory does not grow with the archive. Prints docs/s, MB/s,
@@ -25,13 +25,11 @@ from benchmarks.evalcorpus import Corpus, build, write_warc
 
 
 def corpus_of(pages: int, seed: int = 7) -> Corpus:
-    stories = max(10, pages // 5)
-    corpus = build(n_stories=stories, seed=seed, quotes=stories // 10, unrelated=stories // 2)
-    while len(corpus.pages) < pages:
-        seed += 1
-        more = build(n_stories=stories // 4, seed=seed, quotes=0, unrelated=stories // 8)
-        corpus.pages.update(more.pages)
-        corpus.truth.update(more.truth)
+    """About ``pages`` pages: stories of copies (~4.5 pages each) and unrelated articles, on
+    distinct generated texts (the real corpus has only ~300 articles)."""
+    stories = max(10, pages // 6)
+    corpus = build(n_stories=stories, seed=seed, quotes=stories // 10, unrelated=pages - int(stories * 4.6),
+                   synthetic=True)
     keep = sorted(corpus.pages)[:pages]
     return Corpus({u: corpus.pages[u] for u in keep}, {u: corpus.truth[u] for u in keep})
 

@@ -18,7 +18,7 @@ from archive.urls import outlet_domain, url_key
 MAX_CANDIDATES = 25
 MIN_SHARED = 2  # fingerprints two documents must share to be aligned...
 SHORT = 12  # ...or just one, when either has fewer fingerprints than this (a short excerpt)
-MIN_SHARED_SHARE = 0.08  # shared fingerprints / fingerprints of the smaller document
+MIN_SHARED_SHARE = 0.2  # shared fingerprints / fingerprints of the smaller document (copies: >= 0.33 measured)
 
 _CANDIDATES = (
     select(Fingerprint.document_id, func.count().label("shared"), Document.fingerprint_count)
@@ -59,6 +59,18 @@ def prepared(page: dict[str, Any]) -> dict[str, Any]:
     return page
 
 
+def _insert_new(session: Session):
+    """INSERT ... ON CONFLICT DO NOTHING on the capture's unique key, for SQLite and PostgreSQL."""
+    name = session.get_bind().dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:  # pragma: no cover - other databases check first
+        return insert(Document)
+    return dialect_insert(Document).on_conflict_do_nothing(index_elements=["url_key", "text_digest"])
+
+
 def find_capture(session: Session, url: str, digest: str) -> int | None:
     with session.no_autoflush:
         return session.scalar(select(Document.id).where(Document.url_key == url_key(url), Document.text_digest == digest))
@@ -68,11 +80,9 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
     """Store one extracted page; returns (document id, created). The same URL with the same text
     is the same capture, so re-running a crawl or an ingest adds nothing."""
     page = prepared(page)
-    existing = find_capture(session, page["url"], page["text_digest"])
-    if existing is not None:
-        return existing, False
     hashes = page["fingerprints"]
-    doc_id = session.scalar(insert(Document).returning(Document.id), [{
+    # one round trip: insert unless this capture is stored already (unique url_key + text digest)
+    doc_id = session.scalar(_insert_new(session).returning(Document.id), [{
         "url": page["url"],
         "url_key": url_key(page["url"]),
         "outlet_id": outlet_id(session, page["url"], page.get("site_name")),
@@ -97,6 +107,8 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
         "discovered_via": capture.get("discovered_via"),
         "added_at": utcnow(),
     }])
+    if doc_id is None:
+        return find_capture(session, page["url"], page["text_digest"]), False
     if hashes:
         session.execute(insert(Fingerprint), [{"hash": h, "document_id": doc_id} for h in hashes])
     return doc_id, True
