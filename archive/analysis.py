@@ -1,9 +1,11 @@
-"""Keeping the graph's stories and edges up to date, one document at a time or all at once.
+"""Keeping the graph's stories and edges up to date, one document at a time or many at once.
 
 Both ways compute the same thing: stories are the connected groups of documents that align as
 copies (candidate search, then alignment), and each story's tree is a pure function of its set of
-members (:mod:`archive.provenance.story`). Incremental analysis re-derives only the story a new
-document joins; ``provenance analyze`` rebuilds every story from scratch.
+members (:mod:`archive.provenance.story`). A crawl folds each page in as it arrives
+(:meth:`Analyzer.analyze_document`); ``ingest`` and ``analyze`` work on many documents at once
+(:func:`analyze_many`): links are found, and stories derived, in worker processes that read the
+database, and the main process writes the results.
 
 An :class:`Analyzer` keeps bounded caches of loaded documents (with their tokens) and of
 comparisons, so a story that grows one copy at a time aligns each new pair once.
@@ -12,20 +14,28 @@ comparisons, so a story that grows one copy at a time aligns each new pair once.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 
 import networkx as nx
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from archive.provenance.compare import Kinship, Pair, compare
-from archive.provenance.model import Doc, doc_from_page
+from archive.provenance.align import Alignment
+from archive.provenance.compare import Kinship, Pair, compare, kinship
+from archive.provenance.index import CandidateIndex
+from archive.provenance.model import Doc, StoryResult, doc_from_page
 from archive.provenance.story import analyze_story
 from archive.store import graph
 from archive.store.models import Document, Edge, Story
 
 LOGGER = logging.getLogger(__name__)
+CHUNK = 64  # documents per link-finding task
+INDEX_FROM = 500  # documents to analyse from which an in-memory candidate index pays off
 
 
 class _Bounded(OrderedDict):
@@ -43,6 +53,20 @@ class _Bounded(OrderedDict):
         return value
 
 
+@dataclass
+class Links:
+    """What comparing documents with their candidates found."""
+
+    copies: dict[int, list[int]] = field(default_factory=dict)  # document -> the copies it aligns with
+    quotes: list[tuple[int, int, str]] = field(default_factory=list)  # (quoted, quoting, quoted url)
+    alignments: dict[tuple[int, int], Alignment] = field(default_factory=dict)  # (lower id, higher id)
+
+    def update(self, other: Links) -> None:
+        self.copies.update(other.copies)
+        self.quotes.extend(other.quotes)
+        self.alignments.update(other.alignments)
+
+
 class Analyzer:
     def __init__(self, cache_size: int = 512):
         self._docs: _Bounded = _Bounded(cache_size)
@@ -53,11 +77,8 @@ class Analyzer:
     def docs(self, session: Session, ids: Iterable[int]) -> list[Doc]:
         ids = list(dict.fromkeys(ids))
         missing = [i for i in ids if i not in self._docs]
-        if missing:
-            rows = session.scalars(select(Document).options(selectinload(Document.outlet))
-                                   .where(Document.id.in_(missing)))
-            for row in rows:
-                self._docs.remember(row.id, graph.as_doc(row))
+        for doc in graph.load_docs(session, missing):
+            self._docs.remember(doc.key, doc)
         return [self._docs[i] for i in ids if i in self._docs]
 
     def pair(self, a: Doc, b: Doc) -> Pair:
@@ -67,98 +88,164 @@ class Analyzer:
             cached = self._pairs.remember(key, compare(a, b))
         return cached if cached.a is a or cached.a.key == a.key else cached.flipped()
 
-    def forget(self, doc_id: int) -> None:
-        self._docs.pop(doc_id, None)
-
-    # -- analysis ------------------------------------------------------------------------------
-
     def add(self, doc_id: int, page: dict) -> Doc:
         """Remember a just-stored document from its extracted page (no need to read it back)."""
         return self._docs.remember(doc_id, doc_from_page(doc_id, page))
 
-    def related(self, session: Session, doc_id: int, hashes: list[int] | None = None) -> list[int]:
-        """Documents that ``doc_id`` is a copy of or a source of; quotations are recorded on the way."""
-        others = graph.candidates(session, doc_id, hashes)
-        if not others:
-            return []
-        doc, *candidates = self.docs(session, [doc_id, *others])
-        out = []
-        for other in candidates:
-            pair = self.pair(doc, other)
-            if pair.kinship is Kinship.COPY:
-                out.append(other.key)
-            elif pair.kinship is Kinship.QUOTE:
-                _quote(session, pair)
-        return out
+    # -- analysis ------------------------------------------------------------------------------
 
-    def story(self, session: Session, members: Iterable[int]):
+    def links(self, session: Session, doc_ids: Iterable[int], index: CandidateIndex | None = None) -> Links:
+        """For each document, the earlier-stored candidates it aligns with as a copy, and the ones
+        it quotes. Each pair is compared once, by its later document: a new document meets every
+        earlier one, and a batch meets every pair. ``index`` (in memory) answers like the database."""
+        found = Links()
+        wanted = {}
+        for doc_id in doc_ids:
+            others = (index.candidates(doc_id, index.fingerprints_of(doc_id)) if index is not None
+                      else graph.candidates(session, doc_id))
+            wanted[doc_id] = [o for o in others if o < doc_id]
+        self.docs(session, {i for doc_id, others in wanted.items() if others for i in (doc_id, *others)})
+        for doc_id, others in wanted.items():
+            found.copies[doc_id] = []
+            if not others:
+                continue
+            doc, *candidates = self.docs(session, [doc_id, *others])
+            for other in candidates:
+                pair = self.pair(other, doc)
+                if pair.kinship is Kinship.COPY:
+                    found.copies[doc_id].append(other.key)
+                    found.alignments[(other.key, doc_id)] = pair.alignment
+                elif pair.kinship is Kinship.QUOTE:
+                    quoting, quoted = (pair.b, pair.a) if len(pair.b) >= len(pair.a) else (pair.a, pair.b)
+                    found.quotes.append((quoted.key, quoting.key, quoted.url))
+        return found
+
+    def story(self, session: Session, members: Iterable[int],
+              known: dict[tuple[int, int], Alignment] | None = None) -> StoryResult:
+        """The story's tree; ``known`` alignments (lower id, higher id) are not computed again."""
         docs = sorted(self.docs(session, members), key=lambda d: (d.url, str(d.key)))
+        for (low, high), alignment in (known or {}).items():
+            key = (low, high)
+            if key not in self._pairs:
+                a, b = self._docs.get(low), self._docs.get(high)
+                if a is not None and b is not None:
+                    self._pairs.remember(key, Pair(a, b, alignment, kinship(alignment)))
         pairs = {(i, j): self.pair(docs[i], docs[j]) for i in range(len(docs)) for j in range(i + 1, len(docs))}
         return analyze_story(docs, pairs)
 
     def analyze_document(self, session: Session, doc_id: int) -> int | None:
         """Fold one newly stored document into the graph; returns its story id (None if alone)."""
-        self.fold(session, {doc_id: self.related(session, doc_id)})
+        found = self.links(session, [doc_id])
+        write_quotes(session, found.quotes)
+        for members, story_ids in stories_to_build(session, found.copies):
+            write(session, self.story(session, members), story_ids)
         return session.scalar(select(Document.story_id).where(Document.id == doc_id))
 
-    def fold(self, session: Session, links: dict[int, list[int]]) -> int:
-        """Fold new documents into the graph, given the copies each was found related to: every
-        group of linked documents, with the stories they already belong to, becomes one story
-        whose tree is derived afresh. Returns how many stories were (re)built."""
-        groups = nx.Graph()
-        for doc_id, others in links.items():
-            groups.add_edges_from((doc_id, other) for other in others)
-        built = 0
-        for component in nx.connected_components(groups):
-            story_ids = sorted({s for s in session.scalars(
-                select(Document.story_id).where(Document.id.in_(list(component)))) if s})
-            members = graph.story_members(session, story_ids) | set(component)
-            graph.write_story(session, story_ids[0] if story_ids else None, self.story(session, members), story_ids)
-            built += 1
-        return built
 
-    def analyze_all(self, factory: sessionmaker[Session], progress: Callable[[int, int], None] | None = None) -> dict:
-        """Rebuild all stories and edges from the stored documents."""
-        with factory.begin() as session:
-            session.execute(delete(Edge))
-            session.execute(update(Document).values(story_id=None))
-            session.execute(update(Story).values(origin_id=None))
-            session.execute(delete(Story))
-        links = nx.Graph()
+# -- many documents at once, in worker processes -------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _start_worker(db: str) -> None:
+    from archive.store.db import session_factory
+
+    _WORKER["factory"] = session_factory(db)
+    _WORKER["analyzer"] = Analyzer()
+
+
+def _links_job(doc_ids: list[int]) -> Links:
+    with _WORKER["factory"]() as session:
+        return _WORKER["analyzer"].links(session, doc_ids, _WORKER.get("index"))
+
+
+def _story_job(job: tuple[list[int], dict]) -> StoryResult:
+    members, known = job
+    with _WORKER["factory"]() as session:
+        return _WORKER["analyzer"].story(session, members, known)
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _known(alignments: dict[tuple[int, int], Alignment], members: list[int]) -> dict:
+    inside = set(members)
+    return {k: v for k, v in alignments.items() if k[0] in inside and k[1] in inside}
+
+
+def stories_to_build(session: Session, copies: dict[int, list[int]]) -> Iterator[tuple[list[int], list[int]]]:
+    """Each group of linked documents with the stories they already belong to: (members, story ids)."""
+    groups = nx.Graph()
+    for doc_id, others in copies.items():
+        groups.add_edges_from((doc_id, other) for other in others)
+    for component in nx.connected_components(groups):
+        story_ids = sorted({s for s in session.scalars(
+            select(Document.story_id).where(Document.id.in_(list(component)))) if s})
+        members = graph.story_members(session, story_ids) | set(component)
+        yield sorted(members), story_ids
+
+
+def write(session: Session, result: StoryResult, story_ids: list[int]) -> int:
+    return graph.write_story(session, story_ids[0] if story_ids else None, result, story_ids)
+
+
+def write_quotes(session: Session, quotes: list[tuple[int, int, str]]) -> None:
+    for quoted, quoting, url in quotes:
+        graph.write_quote(session, quoted, quoting, [{
+            "kind": "shared_sentence", "weight": 0.0,
+            "detail": f"quotes a passage of {url} without copying the article",
+        }])
+
+
+def analyze_many(factory: sessionmaker[Session], db: str, doc_ids: list[int], workers: int | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """Find the links of ``doc_ids`` and (re)build the stories they touch. Links and stories are
+    computed by ``workers`` processes reading the committed database; this process writes."""
+    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+    found = Links()
+    with factory() as session:
+        index = graph.fingerprint_index(session) if len(doc_ids) >= INDEX_FROM else None
+    if workers <= 1 or len(doc_ids) < 2 * CHUNK:
+        analyzer = Analyzer()
         with factory() as session:
-            ids = list(session.scalars(select(Document.id).order_by(Document.id)))
-            links.add_nodes_from(ids)
-            for n, doc_id in enumerate(ids, 1):
-                links.add_edges_from((doc_id, other) for other in self.related(session, doc_id))
-                if n % 200 == 0:
-                    session.commit()
-                    session.expunge_all()
-                if progress:
-                    progress(n, len(ids))
+            found = analyzer.links(session, doc_ids, index)
+            write_quotes(session, found.quotes)
+            built = 0
+            for members, story_ids in stories_to_build(session, found.copies):
+                write(session, analyzer.story(session, members, _known(found.alignments, members)), story_ids)
+                built += 1
             session.commit()
-        stories = 0
-        for component in nx.connected_components(links):
-            if len(component) < 2:
-                continue
-            with factory.begin() as session:
-                graph.write_story(session, None, self.story(session, component))
-            stories += 1
-        return {"documents": len(ids), "stories": stories}
+        return {"documents": len(doc_ids), "stories": built}
+    _WORKER["index"] = index  # workers are forked: they share it, copy-on-write
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                             initargs=(db,)) as pool:
+        chunks = list(_chunks(doc_ids, CHUNK))
+        for n, part in enumerate(pool.map(_links_job, chunks), 1):
+            found.update(part)
+            if progress:
+                progress("links", n, len(chunks))
+        with factory() as session:
+            write_quotes(session, found.quotes)
+            plans = list(stories_to_build(session, found.copies))
+            jobs = [(members, _known(found.alignments, members)) for members, _ in plans]
+            results = pool.map(_story_job, jobs, chunksize=4)
+            for n, ((_, story_ids), result) in enumerate(zip(plans, results), 1):
+                write(session, result, story_ids)
+                if progress:
+                    progress("stories", n, len(plans))
+            session.commit()
+    return {"documents": len(doc_ids), "stories": len(plans)}
 
 
-def _quote(session: Session, pair: Pair) -> None:
-    """Record that one document quotes the other: the one where the shared words weigh less."""
-    a, b = pair.a, pair.b
-    quoting, quoted = (b, a) if len(b) >= len(a) else (a, b)
-    graph.write_quote(session, quoted.key, quoting.key, [{
-        "kind": "shared_sentence", "weight": 0.0,
-        "detail": f"quotes a passage of {quoted.url} without copying the article",
-    }])
-
-
-def analyze_document(session: Session, doc_id: int, analyzer: Analyzer | None = None) -> int | None:
-    return (analyzer or Analyzer(cache_size=256)).analyze_document(session, doc_id)
-
-
-def analyze_all(factory: sessionmaker[Session], progress: Callable[[int, int], None] | None = None) -> dict:
-    return Analyzer().analyze_all(factory, progress)
+def analyze_all(factory: sessionmaker[Session], db: str, workers: int | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """Rebuild all stories and edges from the stored documents."""
+    with factory.begin() as session:
+        session.execute(delete(Edge))
+        session.execute(update(Document).values(story_id=None))
+        session.execute(update(Story).values(origin_id=None))
+        session.execute(delete(Story))
+        ids = list(session.scalars(select(Document.id).order_by(Document.id)))
+    return analyze_many(factory, db, ids, workers, progress)

@@ -120,8 +120,9 @@ def ingest(ctx, paths, workers, no_analyze, as_json):
 
 
 @main.command()
+@click.option("--workers", type=int, default=None, help="Worker processes [default: cores, max 4].")
 @click.pass_context
-def analyze(ctx):
+def analyze(ctx, workers):
     """Rebuild stories and edges from all stored documents.
 
     \b
@@ -130,7 +131,7 @@ def analyze(ctx):
     """
     from archive.analysis import analyze_all
 
-    result = analyze_all(ctx.obj["factory"]())
+    result = analyze_all(ctx.obj["factory"](), ctx.obj["factory"].db, workers)
     click.echo(f"analysed {result['documents']} documents into {result['stories']} stories")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.analysis import Analyzer
+from archive.analysis import analyze_many
 from archive.extract import ExtractionError, extract_page
 from archive.store import graph
 from archive.store.models import Document
@@ -26,9 +26,8 @@ from archive.urls import url_key
 from archive.warc.reader import Capture, ReadProblem, is_html, iter_captures
 
 LOGGER = logging.getLogger(__name__)
-COMMIT_EVERY = 50
+COMMIT_EVERY = 200
 BLOCK = 16  # captures checked against the database, and extracted by one worker, together
-FOLD_EVERY = 2000  # new documents whose stories are built together (bounds memory on huge ingests)
 
 
 @dataclass
@@ -127,7 +126,6 @@ def ingest(
     report = IngestReport()
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     session = factory()
-    analyzer = Analyzer()
 
     def wanted() -> Iterator[Capture]:
         for item in iter_captures(paths):
@@ -139,7 +137,7 @@ def ingest(
             if _wanted(item, report):
                 yield item
 
-    links: dict[int, list[int]] = {}
+    new_ids: list[int] = []
     try:
         pending = 0
         for capture, (status, value) in _results(_new_captures(session, wanted(), report), workers):
@@ -157,20 +155,17 @@ def ingest(
                 report.unchanged += 1
                 continue
             report.added += 1
-            if analyze:
-                analyzer.add(doc_id, value)
-                links[doc_id] = analyzer.related(session, doc_id, value["fingerprints"])
+            new_ids.append(doc_id)
             pending += 1
             if pending >= COMMIT_EVERY:
                 session.commit()
                 pending = 0
                 if progress:
                     progress(report)
-            if len(links) >= FOLD_EVERY:
-                analyzer.fold(session, links)
-                links.clear()
-        analyzer.fold(session, links)
         session.commit()
+        if analyze and new_ids:  # all documents are in: links and stories in one parallel pass
+            db = factory.kw["bind"].url.render_as_string(hide_password=False)
+            analyze_many(factory, db, new_ids, workers)
     finally:
         session.close()
     return report

@@ -53,7 +53,7 @@ def run_warc(warc: Path, truth: dict, workdir: Path, label: str) -> dict:
     result = {"documents": report.added, "ingest_seconds": round(elapsed, 1),
               "engine": score(truth, incremental),
               "baseline": score(truth, minhash_baseline(_documents(factory)))}
-    analyze_all(factory)
+    analyze_all(factory, f"sqlite:///{workdir / (label + '.db')}")
     batch = _edges(factory)
     key = lambda e: (e["source"], e["derived"], e["relation"], e["primary"])  # noqa: E731
     result["incremental_equals_batch"] = sorted(map(key, incremental)) == sorted(map(key, batch))

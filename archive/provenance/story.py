@@ -89,15 +89,31 @@ class StoryAnalysis:
 
     @staticmethod
     def _tree(weights: dict[tuple, float]) -> list[tuple]:
-        """The maximum spanning arborescence from ROOT. When every node's best incoming edge
-        already forms a tree with a single origin, that is the optimum (the first step of
-        Edmonds' algorithm); otherwise networkx runs the full algorithm."""
-        best: dict = {}
+        """The maximum spanning arborescence from ROOT with one origin. For each choice of origin,
+        every other node taking its best incoming edge bounds the total from above and, when it
+        forms a tree, is that origin's optimum (the first step of Edmonds' algorithm). If the
+        best-bounded origin's greedy choice is a tree, it is optimal overall; otherwise networkx
+        runs the full algorithm."""
+        incoming: dict = {}
         for (parent, child), weight in weights.items():
-            if child not in best or weight > best[child][1]:
-                best[child] = (parent, weight)
-        if sum(1 for parent, _ in best.values() if parent == ROOT) == 1 and _acyclic(best):
-            return [(parent, child) for child, (parent, _) in best.items()]
+            incoming.setdefault(child, []).append((weight, parent))
+        for options in incoming.values():
+            options.sort(key=lambda wp: (-wp[0], str(wp[1])))
+        best_total, best_tree = None, None
+        for origin in sorted(incoming, key=str):
+            parents = {origin: (ROOT, weights[(ROOT, origin)])}
+            for child, options in incoming.items():
+                if child != origin:
+                    choice = next(((w, p) for w, p in options if p != ROOT), None)
+                    if choice is None:  # a document with no possible parent must be the origin
+                        break
+                    parents[child] = (choice[1], choice[0])
+            else:
+                total = sum(w for _, w in parents.values())
+                if best_total is None or total > best_total:
+                    best_total, best_tree = total, parents
+        if best_tree is not None and _acyclic(best_tree):
+            return [(parent, child) for child, (parent, _) in best_tree.items()]
         graph = nx.DiGraph()
         graph.add_weighted_edges_from((a, b, w) for (a, b), w in weights.items())
         return list(nx.maximum_spanning_arborescence(graph, attr="weight").edges())

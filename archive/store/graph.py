@@ -10,15 +10,12 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from archive.provenance.fingerprint import fingerprints
+from archive.provenance.index import PREFETCH, CandidateIndex, choose
 from archive.provenance.model import Doc, EdgeResult, Relation, StoryResult, doc_from_page
 from archive.provenance.text import tokens
 from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
 from archive.urls import outlet_domain, url_key
 
-MAX_CANDIDATES = 25
-MIN_SHARED = 2  # fingerprints two documents must share to be aligned...
-SHORT = 12  # ...or just one, when either has fewer fingerprints than this (a short excerpt)
-MIN_SHARED_SHARE = 0.2  # shared fingerprints / fingerprints of the smaller document (copies: >= 0.33 measured)
 
 _CANDIDATES = (
     select(Fingerprint.document_id, func.count().label("shared"), Document.fingerprint_count)
@@ -28,7 +25,7 @@ _CANDIDATES = (
     .group_by(Fingerprint.document_id, Document.fingerprint_count)
     .having(func.count() >= 1)
     .order_by(func.count().desc(), Fingerprint.document_id)
-    .limit(MAX_CANDIDATES * 2)
+    .limit(PREFETCH)
 )
 
 
@@ -136,30 +133,32 @@ def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -
         hashes = list(session.scalars(select(Fingerprint.hash).where(Fingerprint.document_id == doc_id)))
     if not hashes:
         return []
-    rows = session.execute(_CANDIDATES, {"hashes": list(hashes), "me": doc_id})
-    out = []
-    for other_id, shared, other_count in rows:
-        smaller = min(len(hashes), other_count or 0)  # the same test from either side: order-free
-        if shared >= (1 if smaller < SHORT else MIN_SHARED) and shared >= MIN_SHARED_SHARE * max(1, smaller):
-            out.append(other_id)
-    return out[:MAX_CANDIDATES]
+    return choose(session.execute(_CANDIDATES, {"hashes": list(hashes), "me": doc_id}), len(hashes))
 
 
-def as_doc(row: Document) -> Doc:
-    signals = row.signals or {}
-    return doc_from_page(row.id, {
-        "url": row.url, "text": row.text, "page_title": row.page_title, "title": row.title,
-        "site_name": row.site_name or (row.outlet.name if row.outlet else ""), "date": row.published,
-        "date_trust": row.date_trust, "credits": signals.get("credits"), "links": signals.get("links"),
-        "spin_marks": signals.get("spin_marks"),
-    })
+def fingerprint_index(session: Session) -> CandidateIndex:
+    """All fingerprints as an in-memory index (batch analysis)."""
+    rows = session.execute(select(Fingerprint.hash, Fingerprint.document_id))
+    return CandidateIndex.from_pairs(tuple(row) for row in rows)
+
+
+_DOC_COLUMNS = (Document.id, Document.url, Document.text, Document.page_title, Document.title,
+                Document.site_name, Outlet.name, Document.published, Document.date_trust, Document.signals)
 
 
 def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
-    rows = session.scalars(select(Document).where(Document.id.in_(list(ids)))).all()
-    # A fixed order that does not depend on insertion order: the same tree either way.
-    rows = sorted(rows, key=lambda r: (r.url_key, r.text_digest))
-    return [as_doc(r) for r in rows]
+    """Documents as the engine sees them, read in one query (no ORM objects)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    query = select(*_DOC_COLUMNS).join(Outlet, Outlet.id == Document.outlet_id).where(Document.id.in_(ids))
+    with session.no_autoflush:
+        rows = session.execute(query).all()
+    return [doc_from_page(doc_id, {
+        "url": url, "text": text, "page_title": page_title, "title": title, "site_name": site or outlet_name or "",
+        "date": published, "date_trust": trust, "credits": (signals or {}).get("credits"),
+        "links": (signals or {}).get("links"), "spin_marks": (signals or {}).get("spin_marks"),
+    }) for doc_id, url, text, page_title, title, site, outlet_name, published, trust, signals in rows]
 
 
 def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:

@@ -1,0 +1,65 @@
+"""The candidate index in memory (numpy), for batch analysis and its benchmark.
+
+The same rule as the database query (:func:`choose`) decides which documents are candidates, so
+batch analysis on this index and incremental analysis on the database find the same pairs.
+Fingerprints are kept as two parallel arrays sorted by hash (16 bytes a fingerprint): a lookup is
+a binary search per hash and a count of the document ids it lands on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+MAX_CANDIDATES = 25
+MIN_SHARED = 2  # fingerprints two documents must share to be aligned...
+SHORT = 12  # ...or just one, when either has fewer fingerprints than this (a short excerpt)
+MIN_SHARED_SHARE = 0.2  # shared fingerprints / fingerprints of the smaller document (copies: >= 0.33 measured)
+PREFETCH = 2 * MAX_CANDIDATES  # rows the ranking keeps before the share test
+
+
+def choose(rows: Iterable[tuple[int, int, int]], own_count: int) -> list[int]:
+    """From (document, shared fingerprints, its fingerprint count) ranked by shared count
+    descending then id, the candidates worth aligning. The test reads the same from either side."""
+    out = []
+    for other_id, shared, other_count in rows:
+        smaller = min(own_count, other_count or 0)
+        if shared >= (1 if smaller < SHORT else MIN_SHARED) and shared >= MIN_SHARED_SHARE * max(1, smaller):
+            out.append(other_id)
+    return out[:MAX_CANDIDATES]
+
+
+class CandidateIndex:
+    def __init__(self, hashes: np.ndarray, doc_ids: np.ndarray):
+        order = np.argsort(hashes, kind="stable")
+        self.hashes = hashes[order]
+        self.doc_ids = doc_ids[order]
+        ids, counts = np.unique(doc_ids, return_counts=True)
+        self.counts = dict(zip(ids.tolist(), counts.tolist()))
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[int, int]]) -> CandidateIndex:
+        data = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+        return cls(data[:, 0].copy(), data[:, 1].copy())
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def fingerprints_of(self, doc_id: int) -> np.ndarray:
+        return self.hashes[self.doc_ids == doc_id]
+
+    def candidates(self, doc_id: int, hashes: np.ndarray | list[int]) -> list[int]:
+        hashes = np.asarray(hashes, dtype=np.int64)
+        if not len(hashes):
+            return []
+        left = np.searchsorted(self.hashes, hashes, side="left")
+        right = np.searchsorted(self.hashes, hashes, side="right")
+        hits = np.concatenate([self.doc_ids[a:b] for a, b in zip(left, right) if b > a] or [np.empty(0, np.int64)])
+        hits = hits[hits != doc_id]
+        if not len(hits):
+            return []
+        ids, shared = np.unique(hits, return_counts=True)
+        ranked = np.lexsort((ids, -shared))[:PREFETCH]
+        rows = ((int(ids[k]), int(shared[k]), self.counts.get(int(ids[k]), 0)) for k in ranked)
+        return choose(rows, len(hashes))
