@@ -23,12 +23,14 @@ _DEBRIS = re.compile(r"(?<![\w&])(?:nbsp|#160|#8217|#8220|#8221|amp|quot)\b;?", 
 def clean(text: str) -> str:
     """Decode entities (also double-escaped ones) and drop the debris spinners leave behind."""
     for _ in range(3):
+        if "&" not in text:
+            break
         decoded = html.unescape(text)
         if decoded == text:
             break
         text = decoded
     text = _DEBRIS.sub(" ", text)
-    return unicodedata.normalize("NFKC", text)
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ class Tokens:
 
 def tokens(text: str) -> Tokens:
     words = _WORD.findall(clean(text))
-    return Tokens(tuple(w.casefold() for w in words), tuple(words))
+    return Tokens(tuple(map(str.casefold, words)), tuple(words))
 
 
 @lru_cache(maxsize=1)
