@@ -64,8 +64,8 @@ def _insert_new(session: Session):
     elif name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:  # pragma: no cover - other databases check first
-        return insert(Document)
-    return dialect_insert(Document).on_conflict_do_nothing(index_elements=["url_key", "text_digest"])
+        return insert(Document.__table__)
+    return dialect_insert(Document.__table__).on_conflict_do_nothing(index_elements=["url_key", "text_digest"])
 
 
 def find_capture(session: Session, url: str, digest: str) -> int | None:
@@ -79,7 +79,8 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
     page = prepared(page)
     hashes = page["fingerprints"]
     # one round trip: insert unless this capture is stored already (unique url_key + text digest)
-    doc_id = session.scalar(_insert_new(session).returning(Document.id), [{
+    connection = session.connection()  # Core, not the ORM's per-row bookkeeping: this is the hot path
+    doc_id = connection.execute(_insert_new(session).returning(Document.__table__.c.id), [{
         "url": page["url"],
         "url_key": url_key(page["url"]),
         "outlet_id": outlet_id(session, page["url"], page.get("site_name")),
@@ -103,11 +104,11 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
         "warc_record_id": capture.get("warc_record_id"),
         "discovered_via": capture.get("discovered_via"),
         "added_at": utcnow(),
-    }])
+    }]).scalar()
     if doc_id is None:
         return find_capture(session, page["url"], page["text_digest"]), False
     if hashes:
-        session.execute(insert(Fingerprint), [{"hash": h, "document_id": doc_id} for h in hashes])
+        connection.execute(insert(Fingerprint.__table__), [{"hash": h, "document_id": doc_id} for h in hashes])
     return doc_id, True
 
 
