@@ -28,7 +28,7 @@ def corpus_of(pages: int, seed: int = 7) -> Corpus:
     """About ``pages`` pages: stories of copies (~4.5 pages each) and unrelated articles, on
     distinct generated texts (the real corpus has only ~300 articles)."""
     stories = max(10, pages // 6)
-    corpus = build(n_stories=stories, seed=seed, quotes=stories // 10, unrelated=pages - int(stories * 4.6),
+    corpus = build(n_stories=stories, seed=seed, quotes=stories // 10, unrelated=pages - stories * 3,
                    synthetic=True)
     keep = sorted(corpus.pages)[:pages]
     return Corpus({u: corpus.pages[u] for u in keep}, {u: corpus.truth[u] for u in keep})

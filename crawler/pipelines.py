@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from archive.analysis import Analyzer
+from archive import graph_writer
 from archive.ingest import extract_job
-from archive.store import graph
 from archive.store.db import session_factory
 from crawler.items import PageItem
 from crawler.warc import shared_writer
@@ -90,46 +89,37 @@ class ArchiveTextPipeline:
 
 
 class GraphPipeline:
-    """Stores each page as a document of the graph and folds it into its story."""
+    """Stores each page as a document of the graph and folds it into its story, in one writer
+    process (archive/graph_writer.py) so the reactor never waits on the database."""
 
     def __init__(self, crawler: Crawler, db: str | None, analyze: bool):
         self.stats = crawler.stats
         self.db = db
         self.analyze = analyze
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph")
-        self.factory = None
-        self.analyzer = Analyzer()
+        self.writer: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
         return cls(crawler, crawler.settings.get("PROVENANCE_DB"), crawler.settings.getbool("PROVENANCE_ANALYZE"))
 
     def open_spider(self) -> None:
-        self.factory = session_factory(self.db)
+        session_factory(self.db)  # a bad database URL stops the crawl here, with its message
+        self.writer = ProcessPoolExecutor(max_workers=1, initializer=graph_writer.start, initargs=(self.db,))
 
     def close_spider(self) -> None:
-        self.thread.shutdown(wait=True)
+        if self.writer is not None:
+            self.writer.shutdown(wait=True)
 
     async def process_item(self, item: PageItem) -> PageItem:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.thread, self._store, item)
-
-    def _store(self, item: PageItem) -> PageItem:
         capture = {**item.warc, "fetched_at": item.warc.get("fetched_at") or item.fetched_at,
                    "status": item.status, "discovered_via": item.via}
-        with self.factory.begin() as session:
-            if item.page is None:
-                graph.add_skipped(session, item.url, item.error or "no text", capture.get("warc_file"),
-                                  capture.get("warc_offset"))
-                self.stats.inc_value("provenance/skipped")
-                raise DropItem(f"no document from {item.url}: {item.error}")
-            item.document_id, created = graph.add_document(session, item.page, capture)
-            if not created:
-                self.stats.inc_value("provenance/unchanged")
-                return item
-            self.stats.inc_value("provenance/documents_added")
-            if self.analyze:
-                self.analyzer.add(item.document_id, item.page)
-                item.story_id = self.analyzer.analyze_document(session, item.document_id)
+        if item.page is None:
+            await loop.run_in_executor(self.writer, graph_writer.skip, item.url, item.error or "no text", capture)
+            self.stats.inc_value("provenance/skipped")
+            raise DropItem(f"no document from {item.url}: {item.error}")
+        item.document_id, created, item.story_id = await loop.run_in_executor(
+            self.writer, graph_writer.store, item.page, capture, self.analyze)
+        self.stats.inc_value("provenance/documents_added" if created else "provenance/unchanged")
         item.body = b""  # archived already; keep exported items small
         return item
