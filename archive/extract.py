@@ -76,6 +76,7 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     about = _about(tree, meta, jsonld)
     pointers = _source_signals(tree, meta, jsonld, url) + _credit_links(tree, url)
     links = _outlinks(tree, url)
+    leads = page_leads(tree, url, meta, jsonld, pointers)
     stated = _stated_date(tree, meta, jsonld)
     guessed = None if stated else _htmldate(tree, url)
     text = _main_text(tree, html)
@@ -88,6 +89,7 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
         "text": text,
         "credits": _unique([asdict(c) for c in credit_lines(text)] + pointers),
         "links": links,
+        "leads": leads,
         "spin_marks": spin_marks(text),
     }
 
@@ -280,13 +282,15 @@ _READ_MORE = re.compile(r"\b(?:read|continue|see)\s+(?:more|the\s+(?:original|fu
                         r"|\b(?:original|full)\s+(?:article|story)\b|\bsource\s*:", re.IGNORECASE)
 
 
-def page_leads(tree, url: str) -> list[tuple[str, str]]:
+def page_leads(tree, url: str, meta: dict | None = None, jsonld: list | None = None,
+               pointers: list[dict] | None = None) -> list[tuple[str, str]]:
     """URLs a page names as its source or as another copy, with how it names them: canonical and
     og:url, original-source / syndication-source meta, schema.org isBasedOn, links inside credit
-    lines, and "read more at" links. Cheap enough for the crawler's reactor thread."""
-    leads = [(c["url"], c["kind"]) for c in _source_signals(tree, _meta(tree), _jsonld(tree), url)]
-    leads += [(c["url"], "credit_link") for c in _credit_links(tree, url)]
-    for node in tree.xpath("//body//a[@href]"):
+    lines, and "read more at" links."""
+    if pointers is None:
+        pointers = _source_signals(tree, meta or _meta(tree), jsonld or _jsonld(tree), url) + _credit_links(tree, url)
+    leads = [(c["url"], "credit_link" if c["kind"] == "link" else c["kind"]) for c in pointers]
+    for node in _content_links(tree):
         if _READ_MORE.search(" ".join(node.text_content().split())[:120]):
             target = _abs(url, node.get("href"))
             if target:

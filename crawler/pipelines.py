@@ -17,6 +17,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from archive import graph_writer
 from archive.ingest import extract_job
 from archive.store.db import session_factory
+from crawler.frontier import Frontier
 from crawler.items import PageItem
 from crawler.warc import shared_writer
 
@@ -53,6 +54,23 @@ class ExtractPipeline:
             item.error = value
             self.stats.inc_value("provenance/extraction_failed")
             LOGGER.info("no text from %s: %s", item.url, value)
+        return item
+
+
+class LeadsPipeline:
+    """Follows what extraction found a page pointing to as its source or another copy."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        if item.page is not None:
+            leads = [tuple(lead) for lead in item.page.get("leads", [])]
+            Frontier.of(self.crawler).follow(leads, item.depth, item.url)
         return item
 
 

@@ -50,6 +50,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,
+    "crawler.pipelines.LeadsPipeline": 320,
     "crawler.pipelines.ArchiveTextPipeline": 350,
     "crawler.pipelines.GraphPipeline": 400,
 }

@@ -1,7 +1,8 @@
 """The ``syndication`` spider: an article, its sources and its copies.
 
-From each fetched page it follows what names a source or another copy (canonical and og:url,
-source meta tags, schema.org isBasedOn, links in credit lines, "read more at" links), up to
+Each fetched page becomes an item; extraction (in worker processes) finds what the page names as
+a source or another copy (canonical and og:url, source meta tags, schema.org isBasedOn, links in
+credit lines, "read more at" links) and the LeadsPipeline follows them through the frontier, up to
 ``PROVENANCE_DEPTH`` hops from a seed and ``PROVENANCE_BUDGET`` pages in all.
 
     scrapy crawl syndication -a url=https://example.com/article
@@ -14,10 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 
-from archive.extract import page_leads
-from archive.urls import url_key
+from crawler.frontier import Frontier
 from crawler.items import PageItem
 
 
@@ -39,7 +39,6 @@ class SyndicationSpider(scrapy.Spider):
                              + (f"; not a URL: {bad[0]!r}" if bad else ""))
         self.seeds = seeds
         self._depth_arg, self._budget_arg = depth, budget
-        self.seen: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -49,25 +48,16 @@ class SyndicationSpider(scrapy.Spider):
         return spider
 
     async def start(self):
+        frontier = Frontier.of(self.crawler)
         for seed in self.seeds:
-            request = self._follow(seed, depth=0, via="seed", referrer=None)
+            request = frontier.request(seed, depth=0, via="seed", referrer=None)
             if request is not None:
                 yield request
 
-    def _follow(self, url: str, depth: int, via: str, referrer: str | None) -> scrapy.Request | None:
-        key = url_key(url)
-        if key in self.seen or depth > self.max_depth:
-            return None
-        if len(self.seen) >= self.budget:
-            self.crawler.stats.inc_value("provenance/over_budget")
-            return None
-        self.seen.add(key)
-        self.crawler.stats.inc_value(f"discovery/{via}")
-        return scrapy.Request(url, callback=self.parse, errback=self.failed,
-                              meta={"depth_hops": depth, "via": via, "referrer": referrer})
-
     def parse(self, response: Response):
+        """One fetched page as an item; extraction finds its leads (LeadsPipeline follows them)."""
         meta = response.meta
+        Frontier.of(self.crawler).saw(response.url)
         yield PageItem(
             url=response.url,
             status=response.status,
@@ -79,14 +69,6 @@ class SyndicationSpider(scrapy.Spider):
             referrer=meta.get("referrer"),
             warc=dict(meta.get("warc") or {}),
         )
-        if not isinstance(response, TextResponse) or "html" not in response.headers.get("Content-Type", b"html").decode("latin-1").lower():
-            return
-        key = url_key(response.url)
-        self.seen.add(key)  # a redirect target counts as seen too
-        for target, via in page_leads(response.selector.root, response.url):
-            request = self._follow(target, meta.get("depth_hops", 0) + 1, via, response.url)
-            if request is not None:
-                yield request
 
     def failed(self, failure):
         self.crawler.stats.inc_value("provenance/fetch_failed")
