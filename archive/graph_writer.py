@@ -3,33 +3,62 @@
 A crawl's reactor must not spend its time in the database or in alignment, and SQLite wants one
 writer. The crawler hands each extracted page to one process running these functions, which keeps
 its own connection and the analysis caches between pages.
+
+Each page is matched at once (candidates, alignment: which story it joins), so the crawl knows
+its copies as it goes; a story's tree (parents, relations, evidence) is derived again when the
+story has stopped growing for a while, every ``FLUSH_EVERY`` pages, and at the end of the crawl,
+rather than after every page that joins it. The final graph is the one batch analysis gives.
 """
 
 from __future__ import annotations
 
-from archive.analysis import Analyzer
+from sqlalchemy import select
+
+from archive.analysis import Analyzer, stories_to_build, write_quotes
 from archive.store import graph
 from archive.store.db import session_factory
+from archive.store.models import Document
 
+FLUSH_EVERY = 100  # pages between two rounds of tree derivation for the stories that grew
 _STATE: dict = {}
 
 
 def start(db: str | None) -> None:
     """Process initializer: open the database (raising here reports a bad URL at crawl start)."""
-    _STATE["factory"] = session_factory(db)
-    _STATE["analyzer"] = Analyzer()
+    _STATE.update(factory=session_factory(db), analyzer=Analyzer(), dirty=set(), pages=0)
 
 
 def store(page: dict, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
-    """Store one page; fold it into its story. Returns (document id, created, story id)."""
-    factory, analyzer = _STATE["factory"], _STATE["analyzer"]
+    """Store one page and match it with its copies. Returns (document id, created, story id)."""
+    factory, analyzer, dirty = _STATE["factory"], _STATE["analyzer"], _STATE["dirty"]
     with factory.begin() as session:
         doc_id, created = graph.add_document(session, page, capture)
-        story_id = None
         if created and analyze:
             analyzer.add(doc_id, page)
-            story_id = analyzer.analyze_document(session, doc_id)
+            found = analyzer.links(session, [doc_id])
+            write_quotes(session, found.quotes)
+            for members, story_ids in stories_to_build(session, found.copies):
+                dirty.difference_update(story_ids)
+                dirty.add(graph.assign_story(session, story_ids[0] if story_ids else None, members, story_ids))
+        story_id = session.scalar(select(Document.story_id).where(Document.id == doc_id))
+    _STATE["pages"] += 1
+    if _STATE["pages"] % FLUSH_EVERY == 0:
+        flush()
     return doc_id, created, story_id
+
+
+def flush() -> int:
+    """Derive the trees of the stories that grew since the last flush; returns how many."""
+    factory, analyzer, dirty = _STATE["factory"], _STATE["analyzer"], _STATE["dirty"]
+    done = 0
+    while dirty:
+        story_id = dirty.pop()
+        with factory.begin() as session:
+            members = sorted(graph.story_members(session, [story_id]))
+            if members:
+                graph.write_story(session, story_id, analyzer.story(session, members))
+                done += 1
+    return done
 
 
 def skip(url: str, reason: str, capture: dict) -> None:

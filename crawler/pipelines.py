@@ -126,6 +126,8 @@ class GraphPipeline:
 
     def close_spider(self) -> None:
         if self.writer is not None:
+            built = self.writer.submit(graph_writer.flush).result()
+            self.stats.inc_value("provenance/stories_built", built)
             self.writer.shutdown(wait=True)
 
     async def process_item(self, item: PageItem) -> PageItem:

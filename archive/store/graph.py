@@ -173,8 +173,9 @@ def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
     return set(session.scalars(select(Document.id).where(Document.story_id.in_(story_ids))))
 
 
-def write_story(session: Session, story_id: int | None, result: StoryResult, merged: Sequence[int] = ()) -> int:
-    """Replace a story's tree with ``result``; stories merged into it are removed."""
+def assign_story(session: Session, story_id: int | None, members: Sequence[int], merged: Sequence[int] = ()) -> int:
+    """Make ``members`` one story (new, or ``story_id``, absorbing the ``merged`` ones); its tree
+    is written by :func:`write_story`, now or later."""
     if story_id is None:
         story = Story()
         session.add(story)
@@ -182,10 +183,16 @@ def write_story(session: Session, story_id: int | None, result: StoryResult, mer
         story_id = story.id
     others = [s for s in merged if s != story_id]
     session.execute(delete(Edge).where(Edge.story_id.in_([story_id, *others])))
-    session.execute(update(Document).where(Document.id.in_(result.members)).values(story_id=story_id))
+    session.execute(update(Document).where(Document.id.in_(list(members))).values(story_id=story_id))
     if others:
         session.execute(update(Story).where(Story.id.in_(others)).values(origin_id=None))
         session.execute(delete(Story).where(Story.id.in_(others)))
+    return story_id
+
+
+def write_story(session: Session, story_id: int | None, result: StoryResult, merged: Sequence[int] = ()) -> int:
+    """Replace a story's tree with ``result``; stories merged into it are removed."""
+    story_id = assign_story(session, story_id, result.members, merged)
     session.execute(update(Story).where(Story.id == story_id).values(origin_id=result.origin))
     session.add_all(_edge_row(story_id, e) for e in result.edges)
     return story_id
