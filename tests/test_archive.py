@@ -200,3 +200,14 @@ def test_ingest_reads_wget_warcs(tmp_path, db_url, demo_pages):
     assert "documents added: 2" in out
     edges = provenance(db_url, "edges").stdout
     assert "pacforum.example" in edges and "republication" in edges
+
+
+def test_ingest_reads_a_wacz_package(tmp_path, db_url):
+    provenance(db_url, "ingest", str(ROOT / "demo" / "seed-story.warc.gz"))
+    package = tmp_path / "story.wacz"
+    provenance(db_url, "export", "--format", "wacz", "--all", "-o", str(package))
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    out = provenance(fresh, "ingest", str(package)).stdout
+    assert "documents added: 8" in out
+    docs = [json.loads(d) for d in provenance(fresh, "documents", "--format", "jsonl").stdout.splitlines()]
+    assert all("story.wacz#archive/" in d["warc"]["file"] for d in docs)
