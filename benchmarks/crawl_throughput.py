@@ -25,7 +25,8 @@ from demo.server import SiteServer
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMON = ["-s", "ROBOTSTXT_OBEY=False", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
-          "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "TELNETCONSOLE_ENABLED=False"]
+          "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "TELNETCONSOLE_ENABLED=False",
+          "-s", "PROVENANCE_ALLOW_PRIVATE_ADDRESSES=True"]
 
 
 def _run(args: list[str], proxy: str) -> tuple[float, int]:

@@ -114,3 +114,46 @@ class ReplayMiddleware:
         }
         return cls(request.url, status=found.status, headers=headers, body=found.body, request=request,
                    flags=[REPLAYED], protocol=found.protocol)
+
+
+class PrivateAddressGuard:
+    """Refuses requests to private, loopback, link-local, reserved and cloud-metadata addresses
+    (checked after DNS resolution, so a public name pointing inside is caught too; every redirect
+    is a new request and is checked again; the address actually connected to is checked on the
+    response). ``PROVENANCE_ALLOW_PRIVATE_ADDRESSES = True`` lifts the guard (tests need loopback)."""
+
+    def __init__(self, crawler: Crawler):
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        if crawler.settings.getbool("PROVENANCE_ALLOW_PRIVATE_ADDRESSES"):
+            raise NotConfigured
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        from urllib.parse import urlsplit
+
+        from scrapy.exceptions import IgnoreRequest
+
+        from archive.netguard import refused_address
+
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https"):
+            raise IgnoreRequest(f"only http and https are fetched, not {parts.scheme!r}: {request.url}")
+        reason = await refused_address(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+        if reason:
+            self.stats.inc_value("security/refused_private_address")
+            LOGGER.warning("refused %s: %s", request.url, reason)
+            raise IgnoreRequest(reason)
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        from scrapy.exceptions import IgnoreRequest
+
+        from archive.netguard import is_forbidden
+
+        if response.ip_address is not None and is_forbidden(response.ip_address):
+            self.stats.inc_value("security/refused_private_address")
+            raise IgnoreRequest(f"{request.url} was served from {response.ip_address}, a private address")
+        return response

@@ -29,6 +29,7 @@ PROVENANCE_DEPTH = 3  # hops from the seed along credits, canonical tags and sou
 PROVENANCE_BUDGET = 200  # pages fetched at most per crawl
 PROVENANCE_EXTRACT_WORKERS = 0  # extraction processes; 0: one per core
 PROVENANCE_ANALYZE = True  # analyse each document as it arrives
+PROVENANCE_ALLOW_PRIVATE_ADDRESSES = False  # True lets the crawler reach private and loopback addresses
 
 # The archive: gzip WARC/1.1 files, rolled over at WARC_MAX_SIZE bytes.
 WARC_ENABLED = True
@@ -47,6 +48,8 @@ DOWNLOADER_MIDDLEWARES = {
     # what is archived is what went over the wire.
     "crawler.middlewares.WarcArchiveMiddleware": 950,
     "crawler.middlewares.ReplayMiddleware": 960,  # only with REPLAY_ARCHIVE
+    # last before the network: refuses private and metadata addresses (after DNS resolution)
+    "crawler.middlewares.PrivateAddressGuard": 970,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,

@@ -49,7 +49,8 @@ def crawl(tmp_path: Path, db: str, seed_urls: list[str], *settings: str, proxy: 
         env.update(http_proxy=proxy, https_proxy=proxy)
     args = [str(BIN / "scrapy"), "crawl", "syndication", "-a", f"urls={seeds_file}",
             "-s", f"PROVENANCE_DB={db}", "-s", f"WARC_DIR={tmp_path / 'warc'}", "-s", "LOG_LEVEL=INFO",
-            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVENANCE_EXTRACT_WORKERS=2"]
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVENANCE_EXTRACT_WORKERS=2",
+            "-s", "PROVENANCE_ALLOW_PRIVATE_ADDRESSES=True"]  # the test web is on 127.0.0.1
     for setting in settings:
         args += ["-s", setting]
     result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout)
