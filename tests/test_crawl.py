@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -38,6 +39,10 @@ def test_live_crawl_finds_the_seed_story(tmp_path, db_url, demo_server, demo_see
     assert files and not list(warc_dir.glob("*.open"))
     check = subprocess.run([str(BIN / "warcio"), "check", "-v", *map(str, files)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+    index = subprocess.run([str(BIN / "warcio"), "index", "-f", "warc-type,warc-target-uri,offset", *map(str, files)],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    indexed = [json.loads(line) for line in index]
+    assert {"warcinfo", "request", "response", "resource", "metadata"} <= {r["warc-type"] for r in indexed}
     records = _records(warc_dir)
     kinds = [r[0] for r in records]
     assert kinds[0] == "warcinfo"
