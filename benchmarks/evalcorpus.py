@@ -345,9 +345,10 @@ def _title_of(text: str) -> str:
 
 
 class StoryBuilder:
-    def __init__(self, rng: random.Random, start: datetime):
+    def __init__(self, rng: random.Random, start: datetime, spin_rate: float | None = None):
         self.rng = rng
         self.start = start
+        self.spin_rate = spin_rate
         self.used_domains: dict[str, int] = {}
 
     def url(self, outlet: Outlet, when: datetime, title: str) -> str:
@@ -421,7 +422,7 @@ class StoryBuilder:
     def spin(self, src: Copy, rng: random.Random) -> Copy:
         outlet = rng.choice([o for o in _outlets("farm") if o.domain != src.outlet.domain])
         when = src.when + timedelta(hours=rng.randint(6, 120))
-        rate = rng.uniform(0.10, 0.35)
+        rate = self.spin_rate if self.spin_rate is not None else rng.uniform(0.10, 0.35)
         text_paras = [re.sub(r"<[^>]+>", "", p) for p in src.paragraphs]
         body = [spin(p, rate, rng) for p in _reflow(text_paras, rng)] if rng.random() < 0.5 else [
             spin(p, rate, rng) for p in text_paras]
@@ -456,13 +457,13 @@ class StoryBuilder:
 
 
 def build(n_stories: int = 60, seed: int = 1, quotes: int = 10, unrelated: int = 30,
-          synthetic: bool = False) -> Corpus:
+          synthetic: bool = False, spin_rate: float | None = None) -> Corpus:
     """Stories from the real articles; with ``synthetic``, from generated texts, as many as needed
     (for throughput and scale benchmarks only)."""
     rng = random.Random(seed)
     texts = synthetic_articles(n_stories + quotes + unrelated, seed) if synthetic else list(articles())
     rng.shuffle(texts)
-    builder = StoryBuilder(rng, datetime(2024, 1, 1, 6))
+    builder = StoryBuilder(rng, datetime(2024, 1, 1, 6), spin_rate)
     corpus = Corpus()
     all_copies: list[Copy] = []
     cursor = 0

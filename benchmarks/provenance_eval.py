@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stories", type=int, default=120)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--sample", type=Path, default=None, help="also score a corpus folder (corpus.warc.gz + truth.json)")
+    parser.add_argument("--spin-rate", type=float, default=0.35,
+                        help="also score a corpus spun at exactly this share of content words")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     results = {}
@@ -74,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
             corpus = build(n_stories=args.stories, seed=seed, quotes=args.stories // 6, unrelated=args.stories // 4)
             warc = write_warc(corpus, work / f"corpus-{seed}.warc.gz")
             results[f"generated seed={seed}"] = run_warc(warc, corpus.truth, work, f"seed{seed}")
+        if args.spin_rate:
+            corpus = build(n_stories=args.stories, seed=99, quotes=args.stories // 6, unrelated=args.stories // 4,
+                           spin_rate=args.spin_rate)
+            warc = write_warc(corpus, work / "spun.warc.gz")
+            results[f"generated, spin rate {args.spin_rate:.0%}"] = run_warc(warc, corpus.truth, work, "spun")
         if args.sample:
             truth = json.loads((args.sample / "truth.json").read_text())
             results["sample"] = run_warc(args.sample / "corpus.warc.gz", truth, work, "sample")
