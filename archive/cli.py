@@ -364,7 +364,42 @@ def outlets(ctx, as_json):
         click.echo(f"{f.source:<{width}}  {f.derived:<30} {f.copies:>6} {f.credited:>8} {f.spun:>5}  {rel}")
 
 
-EXPORT_FORMATS = ["wacz", "prov-json", "prov-o", "graphml", "dot", "jsonl", "csv"]
+@main.command()
+@click.argument("url", required=False)
+@click.option("--outlets", "for_outlets", is_flag=True, help="Who copies from whom across all stories.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.pass_context
+def report(ctx, url, for_outlets, output):
+    """A self-contained HTML report: the story's graph, timeline, copies, evidence and diffs.
+
+    \b
+    Example:
+        provenance report https://menafn.example/1108812345/... -o story.html
+        provenance report --outlets -o outlets.html
+    """
+    from archive.exports import select_story
+    from archive.report import outlets_report, story_report
+
+    if bool(url) == for_outlets:
+        raise click.UsageError("give one story URL, or --outlets")
+    if not output.parent.resolve().is_dir():
+        raise click.ClickException(f"cannot write {output}: folder {output.parent} does not exist")
+    with _session(ctx) as session:
+        if for_outlets:
+            page = outlets_report(queries.outlet_flows(session))
+        else:
+            try:
+                selection = select_story(session, url)
+            except queries.NotFound as exc:
+                raise click.ClickException(str(exc)) from exc
+            page = story_report(selection.title, selection.documents, selection.edges)
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(output)
+    click.echo(f"wrote {output}")
+
+
+EXPORT_FORMATS = ["wacz", "svg", "prov-json", "prov-o", "graphml", "dot", "jsonl", "csv"]
 
 
 @main.command()
@@ -380,6 +415,7 @@ def export(ctx, story, everything, fmt, output):
     \b
     wacz       WACZ package: the story's WARC records, CDXJ index, pages, datapackage.json,
                and its provenance graph (provenance/graph.json)
+    svg        the derivation graph as a picture (as in the HTML report)
     prov-json  W3C PROV-JSON (captures are entities, wasDerivedFrom / wasQuotedFrom)
     prov-o     W3C PROV-O in Turtle
     graphml    GraphML (Gephi, yEd, networkx)
@@ -408,6 +444,11 @@ def export(ctx, story, everything, fmt, output):
         try:
             if fmt == "wacz":
                 written = export_wacz(selection, output, whole_files=everything)
+            elif fmt == "svg":
+                from archive.report import svg
+
+                output.write_text(svg(selection.documents, selection.edges), encoding="utf-8")
+                written = output
             else:
                 written = export_graph(selection, fmt, output)
         except (ExportError, OSError) as exc:
