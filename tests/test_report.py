@@ -41,3 +41,44 @@ def test_story_report(tmp_path):
     svg = tmp_path / "graph.svg"
     assert runner.invoke(main, ["--db", db, "export", "--format", "svg", MN, "-o", str(svg)]).exit_code == 0
     assert svg.read_text().startswith("<svg")
+
+
+def _chromium() -> str:
+    import shutil
+    import subprocess
+
+    import pytest
+
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    install = subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], capture_output=True, text=True)
+    if install.returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], capture_output=True)
+        install = subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], capture_output=True, text=True)
+    found = shutil.which("chromium")
+    if not found:
+        pytest.skip(f"Chromium is not installed and could not be installed with apt-get: {install.stderr[-300:]}")
+    return found
+
+
+def test_report_renders_in_headless_chromium(tmp_path):
+    import subprocess
+
+    db = f"sqlite:///{tmp_path / 'g.db'}"
+    runner = CliRunner()
+    runner.invoke(main, ["--db", db, "ingest", "--workers", "1", str(ROOT / "demo" / "seed-story.warc.gz")])
+    out = tmp_path / "story.html"
+    assert runner.invoke(main, ["--db", db, "report", MN, "-o", str(out)]).exit_code == 0
+    chromium = _chromium()
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0
+    assert "Uncaught" not in dom.stderr and "SyntaxError" not in dom.stderr
+    assert dom.stdout.count('class="node"') == 4 and dom.stdout.count('class="edge"') == 3
+    shot = tmp_path / "story.png"
+    subprocess.run([chromium, *flags, "--window-size=1300,1800", f"--screenshot={shot}", out.as_uri()],
+                   capture_output=True, timeout=120)
+    assert shot.stat().st_size > 20_000
