@@ -29,6 +29,7 @@ PROVENANCE_DEPTH = 3  # hops from the seed along credits, canonical tags and sou
 PROVENANCE_BUDGET = 200  # pages fetched at most per crawl
 PROVENANCE_EXTRACT_WORKERS = 0  # extraction processes; 0: one per core
 PROVENANCE_ANALYZE = True  # analyse each document as it arrives
+PROVENANCE_PROGRESS_INTERVAL = 10  # seconds between progress lines; 0 turns them and the summary off
 PROVENANCE_ALLOW_PRIVATE_ADDRESSES = False  # True lets the crawler reach private and loopback addresses
 
 # The archive: gzip WARC/1.1 files, rolled over at WARC_MAX_SIZE bytes.
@@ -56,6 +57,10 @@ ITEM_PIPELINES = {
     "crawler.pipelines.LeadsPipeline": 320,
     "crawler.pipelines.ArchiveTextPipeline": 350,
     "crawler.pipelines.GraphPipeline": 400,
+}
+
+EXTENSIONS = {
+    "crawler.extensions.ProvenanceSummary": 500,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

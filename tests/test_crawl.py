@@ -24,6 +24,7 @@ def _records(warc_dir: Path) -> list:
 def test_live_crawl_finds_the_seed_story(tmp_path, db_url, demo_server, demo_seeds):
     result = crawl(tmp_path, db_url, demo_seeds, proxy=demo_server.proxy)
     assert "provenance/documents_added': 4" in result.stderr
+    assert "crawl finished (finished)" in result.stderr and "copies: spin" in result.stderr
 
     # documents stored, with their extracted fields and a pointer to their WARC record
     docs = provenance(db_url, "documents", "--format", "jsonl").stdout.splitlines()
