@@ -2,8 +2,9 @@
 
 The same rule as the database query (:func:`choose`) decides which documents are candidates, so
 batch analysis on this index and incremental analysis on the database find the same pairs.
-Fingerprints are kept as two parallel arrays sorted by hash (16 bytes a fingerprint): a lookup is
-a binary search per hash and a count of the document ids it lands on.
+Fingerprints are kept as two parallel arrays sorted by hash, and again grouped by document
+(32 bytes a fingerprint): a lookup is a binary search per hash and a count of the document ids
+it lands on.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class CandidateIndex:
         order = np.argsort(hashes, kind="stable")
         self.hashes = hashes[order]
         self.doc_ids = doc_ids[order]
+        by_doc = np.argsort(doc_ids, kind="stable")  # the same fingerprints, grouped by document
+        self._docs_sorted = doc_ids[by_doc]
+        self._hashes_by_doc = hashes[by_doc]
         ids, counts = np.unique(doc_ids, return_counts=True)
         self.counts = dict(zip(ids.tolist(), counts.tolist()))
 
@@ -47,7 +51,9 @@ class CandidateIndex:
         return len(self.counts)
 
     def fingerprints_of(self, doc_id: int) -> np.ndarray:
-        return self.hashes[self.doc_ids == doc_id]
+        start = np.searchsorted(self._docs_sorted, doc_id, side="left")
+        end = np.searchsorted(self._docs_sorted, doc_id, side="right")
+        return self._hashes_by_doc[start:end]
 
     def candidates(self, doc_id: int, hashes: np.ndarray | list[int]) -> list[int]:
         hashes = np.asarray(hashes, dtype=np.int64)
