@@ -399,7 +399,7 @@ def report(ctx, url, for_outlets, output):
     click.echo(f"wrote {output}")
 
 
-EXPORT_FORMATS = ["wacz", "svg", "prov-json", "prov-o", "graphml", "dot", "jsonl", "csv"]
+EXPORT_FORMATS = ["wacz", "svg", "png", "prov-json", "prov-o", "graphml", "dot", "jsonl", "csv"]
 
 
 @main.command()
@@ -415,7 +415,7 @@ def export(ctx, story, everything, fmt, output):
     \b
     wacz       WACZ package: the story's WARC records, CDXJ index, pages, datapackage.json,
                and its provenance graph (provenance/graph.json)
-    svg        the derivation graph as a picture (as in the HTML report)
+    svg, png   the derivation graph as a picture (as in the HTML report)
     prov-json  W3C PROV-JSON (captures are entities, wasDerivedFrom / wasQuotedFrom)
     prov-o     W3C PROV-O in Turtle
     graphml    GraphML (Gephi, yEd, networkx)
@@ -444,11 +444,14 @@ def export(ctx, story, everything, fmt, output):
         try:
             if fmt == "wacz":
                 written = export_wacz(selection, output, whole_files=everything)
-            elif fmt == "svg":
-                from archive.report import svg
+            elif fmt in ("svg", "png"):
+                from archive.report import png, svg
 
-                output.write_text(svg(selection.documents, selection.edges), encoding="utf-8")
-                written = output
+                picture = svg(selection.documents, selection.edges).encode() if fmt == "svg" else png(
+                    selection.documents, selection.edges)
+                tmp = output.with_name(output.name + ".part")
+                tmp.write_bytes(picture)
+                written = tmp.replace(output)
             else:
                 written = export_graph(selection, fmt, output)
         except (ExportError, OSError) as exc:

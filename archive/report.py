@@ -210,3 +210,46 @@ def outlets_report(flows: list[OutletFlow]) -> str:
             "<table><thead><tr><th>source outlet</th><th>copied by</th><th>copies</th><th>with credit</th>"
             f"<th>spun</th><th>relations</th></tr></thead><tbody>{rows}</tbody></table>")
     return _page("Who copies from whom", body)
+
+
+def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
+    """The same picture as :func:`svg`, as PNG (Pillow), for slides and articles."""
+    import io
+    import math
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    placed = layout(documents, edges)
+    width = int((max((p.x for p in placed.values()), default=0) + NODE_W + MARGIN) * scale)
+    height = int((max((p.y for p in placed.values()), default=0) + NODE_H + MARGIN + 30) * scale)
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    bold, small = ImageFont.load_default(14 * scale), ImageFont.load_default(12 * scale)
+    for edge in edges:
+        if not edge.is_primary or edge.source_id not in placed or edge.derived_id not in placed:
+            continue
+        a, b = placed[edge.source_id], placed[edge.derived_id]
+        x1, y1, x2, y2 = a.x + NODE_W / 2, a.y + NODE_H, b.x + NODE_W / 2, b.y
+        if b.y <= a.y:
+            x1, y1, x2, y2 = a.x + NODE_W, a.y + NODE_H / 2, b.x, b.y + NODE_H / 2
+        colour = COLOURS.get(edge.relation, "#333333")
+        draw.line([(x1 * scale, y1 * scale), (x2 * scale, y2 * scale)], fill=colour, width=2 * scale)
+        angle = math.atan2(y2 - y1, x2 - x1)
+        head = [(x2, y2), (x2 - 10 * math.cos(angle - 0.4), y2 - 10 * math.sin(angle - 0.4)),
+                (x2 - 10 * math.cos(angle + 0.4), y2 - 10 * math.sin(angle + 0.4))]
+        draw.polygon([(x * scale, y * scale) for x, y in head], fill=colour)
+    for p in placed.values():
+        colour = COLOURS.get(p.relation, "#333333")
+        box = [p.x * scale, p.y * scale, (p.x + NODE_W) * scale, (p.y + NODE_H) * scale]
+        draw.rounded_rectangle(box, radius=8 * scale, fill="white", outline=colour, width=3 * scale)
+        date = p.doc.published.date().isoformat() if p.doc.published else "undated"
+        draw.text(((p.x + 10) * scale, (p.y + 8) * scale), (p.doc.site_name or p.doc.outlet.domain)[:24],
+                  fill="#222222", font=bold)
+        draw.text(((p.x + 10) * scale, (p.y + 32) * scale), f"{p.relation} · {date}", fill=colour, font=small)
+    for k, (name, colour) in enumerate(COLOURS.items()):
+        x, y = (MARGIN + k * 120) * scale, (height / scale - 28) * scale
+        draw.rectangle([x, y, x + 12 * scale, y + 12 * scale], fill=colour)
+        draw.text((x + 18 * scale, y - 2 * scale), name, fill="#222222", font=small)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

@@ -41,6 +41,12 @@ def test_story_report(tmp_path):
     svg = tmp_path / "graph.svg"
     assert runner.invoke(main, ["--db", db, "export", "--format", "svg", MN, "-o", str(svg)]).exit_code == 0
     assert svg.read_text().startswith("<svg")
+    png = tmp_path / "graph.png"
+    assert runner.invoke(main, ["--db", db, "export", "--format", "png", MN, "-o", str(png)]).exit_code == 0
+    from PIL import Image
+
+    with Image.open(png) as picture:
+        assert picture.format == "PNG" and picture.size[0] > 1000
 
 
 def _chromium() -> str:
