@@ -194,16 +194,17 @@ def write_story(session: Session, story_id: int | None, result: StoryResult, mer
     """Replace a story's tree with ``result``; stories merged into it are removed."""
     story_id = assign_story(session, story_id, result.members, merged)
     session.execute(update(Story).where(Story.id == story_id).values(origin_id=result.origin))
-    session.add_all(_edge_row(story_id, e) for e in result.edges)
+    if result.edges:  # Core executemany: the ORM's per-object bookkeeping dominates at scale
+        session.connection().execute(insert(Edge.__table__), [_edge_row(story_id, e) for e in result.edges])
     return story_id
 
 
-def _edge_row(story_id: int | None, e: EdgeResult) -> Edge:
-    return Edge(
-        story_id=story_id, source_id=e.source, derived_id=e.derived, relation=e.relation.value,
-        confidence=e.confidence, is_primary=e.primary, evidence=[x.as_dict() for x in e.evidence],
-        stats=e.stats,
-    )
+def _edge_row(story_id: int | None, e: EdgeResult) -> dict:
+    return {
+        "story_id": story_id, "source_id": e.source, "derived_id": e.derived, "relation": e.relation.value,
+        "confidence": e.confidence, "is_primary": e.primary, "evidence": [x.as_dict() for x in e.evidence],
+        "stats": e.stats,
+    }
 
 
 def write_quote(session: Session, source_id: int, derived_id: int, evidence: list[dict]) -> None:
