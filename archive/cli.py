@@ -57,6 +57,13 @@ def main(ctx: click.Context, db: str | None, verbose: int) -> None:
     ctx.obj = {"factory": Context(database_url(db))}
 
 
+def _two_copies(command):
+    """The A B arguments and --json option shared by the commands that compare two copies."""
+    command = click.pass_context(command)
+    command = click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
+    return click.argument("a")(click.argument("b")(command))
+
+
 def _find(session: Session, ref: str) -> Document:
     try:
         return queries.find_document(session, ref)
@@ -245,10 +252,7 @@ def copies(ctx, url, as_json):
 
 
 @main.command()
-@click.argument("a")
-@click.argument("b")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
+@_two_copies
 def explain(ctx, a, b, as_json):
     """The evidence for the edge between two copies.
 
@@ -273,10 +277,7 @@ def explain(ctx, a, b, as_json):
 
 
 @main.command()
-@click.argument("a")
-@click.argument("b")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
+@_two_copies
 def path(ctx, a, b, as_json):
     """The derivation path between two copies, through their closest common source.
 
@@ -302,11 +303,8 @@ _DIFF_STYLE = {"replace": dict(fg="yellow", bold=True), "insert": dict(fg="green
 
 
 @main.command()
-@click.argument("a")
-@click.argument("b")
-@click.option("--json", "as_json", is_flag=True)
+@_two_copies
 @click.option("--color/--no-color", default=None, help="Colour the output [default: when a terminal].")
-@click.pass_context
 def diff(ctx, a, b, as_json, color):
     """Word-level diff of two copies: [-A's words-]{+B's words+}, substitutions in yellow.
 

