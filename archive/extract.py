@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import urljoin
 
 import htmldate
-import htmldate
 import lxml.html
 import trafilatura
 from dateutil import parser as dateparser
