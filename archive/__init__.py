@@ -1,0 +1,1 @@
+"""Everything that reads and writes the archive and the provenance graph; no Scrapy here."""

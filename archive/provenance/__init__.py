@@ -1,0 +1,1 @@
+"""The provenance engine: pure functions over plain data (texts, signals, dates)."""

@@ -1,0 +1,1 @@
+"""The provenance graph in a SQL database (SQLAlchemy models and queries)."""
