@@ -34,12 +34,11 @@ def outlet_id(session: Session, url: str, name: str | None) -> int:
     cache = session.info.setdefault("outlet_ids", {})
     if domain in cache:
         return cache[domain]
+    # insert-or-ignore: another process (a crawl and an ingest) may be adding the same outlet
+    session.connection().execute(_insert_ignoring(session, Outlet.__table__, ["domain"]),
+                                 [{"domain": domain, "name": name or None}])
     outlet = session.scalar(select(Outlet).where(Outlet.domain == domain))
-    if outlet is None:
-        outlet = Outlet(domain=domain, name=name or None)
-        session.add(outlet)
-        session.flush()
-    elif name and not outlet.name:
+    if name and not outlet.name:
         outlet.name = name
     cache[domain] = outlet.id
     return outlet.id
@@ -55,16 +54,16 @@ def prepared(page: dict[str, Any]) -> dict[str, Any]:
     return page
 
 
-def _insert_new(session: Session):
-    """INSERT ... ON CONFLICT DO NOTHING on the capture's unique key, for SQLite and PostgreSQL."""
+def _insert_ignoring(session: Session, table, unique: list[str]):
+    """INSERT ... ON CONFLICT (unique) DO NOTHING, for SQLite and PostgreSQL."""
     name = session.get_bind().dialect.name
     if name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     elif name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:  # pragma: no cover - other databases check first
-        return insert(Document.__table__)
-    return dialect_insert(Document.__table__).on_conflict_do_nothing(index_elements=["url_key", "text_digest"])
+        return insert(table)
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=unique)
 
 
 def find_capture(session: Session, url: str, digest: str) -> int | None:
@@ -79,7 +78,8 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
     hashes = page["fingerprints"]
     # one round trip: insert unless this capture is stored already (unique url_key + text digest)
     connection = session.connection()  # Core, not the ORM's per-row bookkeeping: this is the hot path
-    doc_id = connection.execute(_insert_new(session).returning(Document.__table__.c.id), [{
+    insert_new = _insert_ignoring(session, Document.__table__, ["url_key", "text_digest"])
+    doc_id = connection.execute(insert_new.returning(Document.__table__.c.id), [{
         "url": page["url"],
         "url_key": url_key(page["url"]),
         "outlet_id": outlet_id(session, page["url"], page.get("site_name")),
