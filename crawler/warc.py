@@ -28,6 +28,7 @@ def shared_writer(crawler: Crawler) -> WarcFileWriter:
             settings.get("WARC_DIR"), prefix=settings.get("WARC_PREFIX"),
             max_size=settings.getint("WARC_MAX_SIZE"), info=info, dedup=settings.getbool("WARC_DEDUP"),
         )
+        writer.recover()  # files a killed crawl left open: complete records kept, partial tail cut
         setattr(crawler, _ATTR, writer)
 
         def close_writer() -> None:

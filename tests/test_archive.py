@@ -211,3 +211,20 @@ def test_ingest_reads_a_wacz_package(tmp_path, db_url):
     assert "documents added: 8" in out
     docs = [json.loads(d) for d in provenance(fresh, "documents", "--format", "jsonl").stdout.splitlines()]
     assert all("story.wacz#archive/" in d["warc"]["file"] for d in docs)
+
+
+def test_files_left_open_by_a_killed_crawl_are_recovered(tmp_path):
+    writer = WarcFileWriter(tmp_path)
+    for n in range(3):
+        _exchange(writer, f"http://a.example/{n}", body=PAGE + str(n).encode())
+    writer._fh.close()  # the process dies: the file is never finished
+    writer._fh = writer._writer = None
+    leftover = next(tmp_path.glob("*.open"))
+    size = leftover.stat().st_size
+    with open(leftover, "r+b") as fh:  # a crash in the middle of the last record
+        fh.truncate(size - 200)
+    notes = WarcFileWriter(tmp_path).recover()
+    assert len(notes) == 1 and "cut a partial tail" in notes[0]
+    recovered = next(tmp_path.glob("*.warc.gz"))
+    kinds = [k for k, _, _ in _records(recovered)]  # reads cleanly, digests checked
+    assert kinds == ["warcinfo", "response", "request", "response", "request", "response"]

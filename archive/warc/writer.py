@@ -81,6 +81,23 @@ class WarcFileWriter:
 
     # -- files -------------------------------------------------------------------------------
 
+    def recover(self) -> list[str]:
+        """Finish files a killed crawl left ``.open``: keep every complete record, cut off a
+        partial last one, drop the suffix. Returns what was done, one line a file, for the log."""
+        done = []
+        for leftover in sorted(self.directory.glob(f"*.warc.gz{OPEN_SUFFIX}")):
+            end = complete_records_end(leftover)
+            size = leftover.stat().st_size
+            if end < size:
+                with open(leftover, "r+b") as fh:
+                    fh.truncate(end)
+            final = leftover.with_name(leftover.name.removesuffix(OPEN_SUFFIX))
+            os.replace(leftover, final)
+            done.append(f"recovered {final.name}: kept {end} bytes of complete records, "
+                        f"cut a partial tail of {size - end} bytes")
+            LOGGER.warning("%s", done[-1])
+        return done
+
     def _open(self) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
         name = f"{self.prefix}-{stamp}-{self.serial:05d}-{os.getpid()}~{self.host}.warc.gz"
@@ -207,6 +224,25 @@ class WarcFileWriter:
             warc_content_type="text/plain; charset=utf-8", warc_headers_dict={"WARC-Refers-To": refers_to},
         )
         return self._write(record)
+
+
+def complete_records_end(path: Path) -> int:
+    """The offset just after the last record of a gzip WARC that reads completely."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    end = 0
+    with open(path, "rb") as fh:
+        records = ArchiveIterator(fh, check_digests=True)
+        try:
+            for record in records:
+                while record.raw_stream.read(1 << 16):
+                    pass
+                if getattr(record.raw_stream, "limit", 0) or record.digest_checker.passed is False:
+                    break
+                end = records.get_record_offset() + records.get_record_length()
+        except Exception:  # a cut gzip member or header: everything before it is kept
+            pass
+    return end
 
 
 def _request_target(url: str) -> str:
