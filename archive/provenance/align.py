@@ -77,27 +77,6 @@ class Alignment:
         """Words of B that replace words of A one for one or nearly (a spinner's work)."""
         return sum(s.b1 - s.b0 for s in self.substitutions if s.a1 > s.a0 and s.b1 > s.b0)
 
-    @property
-    def longest(self) -> int:
-        return max((p.equal for p in self.passages), default=0)
-
-    def gaps_b(self) -> list[tuple[int, int]]:
-        """Stretches of B outside every passage (what B has that A lacks)."""
-        return _gaps([(p.b0, p.b1) for p in self.passages], self.len_b)
-
-    def gaps_a(self) -> list[tuple[int, int]]:
-        return _gaps([(p.a0, p.a1) for p in self.passages], self.len_a)
-
-
-def _gaps(covered: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    gaps, pos = [], 0
-    for start, end in sorted(covered):
-        if start > pos:
-            gaps.append((pos, start))
-        pos = max(pos, end)
-    if pos < length:
-        gaps.append((pos, length))
-    return gaps
 
 
 def align(a: Tokens, b: Tokens) -> Alignment:
