@@ -298,6 +298,7 @@ class Copy:
 class Corpus:
     pages: dict[str, bytes] = field(default_factory=dict)
     truth: dict[str, dict] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # the article as its page shows it (gold text)
 
 
 def _slug(title: str) -> str:
@@ -490,6 +491,8 @@ def build(n_stories: int = 60, seed: int = 1, quotes: int = 10, unrelated: int =
                                         copy.when if copy.shown == copy.when else copy.shown, copy.shown,
                                         copy.author if copy.relation not in ("spin", "copy") else None,
                                         copy.extra_head, rng.sample(headlines, 4))
+        corpus.texts[copy.url] = "\n".join(
+            [copy.title] + [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in copy.paragraphs])
         corpus.truth[copy.url] = {"story": copy.story, "parent": copy.parent, "relation": copy.relation,
                                   "outlet": copy.outlet.domain,
                                   "date": copy.when.isoformat() if copy.when else None}

@@ -51,3 +51,20 @@ def test_page_leads_name_sources_not_navigation(demo_pages):
 def test_pages_without_text_raise_a_clear_error(body):
     with pytest.raises(ExtractionError):
         extract_page(body, "http://x.example/")
+
+
+def test_body_text_at_least_as_good_as_trafilatura_extract():
+    """On pages with known article text (benchmarks/extraction_quality.py), our stored text scores
+    no worse than trafilatura's default extract()."""
+    import trafilatura
+
+    from benchmarks.evalcorpus import build
+    from benchmarks.extraction_quality import prf
+
+    corpus = build(n_stories=15, seed=32, quotes=3, unrelated=10)
+    ours, theirs = [], []
+    for url, body in corpus.pages.items():
+        ours.append(prf(extract_page(body, url)["text"], corpus.texts[url])[2])
+        theirs.append(prf(trafilatura.extract(body.decode()) or "", corpus.texts[url])[2])
+    assert sum(ours) / len(ours) >= sum(theirs) / len(theirs) - 0.005
+    assert sum(ours) / len(ours) > 0.95
