@@ -3,7 +3,7 @@
 Both ways compute the same thing: stories are the connected groups of documents that align as
 copies (candidate search, then alignment), and each story's tree is a pure function of its set of
 members (:mod:`archive.provenance.story`). A crawl folds each page in as it arrives
-(:meth:`Analyzer.analyze_document`); ``ingest`` and ``analyze`` work on many documents at once
+(:meth:`Analyzer.match`, trees derived in rounds); ``ingest`` and ``analyze`` work on many documents at once
 (:func:`analyze_many`): links are found, and stories derived, in worker processes that read the
 database, and the main process writes the results.
 
@@ -133,13 +133,13 @@ class Analyzer:
         pairs = {(i, j): self.pair(docs[i], docs[j]) for i in range(len(docs)) for j in range(i + 1, len(docs))}
         return analyze_story(docs, pairs)
 
-    def analyze_document(self, session: Session, doc_id: int) -> int | None:
-        """Fold one newly stored document into the graph; returns its story id (None if alone)."""
+    def match(self, session: Session, doc_id: int) -> set[int]:
+        """Fold one newly stored document into its story's membership (its tree is derived later,
+        by :meth:`story`); returns the ids of the stories that changed."""
         found = self.links(session, [doc_id])
         write_quotes(session, found.quotes)
-        for members, story_ids in stories_to_build(session, found.copies):
-            write(session, self.story(session, members), story_ids)
-        return session.scalar(select(Document.story_id).where(Document.id == doc_id))
+        return {graph.assign_story(session, story_ids[0] if story_ids else None, members, story_ids)
+                for members, story_ids in stories_to_build(session, found.copies)}
 
 
 # -- many documents at once, in worker processes -------------------------------------------------

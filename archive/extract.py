@@ -122,11 +122,12 @@ def _about(tree, meta: dict, jsonld: list[dict]) -> dict[str, Any]:
     article = next((i for i in jsonld if str(i.get("@type", "")).endswith(("Article", "Posting", "Report"))), {})
     headline = article.get("headline") if isinstance(article.get("headline"), str) else None
     h1 = tree.xpath("//h1")
+    page_title = _page_title(tree)
     title = meta.get("og:title") or meta.get("twitter:title") or headline or (
-        " ".join(h1[0].text_content().split()) if h1 else "") or _page_title(tree)
+        " ".join(h1[0].text_content().split()) if h1 else "") or page_title
     return {
         "title": title.strip(),
-        "page_title": _page_title(tree),
+        "page_title": page_title,
         "author": _author(tree, meta, article),
         "site_name": (meta.get("og:site_name") or _publisher(jsonld) or meta.get("application-name") or "").strip(),
         "language": (tree.get("lang") or meta.get("og:locale") or meta.get("content-language") or "")[:12] or None,

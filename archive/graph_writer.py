@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from archive.analysis import Analyzer, stories_to_build, write_quotes
+from archive.analysis import Analyzer
 from archive.store import graph
 from archive.store.db import session_factory
 from archive.store.models import Document
@@ -35,11 +35,7 @@ def store(page: dict, capture: dict, analyze: bool) -> tuple[int, bool, int | No
         doc_id, created = graph.add_document(session, page, capture)
         if created and analyze:
             analyzer.add(doc_id, page)
-            found = analyzer.links(session, [doc_id])
-            write_quotes(session, found.quotes)
-            for members, story_ids in stories_to_build(session, found.copies):
-                dirty.difference_update(story_ids)
-                dirty.add(graph.assign_story(session, story_ids[0] if story_ids else None, members, story_ids))
+            dirty.update(analyzer.match(session, doc_id))  # merged-away stories have no members: flush skips them
         story_id = session.scalar(select(Document.story_id).where(Document.id == doc_id))
     _STATE["pages"] += 1
     if _STATE["pages"] % FLUSH_EVERY == 0:

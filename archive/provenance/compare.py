@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from archive.provenance.align import Alignment, Passage, Span, align
 from archive.provenance.model import Doc
+from archive.provenance.text import clean, tokens
 
 COPY_CONTAINMENT = 0.5  # share of the smaller text found in the other
 COPY_MIN_WORDS = 25  # identical words a copy shares with its source at least
@@ -70,8 +72,6 @@ def _grams(doc: Doc) -> tuple[list[int], frozenset[int]]:
 
 
 def _quotable(doc: Doc) -> tuple[str, ...]:
-    from archive.provenance.text import tokens
-
     words = doc.tok.norm
     for credit in doc.credits:
         if credit.kind in ("line", "dateline"):
@@ -92,10 +92,6 @@ QUOTED_SHARE = 0.6  # a quotation is at most this share of the text that quotes 
 
 def _quoted(doc: Doc, start: int, end: int) -> bool:
     """Is doc's token span [start, end) inside quotation marks in its text?"""
-    import re
-
-    from archive.provenance.text import clean
-
     words = doc.tok.shown[start : min(end, start + 8)]
     if not words:
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -120,8 +121,6 @@ def add_skipped(session: Session, url: str, reason: str, warc_file: str | None, 
 
 
 def _datetime(value):
-    from datetime import datetime
-
     if isinstance(value, str):
         return datetime.fromisoformat(value)
     return value
