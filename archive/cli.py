@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import queries
+from archive.tables import print_table, print_tree, relation
 from archive.store.db import StoreError, database_url, session_factory
 from archive.store.models import Document, Edge
 
@@ -90,10 +91,16 @@ def _edge_json(edge: Edge) -> dict:
     }
 
 
+def _site(doc: Document) -> str:
+    return doc.site_name or (doc.outlet.domain if doc.outlet else "?")
+
+
+def _date(doc: Document) -> str:
+    return doc.published.date().isoformat() if doc.published else "undated"
+
+
 def _label(doc: Document) -> str:
-    site = doc.site_name or (doc.outlet.domain if doc.outlet else "?")
-    date = doc.published.date().isoformat() if doc.published else "undated"
-    return f"{site} ({date}) {doc.url}"
+    return f"{_site(doc)} ({_date(doc)}) {doc.url}"
 
 
 @main.command()
@@ -153,11 +160,13 @@ def documents(ctx, fmt):
         provenance documents --format jsonl > documents.jsonl
     """
     with _session(ctx) as session:
-        for doc in session.scalars(select(Document).order_by(Document.id)):
-            if fmt == "jsonl":
+        docs = session.scalars(select(Document).order_by(Document.id))
+        if fmt == "jsonl":
+            for doc in docs:
                 click.echo(json.dumps(_doc_json(doc), ensure_ascii=False))
-            else:
-                click.echo(f"#{doc.id}\t{_label(doc)}\t{doc.title or ''}")
+            return
+        print_table(["#", "site", "date", "url", "title"],
+                    ((doc.id, _site(doc), _date(doc), doc.url, doc.title) for doc in docs), numeric=["#"])
 
 
 @main.command()
@@ -173,12 +182,14 @@ def edges(ctx, fmt, primary_only, with_quotes):
         provenance edges --format jsonl > edges.jsonl
     """
     with _session(ctx) as session:
-        for edge in queries.all_edges(session, with_alternatives=not primary_only, with_quotes=with_quotes):
-            if fmt == "jsonl":
+        found = queries.all_edges(session, with_alternatives=not primary_only, with_quotes=with_quotes)
+        if fmt == "jsonl":
+            for edge in found:
                 click.echo(json.dumps(_edge_json(edge), ensure_ascii=False))
-            else:
-                mark = "" if edge.is_primary else " (alternative)"
-                click.echo(f"{edge.source.url} -> {edge.derived.url}\t{edge.relation}\t{edge.confidence:.2f}{mark}")
+            return
+        print_table(["source", "derived", "relation", "confidence", "chosen"],
+                    ((e.source.url, e.derived.url, relation(e.relation), f"{e.confidence:.2f}",
+                      "parent" if e.is_primary else "alternative") for e in found), numeric=["confidence"])
 
 
 @main.command()
@@ -201,8 +212,10 @@ def origin(ctx, url, as_json):
                                    "path": [_edge_json(e) for e in chain]}, indent=2))
             return
         click.echo(f"origin: {_label(root)}")
-        for edge in chain:
-            click.echo(f"  {edge.derived.url}  <-{edge.relation} ({edge.confidence:.2f})-  {edge.source.url}")
+        if chain:
+            print_table(["copy", "relation", "confidence", "made from"],
+                        ((e.derived.url, relation(e.relation), f"{e.confidence:.2f}", e.source.url) for e in chain),
+                        numeric=["confidence"])
 
 
 @main.command()
@@ -223,10 +236,11 @@ def tree(ctx, url, as_json):
                                     "relation": l.edge.relation if l.edge else "origin",
                                     "confidence": l.edge.confidence if l.edge else None} for l in lines], indent=2))
             return
-        for line in lines:
-            indent = "    " * line.depth
-            how = f"{line.edge.relation} ({line.edge.confidence:.2f}) " if line.edge else "origin "
-            click.echo(f"{indent}{'└─ ' if line.depth else ''}{how}{_label(line.document)}")
+        if not lines:
+            return
+        print_tree(f"{relation('origin')} {_label(lines[0].document)}",
+                   ((l.depth, f"{relation(l.edge.relation)} ({l.edge.confidence:.2f}) {_label(l.document)}")
+                    for l in lines[1:]))
 
 
 @main.command()
@@ -247,8 +261,10 @@ def copies(ctx, url, as_json):
             return
         if not found:
             click.echo("no copies stored")
-        for edge, depth in found:
-            click.echo(f"{'  ' * (depth - 1)}{edge.relation:<14} {edge.confidence:.2f}  {_label(edge.derived)}")
+            return
+        print_table(["depth", "relation", "confidence", "copy", "made from"],
+                    ((d, relation(e.relation), f"{e.confidence:.2f}", _label(e.derived), e.source.url)
+                     for e, d in found), numeric=["depth", "confidence"])
 
 
 @main.command()
@@ -355,11 +371,10 @@ def outlets(ctx, as_json):
     if not flows:
         click.echo("no copies stored")
         return
-    width = max(len(f.source) for f in flows)
-    click.echo(f"{'source outlet':<{width}}  {'copied by':<30} {'copies':>6} {'credited':>8} {'spun':>5}  relations")
-    for f in flows:
-        rel = ", ".join(f"{k} {v}" for k, v in sorted(f.relations.items()))
-        click.echo(f"{f.source:<{width}}  {f.derived:<30} {f.copies:>6} {f.credited:>8} {f.spun:>5}  {rel}")
+    print_table(["source outlet", "copied by", "copies", "credited", "spun", "relations"],
+                ((f.source, f.derived, f.copies, f.credited, f.spun,
+                  ", ".join(f"{k} {v}" for k, v in sorted(f.relations.items()))) for f in flows),
+                numeric=["copies", "credited", "spun"])
 
 
 @main.command()

@@ -60,7 +60,7 @@ def test_live_crawl_finds_the_seed_story(tmp_path, db_url, demo_server, demo_see
     # CLI answers
     tree = provenance(db_url, "tree", demo_seeds[0]).stdout
     assert tree.splitlines()[0].startswith("origin Pacific Forum")
-    assert "└─ republication" in tree and "└─ excerpt" in tree and "└─ spin" in tree
+    assert "└── republication" in tree and "── excerpt" in tree and "── spin" in tree
     origin = provenance(db_url, "origin", demo_seeds[1]).stdout
     assert origin.startswith("origin: Pacific Forum")
 

@@ -1,0 +1,47 @@
+"""Readable terminal tables for the ``provenance`` command (rich), as wide as their content when piped."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+RELATION_STYLES = {
+    "origin": "bold", "republication": "green", "syndication": "cyan", "excerpt": "blue",
+    "spin": "red", "copy": "magenta", "quotes": "dim",
+}
+
+
+def console() -> Console:
+    """A console on stdout; piped output is never cut or wrapped, so URLs stay whole for grep."""
+    if sys.stdout.isatty():
+        return Console()
+    return Console(width=100_000, no_color=True, highlight=False)
+
+
+def relation(name: str) -> str:
+    style = RELATION_STYLES.get(name)
+    return f"[{style}]{name}[/{style}]" if style else name
+
+
+def print_table(columns: Sequence[str], rows: Iterable[Sequence[object]], title: str | None = None,
+                numeric: Sequence[str] = ()) -> None:
+    table = Table(title=title, box=None, header_style="bold", pad_edge=False)
+    for name in columns:
+        table.add_column(name, justify="right" if name in numeric else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    console().print(table)
+
+
+def print_tree(root_label: str, children: Iterable[tuple[int, str]]) -> None:
+    """A tree from (depth, label) pairs in depth-first order; depth 1 hangs from the root."""
+    root = Tree(root_label, guide_style="dim")
+    stack = [root]
+    for depth, label in children:
+        del stack[depth:]
+        stack.append(stack[-1].add(label))
+    console().print(root)
