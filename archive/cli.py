@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from archive import queries
 from archive.tables import print_table, print_tree, relation
-from archive.store.db import StoreError, database_url, session_factory
+from archive.store.db import StoreError, database_url, schema_revision, session_factory
 from archive.store.models import Document, Edge
 
 
@@ -135,8 +135,9 @@ def ingest(ctx, paths, workers, no_analyze, as_json):
 
 @main.command()
 @click.option("--workers", type=int, default=None, help="Worker processes [default: cores, max 4].")
+@click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def analyze(ctx, workers):
+def analyze(ctx, workers, as_json):
     """Rebuild stories and edges from all stored documents.
 
     \b
@@ -146,7 +147,24 @@ def analyze(ctx, workers):
     from archive.analysis import analyze_all
 
     result = analyze_all(ctx.obj["factory"](), ctx.obj["factory"].db, workers)
-    click.echo(f"analysed {result['documents']} documents into {result['stories']} stories")
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        click.echo(f"analysed {result['documents']} documents into {result['stories']} stories")
+
+
+@main.command()
+@click.pass_context
+def migrate(ctx):
+    """Bring the database schema to the newest revision (Alembic). Every command does this when it
+    opens a database; run it alone to upgrade a shared database before starting workers.
+
+    \b
+    Example:
+        provenance --db postgresql+psycopg://localhost/provenance migrate
+    """
+    with _session(ctx) as session:
+        click.echo(f"schema at revision {schema_revision(session.connection())} (head)")
 
 
 @main.command()

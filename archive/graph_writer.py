@@ -8,13 +8,15 @@ Each page is matched at once (candidates, alignment: which story it joins), so t
 its copies as it goes; a story's tree (parents, relations, evidence) is derived again when the
 story has stopped growing for a while, every ``FLUSH_EVERY`` pages, and at the end of the crawl,
 rather than after every page that joins it. The final graph is the one batch analysis gives.
+When several crawl processes share one graph, trees are derived once, at the end, by the last of
+them (``rounds=False`` here, :func:`derive` there).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from archive.analysis import Analyzer
+from archive.analysis import Analyzer, analyze_many
 from archive.store import graph
 from archive.store.db import session_factory
 from archive.store.models import Document
@@ -23,9 +25,10 @@ FLUSH_EVERY = 100  # pages between two rounds of tree derivation for the stories
 _STATE: dict = {}
 
 
-def start(db: str | None) -> None:
+def start(db: str | None, rounds: bool = True) -> None:
     """Process initializer: open the database (raising here reports a bad URL at crawl start)."""
-    _STATE.update(factory=session_factory(db), analyzer=Analyzer(), dirty=set(), pages=0)
+    _STATE.update(factory=session_factory(db), db=db, analyzer=Analyzer(), dirty=set(), pages=0,
+                  rounds=rounds, created=[])
 
 
 def store(page: dict, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
@@ -38,7 +41,9 @@ def store(page: dict, capture: dict, analyze: bool) -> tuple[int, bool, int | No
             dirty.update(analyzer.match(session, doc_id))  # merged-away stories have no members: flush skips them
         story_id = session.scalar(select(Document.story_id).where(Document.id == doc_id))
     _STATE["pages"] += 1
-    if _STATE["pages"] % FLUSH_EVERY == 0:
+    if created:
+        _STATE["created"].append(doc_id)
+    if _STATE["rounds"] and _STATE["pages"] % FLUSH_EVERY == 0:
         flush()
     return doc_id, created, story_id
 
@@ -55,6 +60,17 @@ def flush() -> int:
                 graph.write_story(session, story_id, analyzer.story(session, members))
                 done += 1
     return done
+
+
+def created() -> list[int]:
+    """The documents this process added."""
+    return list(_STATE["created"])
+
+
+def derive(doc_ids: list[int]) -> int:
+    """Match and derive the stories of ``doc_ids`` (a whole shared crawl's); returns how many."""
+    _STATE["dirty"].clear()
+    return analyze_many(_STATE["factory"], _STATE["db"], doc_ids, workers=1)["stories"]
 
 
 def skip(url: str, reason: str, capture: dict) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session, aliased
 
 from archive.store.models import Document, Edge
@@ -37,14 +37,28 @@ def primary_parent(session: Session, doc: Document) -> Edge | None:
     ).first()
 
 
+MAX_HOPS = 1000  # primary edges form trees; the bound only guards against a corrupted graph
+
+
 def ancestry(session: Session, doc: Document) -> list[Edge]:
-    """Edges from ``doc`` up to its story's origin, nearest first."""
+    """Edges from ``doc`` up to its story's origin, nearest first (one recursive query)."""
+    derivation = (Edge.is_primary, Edge.relation != "quotes")
+    up = (select(Edge.id, Edge.source_id, literal(1).label("hops"))
+          .where(Edge.derived_id == doc.id, *derivation).cte("up", recursive=True))
+    parent = aliased(Edge)
+    up = up.union_all(
+        select(parent.id, parent.source_id, up.c.hops + 1)
+        .join(up, parent.derived_id == up.c.source_id)
+        .where(parent.is_primary, parent.relation != "quotes", up.c.hops < MAX_HOPS))
+    rows = session.execute(select(up.c.id).order_by(up.c.hops)).scalars().all()
+    edges = {e.id: e for e in session.scalars(select(Edge).where(Edge.id.in_(rows)))}
     chain, seen = [], {doc.id}
-    edge = primary_parent(session, doc)
-    while edge is not None and edge.source_id not in seen:
+    for edge_id in rows:
+        edge = edges[edge_id]
+        if edge.source_id in seen:
+            break
         chain.append(edge)
         seen.add(edge.source_id)
-        edge = primary_parent(session, edge.source)
     return chain
 
 

@@ -17,6 +17,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from archive import graph_writer
 from archive.ingest import extract_job
 from archive.store.db import session_factory
+from crawler.distributed import Coordinator
 from crawler.frontier import Frontier
 from crawler.items import PageItem
 from crawler.warc import shared_writer
@@ -114,6 +115,7 @@ class GraphPipeline:
         self.stats = crawler.stats
         self.db = db
         self.analyze = analyze
+        self.coordinator = Coordinator.of(crawler)
         self.writer: ProcessPoolExecutor | None = None
 
     @classmethod
@@ -122,13 +124,19 @@ class GraphPipeline:
 
     def open_spider(self) -> None:
         session_factory(self.db)  # a bad database URL stops the crawl here, with its message
-        self.writer = ProcessPoolExecutor(max_workers=1, initializer=graph_writer.start, initargs=(self.db,))
+        self.writer = ProcessPoolExecutor(max_workers=1, initializer=graph_writer.start,
+                                          initargs=(self.db, self.coordinator is None))
 
     def close_spider(self) -> None:
-        if self.writer is not None:
+        if self.writer is None:
+            return
+        if self.coordinator is None:
             built = self.writer.submit(graph_writer.flush).result()
-            self.stats.inc_value("provenance/stories_built", built)
-            self.writer.shutdown(wait=True)
+        else:
+            everything = self.coordinator.finish(self.writer.submit(graph_writer.created).result())
+            built = 0 if everything is None else self.writer.submit(graph_writer.derive, everything).result()
+        self.stats.inc_value("provenance/stories_built", built)
+        self.writer.shutdown(wait=True)
 
     async def process_item(self, item: PageItem) -> PageItem:
         loop = asyncio.get_running_loop()

@@ -41,6 +41,11 @@ WARC_OPERATOR = ""
 WARC_DEDUP = True  # identical payloads written once, later captures as revisit records
 WARC_WRITE_TEXT = True  # extracted text and a metadata record beside each page
 
+# Several crawl processes on one set of stories (scrapy-redis; see crawler/distributed.py).
+REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0 turns on the shared queue and duplicate filter
+PROVENANCE_CRAWL_ID = None  # names the crawl's Redis keys; workers of one crawl share it
+ADDONS = {"crawler.distributed.ScaleOut": 0}
+
 # Crawl from an archive instead of the web: a WARC file, a folder of them, or a WACZ.
 REPLAY_ARCHIVE = None
 
@@ -61,6 +66,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.extensions.ProvenanceSummary": 500,
+    "crawler.distributed.CoordinationExtension": 510,  # only with REDIS_URL
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -1,18 +1,24 @@
-"""Connecting to the graph database (SQLite by default, PostgreSQL at scale)."""
+"""Connecting to the graph database (SQLite by default, PostgreSQL at scale), its schema kept at the
+newest Alembic revision (archive/store/migrations/) whenever it is opened."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.store.models import Base
-
 DEFAULT_DB = "sqlite:///provenance.db"
+MIGRATIONS = Path(__file__).with_name("migrations")
+FIRST_REVISION = "0001"
+MIGRATION_LOCK = 7_061_994  # PostgreSQL advisory lock id: one process migrates at a time
 
 
 class StoreError(RuntimeError):
@@ -42,17 +48,46 @@ def make_engine(url: str | None = None) -> Engine:
         folder = Path(parsed.database).expanduser().resolve().parent
         if not folder.is_dir():
             raise StoreError(f"cannot create the database {parsed.database!r}: folder {folder} does not exist")
+    options = {} if parsed.get_backend_name() == "sqlite" else {"pool_size": 5, "max_overflow": 10, "pool_recycle": 1800}
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, **options)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise StoreError(f"no driver for {parsed.drivername!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
-        Base.metadata.create_all(engine)
+        migrate(engine)
     except OperationalError as exc:
         raise StoreError(f"cannot open database {parsed.render_as_string(hide_password=True)}: {exc.orig}") from exc
     return engine
+
+
+def _alembic(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def schema_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine) -> str | None:
+    """Upgrade the schema to the newest revision; returns the revision it was at before. A database
+    created before migrations existed (tables, no version) is recognised as the first revision."""
+    head = ScriptDirectory.from_config(_alembic()).get_current_head()
+    with engine.connect() as connection:
+        if schema_revision(connection) == head:
+            return head
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK})
+        before = schema_revision(connection)
+        if before is None and inspect(connection).has_table("documents"):
+            command.stamp(_alembic(connection), FIRST_REVISION)
+        command.upgrade(_alembic(connection), "head")
+    return before
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:

@@ -49,7 +49,8 @@ class Story(Base):
     __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    origin_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", use_alter=True, ondelete="SET NULL"))
+    origin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", use_alter=True, ondelete="SET NULL", name="fk_stories_origin_id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     documents: Mapped[list[Document]] = relationship(back_populates="story", foreign_keys="Document.story_id")

@@ -1,0 +1,154 @@
+"""Several crawl processes, on one or many machines, cooperating on one set of stories.
+
+scrapy-redis shares the request queue and the duplicate filter in Redis (so no page is fetched
+twice); :class:`ScaleOut` turns it on when ``REDIS_URL`` is set. What scrapy-redis leaves to us:
+
+- a worker whose own queue ran dry waits while another worker is still busy, since that worker's
+  pages may still bring new requests (:class:`Coordinator` keeps each worker's state in Redis);
+- each worker matches its pages as they come, but story trees are derived once, by the last worker
+  to finish, over every document the crawl added (see ``GraphPipeline.close_spider``).
+
+    scrapy crawl syndication -a urls=seeds.txt -s REDIS_URL=redis://host:6379/0 \\
+        -s PROVENANCE_DB=postgresql+psycopg://host/provenance -s PROVENANCE_CRAWL_ID=monday
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+
+import redis
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.settings import BaseSettings
+
+LOGGER = logging.getLogger(__name__)
+
+STALE_AFTER = 120  # seconds without news from a busy worker before it is presumed dead
+IDLE_CHECKS = 2  # consecutive idle rounds (Scrapy's idle signal comes every ~5 s) before closing
+
+
+class ScaleOut:
+    """Scrapy add-on: with ``REDIS_URL`` set, the scheduler and duplicate filter live in Redis under
+    keys named after ``PROVENANCE_CRAWL_ID`` (default: the spider's name)."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if not settings.get("REDIS_URL"):
+            return
+        crawl = settings.get("PROVENANCE_CRAWL_ID") or "syndication"
+        settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", "addon")
+        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
+        settings.set("SCHEDULER_QUEUE_KEY", f"provenance:{crawl}:requests", "addon")
+        settings.set("SCHEDULER_DUPEFILTER_KEY", f"provenance:{crawl}:seen", "addon")
+        settings.set("SCHEDULER_PERSIST", True, "addon")  # one worker ending must not clear the others' queue
+        settings.set("PROVENANCE_COORDINATE", True, "addon")
+
+
+class Coordinator:
+    """One worker's view of the shared crawl: its state, the others', and the crawl's documents."""
+
+    def __init__(self, crawler: Crawler, url: str, crawl: str):
+        self.crawler = crawler
+        self.redis = redis.Redis.from_url(url)
+        self.prefix = f"provenance:{crawl}"
+        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        self.busy_since = 0.0
+        self.idle_rounds = 0
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> Coordinator | None:
+        """The crawl's coordinator, or None when this crawl runs alone."""
+        if not crawler.settings.getbool("PROVENANCE_COORDINATE"):
+            return None
+        coordinator = getattr(crawler, "_provenance_coordinator", None)
+        if coordinator is None:
+            coordinator = cls(crawler, crawler.settings["REDIS_URL"],
+                              crawler.settings.get("PROVENANCE_CRAWL_ID") or "syndication")
+            crawler._provenance_coordinator = coordinator
+        return coordinator
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}:{name}"
+
+    def join(self) -> None:
+        self.redis.sadd(self.key("workers"), self.worker)
+        self.busy()
+
+    def busy(self) -> None:
+        now = time.time()
+        self.idle_rounds = 0
+        if now - self.busy_since > 1:  # one write a second at most
+            self.busy_since = now
+            self.redis.hset(self.key("state"), self.worker, f"busy {now}")
+
+    def others_busy(self) -> bool:
+        now = time.time()
+        for worker, state in self.redis.hgetall(self.key("state")).items():
+            kind, _, stamp = state.decode().partition(" ")
+            if worker.decode() != self.worker and kind == "busy" and now - float(stamp) < STALE_AFTER:
+                return True
+        return False
+
+    def may_close(self) -> bool:
+        """Called when this worker is idle: close only when the queue is empty and nobody else works."""
+        self.busy_since = 0.0
+        self.redis.hset(self.key("state"), self.worker, f"idle {time.time()}")
+        queued = self.redis.zcard(self.crawler.settings["SCHEDULER_QUEUE_KEY"])
+        if queued or self.others_busy():
+            self.idle_rounds = 0
+            return False
+        self.idle_rounds += 1
+        return self.idle_rounds >= IDLE_CHECKS
+
+    def finish(self, documents: list[int]) -> list[int] | None:
+        """Record this worker's new documents and leave. The last worker to leave gets every
+        document of the crawl (to derive the stories once) and clears the crawl's keys."""
+        pipe = self.redis.pipeline()
+        if documents:
+            pipe.sadd(self.key("documents"), *documents)
+        pipe.srem(self.key("workers"), self.worker)
+        pipe.hdel(self.key("state"), self.worker)
+        pipe.scard(self.key("workers"))
+        remaining = pipe.execute()[-1]
+        if remaining:
+            return None
+        all_documents = sorted(int(d) for d in self.redis.smembers(self.key("documents")))
+        self.redis.delete(self.key("documents"), self.key("workers"), self.key("state"),
+                          self.crawler.settings["SCHEDULER_QUEUE_KEY"],
+                          self.crawler.settings["SCHEDULER_DUPEFILTER_KEY"])
+        return all_documents
+
+
+class CoordinationExtension:
+    """Keeps this worker's state in Redis and the spider open while other workers are busy."""
+
+    def __init__(self, coordinator: Coordinator):
+        self.coordinator = coordinator
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        from scrapy.exceptions import NotConfigured
+
+        coordinator = Coordinator.of(crawler)
+        if coordinator is None:
+            raise NotConfigured
+        ext = cls(coordinator)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.active, signal=signals.response_received)
+        crawler.signals.connect(ext.active, signal=signals.item_scraped)
+        crawler.signals.connect(ext.idle, signal=signals.spider_idle)
+        return ext
+
+    def opened(self) -> None:
+        self.coordinator.join()
+        LOGGER.info("worker %s joined crawl %s", self.coordinator.worker, self.coordinator.prefix)
+
+    def active(self) -> None:
+        self.coordinator.busy()
+
+    def idle(self) -> None:
+        if not self.coordinator.may_close():
+            raise DontCloseSpider
