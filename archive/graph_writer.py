@@ -14,11 +14,13 @@ them (``rounds=False`` here, :func:`derive` there).
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import select
 
 from archive.analysis import Analyzer, analyze_many
 from archive.store import graph
-from archive.store.db import session_factory
+from archive.store.db import session_factory, transaction
 from archive.store.models import Document
 
 FLUSH_EVERY = 100  # pages between two rounds of tree derivation for the stories that grew
@@ -33,13 +35,18 @@ def start(db: str | None, rounds: bool = True) -> None:
 
 def store(page: dict, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
     """Store one page and match it with its copies. Returns (document id, created, story id)."""
-    factory, analyzer, dirty = _STATE["factory"], _STATE["analyzer"], _STATE["dirty"]
-    with factory.begin() as session:
+    analyzer, dirty = _STATE["analyzer"], _STATE["dirty"]
+
+    def work(session):
         doc_id, created = graph.add_document(session, page, capture)
+        changed = set()
         if created and analyze:
             analyzer.add(doc_id, page)
-            dirty.update(analyzer.match(session, doc_id))  # merged-away stories have no members: flush skips them
-        story_id = session.scalar(select(Document.story_id).where(Document.id == doc_id))
+            changed = analyzer.match(session, doc_id)  # merged-away stories have no members: flush skips them
+        return doc_id, created, changed, session.scalar(select(Document.story_id).where(Document.id == doc_id))
+
+    doc_id, created, changed, story_id = transaction(_STATE["factory"], work)
+    dirty.update(changed)
     _STATE["pages"] += 1
     if created:
         _STATE["created"].append(doc_id)
@@ -50,15 +57,18 @@ def store(page: dict, capture: dict, analyze: bool) -> tuple[int, bool, int | No
 
 def flush() -> int:
     """Derive the trees of the stories that grew since the last flush; returns how many."""
-    factory, analyzer, dirty = _STATE["factory"], _STATE["analyzer"], _STATE["dirty"]
+    analyzer, dirty = _STATE["analyzer"], _STATE["dirty"]
+
+    def derive_tree(session, story_id: int) -> int:
+        members = sorted(graph.story_members(session, [story_id]))
+        if members:
+            graph.write_story(session, story_id, analyzer.story(session, members))
+        return int(bool(members))
+
     done = 0
     while dirty:
         story_id = dirty.pop()
-        with factory.begin() as session:
-            members = sorted(graph.story_members(session, [story_id]))
-            if members:
-                graph.write_story(session, story_id, analyzer.story(session, members))
-                done += 1
+        done += transaction(_STATE["factory"], partial(derive_tree, story_id=story_id))
     return done
 
 
@@ -74,5 +84,5 @@ def derive(doc_ids: list[int]) -> int:
 
 
 def skip(url: str, reason: str, capture: dict) -> None:
-    with _STATE["factory"].begin() as session:
-        graph.add_skipped(session, url, reason, capture.get("warc_file"), capture.get("warc_offset"))
+    transaction(_STATE["factory"], lambda session: graph.add_skipped(
+        session, url, reason, capture.get("warc_file"), capture.get("warc_offset")))

@@ -116,3 +116,29 @@ def test_two_workers_share_one_queue_and_one_graph(tmp_path, slow_site, postgres
     single = f"sqlite:///{tmp_path / 'single.db'}"
     crawl(tmp_path, single, urls, "PROVENANCE_DEPTH=1", proxy=server.proxy)
     assert primary_tree(single) == primary_tree(postgres_url)
+
+
+def test_transient_database_failures_are_retried(db_url):
+    from sqlalchemy.exc import OperationalError
+
+    from archive.store.db import session_factory, transaction
+
+    factory = session_factory(db_url)
+    calls = []
+
+    def work(session):
+        calls.append(1)
+        if len(calls) == 1:  # the first try loses its connection mid-transaction
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection"), connection_invalidated=True)
+        session.execute(text("INSERT INTO outlets (domain) VALUES ('retried.example')"))
+        return "done"
+
+    assert transaction(factory, work) == "done" and len(calls) == 2
+    with factory() as session:
+        assert session.execute(text("SELECT count(*) FROM outlets")).scalar() == 1
+
+    def broken(session):
+        raise OperationalError("SELECT 1", {}, Exception("no such table: nowhere"))
+
+    with pytest.raises(OperationalError):  # a real error is not retried
+        transaction(factory, broken)

@@ -3,8 +3,12 @@ newest Alembic revision (archive/store/migrations/) whenever it is opened."""
 
 from __future__ import annotations
 
+import logging
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -12,13 +16,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+LOGGER = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_DB = "sqlite:///provenance.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
 FIRST_REVISION = "0001"
 MIGRATION_LOCK = 7_061_994  # PostgreSQL advisory lock id: one process migrates at a time
+RETRY_STATES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock detected
 
 
 class StoreError(RuntimeError):
@@ -92,3 +100,23 @@ def migrate(engine: Engine) -> str | None:
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:
     return sessionmaker(make_engine(url), expire_on_commit=False)
+
+
+def transient(exc: DBAPIError) -> bool:
+    """A failure worth another try: a lost connection, a deadlock, a busy SQLite file."""
+    state = getattr(exc.orig, "sqlstate", None)
+    return exc.connection_invalidated or state in RETRY_STATES or "database is locked" in str(exc.orig)
+
+
+def transaction(factory: sessionmaker[Session], work: Callable[[Session], T], attempts: int = 4) -> T:
+    """``work(session)`` in one transaction, run again (from the start) after a transient failure."""
+    for attempt in range(attempts):
+        try:
+            with factory.begin() as session:
+                return work(session)
+        except DBAPIError as exc:
+            if attempt + 1 == attempts or not transient(exc):
+                raise
+            LOGGER.warning("database: %s; trying again", str(exc.orig).splitlines()[0])
+            time.sleep(0.2 * 2**attempt)
+    raise AssertionError("unreachable")
