@@ -32,6 +32,7 @@ from archive.provenance.model import Doc, StoryResult, doc_from_page
 from archive.provenance.story import analyze_story
 from archive.store import graph
 from archive.store.models import Document, Edge, Story
+from archive.urls import url_key
 
 LOGGER = logging.getLogger(__name__)
 CHUNK = 64  # documents per link-finding task
@@ -65,6 +66,10 @@ class Links:
         self.copies.update(other.copies)
         self.quotes.extend(other.quotes)
         self.alignments.update(other.alignments)
+
+
+def _earlier(a: int | str, b: int | str) -> bool:
+    return (a < b) if isinstance(a, int) and isinstance(b, int) else str(a) < str(b)
 
 
 class Analyzer:
@@ -122,8 +127,15 @@ class Analyzer:
 
     def story(self, session: Session, members: Iterable[int],
               known: dict[tuple[int, int], Alignment] | None = None) -> StoryResult:
-        """The story's tree; ``known`` alignments (lower id, higher id) are not computed again."""
-        docs = sorted(self.docs(session, members), key=lambda d: (d.url, str(d.key)))
+        """The story's tree; ``known`` alignments (lower id, higher id) are not computed again.
+        Later captures of a URL (a page re-fetched after it changed) are versions of its first
+        capture, not copies of it: only the first one takes part in the tree."""
+        first: dict[str, Doc] = {}
+        for doc in self.docs(session, members):
+            key = url_key(doc.url)
+            if key not in first or _earlier(doc.key, first[key].key):
+                first[key] = doc
+        docs = sorted(first.values(), key=lambda d: (d.url, str(d.key)))
         for (low, high), alignment in (known or {}).items():
             key = (low, high)
             if key not in self._pairs:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import queries
-from archive.tables import print_table, print_tree, relation
+from archive.tables import line, print_table, print_tree, relation
 from archive.store.db import StoreError, database_url, schema_revision, session_factory
 from archive.store.models import Document, Edge
 
@@ -99,6 +99,13 @@ def _date(doc: Document) -> str:
     return doc.published.date().isoformat() if doc.published else "undated"
 
 
+def _check_json(check) -> dict | None:
+    if check is None:
+        return None
+    return {"outcome": check.outcome, "checked_at": check.checked_at.isoformat(), "http_status": check.http_status,
+            "detail": check.detail}
+
+
 def _label(doc: Document) -> str:
     return f"{_site(doc)} ({_date(doc)}) {doc.url}"
 
@@ -151,6 +158,45 @@ def analyze(ctx, workers, as_json):
         click.echo(json.dumps(result))
     else:
         click.echo(f"analysed {result['documents']} documents into {result['stories']} stories")
+
+
+@main.command()
+@click.argument("url", required=False)
+@click.option("--story", "story_id", type=int, help="Recheck every copy of this story (its id, see `tree --json`).")
+@click.option("--all", "everything", is_flag=True, help="Recheck every stored URL.")
+@click.option("--warc-dir", default="output/warc", show_default=True, type=click.Path(file_okay=False),
+              help="Where the new captures are archived.")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="A crawler setting.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def recheck(ctx, url, story_id, everything, warc_dir, settings, as_json):
+    """Fetch stored copies again: a changed page (stealth edit, credit removed) becomes a new
+    capture, a page that is gone is recorded; `provenance tree` then shows the versions.
+
+    \b
+    Example:
+        provenance recheck https://menafn.example/1108812345/    # that URL's whole story
+        provenance recheck --all
+    """
+    from archive.recheck import run_recheck
+
+    if not (url or story_id or everything):
+        raise click.UsageError("say what to recheck: a URL (its story), --story ID or --all")
+    factory = ctx.obj["factory"]()
+    with factory() as session:
+        if url:
+            story_id = _find(session, url).story_id
+            url = url if story_id is None else None
+    try:
+        checks = run_recheck(ctx.obj["factory"].db, warc_dir, story_id=story_id, url=url, everything=everything,
+                             settings=dict(s.split("=", 1) for s in settings))
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps([{"url": c.url, **_check_json(c)} for c in checks], indent=2))
+        return
+    print_table(["url", "outcome", "status", "detail"],
+                ((c.url, c.outcome, c.http_status or "", c.detail or "") for c in checks))
 
 
 @main.command()
@@ -249,16 +295,24 @@ def tree(ctx, url, as_json):
     """
     with _session(ctx) as session:
         lines = list(queries.tree(session, _find(session, url)))
+        known = queries.versions(session, [line.document for line in lines])
         if as_json:
             click.echo(json.dumps([{"depth": l.depth, "url": l.document.url,
                                     "relation": l.edge.relation if l.edge else "origin",
-                                    "confidence": l.edge.confidence if l.edge else None} for l in lines], indent=2))
+                                    "confidence": l.edge.confidence if l.edge else None,
+                                    "captures": known[l.document.id].captures,
+                                    "last_check": _check_json(known[l.document.id].last_check)} for l in lines],
+                              indent=2))
             return
         if not lines:
             return
-        print_tree(f"{relation('origin')} {_label(lines[0].document)}",
-                   ((l.depth, f"{relation(l.edge.relation)} ({l.edge.confidence:.2f}) {_label(l.document)}")
-                    for l in lines[1:]))
+
+        def label(entry) -> str:
+            versions = known[entry.document.id].describe()
+            return _label(entry.document) + (f"  [{versions}]" if versions else "")
+
+        print_tree(line(relation("origin"), " ", label(lines[0])),
+                   ((l.depth, line(relation(l.edge.relation), f" ({l.edge.confidence:.2f}) ", label(l))) for l in lines[1:]))
 
 
 @main.command()

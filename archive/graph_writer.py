@@ -72,6 +72,27 @@ def flush() -> int:
     return done
 
 
+def same_story(doc_id: int, other: int) -> bool:
+    """Whether two documents are copies in one story (a discovery candidate matched)."""
+    with _STATE["factory"]() as session:
+        stories = graph.stories_of(session, [doc_id, other])
+    return stories.get(doc_id) is not None and stories.get(doc_id) == stories.get(other)
+
+
+def first_seen(doc_id: int, when: str, source: str) -> None:
+    """Record a public archive's first capture of a document (the earliest one known wins); its
+    story's tree is derived again, since the date is evidence."""
+    story_id = transaction(_STATE["factory"], lambda session: graph.note_first_seen(session, doc_id, when, source))
+    if story_id is not None:
+        _STATE["dirty"].add(story_id)
+
+
+def record_check(url: str, previous: int, current: int | None, status: int | None, detail: str | None) -> str:
+    """Store the outcome of re-fetching a stored copy; returns it (unchanged, changed or gone)."""
+    return transaction(_STATE["factory"], lambda session: graph.record_check(session, url, previous, current,
+                                                                             status, detail))
+
+
 def created() -> list[int]:
     """The documents this process added."""
     return list(_STATE["created"])

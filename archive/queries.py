@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import literal, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from archive.store.models import Document, Edge
+from archive.store.models import Check, Document, Edge
 from archive.urls import url_key
 
 
@@ -163,3 +163,28 @@ def outlet_flows(session: Session) -> list[OutletFlow]:
         flow.credited += credited
         flow.spun += edge.relation == "spin"
     return sorted(flows.values(), key=lambda f: (-f.copies, f.source, f.derived))
+
+
+@dataclass
+class Versions:
+    """What is known of a URL over time: how many captures, and the last recheck."""
+
+    captures: int
+    last_check: Check | None
+
+    def describe(self) -> str:
+        parts = [f"{self.captures} captures"] if self.captures > 1 else []
+        if self.last_check is not None:
+            check = self.last_check
+            parts.append(f"{check.outcome} {check.checked_at:%Y-%m-%d}" + (f": {check.detail}" if check.detail else ""))
+        return "; ".join(parts)
+
+
+def versions(session: Session, docs: list[Document]) -> dict[int, Versions]:
+    """Versions of each document's URL (captures and the newest check), in two queries."""
+    keys = {doc.url_key for doc in docs}
+    counts = dict(session.execute(select(Document.url_key, func.count()).where(Document.url_key.in_(keys))
+                                  .group_by(Document.url_key)).all())
+    newest = select(func.max(Check.id)).where(Check.url_key.in_(keys)).group_by(Check.url_key)
+    checks = {c.url_key: c for c in session.scalars(select(Check).where(Check.id.in_(newest)))}
+    return {doc.id: Versions(counts.get(doc.url_key, 1), checks.get(doc.url_key)) for doc in docs}

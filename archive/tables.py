@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 RELATION_STYLES = {
@@ -22,9 +23,17 @@ def console() -> Console:
     return Console(width=100_000, no_color=True, highlight=False)
 
 
-def relation(name: str) -> str:
-    style = RELATION_STYLES.get(name)
-    return f"[{style}]{name}[/{style}]" if style else name
+def relation(name: str) -> Text:
+    return Text(name, style=RELATION_STYLES.get(name, ""))
+
+
+def _text(cell: object) -> Text:
+    """Crawled text is shown as it is: never read as rich markup (titles may hold "[...]")."""
+    return cell if isinstance(cell, Text) else Text("" if cell is None else str(cell))
+
+
+def line(*parts: object) -> Text:
+    return Text.assemble(*(_text(p) for p in parts))
 
 
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[object]], title: str | None = None,
@@ -33,15 +42,15 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[object]], title:
     for name in columns:
         table.add_column(name, justify="right" if name in numeric else "left", overflow="fold")
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        table.add_row(*(_text(cell) for cell in row))
     console().print(table)
 
 
-def print_tree(root_label: str, children: Iterable[tuple[int, str]]) -> None:
+def print_tree(root_label: Text, children: Iterable[tuple[int, Text]]) -> None:
     """A tree from (depth, label) pairs in depth-first order; depth 1 hangs from the root."""
-    root = Tree(root_label, guide_style="dim")
+    root = Tree(_text(root_label), guide_style="dim")
     stack = [root]
     for depth, label in children:
         del stack[depth:]
-        stack.append(stack[-1].add(label))
+        stack.append(stack[-1].add(_text(label)))
     console().print(root)

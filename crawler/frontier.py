@@ -10,16 +10,19 @@ from __future__ import annotations
 import scrapy
 from scrapy.crawler import Crawler
 
+from archive.store import graph
+from archive.store.db import session_factory
 from archive.urls import url_key
 
 
 class Frontier:
-    def __init__(self, crawler: Crawler, max_depth: int, budget: int):
+    def __init__(self, crawler: Crawler, max_depth: int, budget: int, known: set[str] = frozenset()):
         self.crawler = crawler
         self.stats = crawler.stats
         self.max_depth = max_depth
         self.budget = budget
         self.seen: set[str] = set()
+        self.known = known  # with `since`: copies of the seeds' stories stored by an earlier crawl
 
     @classmethod
     def of(cls, crawler: Crawler) -> Frontier:
@@ -27,8 +30,12 @@ class Frontier:
         frontier = getattr(crawler, "_provenance_frontier", None)
         if frontier is None:
             spider = crawler.spider
+            known = set()
+            if getattr(spider, "since", None) or crawler.settings.get("DISCOVERY_SINCE"):
+                with session_factory(crawler.settings.get("PROVENANCE_DB"))() as session:
+                    known = graph.story_url_keys(session, [url_key(u) for u in getattr(spider, "seeds", [])])
             frontier = cls(crawler, int(getattr(spider, "max_depth", crawler.settings.getint("PROVENANCE_DEPTH"))),
-                           int(getattr(spider, "budget", crawler.settings.getint("PROVENANCE_BUDGET"))))
+                           int(getattr(spider, "budget", crawler.settings.getint("PROVENANCE_BUDGET"))), known)
             crawler._provenance_frontier = frontier
         return frontier
 
@@ -36,6 +43,9 @@ class Frontier:
         """A request for ``url`` unless it was seen, is too deep, or the budget is spent."""
         key = url_key(url)
         if key in self.seen or depth > self.max_depth:
+            return None
+        if depth > 0 and key in self.known:
+            self.stats.inc_value("provenance/known_not_refetched")
             return None
         if len(self.seen) >= self.budget:
             self.stats.inc_value("provenance/over_budget")

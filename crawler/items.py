@@ -21,3 +21,9 @@ class PageItem:
     error: str | None = None  # why extraction gave nothing
     document_id: int | None = None  # set by GraphPipeline
     story_id: int | None = None
+    subject: int | None = None  # discovery: the document whose search found this candidate
+    hop: int = 0  # discovery: searches between the seed and this page
+    matched: bool = False  # discovery: the candidate joined its subject's story (GraphPipeline)
+    first_seen: dict[str, Any] | None = None  # when a source first saw the page: {"date", "source"}
+    archived_copy: dict[str, Any] | None = None  # a gone page read from an archive: {"url", "by"}
+    recheck_of: int | None = None  # recheck: the stored capture this fetch checks

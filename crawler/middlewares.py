@@ -34,6 +34,13 @@ def request_headers(request: Request) -> list[tuple[str, str]]:
     return headers
 
 
+def _redacted(url: str, secrets: list[str] | None) -> str:
+    """An API key in a query URL is not archived (the request meta names what to hide)."""
+    for secret in secrets or ():
+        url = url.replace(secret, "REDACTED")
+    return url
+
+
 class WarcArchiveMiddleware:
     """Writes each request and its response (redirects and errors included) to WARC, as they
     went over the wire, and records where in ``request.meta["warc"]``."""
@@ -52,10 +59,11 @@ class WarcArchiveMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if REPLAYED in response.flags:
             return response
+        secrets = request.meta.get("warc_redact")
         ref = self.writer.write_exchange(
-            request.url,
+            _redacted(request.url, secrets),
             method=request.method,
-            request_headers=request_headers(request),
+            request_headers=[(k, _redacted(v, secrets)) for k, v in request_headers(request)],
             request_body=request.body,
             status=response.status,
             response_headers=_headers(response.headers),

@@ -17,6 +17,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from archive import graph_writer
 from archive.ingest import extract_job
 from archive.store.db import session_factory
+from crawler.discovery import Discovery
 from crawler.distributed import Coordinator
 from crawler.frontier import Frontier
 from crawler.items import PageItem
@@ -69,7 +70,7 @@ class LeadsPipeline:
         return cls(crawler)
 
     def process_item(self, item: PageItem) -> PageItem:
-        if item.page is not None:
+        if item.page is not None and item.recheck_of is None:
             leads = [tuple(lead) for lead in item.page.get("leads", [])]
             Frontier.of(self.crawler).follow(leads, item.depth, item.url)
         return item
@@ -117,6 +118,7 @@ class GraphPipeline:
         self.analyze = analyze
         self.coordinator = Coordinator.of(crawler)
         self.writer: ProcessPoolExecutor | None = None
+        crawler._provenance_graph = self  # discovery reports first-seen dates here
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
@@ -142,12 +144,53 @@ class GraphPipeline:
         loop = asyncio.get_running_loop()
         capture = {**item.warc, "fetched_at": item.warc.get("fetched_at") or item.fetched_at,
                    "status": item.status, "discovered_via": item.via}
+        if item.page is not None:
+            item.page.update(first_seen=item.first_seen, archived_copy=item.archived_copy)
         if item.page is None:
             await loop.run_in_executor(self.writer, graph_writer.skip, item.url, item.error or "no text", capture)
             self.stats.inc_value("provenance/skipped")
+            if item.recheck_of is not None:
+                self.record_check(item.url, item.recheck_of, None, item.status, f"no article text: {item.error}")
             raise DropItem(f"no document from {item.url}: {item.error}")
         item.document_id, created, item.story_id = await loop.run_in_executor(
             self.writer, graph_writer.store, item.page, capture, self.analyze)
         self.stats.inc_value("provenance/documents_added" if created else "provenance/unchanged")
+        if item.subject is not None:  # a discovery candidate: did it join the story it was searched for?
+            item.matched = await loop.run_in_executor(self.writer, graph_writer.same_story,
+                                                      item.document_id, item.subject)
+        if item.recheck_of is not None:
+            self.record_check(item.url, item.recheck_of, item.document_id, item.status)
         item.body = b""  # archived already; keep exported items small
+        return item
+
+    def record_check(self, url: str, previous: int, current: int | None, status: int | None,
+                     detail: str | None = None) -> None:
+        """The outcome of re-fetching a stored copy (recheck spider)."""
+        self.stats.inc_value("recheck/checked")
+        self.writer.submit(graph_writer.record_check, url, previous, current, status, detail)
+
+    def first_seen(self, doc_id: int, when, source: str) -> None:
+        """A public archive's first capture of a stored page: dating evidence for its story."""
+        if self.writer is not None:
+            self.writer.submit(graph_writer.first_seen, doc_id, when.isoformat(), source)
+
+
+class DiscoveryPipeline:
+    """After a page is stored: a seed, or a candidate that joined its story, is searched for in
+    the discovery sources (crawler/discovery.py); their requests go to the engine."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        if not crawler.settings.getdict("DISCOVERY_SOURCES"):
+            raise NotConfigured("no DISCOVERY_SOURCES")
+        return cls(crawler)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        if item.recheck_of is not None:
+            return item
+        for request in Discovery.of(self.crawler).found(item, item.matched):
+            self.crawler.engine.crawl(request)
         return item

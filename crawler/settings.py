@@ -41,6 +41,36 @@ WARC_OPERATOR = ""
 WARC_DEDUP = True  # identical payloads written once, later captures as revisit records
 WARC_WRITE_TEXT = True  # extracted text and a metadata record beside each page
 
+# Discovery: where to look for copies nobody links to (crawler/discovery.py; README "Discovery").
+# Each source switches itself off when its own settings are missing.
+DISCOVERY_SOURCES = {
+    "crawler.discovery.UrlListSource": 100,  # DISCOVERY_URL_LIST or -a candidates=FILE
+    "crawler.discovery.WatchListSource": 200,  # DISCOVERY_WATCHLIST
+    "crawler.discovery.GdeltSource": 300,
+    "crawler.discovery.WebSearchSource": 400,  # WEB_SEARCH_URL
+    "crawler.discovery.WaybackSource": 500,
+    "crawler.discovery.CommonCrawlSource": 600,
+}
+DISCOVERY_HOPS = 1  # a copy found by searching searches again this many times
+DISCOVERY_BUDGET = 100  # candidate pages fetched per story
+DISCOVERY_WINDOW_DAYS = 30  # candidates dated this far from the story's date at most
+DISCOVERY_SINCE = None  # or -a since=YYYY-MM-DD: search only from then, known copies not refetched
+DISCOVERY_URL_LIST = None
+DISCOVERY_WATCHLIST = None  # a TOML file of outlets: feeds, sitemaps, site search
+GDELT_API = "https://api.gdeltproject.org/api/v2/doc/doc"
+GDELT_QUERIES = 3  # exact-phrase queries per copy searched from
+GDELT_MAX_RECORDS = 75
+WEB_SEARCH_URL = None  # e.g. "https://www.googleapis.com/customsearch/v1?key={key}&cx=ENGINE&q={query}"
+WEB_SEARCH_KEY_ENV = "WEB_SEARCH_KEY"
+WEB_SEARCH_RESULTS = "$.items[*].link"  # JSONPath of the result URLs
+WEB_SEARCH_TITLES = "$.items[*].title"
+WEB_SEARCH_QUERIES = 2
+WAYBACK_CDX = "https://web.archive.org/cdx/search/cdx"
+WAYBACK_REPLAY = "https://web.archive.org/web/{timestamp}id_/{url}"
+COMMONCRAWL_INDEX = "https://index.commoncrawl.org"
+COMMONCRAWL_DATA = "https://data.commoncrawl.org"
+COMMONCRAWL_COLLECTIONS = ["CC-MAIN-2024-42"]
+
 # Several crawl processes on one set of stories (scrapy-redis; see crawler/distributed.py).
 REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0 turns on the shared queue and duplicate filter
 PROVENANCE_CRAWL_ID = None  # names the crawl's Redis keys; workers of one crawl share it
@@ -62,6 +92,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.LeadsPipeline": 320,
     "crawler.pipelines.ArchiveTextPipeline": 350,
     "crawler.pipelines.GraphPipeline": 400,
+    "crawler.pipelines.DiscoveryPipeline": 450,
 }
 
 EXTENSIONS = {

@@ -89,6 +89,8 @@ def crawl_command(tmp_path: Path, db: str, seed_urls: list[str], *settings: str,
             "-s", f"PROVENANCE_DB={db}", "-s", f"WARC_DIR={tmp_path / 'warc'}", "-s", "LOG_LEVEL=INFO",
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVENANCE_EXTRACT_WORKERS=2",
             "-s", "PROVENANCE_ALLOW_PRIVATE_ADDRESSES=True"]  # the test web is on 127.0.0.1
+    if not any(s.startswith("DISCOVERY_SOURCES=") for s in settings):
+        settings = ("DISCOVERY_SOURCES={}", *settings)  # no searching the web unless a test asks for it
     for setting in settings:
         args += ["-s", setting]
     return args, env

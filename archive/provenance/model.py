@@ -88,11 +88,20 @@ class StoryResult:
     edges: list[EdgeResult]
 
 
+FIRST_SEEN_TRUST = 0.6  # an archive's capture date: reliable, but only an upper bound on publication
+
+
 def doc_from_page(key: int | str, page: dict) -> Doc:
     """A :class:`Doc` from the dict :func:`archive.extract.extract_page` returns (or its stored form)."""
     published = page.get("date")
     if isinstance(published, str):
         published = datetime.fromisoformat(published)
+    trust = page.get("date_trust") or 0.0
+    seen = (page.get("first_seen") or {}).get("date")
+    if seen:  # a public archive captured the page then: it existed, whatever date it states
+        seen = datetime.fromisoformat(seen)
+        if published is None or seen < published.replace(tzinfo=None):
+            published, trust = seen, max(trust, FIRST_SEEN_TRUST)
     return Doc(
         key=key,
         url=page["url"],
@@ -100,7 +109,7 @@ def doc_from_page(key: int | str, page: dict) -> Doc:
         title=page.get("page_title") or page.get("title") or "",
         site_name=page.get("site_name") or "",
         published=published,
-        date_trust=page.get("date_trust") or 0.0,
+        date_trust=trust,
         credits=tuple(Credit(c["kind"], c["text"], c.get("url")) for c in page.get("credits") or ()),
         links=tuple(page.get("links") or ()),
         spin_marks=page.get("spin_marks") or 0,

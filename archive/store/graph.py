@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
@@ -14,7 +14,7 @@ from archive.provenance.fingerprint import fingerprints
 from archive.provenance.index import PREFETCH, CandidateIndex, choose
 from archive.provenance.model import Doc, EdgeResult, Relation, StoryResult, doc_from_page
 from archive.provenance.text import tokens
-from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
+from archive.store.models import Check, Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
 from archive.urls import outlet_domain, url_key
 
 
@@ -67,6 +67,9 @@ def _insert_ignoring(session: Session, table, unique: list[str]):
     return dialect_insert(table).on_conflict_do_nothing(index_elements=unique)
 
 
+SIGNALS = ("credits", "links", "spin_marks", "description", "first_seen", "archived_copy")
+
+
 def find_capture(session: Session, url: str, digest: str) -> int | None:
     with session.no_autoflush:
         return session.scalar(select(Document.id).where(Document.url_key == url_key(url), Document.text_digest == digest))
@@ -93,7 +96,7 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
         "language": page.get("language"),
         "text": page["text"],
         "text_digest": page["text_digest"],
-        "signals": {k: page.get(k) for k in ("credits", "links", "spin_marks", "description")},
+        "signals": {k: page.get(k) for k in SIGNALS if page.get(k) is not None},
         "fingerprint_count": len(hashes),
         "fetched_at": _datetime(capture.get("fetched_at")),
         "http_status": capture.get("status"),
@@ -110,6 +113,70 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
     if hashes:
         connection.execute(insert(Fingerprint.__table__), [{"hash": h, "document_id": doc_id} for h in hashes])
     return doc_id, True
+
+
+def story_url_keys(session: Session, seed_keys: Sequence[str]) -> set[str]:
+    """The URLs (keys) of every stored copy in the stories of the given seeds."""
+    stories = select(Document.story_id).where(Document.url_key.in_(seed_keys), Document.story_id.is_not(None))
+    return set(session.scalars(select(Document.url_key).where(Document.story_id.in_(stories))))
+
+
+def stories_of(session: Session, doc_ids: Sequence[int]) -> dict[int, int | None]:
+    return dict(session.execute(select(Document.id, Document.story_id).where(Document.id.in_(doc_ids))).all())
+
+
+def note_first_seen(session: Session, doc_id: int, when: str, source: str) -> int | None:
+    """Keep the earliest first-seen date of a document; returns its story if the date changed."""
+    doc = session.get(Document, doc_id)
+    if doc is None:
+        return None
+    known = (doc.signals or {}).get("first_seen")
+    if known and known.get("date", "9999") <= when:
+        return None
+    doc.signals = {**(doc.signals or {}), "first_seen": {"date": when, "source": source}}
+    return doc.story_id
+
+
+def latest_captures(session: Session, story_id: int | None = None, url: str | None = None,
+                    everything: bool = False) -> list[tuple[int, str]]:
+    """(document id, URL) of the newest capture of each URL: of a story, of one URL, or all."""
+    newest = select(func.max(Document.id)).group_by(Document.url_key)
+    if story_id is not None:
+        keys = select(Document.url_key).where(Document.story_id == story_id)
+        newest = newest.where(Document.url_key.in_(keys))
+    elif url is not None:
+        newest = newest.where(Document.url_key == url_key(url))
+    elif not everything:
+        return []
+    return [tuple(row) for row in session.execute(
+        select(Document.id, Document.url).where(Document.id.in_(newest)).order_by(Document.id))]
+
+
+def record_check(session: Session, url: str, previous: int, current: int | None, status: int | None,
+                 detail: str | None) -> str:
+    """A recheck's outcome, with what changed when the text did (credit lines removed, words)."""
+    if current is None:
+        outcome = "gone"
+    elif current == previous:
+        outcome = "unchanged"
+    else:
+        outcome = "changed"
+        old, new = session.get(Document, previous), session.get(Document, current)
+        detail = change_summary(old, new)
+    session.add(Check(url=url, url_key=url_key(url), outcome=outcome, http_status=status,
+                      document_id=current, detail=detail))
+    return outcome
+
+
+def change_summary(old: Document, new: Document) -> str:
+    credits = lambda doc: {c["text"] for c in (doc.signals or {}).get("credits") or () if c.get("kind") != "canonical"}  # noqa: E731
+    removed = credits(old) - credits(new)
+    parts = [f"credit removed: {text!r}" for text in sorted(removed)]
+    if (old.title or "") != (new.title or ""):
+        parts.append(f"title was {old.title!r}")
+    delta = len(new.text.split()) - len(old.text.split())
+    parts.append(f"text {'+' if delta >= 0 else ''}{delta} words")
+    return "; ".join(parts)
 
 
 def add_skipped(session: Session, url: str, reason: str, warc_file: str | None, offset: int | None) -> None:
@@ -163,6 +230,7 @@ def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
         "url": url, "text": text, "page_title": page_title, "title": title, "site_name": site or outlet_name or "",
         "date": published, "date_trust": trust, "credits": (signals or {}).get("credits"),
         "links": (signals or {}).get("links"), "spin_marks": (signals or {}).get("spin_marks"),
+        "first_seen": (signals or {}).get("first_seen"),
     }) for doc_id, url, text, page_title, title, site, outlet_name, published, trust, signals in rows]
 
 

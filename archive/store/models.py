@@ -134,3 +134,19 @@ class Skipped(Base):
     warc_file: Mapped[str | None] = mapped_column(Text)
     warc_offset: Mapped[int | None] = mapped_column(BigInteger)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Check(Base):
+    """One re-fetch of a stored copy (``provenance recheck``): unchanged, changed (a new capture,
+    ``document_id``) or gone (an error status or no answer)."""
+
+    __tablename__ = "checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    url_key: Mapped[str] = mapped_column(String(2000), index=True)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(20))
+    http_status: Mapped[int | None]
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -17,6 +17,7 @@ from pathlib import Path
 import scrapy
 from scrapy.http import Response
 
+from crawler.discovery import CommonCrawlSource, Discovery
 from crawler.frontier import Frontier
 from crawler.items import PageItem
 
@@ -25,8 +26,10 @@ class SyndicationSpider(scrapy.Spider):
     name = "syndication"
 
     def __init__(self, url: str | None = None, urls: str | None = None, depth: str | None = None,
-                 budget: str | None = None, **kwargs):
+                 budget: str | None = None, since: str | None = None, candidates: str | None = None, **kwargs):
         super().__init__(**kwargs)
+        self.since = since  # only what is new: known copies are not fetched again, searches start here
+        self.candidates = candidates  # a file of candidate URLs (the `list` discovery source)
         seeds = [url] if url else []
         if urls:
             path = Path(urls)
@@ -58,18 +61,44 @@ class SyndicationSpider(scrapy.Spider):
         """One fetched page as an item; extraction finds its leads (LeadsPipeline follows them)."""
         meta = response.meta
         Frontier.of(self.crawler).saw(response.url)
+        url, body = response.url, response.body
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        archived = None
+        if "archived_copy" in meta:  # a gone page, read from a public archive
+            url, archived = meta["archived_copy"], {"url": response.url, "by": meta["archived_by"]}
+            if meta.get("warc_record"):
+                record = CommonCrawlSource.record_payload(body)
+                if record is None:
+                    self.logger.warning("no response record in %s", response.url)
+                    return
+                body, content_type = record
         yield PageItem(
-            url=response.url,
+            url=url,
             status=response.status,
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            body=response.body,
+            content_type=content_type,
+            body=body,
             fetched_at=datetime.now(UTC).replace(tzinfo=None).isoformat(),
             depth=meta.get("depth_hops", 0),
             via=meta.get("via", "seed"),
             referrer=meta.get("referrer"),
             warc=dict(meta.get("warc") or {}),
+            subject=meta.get("subject"),
+            hop=meta.get("hop", 0),
+            first_seen=meta.get("first_seen"),
+            archived_copy=archived,
         )
 
     def failed(self, failure):
+        """A page that could not be fetched: logged, and looked up in public archives."""
         self.crawler.stats.inc_value("provenance/fetch_failed")
         self.logger.warning("could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
+        yield from Discovery.of(self.crawler).gone(failure.request)
+
+    def parse_discovery(self, response: Response):
+        """An answer of a discovery source (search API, feed, sitemap, archive index)."""
+        yield from Discovery.of(self.crawler).read(response)
+
+    def discovery_failed(self, failure):
+        source = failure.request.meta.get("discovery")
+        self.crawler.stats.inc_value(f"sources/{source}/failed")
+        self.logger.warning("discovery source %s: %s failed: %s", source, failure.request.url, failure.getErrorMessage())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from archive.store.models import Base
+from archive.store.models import Base, UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,8 +20,15 @@ def run_migrations_online() -> None:
         _migrate(connection)
 
 
+def _render_item(kind: str, obj, autogen_context):
+    """New migrations name plain SQLAlchemy types, so they never import the models."""
+    if kind == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
 def _migrate(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata,
+    context.configure(connection=connection, target_metadata=target_metadata, render_item=_render_item,
                       render_as_batch=connection.dialect.name == "sqlite")
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,60 @@
+"""The ``recheck`` spider: fetch stored copies again to catch stealth edits and removals.
+
+A page whose text changed becomes a new capture of the same URL (its first capture stays the
+story's evidence; the tree lists versions); a page that is gone is recorded as such. Run it from
+``provenance recheck`` or directly:
+
+    scrapy crawl recheck -a story=12
+    scrapy crawl recheck -a url=https://example.com/copy/    (or -a all=1)
+"""
+
+from __future__ import annotations
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from archive.store import graph
+from archive.store.db import session_factory
+from crawler.spiders.syndication import SyndicationSpider
+
+GONE = [404, 410, 451]
+
+
+class RecheckSpider(SyndicationSpider):
+    name = "recheck"
+    custom_settings = {"DISCOVERY_SOURCES": {}}  # a recheck looks again, it does not search
+
+    def __init__(self, story: str | None = None, url: str | None = None, all: str | None = None, **kwargs):  # noqa: A002
+        scrapy.Spider.__init__(self, **kwargs)
+        if not (story or url or all):
+            raise ValueError("say what to recheck: -a story=ID, -a url=URL or -a all=1")
+        self.story, self.url, self.everything = story, url, bool(all)
+        self.seeds, self.since, self.candidates = [], None, None
+        self._depth_arg, self._budget_arg = "0", None
+
+    async def start(self):
+        with session_factory(self.crawler.settings.get("PROVENANCE_DB"))() as session:
+            targets = graph.latest_captures(session, story_id=int(self.story) if self.story else None,
+                                            url=self.url, everything=self.everything)
+        if not targets:
+            self.logger.warning("nothing stored to recheck")
+        for doc_id, url in targets:
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
+                                 meta={"recheck_of": doc_id, "via": "recheck", "handle_httpstatus_list": GONE})
+
+    def parse(self, response):
+        if response.status in GONE:
+            self._gone(response.request, f"HTTP {response.status}", response.status)
+            return
+        for item in super().parse(response):
+            item.recheck_of = response.meta["recheck_of"]
+            yield item
+
+    def failed(self, failure):
+        status = failure.value.response.status if failure.check(HttpError) else None
+        self._gone(failure.request, failure.getErrorMessage(), status)
+        return ()
+
+    def _gone(self, request, detail: str, status: int | None) -> None:
+        self.crawler.stats.inc_value("recheck/gone")
+        self.crawler._provenance_graph.record_check(request.url, request.meta["recheck_of"], None, status, detail)
