@@ -62,4 +62,18 @@ class ProvenanceSummary:
         rows += [(f"copies: {name}", count) for name, count in sorted(relations.items())]
         width = max(len(name) for name, _ in rows)
         table = "\n".join(f"  {name:<{width}}  {count:>7}" for name, count in rows)
-        LOGGER.info("crawl finished (%s):\n%s", reason, table)
+        LOGGER.info("crawl finished (%s):\n%s%s", reason, table, self.sources_table())
+
+    def sources_table(self) -> str:
+        """Per discovery source: queries asked, candidates fetched, and how many joined the story."""
+        per: dict[str, dict[str, int]] = {}
+        for key, value in self.stats.get_stats().items():
+            if key.startswith("sources/") and key.count("/") == 2:
+                _, source, what = key.split("/")
+                per.setdefault(source, {})[what] = value
+        if not per:
+            return ""
+        columns = ("queries", "candidates", "matched", "unmatched", "unlike", "out_of_window", "over_budget")
+        head = f"\n  {'source':<12}" + "".join(f"{c.replace('_', ' '):>14}" for c in columns)
+        lines = [f"  {name:<12}" + "".join(f"{counts.get(c, 0):>14}" for c in columns) for name, counts in sorted(per.items())]
+        return "\n" + head + "\n" + "\n".join(lines)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from datetime import UTC, datetime
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
@@ -165,3 +168,33 @@ class PrivateAddressGuard:
             self.stats.inc_value("security/refused_private_address")
             raise IgnoreRequest(f"{request.url} was served from {response.ip_address}, a private address")
         return response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, waiting before each new try: ``RETRY_BACKOFF_BASE`` seconds doubled at
+    every try (with jitter, at most ``RETRY_BACKOFF_MAX``), or what the server's ``Retry-After``
+    asks. A struggling server gets room instead of a burst of retries."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE")
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX")
+
+    def delay(self, retry: Request, response: Response | None) -> float:
+        asked = response.headers.get("Retry-After") if response is not None else None
+        if asked and asked.strip().isdigit():
+            return min(self.cap, float(asked))
+        tries = retry.meta.get("retry_times", 1)
+        return min(self.cap, self.base * 2 ** (tries - 1)) * random.uniform(0.8, 1.2)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await asyncio.sleep(self.delay(result, response))
+        return result
+
+    async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await asyncio.sleep(self.delay(result, None))
+        return result

@@ -17,6 +17,8 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_TIMES = 2
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry, doubled at each further one
+RETRY_BACKOFF_MAX = 60.0
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -80,6 +82,8 @@ ADDONS = {"crawler.distributed.ScaleOut": 0}
 REPLAY_ARCHIVE = None
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's retries, with back-off
     # after every middleware that changes the request, before decompression and redirects:
     # what is archived is what went over the wire.
     "crawler.middlewares.WarcArchiveMiddleware": 950,
