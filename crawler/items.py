@@ -27,3 +27,4 @@ class PageItem:
     first_seen: dict[str, Any] | None = None  # when a source first saw the page: {"date", "source"}
     archived_copy: dict[str, Any] | None = None  # a gone page read from an archive: {"url", "by"}
     recheck_of: int | None = None  # recheck: the stored capture this fetch checks
+    request_fp: str | None = None  # with JOBDIR: the request's fingerprint, settled in the ledger once stored

@@ -114,17 +114,22 @@ class ReplayMiddleware:
             LOGGER.info("replay miss: %s", request.url)
             return Response(request.url, status=404, request=request, flags=[REPLAYED, "replay-miss"])
         self.stats.inc_value("replay/hit")
-        headers = dict()
-        for key, value in found.headers:
-            headers.setdefault(key, []).append(value)
-        cls = responsetypes.from_args(headers=headers, url=request.url, body=found.body)
-        request.meta["warc"] = {
-            "warc_file": found.located.path, "warc_offset": found.located.offset,
-            "warc_length": found.located.length, "warc_record_id": found.record_id,
-            "fetched_at": found.located.date,
-        }
-        return cls(request.url, status=found.status, headers=headers, body=found.body, request=request,
-                   flags=[REPLAYED], protocol=found.protocol)
+        return replayed_response(request, found)
+
+
+def replayed_response(request: Request, found) -> Response:
+    """The archived response to ``request``, pointing the page at the record it came from."""
+    headers: dict[str, list[str]] = {}
+    for key, value in found.headers:
+        headers.setdefault(key, []).append(value)
+    cls = responsetypes.from_args(headers=headers, url=request.url, body=found.body)
+    request.meta["warc"] = {
+        "warc_file": found.located.path, "warc_offset": found.located.offset,
+        "warc_length": found.located.length, "warc_record_id": found.record_id,
+        "fetched_at": found.located.date,
+    }
+    return cls(request.url, status=found.status, headers=headers, body=found.body, request=request,
+               flags=[REPLAYED], protocol=found.protocol)
 
 
 class PrivateAddressGuard:

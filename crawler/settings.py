@@ -82,6 +82,7 @@ ADDONS = {"crawler.distributed.ScaleOut": 0}
 REPLAY_ARCHIVE = None
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.ledger.LedgerMiddleware": 50,  # only with JOBDIR: each request fetched once across a resume
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's retries, with back-off
     # after every middleware that changes the request, before decompression and redirects:
@@ -100,6 +101,7 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    "crawler.ledger.CrawlLedger": 100,  # only with JOBDIR: a killed crawl resumes without loss
     "crawler.extensions.ProvenanceSummary": 500,
     "crawler.distributed.CoordinationExtension": 510,  # only with REDIS_URL
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -18,6 +19,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,13 +58,21 @@ def make_engine(url: str | None = None) -> Engine:
         folder = Path(parsed.database).expanduser().resolve().parent
         if not folder.is_dir():
             raise StoreError(f"cannot create the database {parsed.database!r}: folder {folder} does not exist")
-    options = {} if parsed.get_backend_name() == "sqlite" else {"pool_size": 5, "max_overflow": 10, "pool_recycle": 1800}
+    if parsed.get_backend_name() == "sqlite":
+        # No idle connection is kept: a worker process forked while one is open would inherit it,
+        # and SQLite connections must not cross fork() (committed pages were lost that way).
+        options = {"poolclass": NullPool}
+    else:
+        options = {"pool_size": 5, "max_overflow": 10, "pool_recycle": 1800, "pool_pre_ping": True}
     try:
-        engine = create_engine(url, pool_pre_ping=True, **options)
+        engine = create_engine(url, **options)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise StoreError(f"no driver for {parsed.drivername!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:  # a forked child starts with an empty pool and leaves the parent's connections alone
+        reference = weakref.ref(engine)
+        os.register_at_fork(after_in_child=lambda: (e := reference()) is not None and e.dispose(close=False))
     try:
         migrate(engine)
     except OperationalError as exc:

@@ -121,6 +121,13 @@ def story_url_keys(session: Session, seed_keys: Sequence[str]) -> set[str]:
     return set(session.scalars(select(Document.url_key).where(Document.story_id.in_(stories))))
 
 
+def stored_urls(session: Session, urls: Sequence[str]) -> set[str]:
+    """Those of ``urls`` that have a document, or were recorded as giving none."""
+    keys = {url_key(u): u for u in urls}
+    found = {keys[k] for k in session.scalars(select(Document.url_key).where(Document.url_key.in_(keys)))}
+    return found | set(session.scalars(select(Skipped.url).where(Skipped.url.in_(urls))))
+
+
 def stories_of(session: Session, doc_ids: Sequence[int]) -> dict[int, int | None]:
     return dict(session.execute(select(Document.id, Document.story_id).where(Document.id.in_(doc_ids))).all())
 

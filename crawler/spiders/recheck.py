@@ -15,6 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive.store import graph
 from archive.store.db import session_factory
+from crawler.ledger import DUPLICATE
 from crawler.spiders.syndication import SyndicationSpider
 
 GONE = [404, 410, 451]
@@ -44,6 +45,7 @@ class RecheckSpider(SyndicationSpider):
 
     def parse(self, response):
         if response.status in GONE:
+            self._settle(response.request)
             self._gone(response.request, f"HTTP {response.status}", response.status)
             return
         for item in super().parse(response):
@@ -51,6 +53,9 @@ class RecheckSpider(SyndicationSpider):
             yield item
 
     def failed(self, failure):
+        if failure.request.meta.get(DUPLICATE):
+            return ()
+        self._settle(failure.request)
         status = failure.value.response.status if failure.check(HttpError) else None
         self._gone(failure.request, failure.getErrorMessage(), status)
         return ()

@@ -19,6 +19,7 @@ from scrapy.http import Response
 
 from crawler.discovery import CommonCrawlSource, Discovery
 from crawler.frontier import Frontier
+from crawler.ledger import DUPLICATE, CrawlLedger
 from crawler.items import PageItem
 
 
@@ -70,6 +71,7 @@ class SyndicationSpider(scrapy.Spider):
                 record = CommonCrawlSource.record_payload(body)
                 if record is None:
                     self.logger.warning("no response record in %s", response.url)
+                    self._settle(response.request)
                     return
                 body, content_type = record
         yield PageItem(
@@ -86,10 +88,24 @@ class SyndicationSpider(scrapy.Spider):
             hop=meta.get("hop", 0),
             first_seen=meta.get("first_seen"),
             archived_copy=archived,
+            request_fp=self._fingerprint(response.request),
         )
+
+    def _fingerprint(self, request) -> str | None:
+        if CrawlLedger.of(self.crawler) is None:
+            return None
+        return self.crawler.request_fingerprinter.fingerprint(request).hex()
+
+    def _settle(self, request) -> None:
+        ledger = CrawlLedger.of(self.crawler)
+        if ledger is not None:
+            ledger.settle(request)
 
     def failed(self, failure):
         """A page that could not be fetched: logged, and looked up in public archives."""
+        if failure.request.meta.get(DUPLICATE):
+            return  # fetched already (a resumed crawl): nothing failed
+        self._settle(failure.request)
         self.crawler.stats.inc_value("provenance/fetch_failed")
         self.logger.warning("could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
         yield from Discovery.of(self.crawler).gone(failure.request)
@@ -97,8 +113,12 @@ class SyndicationSpider(scrapy.Spider):
     def parse_discovery(self, response: Response):
         """An answer of a discovery source (search API, feed, sitemap, archive index)."""
         yield from Discovery.of(self.crawler).read(response)
+        self._settle(response.request)
 
     def discovery_failed(self, failure):
+        if failure.request.meta.get(DUPLICATE):
+            return
+        self._settle(failure.request)
         source = failure.request.meta.get("discovery")
         self.crawler.stats.inc_value(f"sources/{source}/failed")
         self.logger.warning("discovery source %s: %s failed: %s", source, failure.request.url, failure.getErrorMessage())

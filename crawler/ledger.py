@@ -1,0 +1,199 @@
+"""A crawl's ledger in its JOBDIR: what was scheduled and what was settled, so a killed crawl
+resumes without losing or repeating a page.
+
+Scrapy's JOBDIR keeps the request queue and the seen fingerprints, but a crawl killed with
+``kill -9`` loses what they had not written out: the queue's index is only saved at a clean stop,
+and a request taken from the queue and in flight is "seen" yet never finished. The ledger is a
+line-buffered JSON Lines file (each line reaches the OS as it is written, so it survives the
+process being killed): ``s`` when a request is scheduled (its URL and the meta needed to make it
+again), ``d`` when its page is stored or given up. On resume, every scheduled request neither
+settled nor stored in the graph is scheduled again — answered from the crawl's own WARC files
+when its response was archived before the kill, so it is not fetched again — and a downloader
+middleware lets each fingerprint through once per run and never one already settled, so a
+request also restored from Scrapy's own queue is not fetched twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.job import job_dir
+
+from archive.store import graph
+from archive.store.db import session_factory
+from archive.warc.lookup import ArchiveLookup
+from crawler.middlewares import replayed_response
+
+LOGGER = logging.getLogger(__name__)
+KEPT_META = ("resumed", "depth_hops", "via", "referrer", "subject", "hop", "first_seen", "discovery", "archived_copy",
+             "archived_by", "warc_record", "about", "want", "listing", "site_search", "document", "page_meta",
+             "handle_httpstatus_list", "dont_obey_robotstxt", "referrer_policy", "recheck_of")
+DUPLICATE = "ledger_duplicate"  # meta flag on a request dropped as already fetched
+
+
+class CrawlLedger:
+    def __init__(self, crawler: Crawler, path: Path):
+        self.crawler = crawler
+        self.path = path
+        self.fingerprint = lambda request: crawler.request_fingerprinter.fingerprint(request).hex()
+        self.scheduled: dict[str, dict] = {}
+        self.settled: set[str] = set()
+        self.started: set[str] = set()  # let through the downloader in this run
+        self.archived: ArchiveLookup | None = None  # the crawl's own WARC files, when resuming
+        if path.exists():
+            self._read()
+        self.file = path.open("a", buffering=1, encoding="utf-8")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        folder = job_dir(crawler.settings)
+        if not folder:
+            raise NotConfigured("no JOBDIR")
+        ledger = cls(crawler, Path(folder) / "ledger.jsonl")
+        crawler._provenance_ledger = ledger
+        crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ledger.request_scheduled, signal=signals.request_scheduled)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(ledger.item_done, signal=signal)
+        crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
+        return ledger
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> CrawlLedger | None:
+        return getattr(crawler, "_provenance_ledger", None)
+
+    def _read(self) -> None:
+        with self.path.open(encoding="utf-8") as lines:
+            for line in lines:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short by the kill
+                if "s" in entry:
+                    self.scheduled[entry["s"]] = entry
+                elif "d" in entry:
+                    self.settled.add(entry["d"])
+
+    def _write(self, entry: dict) -> None:
+        self.file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    # -- recording ---------------------------------------------------------------------------------
+
+    def request_scheduled(self, request: scrapy.Request) -> None:
+        fp = self.fingerprint(request)
+        if fp in self.scheduled:
+            return
+        callback = getattr(request.callback, "__name__", None)
+        errback = getattr(request.errback, "__name__", None)
+        meta = {k: request.meta[k] for k in KEPT_META if k in request.meta}
+        entry = {"s": fp, "url": request.url, "callback": callback, "errback": errback, "meta": meta,
+                 "priority": request.priority, "headers": {k.decode(): v[0].decode("latin-1")
+                                                           for k, v in request.headers.items() if k == b"Range"}}
+        self.scheduled[fp] = entry
+        try:
+            self._write(entry)
+        except TypeError:  # meta that JSON cannot hold: keep what can be kept
+            entry["meta"] = {k: v for k, v in meta.items() if isinstance(v, (str, int, float, bool, type(None)))}
+            self._write(entry)
+
+    def settle(self, request: scrapy.Request | str | None) -> None:
+        """The request's page is stored, or given up (failed, no page, a redirect followed)."""
+        if request is None:
+            return
+        fp = request if isinstance(request, str) else self.fingerprint(request)
+        if fp not in self.settled:
+            self.settled.add(fp)
+            self._write({"d": fp})
+
+    def item_done(self, item, **_) -> None:
+        self.settle(getattr(item, "request_fp", None))
+
+    # -- resuming ----------------------------------------------------------------------------------
+
+    def spider_opened(self, spider) -> None:
+        pending = [e for fp, e in self.scheduled.items() if fp not in self.settled]
+        if not pending:
+            return
+        with session_factory(self.crawler.settings.get("PROVENANCE_DB"))() as session:
+            stored = graph.stored_urls(session, [e["url"] for e in pending])
+        folder = Path(self.crawler.settings.get("WARC_DIR") or ".")
+        files = sorted(folder.glob("*.warc.gz")) if self.crawler.settings.getbool("WARC_ENABLED") else []
+        self.archived = ArchiveLookup(files) if files else None
+        again = 0
+        for entry in pending:
+            if entry["url"] in stored:
+                self.settled.add(entry["s"])
+                self._write({"d": entry["s"]})
+                continue
+            self.crawler.engine.crawl(self._request(spider, entry))
+            again += 1
+        LOGGER.info("resuming: %d requests were in flight when the crawl stopped; scheduled again "
+                    "(answered from this crawl's WARC files where their response was archived)", again)
+        self.crawler.stats.set_value("ledger/resumed_in_flight", again)
+
+    def archived_response(self, request: scrapy.Request):
+        """The response archived for a resumed request before the crawl stopped, if any."""
+        if self.archived is None or not request.meta.get("resumed"):
+            return None
+        found = self.archived.get(request.url)
+        if found is None:
+            return None
+        self.crawler.stats.inc_value("ledger/answered_from_warc")
+        return replayed_response(request, found)
+
+    @staticmethod
+    def _request(spider, entry: dict) -> scrapy.Request:
+        method = lambda name: getattr(spider, name) if name else None  # noqa: E731
+        return scrapy.Request(entry["url"], callback=method(entry.get("callback")), errback=method(entry.get("errback")),
+                              meta={**(entry.get("meta") or {}), "resumed": True}, priority=entry.get("priority", 0),
+                              headers=entry.get("headers") or None, dont_filter=True)
+
+    def admit(self, request: scrapy.Request) -> bool:
+        """Once per fingerprint and run (retries aside), never one settled before."""
+        if request.meta.get("retry_times"):
+            return True
+        fp = self.fingerprint(request)
+        if fp in self.started or fp in self.settled:
+            return False
+        self.started.add(fp)
+        return True
+
+    def spider_closed(self, spider) -> None:
+        self.file.close()
+
+
+class LedgerMiddleware:
+    """Downloader middleware: a request already fetched (this run, or settled in an earlier one)
+    is dropped quietly; a redirect settles the request that got it."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        if not job_dir(crawler.settings):
+            raise NotConfigured("no JOBDIR")
+        return cls(crawler)
+
+    def process_request(self, request: scrapy.Request):
+        ledger = CrawlLedger.of(self.crawler)
+        if ledger is None:
+            return None
+        if not ledger.admit(request):
+            request.meta[DUPLICATE] = True
+            self.crawler.stats.inc_value("ledger/duplicates_dropped")
+            raise IgnoreRequest(f"already fetched: {request.url}")
+        return ledger.archived_response(request)
+
+    def process_response(self, request: scrapy.Request, response):
+        if 300 <= response.status < 400 and "Location" in response.headers:
+            ledger = CrawlLedger.of(self.crawler)
+            if ledger is not None:
+                ledger.settle(request)
+        return response
