@@ -24,10 +24,11 @@ import lxml.html
 import trafilatura
 from dateutil import parser as dateparser
 from lxml import etree
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
 from archive.provenance.credits import credit_lines, spin_marks
 from archive.urls import canonical_url
+from archive.warc.reader import HTML_TYPES
 
 LOGGER = logging.getLogger(__name__)
 
@@ -57,8 +58,30 @@ class ExtractionError(ValueError):
 
 
 def decode(body: bytes, content_type: str | None = None) -> str:
+    """The page as text. The declared encoding first (header, then ``<meta>``, as browsers do);
+    when it is wrong (bytes it cannot decode), the ``<meta>`` one, then UTF-8, then Windows-1252,
+    whichever decodes the whole page."""
     _, text = html_to_unicode(content_type, body)
+    if "\ufffd" not in text or b"\xef\xbf\xbd" in body:  # no damage, or damage already in the page
+        return text
+    for encoding in (html_body_declared_encoding(body), "utf-8", "cp1252"):
+        if not encoding:
+            continue
+        try:
+            return body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
     return text
+
+
+def looks_like_html(body: bytes, content_type: str | None) -> bool:
+    """An HTML page by its declared type, or by its first bytes when the type is missing or generic."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind in HTML_TYPES:
+        return True
+    if kind and kind not in {"text/plain", "application/octet-stream", "binary/octet-stream"}:
+        return False  # PDF, images, JSON, feeds: not articles to extract
+    return body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
 
 
 def extract_page(body: bytes | str, url: str, content_type: str | None = None) -> dict[str, Any]:

@@ -19,11 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.analysis import analyze_many
-from archive.extract import ExtractionError, extract_page
+from archive.extract import ExtractionError, extract_page, looks_like_html
 from archive.store import graph
 from archive.store.models import Document
 from archive.urls import url_key
-from archive.warc.reader import Capture, ReadProblem, is_html, iter_captures
+from archive.warc.reader import Capture, ReadProblem, iter_captures
 
 LOGGER = logging.getLogger(__name__)
 COMMIT_EVERY = 200
@@ -57,7 +57,7 @@ def _wanted(capture: Capture, report: IngestReport) -> bool:
     if capture.status is not None and capture.status != 200:
         report.skipped[f"http {capture.status}"] += 1
         return False
-    if not is_html(capture.content_type) and not capture.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+    if not looks_like_html(capture.body, capture.content_type):
         report.skipped["not html"] += 1
         return False
     return True

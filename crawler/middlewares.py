@@ -6,11 +6,12 @@ import asyncio
 import logging
 import random
 from datetime import UTC, datetime
+from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.python import to_unicode
@@ -172,6 +173,28 @@ class PrivateAddressGuard:
         if response.ip_address is not None and is_forbidden(response.ip_address):
             self.stats.inc_value("security/refused_private_address")
             raise IgnoreRequest(f"{request.url} was served from {response.ip_address}, a private address")
+        return response
+
+
+class RedirectLoopMiddleware:
+    """A redirect back to a URL of its own chain is a loop: the request fails with a clear reason
+    (Scrapy would drop the looping request silently as a duplicate)."""
+
+    def __init__(self, crawler: Crawler):
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location:
+            target = urljoin(request.url, to_unicode(location, errors="replace"))
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if target in chain:
+                self.stats.inc_value("provenance/redirect_loops")
+                raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
         return response
 
 

@@ -15,6 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from archive import graph_writer
+from archive.extract import looks_like_html
 from archive.ingest import extract_job
 from archive.store.db import session_factory
 from crawler.discovery import Discovery
@@ -47,6 +48,11 @@ class ExtractPipeline:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
     async def process_item(self, item: PageItem) -> PageItem:
+        if not looks_like_html(item.body, item.content_type):
+            item.error = f"not html ({item.content_type or 'no content type'})"
+            self.stats.inc_value("provenance/not_html")
+            LOGGER.info("not an HTML page, kept in the archive only: %s (%s)", item.url, item.content_type)
+            return item
         loop = asyncio.get_running_loop()
         status, value = await loop.run_in_executor(self.pool, extract_job, item.body, item.url, item.content_type)
         if status == "ok":

@@ -85,6 +85,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.ledger.LedgerMiddleware": 50,  # only with JOBDIR: each request fetched once across a resume
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's retries, with back-off
+    "crawler.middlewares.RedirectLoopMiddleware": 610,  # sees redirects before RedirectMiddleware (600)
     # after every middleware that changes the request, before decompression and redirects:
     # what is archived is what went over the wire.
     "crawler.middlewares.WarcArchiveMiddleware": 950,

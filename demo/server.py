@@ -7,12 +7,15 @@ every byte stays on this machine: point Scrapy at it with ``http_proxy=http://12
 from __future__ import annotations
 
 import gzip as _gzip
+import socket
+import struct
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 Page = bytes | tuple[int, dict[str, str], bytes]
+RESET = b"\x00reset"  # a page (or hook answer) that makes the server drop the connection unanswered
 
 
 class SiteServer:
@@ -33,6 +36,11 @@ class SiteServer:
                 url = self.path if self.path.startswith("http") else f"http://{self.headers['Host']}{self.path}"
                 server.requests.append(url)
                 status, headers, body = server.answer(url)
+                if body == RESET:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    self.connection.close()  # with linger 0: a TCP reset
+                    return
                 headers = dict(headers)
                 wanted = self.headers.get("Range", "")
                 if status == 200 and wanted.startswith("bytes="):  # one range, as archives' data servers do
