@@ -41,3 +41,14 @@ def test_loopback_and_metadata_are_refused_by_default(tmp_path, demo_pages):
             assert "refused" in _crawl(tmp_path, url).stderr
         allowed = _crawl(tmp_path, direct, "PROVENANCE_ALLOW_PRIVATE_ADDRESSES=True")
         assert server.requests and "refused" not in allowed.stderr
+
+
+def test_archive_file_names_cannot_leave_their_folder(tmp_path):
+    from archive.warc.writer import WarcFileWriter
+
+    folder = tmp_path / "warc"
+    writer = WarcFileWriter(folder, prefix="../../escaped/evil")
+    writer.write_exchange("http://a.example/", method="GET", request_headers=[], request_body=b"", status=200,
+                          response_headers=[("Content-Type", "text/html")], body=b"<html></html>")
+    writer.close()
+    assert [p.parent for p in tmp_path.rglob("*.warc.gz")] == [folder]

@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import os
+import re
 import socket
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -56,6 +57,11 @@ def reason_phrase(status: int) -> str:
         return "Unknown"
 
 
+def _file_name_part(text: str) -> str:
+    """A setting or host name made safe inside a file name: it cannot leave the WARC folder."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._")
+
+
 class WarcFileWriter:
     def __init__(
         self,
@@ -67,12 +73,12 @@ class WarcFileWriter:
     ):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.prefix = prefix
+        self.prefix = _file_name_part(prefix) or "PROVENANCE"
         self.max_size = max_size
         self.info = info or {}
         self.dedup = dedup
         self.serial = 0
-        self.host = socket.gethostname().split(".")[0] or "localhost"
+        self.host = _file_name_part(socket.gethostname().split(".")[0]) or "localhost"
         self._fh: io.BufferedWriter | None = None
         self._writer: WARCWriter | None = None
         self._path: Path | None = None

@@ -1,0 +1,153 @@
+"""Soak test: a long crawl of a local site that misbehaves, then an audit of what was kept.
+
+    python -m benchmarks.soak [--pages 20000]
+
+The site has ``--pages`` article pages (generated texts, ~3 KB each) on 40 hosts, and injects
+faults: a 500 on the first try of every 50th page, a connection reset on the first try of every
+97th, a body cut short on the first try of every 151st, a 1.5 s answer for every 101st, and a
+permanent 404 for every 131st. Transient faults must be retried until the page is stored, so
+every page that is not a 404 must end up as a document.
+
+Prints pages captured, faults injected and seen, records lost (pages that should be stored and
+are not, and documents whose WARC record cannot be read back: must both be 0) and the peak memory
+of the crawl's largest process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from benchmarks.evalcorpus import synthetic_articles
+from demo.server import RESET, SiteServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class FaultySite:
+    """Answers like a web that breaks now and then (the hook of a SiteServer)."""
+
+    def __init__(self, pages: dict[str, bytes]):
+        self.pages = pages
+        self.order = {url: n for n, url in enumerate(pages, 1)}
+        self.tries: Counter = Counter()
+        self.injected: Counter = Counter()
+        self.lock = threading.Lock()
+
+    def __call__(self, url: str):
+        n = self.order.get(url)
+        if n is None:
+            return None
+        with self.lock:
+            self.tries[url] += 1
+            first = self.tries[url] == 1
+        if n % 131 == 0:
+            self.injected["404 (permanent)"] += first
+            return 404, {"Content-Type": "text/html"}, b"<html><body>gone</body></html>"
+        if first and n % 50 == 0:
+            self.injected["500 (first try)"] += 1
+            return 500, {"Content-Type": "text/html"}, b"<html><body>error</body></html>"
+        if first and n % 97 == 0:
+            self.injected["connection reset (first try)"] += 1
+            return 200, {}, RESET
+        if first and n % 151 == 0:
+            self.injected["body cut short (first try)"] += 1
+            return 200, {"Content-Type": "text/html", "Content-Length": str(len(self.pages[url]) * 2)}, self.pages[url]
+        if n % 101 == 0:
+            self.injected["slow answer (1.5 s)"] += first
+            time.sleep(1.5)
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, self.pages[url]
+
+
+def site(n_pages: int) -> dict[str, bytes]:
+    rng = random.Random(9)
+    texts = synthetic_articles(n_pages, seed=9)
+    pages = {}
+    for n, text in enumerate(texts):
+        words = text.split()
+        title = " ".join(words[:8])
+        paragraphs = "".join(f"<p>{' '.join(words[i:i + 60])}</p>" for i in range(0, len(words), 60))
+        url = f"http://host{n % 40}.example/{2024 - rng.randint(0, 2)}/{n}/"
+        pages[url] = (f"<!DOCTYPE html><html><head><title>{title}</title></head><body><nav>Home News Sport</nav>"
+                      f"<article><h1>{title}</h1>{paragraphs}</article><footer>Contact</footer></body></html>").encode()
+    return pages
+
+
+def audit(folder: Path, db: str) -> tuple[int, int]:
+    """(documents stored, documents whose WARC record does not read back as their response)."""
+    connection = sqlite3.connect(db)
+    rows = connection.execute("SELECT url, warc_file, warc_offset, warc_record_id FROM documents").fetchall()
+    bad = 0
+    handles: dict[str, object] = {}
+    for url, path, offset, record_id in rows:
+        fh = handles.get(path) or handles.setdefault(path, open(path, "rb"))
+        fh.seek(offset)
+        try:
+            record = next(iter(ArchiveIterator(fh, check_digests="raise")))
+            ok = record.rec_headers.get_header("WARC-Record-ID") == record_id and record.rec_type in ("response", "revisit")
+        except Exception:  # an unreadable record is exactly what this counts
+            ok = False
+        bad += not ok
+    for fh in handles.values():
+        fh.close()
+    return len(rows), bad
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=20_000)
+    args = parser.parse_args(argv)
+    pages = site(args.pages)
+    faults = FaultySite(pages)
+    with tempfile.TemporaryDirectory() as tmp, SiteServer(pages, hook=faults) as server:
+        seeds = Path(tmp) / "seeds.txt"
+        seeds.write_text("\n".join(pages) + "\n")
+        db = Path(tmp) / "graph.db"
+        command = [str(Path(sys.executable).parent / "scrapy"), "crawl", "syndication", "-a", f"urls={seeds}",
+                   "-s", f"PROVENANCE_DB=sqlite:///{db}", "-s", f"WARC_DIR={tmp}/warc", "-s", "PROVENANCE_DEPTH=0",
+                   "-s", f"PROVENANCE_BUDGET={args.pages + 10}", "-s", "ROBOTSTXT_OBEY=False",
+                   "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
+                   "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "PROVENANCE_ALLOW_PRIVATE_ADDRESSES=True",
+                   "-s", "DISCOVERY_SOURCES={}", "-s", "RETRY_TIMES=3", "-s", "RETRY_BACKOFF_BASE=0.2",
+                   "-s", "DOWNLOAD_TIMEOUT=10", "-s", "LOG_LEVEL=INFO"]
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")} | {"http_proxy": server.proxy}
+        began = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
+        elapsed = time.perf_counter() - began
+        if result.returncode != 0:
+            raise SystemExit(result.stderr[-3000:])
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        stored, unreadable = audit(Path(tmp), str(db))
+        stored_urls = {u for (u,) in sqlite3.connect(db).execute("SELECT url FROM documents")}
+        expected = {u for u, n in faults.order.items() if n % 131}
+        lost = expected - stored_urls
+        counts = dict(re.findall(r"'((?:retry/reason_count|downloader/exception_type_count)/[^']+|"
+                                 r"downloader/response_status_count/\d+)': (\d+)", result.stderr))
+    print(f"site: {len(pages):,} pages on 40 hosts; crawl took {elapsed:.0f} s ({len(pages) / elapsed:.0f} pages/s)")
+    print("faults injected:")
+    for name, count in sorted(faults.injected.items()):
+        print(f"  {name:32} {count:>6}")
+    print("faults seen by the crawler:")
+    for name, count in sorted(counts.items()):
+        print(f"  {name:64} {int(count):>6}")
+    print(f"pages captured (documents): {stored:,} of {len(expected):,} that should be")
+    print(f"records lost: {len(lost)} pages not stored, {unreadable} documents whose WARC record does not read back")
+    print(f"peak memory of the largest crawl process: {peak:.0f} MB")
+    return 0 if not lost and not unreadable else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
