@@ -101,7 +101,7 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     leads = page_leads(tree, url, meta, jsonld, pointers)
     stated = _stated_date(tree, meta, jsonld)
     guessed = None if stated else _htmldate(tree, url)
-    text = _main_text(tree, html)
+    text = _without_headline(_main_text(tree, html), about.get("title"))
     date, trust = stated or _guessed_date(guessed, url, links)
     return {
         "url": url,
@@ -130,6 +130,17 @@ def _main_text(tree, html: str) -> str:
             text = fuller.text.strip()
     if len(text.split()) < MIN_WORDS:
         raise ExtractionError("no article text found")
+    return text
+
+
+def _without_headline(text: str, title: str | None) -> str:
+    """The body without a first line that only repeats the headline (kept in ``title``): some
+    templates put the headline inside the article element, so extractors keep it, others do not;
+    copies of one article must not differ by that."""
+    first, _, rest = text.partition("\n")
+    flat = lambda s: re.sub(r"\W+", "", s).casefold()  # noqa: E731
+    if title and rest.strip() and flat(first) and flat(first) == flat(title):
+        return rest.lstrip()
     return text
 
 

@@ -491,8 +491,7 @@ def build(n_stories: int = 60, seed: int = 1, quotes: int = 10, unrelated: int =
                                         copy.when if copy.shown == copy.when else copy.shown, copy.shown,
                                         copy.author if copy.relation not in ("spin", "copy") else None,
                                         copy.extra_head, rng.sample(headlines, 4))
-        corpus.texts[copy.url] = "\n".join(
-            [copy.title] + [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in copy.paragraphs])
+        corpus.texts[copy.url] = "\n".join(html.unescape(re.sub(r"<[^>]+>", "", p)) for p in copy.paragraphs)
         corpus.truth[copy.url] = {"story": copy.story, "parent": copy.parent, "relation": copy.relation,
                                   "outlet": copy.outlet.domain,
                                   "date": copy.when.isoformat() if copy.when else None}

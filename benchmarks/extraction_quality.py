@@ -10,9 +10,10 @@ is downloaded once into .cache/benchmarks/ (registry access needed the first tim
 
 Pages come from benchmarks/evalcorpus.py: real news articles (Lee corpus) inside six news-site
 templates with navigation, mega-menus, related-article lists, cookie banners, comments and long
-footers; the gold text is the article (headline, paragraphs, credit lines and notes) as the page
-shows it. Scored like the public article-extraction benchmarks: precision, recall and F1 of the
-extracted words against the gold words (bags of words), averaged over pages.
+footers; the gold text is the article body (paragraphs, credit lines and notes) as the page shows
+it; the headline is metadata (the stored title), as in the public benchmarks' expected bodies.
+Scored like the public article-extraction benchmarks: precision, recall and F1 of the extracted
+words against the gold words (bags of words), averaged over pages.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 import networkx as nx
 
@@ -130,6 +131,22 @@ class StoryAnalysis:
             if not self.credits.get((j, i)) and not any(e.weight < 0 for e in ev.spin_direction(self.pairs[(i, j)]))
         }
         self.plain_title = min((ev.title_core(d) for d in self.docs if d.title), key=len, default="")
+        # the spun side of a pair came after the other side, whatever it says
+        self.spun_after = {(i, j) for (i, j), pair in self.pairs.items()
+                           if any(e.kind == "spinner_marks" and e.weight < 0 for e in ev.spin_direction(pair))}
+        self.dated = [self._date_checked(k) for k in range(len(self.docs))]
+
+    def _date_checked(self, k: int) -> Doc:
+        """The doc, without its date when that date is before a doc it was demonstrably made
+        after (a spin dated before its source is back-dated: none of its date comparisons count)."""
+        doc = self.docs[k]
+        if doc.published is None:
+            return doc
+        for later, earlier in self.spun_after:
+            other = self.docs[earlier]
+            if later == k and other.published is not None and doc.published < other.published:
+                return replace(doc, published=None, date_trust=0.0)
+        return doc
 
     def _carried(self) -> dict[tuple[int, int], list[str]]:
         """Credit lines each copy shares with a possible source that did not write about itself:
@@ -155,7 +172,7 @@ class StoryAnalysis:
             + ev.inherited_credit(pair, self.carried.get((i, j), []))
             + ev.title_copied(a, b, self.plain_title)
             + ev.dropped_dateline(a, b)
-            + ev.dates(a, b)
+            + ev.dates(self.dated[i], self.dated[j])
             + ev.spin_direction(pair)
         )
         return sum(e.weight for e in items), items
@@ -181,6 +198,8 @@ class StoryAnalysis:
         doc, prior = self.docs[i], 0.0
         if any(c.kind in ("line", "dateline") for c in doc.credits):
             prior -= 1.0
+        if any(later == i for later, _ in self.spun_after):  # the spun side of a pair is nobody's origin
+            prior -= 3.0
         others = [d for k, d in enumerate(self.docs) if k != i]
         for other in others:
             if ev.pointers(other, doc) or ev.names(other, doc):
