@@ -5,7 +5,9 @@ consecutive words of which one is rare in the language (``wordfreq`` Zipf < 4) o
 spinner swaps common words for synonyms and leaves names, numbers and unusual terms alone, so
 about half of these pairs survive 35 % spinning (measured on the seed pair: 0.45), while two
 articles on one topic share only the few pairs their names make. A fixed quarter of the pairs
-(by hash) is kept, so an excerpt keeps exactly the fingerprints of the passage it kept.
+(by hash) is kept, so an excerpt keeps exactly the fingerprints of the passage it kept; the
+``KEEP_SMALLEST`` smallest hashes are kept too, so a short article (a 70-word brief has about as
+many rare pairs) is never left without fingerprints, and its copies share them.
 
 Rarity comes from a fixed word list, not from the corpus, so a document's fingerprints never
 change as the archive grows: incremental and batch analysis index the same values.
@@ -14,6 +16,7 @@ change as the archive grows: incremental and batch analysis index the same value
 from __future__ import annotations
 
 import hashlib
+import heapq
 from functools import lru_cache
 
 from wordfreq import zipf_frequency
@@ -22,6 +25,7 @@ from archive.provenance.text import Tokens, stopwords
 
 RARE_ZIPF = 4.0
 SAMPLE = 4  # keep one pair in SAMPLE, chosen by hash
+KEEP_SMALLEST = 6  # and the smallest hashes, whatever the sample
 
 
 @lru_cache(maxsize=200_000)
@@ -35,13 +39,11 @@ def _hash(pair: str) -> int:
 
 def fingerprints(tok: Tokens) -> set[int]:
     words, stop = tok.norm, stopwords()
-    out = set()
+    pairs = set()
     for first, second in zip(words, words[1:]):
         if first in stop and second in stop:
             continue
         if not (_rare(first) or _rare(second)):
             continue
-        h = _hash(f"{first} {second}")
-        if h % SAMPLE == 0:
-            out.add(h)
-    return out
+        pairs.add(_hash(f"{first} {second}"))
+    return {h for h in pairs if h % SAMPLE == 0} | set(heapq.nsmallest(KEEP_SMALLEST, pairs))
