@@ -162,7 +162,7 @@ _WORKER: dict = {}
 def _start_worker(db: str) -> None:
     from archive.store.db import session_factory
 
-    _WORKER["factory"] = session_factory(db)
+    _WORKER["factory"] = session_factory(db, keep_connections=True)
     _WORKER["analyzer"] = Analyzer()
 
 

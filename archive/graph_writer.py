@@ -29,7 +29,7 @@ _STATE: dict = {}
 
 def start(db: str | None, rounds: bool = True) -> None:
     """Process initializer: open the database (raising here reports a bad URL at crawl start)."""
-    _STATE.update(factory=session_factory(db), db=db, analyzer=Analyzer(), dirty=set(), pages=0,
+    _STATE.update(factory=session_factory(db, keep_connections=True), db=db, analyzer=Analyzer(), dirty=set(), pages=0,
                   rounds=rounds, created=[])
 
 

@@ -26,7 +26,7 @@ from demo.server import SiteServer
 ROOT = Path(__file__).resolve().parent.parent
 COMMON = ["-s", "ROBOTSTXT_OBEY=False", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
           "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "TELNETCONSOLE_ENABLED=False",
-          "-s", "PROVENANCE_ALLOW_PRIVATE_ADDRESSES=True"]
+          "-s", "PROVENANCE_ALLOW_PRIVATE_ADDRESSES=True", "-s", "DISCOVERY_SOURCES={}"]
 
 
 def _run(args: list[str], proxy: str) -> tuple[float, int]:

@@ -48,7 +48,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, keep_connections: bool = False) -> Engine:
+    """An engine on the graph, its schema migrated. SQLite connections are closed after each use
+    unless ``keep_connections``: a process that forks workers (a crawl, an ingest) must hold no
+    open SQLite connection when it forks, or the child's SQLite shares the parent's lock state and
+    committed transactions can be lost (seen here: a crawl lost a third of its pages). Processes
+    that never fork (the graph writer, analysis workers) keep theirs."""
     url = database_url(url)
     try:
         parsed = make_url(url)
@@ -59,9 +64,7 @@ def make_engine(url: str | None = None) -> Engine:
         if not folder.is_dir():
             raise StoreError(f"cannot create the database {parsed.database!r}: folder {folder} does not exist")
     if parsed.get_backend_name() == "sqlite":
-        # No idle connection is kept: a worker process forked while one is open would inherit it,
-        # and SQLite connections must not cross fork() (committed pages were lost that way).
-        options = {"poolclass": NullPool}
+        options = {} if keep_connections else {"poolclass": NullPool}
     else:
         options = {"pool_size": 5, "max_overflow": 10, "pool_recycle": 1800, "pool_pre_ping": True}
     try:
@@ -70,14 +73,23 @@ def make_engine(url: str | None = None) -> Engine:
         raise StoreError(f"no driver for {parsed.drivername!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    else:  # a forked child starts with an empty pool and leaves the parent's connections alone
+    else:  # a forked worker starts with an empty pool and leaves the parent's connections alone
         reference = weakref.ref(engine)
-        os.register_at_fork(after_in_child=lambda: (e := reference()) is not None and e.dispose(close=False))
+        os.register_at_fork(after_in_child=lambda: _forget_connections(reference()))
     try:
         migrate(engine)
     except OperationalError as exc:
         raise StoreError(f"cannot open database {parsed.render_as_string(hide_password=True)}: {exc.orig}") from exc
     return engine
+
+
+_INHERITED: list = []  # pools a forked child inherited: kept referenced, so never closed there
+
+
+def _forget_connections(engine: Engine | None) -> None:
+    if engine is not None:
+        _INHERITED.append(engine.pool)
+        engine.dispose(close=False)
 
 
 def _alembic(connection: Connection | None = None) -> Config:
@@ -108,8 +120,8 @@ def migrate(engine: Engine) -> str | None:
     return before
 
 
-def session_factory(url: str | None = None) -> sessionmaker[Session]:
-    return sessionmaker(make_engine(url), expire_on_commit=False)
+def session_factory(url: str | None = None, keep_connections: bool = False) -> sessionmaker[Session]:
+    return sessionmaker(make_engine(url, keep_connections), expire_on_commit=False)
 
 
 def transient(exc: DBAPIError) -> bool:
