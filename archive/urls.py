@@ -48,3 +48,9 @@ def outlet_label(domain: str) -> str:
     """The name-like part of a domain: ``asiatimes.com`` -> ``asiatimes``."""
     parts = _EXTRACT(domain)
     return parts.domain or domain.split(".")[0]
+
+
+def in_domains(url: str, domains: list[str]) -> bool:
+    """Whether ``url``'s host is one of ``domains`` or under one of them."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in (d.lower().strip(".") for d in domains if d))

@@ -12,13 +12,15 @@ from scrapy.crawler import Crawler
 
 from archive.store import graph
 from archive.store.db import session_factory
-from archive.urls import url_key
+from archive.urls import in_domains, url_key
 
 
 class Frontier:
     def __init__(self, crawler: Crawler, max_depth: int, budget: int, known: set[str] = frozenset()):
         self.crawler = crawler
         self.stats = crawler.stats
+        self.allowed = crawler.settings.getlist("PROVENANCE_ALLOWED_DOMAINS")  # empty: every domain
+        self.denied = crawler.settings.getlist("PROVENANCE_DENIED_DOMAINS")
         self.max_depth = max_depth
         self.budget = budget
         self.seen: set[str] = set()
@@ -46,6 +48,9 @@ class Frontier:
             return None
         if depth > 0 and key in self.known:
             self.stats.inc_value("provenance/known_not_refetched")
+            return None
+        if in_domains(url, self.denied) or (self.allowed and not in_domains(url, self.allowed)):
+            self.stats.inc_value("provenance/domain_not_allowed")
             return None
         if len(self.seen) >= self.budget:
             self.stats.inc_value("provenance/over_budget")

@@ -32,6 +32,8 @@ PROVENANCE_BUDGET = 200  # pages fetched at most per crawl
 PROVENANCE_EXTRACT_WORKERS = 0  # extraction processes; 0: one per core
 PROVENANCE_ANALYZE = True  # analyse each document as it arrives
 PROVENANCE_PROGRESS_INTERVAL = 10  # seconds between progress lines; 0 turns them and the summary off
+PROVENANCE_ALLOWED_DOMAINS = []  # only these domains (and their subdomains); empty: all
+PROVENANCE_DENIED_DOMAINS = []  # never these
 PROVENANCE_ALLOW_PRIVATE_ADDRESSES = False  # True lets the crawler reach private and loopback addresses
 
 # The archive: gzip WARC/1.1 files, rolled over at WARC_MAX_SIZE bytes.

@@ -294,6 +294,15 @@ def test_retries_back_off(tmp_path, world):
     assert first >= 0.35 and second >= 0.75, (first, second)  # 0.5 s, then 1 s (±20 % jitter)
 
 
+def test_allowed_and_denied_domains(tmp_path, world):
+    db, urls, result = _list_crawl(tmp_path, world, [AT, MN, NB], "PROVENANCE_DENIED_DOMAINS=menafn.example")
+    assert MN not in urls and AT in urls and NB in urls
+    (tmp_path / "again").mkdir()
+    db, urls, _ = _list_crawl(tmp_path / "again", world, [AT, MN, NB],
+                              "PROVENANCE_ALLOWED_DOMAINS=pacforum.example,asiatimes.example")
+    assert AT in urls and MN not in urls and NB not in urls
+
+
 def test_the_story_budget_stops_discovery(tmp_path, world):
     db, urls, result = _list_crawl(tmp_path, world, [AT, MN, NB, OIL], "DISCOVERY_BUDGET=2")
     assert len([u for u in urls if u in {AT, MN, NB, OIL}]) == 2
