@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -115,8 +116,6 @@ class WebSearchSource(Source):
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
-        import os
-
         self.template = self.settings.get("WEB_SEARCH_URL")
         if not self.template:
             raise NotConfigured("WEB_SEARCH_URL is not set")

@@ -22,7 +22,7 @@ import time
 import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.settings import BaseSettings
 
 LOGGER = logging.getLogger(__name__)
@@ -130,8 +130,6 @@ class CoordinationExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
-        from scrapy.exceptions import NotConfigured
-
         coordinator = Coordinator.of(crawler)
         if coordinator is None:
             raise NotConfigured

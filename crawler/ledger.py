@@ -54,7 +54,7 @@ class CrawlLedger:
     def from_crawler(cls, crawler: Crawler):
         folder = job_dir(crawler.settings)
         if not folder:
-            raise NotConfigured("no JOBDIR")
+            raise NotConfigured  # the usual case: no JOBDIR, nothing to resume
         ledger = cls(crawler, Path(folder) / "ledger.jsonl")
         crawler._provenance_ledger = ledger
         crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
@@ -178,7 +178,7 @@ class LedgerMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler):
         if not job_dir(crawler.settings):
-            raise NotConfigured("no JOBDIR")
+            raise NotConfigured  # the usual case: no JOBDIR, nothing to resume
         return cls(crawler)
 
     def process_request(self, request: scrapy.Request):

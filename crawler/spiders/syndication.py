@@ -121,4 +121,8 @@ class SyndicationSpider(scrapy.Spider):
         self._settle(failure.request)
         source = failure.request.meta.get("discovery")
         self.crawler.stats.inc_value(f"sources/{source}/failed")
+        response = getattr(failure.value, "response", None)
+        if response is not None and "replay-miss" in response.flags:  # replaying an archive without it
+            self.logger.info("discovery source %s: not in the replayed archive: %s", source, failure.request.url)
+            return
         self.logger.warning("discovery source %s: %s failed: %s", source, failure.request.url, failure.getErrorMessage())
