@@ -145,14 +145,18 @@ def _headline(title: str) -> str:
     return _TITLE_SEP.split(title.strip(), maxsplit=1)[0]
 
 
-def title_copied(a: Doc, b: Doc, plain: str) -> list[Evidence]:
+def title_copied(a: Doc, b: Doc, plain: str, twins: bool = False) -> list[Evidence]:
     """Content farms keep the title they copied and append their own name: B's title, less B's
-    own name, is A's served title (suffixes such as " – analysis – Asia Times" included)."""
+    own name, is A's served title (suffixes such as " – analysis – Asia Times" included). A bare
+    headline says little (every copy may carry it), except between twins, copies with the same
+    text, where nothing else tells which copied which."""
     core_b, full_a = title_core(b), squash(a.title)
     if not core_b or core_b != full_a:
         return []
     if core_b != plain:
         return [Evidence("title_copied", 2.5, f"title {b.title!r} repeats the source's {a.title!r}")]
+    if twins and squash(b.title) != full_a:
+        return [Evidence("title_copied", 1.0, f"title {b.title!r} is the source's bare {a.title!r} with the copier's name")]
     return []
 
 

@@ -170,12 +170,18 @@ class StoryAnalysis:
             + ev.closeness(pair, best_equal)
             + self._credits(i, j)
             + ev.inherited_credit(pair, self.carried.get((i, j), []))
-            + ev.title_copied(a, b, self.plain_title)
+            + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
             + ev.dates(self.dated[i], self.dated[j])
             + ev.spin_direction(pair)
         )
         return sum(e.weight for e in items), items
+
+    @staticmethod
+    def _twins(pair: Pair) -> bool:
+        """The same text on both sides: every word aligned, nothing substituted."""
+        al = pair.alignment
+        return al.equal == al.len_a == al.len_b and not al.substituted_b
 
     def _credits(self, i: int, j: int) -> list[Evidence]:
         """B's credits to A, weakened when another possible source of B credits A too (B may
