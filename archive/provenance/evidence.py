@@ -156,7 +156,7 @@ def title_copied(a: Doc, b: Doc, plain: str, twins: bool = False) -> list[Eviden
     if core_b != plain:
         return [Evidence("title_copied", 2.5, f"title {b.title!r} repeats the source's {a.title!r}")]
     if twins and squash(b.title) != full_a:
-        return [Evidence("title_copied", 1.0, f"title {b.title!r} is the source's bare {a.title!r} with the copier's name")]
+        return [Evidence("title_copied", 2.0, f"title {b.title!r} is the source's bare {a.title!r} with the copier's name")]
     return []
 
 
