@@ -20,7 +20,7 @@ from archive.store.db import make_engine, schema_revision
 from archive.store.models import Base, Document
 from benchmarks.evalcorpus import build
 from demo.server import SiteServer
-from tests.conftest import ROOT, SEED_TREE, crawl, crawl_command, primary_tree, provenance
+from tests.conftest import BIN, ROOT, SEED_TREE, crawl, crawl_command, primary_tree, provenance
 
 DEMO_WARC = str(ROOT / "demo" / "seed-story.warc.gz")
 
@@ -143,3 +143,13 @@ def test_transient_database_failures_are_retried(db_url):
 
     with pytest.raises(OperationalError):  # a real error is not retried
         transaction(factory, broken)
+
+
+def test_processes_opening_a_new_sqlite_file_at_once_all_succeed(tmp_path):
+    """Each one migrates the schema on first open; only one may create the tables."""
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    runs = [subprocess.Popen([str(BIN / "provenance"), "--db", url, "migrate"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    results = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), results
+    _schema_matches_models(url)

@@ -8,8 +8,14 @@ import os
 import time
 import weakref
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; concurrent first opens of one new file are then unguarded
+    fcntl = None
 
 from alembic import command
 from alembic.config import Config
@@ -110,14 +116,32 @@ def migrate(engine: Engine) -> str | None:
     with engine.connect() as connection:
         if schema_revision(connection) == head:
             return head
-    with engine.begin() as connection:
+    with _sqlite_file_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK})
         before = schema_revision(connection)
+        if before == head:  # another process migrated while this one waited
+            return before
         if before is None and inspect(connection).has_table("documents"):
             command.stamp(_alembic(connection), FIRST_REVISION)
         command.upgrade(_alembic(connection), "head")
     return before
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine):
+    """One process at a time migrates a SQLite file (SQLite runs DDL outside transactions here):
+    an exclusive flock on the database file, which SQLite's own (fcntl) locks do not see."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or fcntl is None or not Path(database).exists():
+        yield
+        return
+    with open(database, "rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def session_factory(url: str | None = None, keep_connections: bool = False) -> sessionmaker[Session]:
