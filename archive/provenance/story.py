@@ -25,6 +25,7 @@ ROOT = "__root__"
 ROOT_COST = 1000.0  # every extra origin costs this much, so a story gets exactly one
 ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen one
 EXCERPT_SHARE = 0.8  # a copy holding less than this share of its source is an excerpt
+TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
 
 
 def _credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
@@ -179,9 +180,10 @@ class StoryAnalysis:
 
     @staticmethod
     def _twins(pair: Pair) -> bool:
-        """The same text on both sides: every word aligned, nothing substituted."""
+        """The same text on both sides (a credit line or note more or less): nothing substituted,
+        nine words in ten aligned."""
         al = pair.alignment
-        return al.equal == al.len_a == al.len_b and not al.substituted_b
+        return not al.substituted_b and al.equal >= TWIN_SHARE * max(al.len_a, al.len_b)
 
     def _credits(self, i: int, j: int) -> list[Evidence]:
         """B's credits to A, weakened when another possible source of B credits A too (B may
