@@ -33,26 +33,52 @@ def start(db: str | None, rounds: bool = True) -> None:
                   rounds=rounds, created=[])
 
 
-def store(page: dict, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
-    """Store one page and match it with its copies. Returns (document id, created, story id)."""
-    analyzer, dirty = _STATE["analyzer"], _STATE["dirty"]
+def _store_one(session, page: dict, capture: dict, analyze: bool) -> tuple[int, bool, set[int], int | None]:
+    analyzer = _STATE["analyzer"]
+    doc_id, created = graph.add_document(session, page, capture)
+    changed = set()
+    if created and analyze:
+        analyzer.add(doc_id, page)
+        changed = analyzer.match(session, doc_id)  # merged-away stories have no members: flush skips them
+    return doc_id, created, changed, session.scalar(select(Document.story_id).where(Document.id == doc_id))
 
-    def work(session):
-        doc_id, created = graph.add_document(session, page, capture)
-        changed = set()
-        if created and analyze:
-            analyzer.add(doc_id, page)
-            changed = analyzer.match(session, doc_id)  # merged-away stories have no members: flush skips them
-        return doc_id, created, changed, session.scalar(select(Document.story_id).where(Document.id == doc_id))
 
-    doc_id, created, changed, story_id = transaction(_STATE["factory"], work)
-    dirty.update(changed)
+def _stored(doc_id: int, created: bool, changed: set[int]) -> None:
+    _STATE["dirty"].update(changed)
     _STATE["pages"] += 1
     if created:
         _STATE["created"].append(doc_id)
     if _STATE["rounds"] and _STATE["pages"] % FLUSH_EVERY == 0:
         flush()
+
+
+def store(page: dict, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
+    """Store one page and match it with its copies. Returns (document id, created, story id)."""
+    doc_id, created, changed, story_id = transaction(_STATE["factory"],
+                                                     lambda session: _store_one(session, page, capture, analyze))
+    _stored(doc_id, created, changed)
     return doc_id, created, story_id
+
+
+def store_many(jobs: list[tuple[dict, dict, bool]]) -> list[tuple[str, object]]:
+    """Several pages in one transaction (fewer commits and round trips for a fast crawl); if it
+    fails, each page alone, so one bad page fails by itself. ("ok", (id, created, story)) or
+    ("error", message) per page, in order."""
+    try:
+        results = transaction(_STATE["factory"], lambda session: [_store_one(session, *job) for job in jobs])
+    except Exception:  # one page's failure must not take the others with it
+        out = []
+        for job in jobs:
+            try:
+                out.append(("ok", store(*job)))
+            except Exception as exc:
+                out.append(("error", f"{type(exc).__name__}: {exc}"))
+        return out
+    out = []
+    for doc_id, created, changed, story_id in results:
+        _stored(doc_id, created, changed)
+        out.append(("ok", (doc_id, created, story_id)))
+    return out
 
 
 def flush() -> int:

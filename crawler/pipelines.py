@@ -25,6 +25,8 @@ from crawler.items import PageItem
 from crawler.warc import shared_writer
 
 LOGGER = logging.getLogger(__name__)
+BATCH = 16  # pages stored in one transaction at most
+BATCH_WAIT = 0.02  # seconds a page waits for others to share its transaction
 
 
 class ExtractPipeline:
@@ -124,6 +126,8 @@ class GraphPipeline:
         self.analyze = analyze
         self.coordinator = Coordinator.of(crawler)
         self.writer: ProcessPoolExecutor | None = None
+        self.pending: list[tuple[dict, dict, asyncio.Future]] = []
+        self.timer: asyncio.TimerHandle | None = None
         crawler._provenance_graph = self  # discovery reports first-seen dates here
 
     @classmethod
@@ -158,8 +162,7 @@ class GraphPipeline:
             if item.recheck_of is not None:
                 self.record_check(item.url, item.recheck_of, None, item.status, f"no article text: {item.error}")
             raise DropItem(f"no document from {item.url}: {item.error}")
-        item.document_id, created, item.story_id = await loop.run_in_executor(
-            self.writer, graph_writer.store, item.page, capture, self.analyze)
+        item.document_id, created, item.story_id = await self._store(item.page, capture)
         self.stats.inc_value("provenance/documents_added" if created else "provenance/unchanged")
         if item.subject is not None:  # a discovery candidate: did it join the story it was searched for?
             item.matched = await loop.run_in_executor(self.writer, graph_writer.same_story,
@@ -174,6 +177,39 @@ class GraphPipeline:
         """The outcome of re-fetching a stored copy (recheck spider)."""
         self.stats.inc_value("recheck/checked")
         self.writer.submit(graph_writer.record_check, url, previous, current, status, detail)
+
+    async def _store(self, page: dict, capture: dict) -> tuple[int, bool, int | None]:
+        """Pages go to the writer in small batches (one transaction each): a batch leaves when it
+        is full or ``BATCH_WAIT`` seconds after its first page."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self.pending.append((page, capture, future))
+        if len(self.pending) >= BATCH:
+            self._send()
+        elif self.timer is None:
+            self.timer = loop.call_later(BATCH_WAIT, self._send)
+        status, value = await future
+        if status != "ok":
+            raise DropItem(f"could not store {page.get('url')}: {value}")
+        return value
+
+    def _send(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        done = asyncio.wrap_future(self.writer.submit(graph_writer.store_many,
+                                                      [(page, capture, self.analyze) for page, capture, _ in batch]))
+
+        def deliver(task: asyncio.Future) -> None:
+            error = task.exception()
+            for n, (_, _, future) in enumerate(batch):
+                if not future.done():
+                    future.set_result(("error", repr(error)) if error else task.result()[n])
+
+        done.add_done_callback(deliver)
 
     def first_seen(self, doc_id: int, when, source: str) -> None:
         """A public archive's first capture of a stored page: dating evidence for its story."""
