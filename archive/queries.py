@@ -31,25 +31,19 @@ def find_document(session: Session, ref: str) -> Document:
     return doc
 
 
-def primary_parent(session: Session, doc: Document) -> Edge | None:
-    return session.scalars(
-        select(Edge).where(Edge.derived_id == doc.id, Edge.is_primary, Edge.relation != "quotes")
-    ).first()
-
-
 MAX_HOPS = 1000  # primary edges form trees; the bound only guards against a corrupted graph
 
 
 def ancestry(session: Session, doc: Document) -> list[Edge]:
     """Edges from ``doc`` up to its story's origin, nearest first (one recursive query)."""
-    derivation = (Edge.is_primary, Edge.relation != "quotes")
+    chosen = lambda edge: (edge.is_primary, edge.relation != "quotes")  # noqa: E731 (a parent, not a quote)
     up = (select(Edge.id, Edge.source_id, literal(1).label("hops"))
-          .where(Edge.derived_id == doc.id, *derivation).cte("up", recursive=True))
+          .where(Edge.derived_id == doc.id, *chosen(Edge)).cte("up", recursive=True))
     parent = aliased(Edge)
     up = up.union_all(
         select(parent.id, parent.source_id, up.c.hops + 1)
         .join(up, parent.derived_id == up.c.source_id)
-        .where(parent.is_primary, parent.relation != "quotes", up.c.hops < MAX_HOPS))
+        .where(*chosen(parent), up.c.hops < MAX_HOPS))
     rows = session.execute(select(up.c.id).order_by(up.c.hops)).scalars().all()
     edges = {e.id: e for e in session.scalars(select(Edge).where(Edge.id.in_(rows)))}
     chain, seen = [], {doc.id}

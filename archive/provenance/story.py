@@ -126,15 +126,16 @@ class StoryAnalysis:
         self.carried = self._carried()
         self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
         self.plausible = {edge for edge, items in self.unexplained.items() if not items}
+        self.spin = {edge: ev.spin_direction(pair) for edge, pair in self.pairs.items()}
         # a possible parent: holds all of the copy, is not the spun side, and does not credit the copy
         self.possible = {
             (i, j) for (i, j) in self.plausible
-            if not self.credits.get((j, i)) and not any(e.weight < 0 for e in ev.spin_direction(self.pairs[(i, j)]))
+            if not self.credits.get((j, i)) and not any(e.weight < 0 for e in self.spin[(i, j)])
         }
         self.plain_title = min((ev.title_core(d) for d in self.docs if d.title), key=len, default="")
         # the spun side of a pair came after the other side, whatever it says
-        self.spun_after = {(i, j) for (i, j), pair in self.pairs.items()
-                           if any(e.kind == "spinner_marks" and e.weight < 0 for e in ev.spin_direction(pair))}
+        self.spun_after = {edge for edge, items in self.spin.items()
+                           if any(e.kind == "spinner_marks" and e.weight < 0 for e in items)}
         self.dated = [self._date_checked(k) for k in range(len(self.docs))]
 
     def _date_checked(self, k: int) -> Doc:
@@ -174,7 +175,7 @@ class StoryAnalysis:
             + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
             + ev.dates(self.dated[i], self.dated[j])
-            + ev.spin_direction(pair)
+            + self.spin[(i, j)]
         )
         return sum(e.weight for e in items), items
 

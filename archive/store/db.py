@@ -9,6 +9,7 @@ import time
 import weakref
 from collections.abc import Callable
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -105,6 +106,12 @@ def _alembic(connection: Connection | None = None) -> Config:
     return config
 
 
+@lru_cache(maxsize=1)
+def _head_revision() -> str:
+    """The newest migration (read from the scripts once a process, not at every open)."""
+    return ScriptDirectory.from_config(_alembic()).get_current_head()
+
+
 def schema_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
@@ -112,7 +119,7 @@ def schema_revision(connection: Connection) -> str | None:
 def migrate(engine: Engine) -> str | None:
     """Upgrade the schema to the newest revision; returns the revision it was at before. A database
     created before migrations existed (tables, no version) is recognised as the first revision."""
-    head = ScriptDirectory.from_config(_alembic()).get_current_head()
+    head = _head_revision()
     with engine.connect() as connection:
         if schema_revision(connection) == head:
             return head

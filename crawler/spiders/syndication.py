@@ -19,8 +19,8 @@ from scrapy.http import Response
 
 from crawler.discovery import CommonCrawlSource, Discovery
 from crawler.frontier import Frontier
-from crawler.ledger import DUPLICATE, CrawlLedger
 from crawler.items import PageItem
+from crawler.ledger import DUPLICATE, CrawlLedger
 
 
 class SyndicationSpider(scrapy.Spider):
@@ -92,9 +92,8 @@ class SyndicationSpider(scrapy.Spider):
         )
 
     def _fingerprint(self, request) -> str | None:
-        if CrawlLedger.of(self.crawler) is None:
-            return None
-        return self.crawler.request_fingerprinter.fingerprint(request).hex()
+        ledger = CrawlLedger.of(self.crawler)
+        return ledger.fingerprint(request) if ledger is not None else None
 
     def _settle(self, request) -> None:
         ledger = CrawlLedger.of(self.crawler)
