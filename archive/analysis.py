@@ -16,10 +16,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
+import sqlite3
+import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import networkx as nx
 from sqlalchemy import delete, select, update
@@ -156,6 +161,43 @@ class Analyzer:
 
 # -- many documents at once, in worker processes -------------------------------------------------
 
+class AlignmentSpill:
+    """The alignments a batch's link finding computed, kept on disk until their stories are built
+    (a story job reads its own): a batch of millions of documents would otherwise hold every
+    alignment in memory at once."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("CREATE TABLE IF NOT EXISTS alignments (low INTEGER, high INTEGER, data BLOB, "
+                       "PRIMARY KEY (low, high)) WITHOUT ROWID")
+        self._db: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:  # opened in the process that uses it: connections don't survive a fork
+            self._db = sqlite3.connect(self.path)
+        return self._db
+
+    def add(self, alignments: dict[tuple[int, int], Alignment]) -> None:
+        db = self._connection()
+        with db:
+            db.executemany("INSERT OR REPLACE INTO alignments VALUES (?, ?, ?)",
+                           ((low, high, pickle.dumps(a, pickle.HIGHEST_PROTOCOL)) for (low, high), a in alignments.items()))
+
+    def within(self, members: list[int]) -> dict[tuple[int, int], Alignment]:
+        """The alignments between two of ``members``."""
+        inside, found = set(members), {}
+        for part in _chunks(sorted(inside), 500):
+            query = f"SELECT low, high, data FROM alignments WHERE low IN ({','.join('?' * len(part))})"
+            for low, high, data in self._connection().execute(query, part):
+                if high in inside:
+                    found[(low, high)] = pickle.loads(data)
+        return found
+
+    def __getstate__(self):
+        return {"path": self.path, "_db": None}
+
+
 _WORKER: dict = {}
 
 
@@ -171,10 +213,10 @@ def _links_job(doc_ids: list[int]) -> Links:
         return _WORKER["analyzer"].links(session, doc_ids, _WORKER.get("index"))
 
 
-def _story_job(job: tuple[list[int], dict]) -> StoryResult:
-    members, known = job
+def _story_job(job: tuple[list[int], AlignmentSpill]) -> StoryResult:
+    members, spill = job
     with _WORKER["factory"]() as session:
-        return _WORKER["analyzer"].story(session, members, known)
+        return _WORKER["analyzer"].story(session, members, spill.within(members))
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -214,9 +256,10 @@ def write_quotes(session: Session, quotes: list[tuple[int, int, str]]) -> None:
 def analyze_many(factory: sessionmaker[Session], db: str, doc_ids: list[int], workers: int | None = None,
                  progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Find the links of ``doc_ids`` and (re)build the stories they touch. Links and stories are
-    computed by ``workers`` processes reading the committed database; this process writes."""
+    computed by ``workers`` processes reading the committed database; this process writes. What
+    stays in memory here is the candidate index and the list of links (a few ids a document)."""
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    found = Links()
+    copies: dict[int, list[int]] = {}
     with factory() as session:
         index = graph.fingerprint_index(session) if len(doc_ids) >= INDEX_FROM else None
     if workers <= 1 or len(doc_ids) < 2 * CHUNK:
@@ -230,24 +273,29 @@ def analyze_many(factory: sessionmaker[Session], db: str, doc_ids: list[int], wo
                 built += 1
             session.commit()
         return {"documents": len(doc_ids), "stories": built}
-    _WORKER["index"] = index  # workers are forked: they share it, copy-on-write
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                             initargs=(db,)) as pool:
-        chunks = list(_chunks(doc_ids, CHUNK))
-        for n, part in enumerate(pool.map(_links_job, chunks), 1):
-            found.update(part)
-            if progress:
-                progress("links", n, len(chunks))
-        with factory() as session:
-            write_quotes(session, found.quotes)
-            plans = list(stories_to_build(session, found.copies))
-            jobs = [(members, _known(found.alignments, members)) for members, _ in plans]
-            results = pool.map(_story_job, jobs, chunksize=4)
-            for n, ((_, story_ids), result) in enumerate(zip(plans, results), 1):
-                write(session, result, story_ids)
-                if progress:
-                    progress("stories", n, len(plans))
-            session.commit()
+    with tempfile.TemporaryDirectory(prefix="provenance-analysis-") as tmp:
+        spill = AlignmentSpill(Path(tmp) / "alignments.sqlite")
+        _WORKER["index"] = index  # workers are forked: they share it, copy-on-write
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_start_worker, initargs=(db,)) as pool:
+                chunks = list(_chunks(doc_ids, CHUNK))
+                with factory() as session:
+                    for n, part in enumerate(pool.map(_links_job, chunks), 1):
+                        copies.update((k, v) for k, v in part.copies.items() if v)
+                        spill.add(part.alignments)
+                        write_quotes(session, part.quotes)
+                        if progress:
+                            progress("links", n, len(chunks))
+                    plans = list(stories_to_build(session, copies))
+                    results = pool.map(_story_job, [(members, spill) for members, _ in plans], chunksize=4)
+                    for n, ((_, story_ids), result) in enumerate(zip(plans, results), 1):
+                        write(session, result, story_ids)
+                        if progress:
+                            progress("stories", n, len(plans))
+                    session.commit()
+        finally:
+            _WORKER.pop("index", None)
     return {"documents": len(doc_ids), "stories": len(plans)}
 
 

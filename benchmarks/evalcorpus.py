@@ -25,6 +25,7 @@ import importlib.util
 import json
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -67,6 +68,11 @@ def synthetic_articles(n: int, seed: int = 0) -> list[str]:
     """``n`` distinct article-like texts for throughput and scale benchmarks, where the real
     corpus is too small: a word bigram chain trained on the real articles (realistic vocabulary,
     names and numbers; no long runs shared between two texts). Never used to measure accuracy."""
+    return list(iter_synthetic_articles(n, seed))
+
+
+def iter_synthetic_articles(n: int, seed: int = 0) -> Iterator[str]:
+    """The texts of :func:`synthetic_articles`, one at a time (a million of them take gigabytes)."""
     rng = random.Random(seed)
     chain: dict[str, list[str]] = {}
     starts: list[str] = []
@@ -75,7 +81,6 @@ def synthetic_articles(n: int, seed: int = 0) -> list[str]:
         starts.append(words[0])
         for a, b in zip(words, words[1:]):
             chain.setdefault(a, []).append(b)
-    out = []
     for _ in range(n):
         words = [rng.choice(starts)]
         target = rng.randint(150, 700)
@@ -83,8 +88,7 @@ def synthetic_articles(n: int, seed: int = 0) -> list[str]:
             follow = chain.get(words[-1])
             words.append(rng.choice(follow) if follow else rng.choice(starts))
         text = " ".join(words)
-        out.append(text if text.endswith(".") else text + ".")
-    return out
+        yield text if text.endswith(".") else text + "."
 
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")

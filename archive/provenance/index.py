@@ -10,6 +10,7 @@ it lands on.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import chain
 
 import numpy as np
 
@@ -18,6 +19,10 @@ MIN_SHARED = 2  # fingerprints two documents must share to be aligned...
 SHORT = 12  # ...or just one, when either has fewer fingerprints than this (a short excerpt)
 MIN_SHARED_SHARE = 0.2  # shared fingerprints / fingerprints of the smaller document (copies: >= 0.33 measured)
 PREFETCH = 2 * MAX_CANDIDATES  # rows the ranking keeps before the share test
+# A fingerprint found in more documents than this is too common to point at a copy (a name in
+# the news of the month): candidate search leaves it out. Copies share many rarer ones; without
+# the cap, search time grows with the archive (its lists lengthen with every document).
+MAX_POSTINGS = 1000
 
 
 def choose(rows: Iterable[tuple[int, int, int]], own_count: int) -> list[int]:
@@ -39,16 +44,21 @@ class CandidateIndex:
         by_doc = np.argsort(doc_ids, kind="stable")  # the same fingerprints, grouped by document
         self._docs_sorted = doc_ids[by_doc]
         self._hashes_by_doc = hashes[by_doc]
-        ids, counts = np.unique(doc_ids, return_counts=True)
-        self.counts = dict(zip(ids.tolist(), counts.tolist()))
+        self._count_ids, self._counts = np.unique(self._docs_sorted, return_counts=True)
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[int, int]]) -> CandidateIndex:
-        data = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+        """From (hash, document) pairs, read straight into one array (no list of tuples: at a
+        million documents that list alone would take gigabytes)."""
+        data = np.fromiter(chain.from_iterable(pairs), dtype=np.int64).reshape(-1, 2)
         return cls(data[:, 0].copy(), data[:, 1].copy())
 
     def __len__(self) -> int:
-        return len(self.counts)
+        return len(self._count_ids)
+
+    def count(self, doc_ids: np.ndarray) -> np.ndarray:
+        """How many fingerprints each of ``doc_ids`` (all indexed) has."""
+        return self._counts[np.searchsorted(self._count_ids, doc_ids)]
 
     def fingerprints_of(self, doc_id: int) -> np.ndarray:
         start = np.searchsorted(self._docs_sorted, doc_id, side="left")
@@ -61,11 +71,13 @@ class CandidateIndex:
             return []
         left = np.searchsorted(self.hashes, hashes, side="left")
         right = np.searchsorted(self.hashes, hashes, side="right")
-        hits = np.concatenate([self.doc_ids[a:b] for a, b in zip(left, right) if b > a] or [np.empty(0, np.int64)])
+        usable = (right > left) & (right - left <= MAX_POSTINGS)
+        hits = np.concatenate([self.doc_ids[a:b] for a, b in zip(left[usable], right[usable])]
+                              or [np.empty(0, np.int64)])
         hits = hits[hits != doc_id]
         if not len(hits):
             return []
         ids, shared = np.unique(hits, return_counts=True)
         ranked = np.lexsort((ids, -shared))[:PREFETCH]
-        rows = ((int(ids[k]), int(shared[k]), self.counts.get(int(ids[k]), 0)) for k in ranked)
+        rows = zip(ids[ranked].tolist(), shared[ranked].tolist(), self.count(ids[ranked]).tolist())
         return choose(rows, len(hashes))

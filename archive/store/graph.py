@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from archive.provenance.fingerprint import fingerprints
+from archive.provenance import index as candidate_rules
 from archive.provenance.index import PREFETCH, CandidateIndex, choose
 from archive.provenance.model import Doc, EdgeResult, Relation, StoryResult, doc_from_page
 from archive.provenance.text import tokens
@@ -25,6 +26,12 @@ _CANDIDATES = (
     .group_by(Fingerprint.document_id)
     .order_by(func.count().desc(), Fingerprint.document_id)
     .limit(PREFETCH)
+)
+_COMMON = (  # the same cap on common fingerprints as the in-memory index
+    select(Fingerprint.hash)
+    .where(Fingerprint.hash.in_(bindparam("hashes", expanding=True)))
+    .group_by(Fingerprint.hash)
+    .having(func.count() > bindparam("cap"))
 )
 _COUNTS = select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True)))
 
@@ -206,19 +213,24 @@ def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -
         hashes = list(session.scalars(select(Fingerprint.hash).where(Fingerprint.document_id == doc_id)))
     if not hashes:
         return []
+    own_count = len(hashes)
     with session.no_autoflush:
-        ranked = session.execute(_CANDIDATES, {"hashes": list(hashes), "me": doc_id}).all()
+        common = set(session.scalars(_COMMON, {"hashes": list(hashes), "cap": candidate_rules.MAX_POSTINGS}))
+        usable = [h for h in hashes if h not in common]
+        if not usable:
+            return []
+        ranked = session.execute(_CANDIDATES, {"hashes": usable, "me": doc_id}).all()
         if not ranked:
             return []
         # counts in a second, keyed query: joining them into the grouping costs four times as much
         counts = dict(session.execute(_COUNTS, {"ids": [doc for doc, _ in ranked]}).all())
-    return choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), len(hashes))
+    return choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), own_count)
 
 
 def fingerprint_index(session: Session) -> CandidateIndex:
     """All fingerprints as an in-memory index (batch analysis)."""
-    rows = session.execute(select(Fingerprint.hash, Fingerprint.document_id))
-    return CandidateIndex.from_pairs(tuple(row) for row in rows)
+    rows = session.execute(select(Fingerprint.hash, Fingerprint.document_id).execution_options(yield_per=50_000))
+    return CandidateIndex.from_pairs(rows)
 
 
 _DOC_COLUMNS = (Document.id, Document.url, Document.text, Document.page_title, Document.title,

@@ -1,0 +1,53 @@
+"""Candidate search: the database query and the in-memory index choose the same documents, and
+both leave out fingerprints too common to point at a copy."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.provenance import index as candidate_rules
+from archive.provenance.index import CandidateIndex
+from archive.store import graph
+from archive.store.db import session_factory
+
+# document -> its fingerprints: 1 and 2 share two of their own; 42 is in every document
+FINGERPRINTS = {1: [7, 8, 42], 2: [7, 8, 42, 90], 3: [42], 4: [42], 5: [42], 6: [500, 501]}
+
+
+@pytest.fixture
+def stored(tmp_path):
+    factory = session_factory(f"sqlite:///{tmp_path / 'graph.db'}")
+    with factory.begin() as session:
+        for doc, hashes in FINGERPRINTS.items():
+            graph.add_document(session, {
+                "url": f"https://site{doc}.example/a/", "text": f"text of document {doc}",
+                "text_digest": f"{doc:064d}", "fingerprints": hashes,
+            }, {"discovered_via": "test"})
+    return factory
+
+
+def both(factory, doc: int) -> tuple[list[int], list[int]]:
+    with factory() as session:
+        index = graph.fingerprint_index(session)
+        return graph.candidates(session, doc), index.candidates(doc, index.fingerprints_of(doc))
+
+
+def test_database_and_index_agree(stored):
+    for doc in FINGERPRINTS:
+        by_sql, by_index = both(stored, doc)
+        assert by_sql == by_index, doc
+    assert both(stored, 1)[0] == [2, 3, 4, 5]  # few fingerprints: one shared one is enough
+    assert both(stored, 6) == ([], [])
+
+
+def test_a_fingerprint_in_too_many_documents_is_left_out(stored, monkeypatch):
+    monkeypatch.setattr(candidate_rules, "MAX_POSTINGS", 4)  # 42 is in five documents
+    assert both(stored, 1) == ([2], [2])
+    assert both(stored, 3) == ([], [])
+
+
+def test_index_is_read_without_a_list_of_rows():
+    index = CandidateIndex.from_pairs(iter([(7, 1), (8, 1), (7, 2), (8, 2)]))
+    assert len(index) == 2
+    assert list(index.fingerprints_of(2)) == [7, 8]
+    assert index.candidates(1, [7, 8]) == [2]
