@@ -36,11 +36,11 @@ def start(db: str | None, rounds: bool = True) -> None:
 def _store_one(session, page: dict, capture: dict, analyze: bool) -> tuple[int, bool, set[int], int | None]:
     analyzer = _STATE["analyzer"]
     doc_id, created = graph.add_document(session, page, capture)
-    changed = set()
     if created and analyze:
         analyzer.add(doc_id, page)
         changed = analyzer.match(session, doc_id)  # merged-away stories have no members: flush skips them
-    return doc_id, created, changed, session.scalar(select(Document.story_id).where(Document.id == doc_id))
+        return doc_id, created, changed, next(iter(changed), None)  # a new page joins one story at most
+    return doc_id, created, set(), session.scalar(select(Document.story_id).where(Document.id == doc_id))
 
 
 def _stored(doc_id: int, created: bool, changed: set[int]) -> None:
@@ -88,7 +88,7 @@ def flush() -> int:
     def derive_tree(session, story_id: int) -> int:
         members = sorted(graph.story_members(session, [story_id]))
         if members:
-            graph.write_story(session, story_id, analyzer.story(session, members))
+            graph.write_story(session, story_id, analyzer.story(session, members), reassign=False)
         return int(bool(members))
 
     done = 0

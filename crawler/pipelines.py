@@ -103,8 +103,7 @@ class ArchiveTextPipeline:
         if not record_id or item.page is None:
             return item
         page = item.page
-        self.writer.write_text(item.url, record_id, page["text"])
-        self.writer.write_metadata(item.url, record_id, {
+        self.writer.write_derived(item.url, record_id, page["text"], {
             "via": item.via,
             "title": page.get("title") or "",
             "published": page.get("date") or "",

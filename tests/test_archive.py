@@ -59,8 +59,7 @@ def test_identical_payload_becomes_a_revisit(tmp_path):
     writer = WarcFileWriter(tmp_path)
     first = _exchange(writer, "http://a.example/story")
     second = _exchange(writer, "http://mirror.example/story")
-    writer.write_text("http://a.example/story", first.warc_record_id, "Some words")
-    writer.write_metadata("http://a.example/story", first.warc_record_id, {"outlink": ["http://b.example/"]})
+    writer.write_derived("http://a.example/story", first.warc_record_id, "Some words", {"outlink": ["http://b.example/"]})
     writer.close()
     assert second.revisit and not first.revisit
     records = _records(writer.files[0])

@@ -214,16 +214,16 @@ def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -
     if not hashes:
         return []
     own_count = len(hashes)
-    with session.no_autoflush:
-        common = set(session.scalars(_COMMON, {"hashes": list(hashes), "cap": candidate_rules.MAX_POSTINGS}))
-        usable = [h for h in hashes if h not in common]
-        if not usable:
-            return []
-        ranked = session.execute(_CANDIDATES, {"hashes": usable, "me": doc_id}).all()
-        if not ranked:
-            return []
-        # counts in a second, keyed query: joining them into the grouping costs four times as much
-        counts = dict(session.execute(_COUNTS, {"ids": [doc for doc, _ in ranked]}).all())
+    connection = session.connection()  # Core: a crawl asks this for every page
+    common = set(connection.execute(_COMMON, {"hashes": list(hashes), "cap": candidate_rules.MAX_POSTINGS}).scalars())
+    usable = [h for h in hashes if h not in common]
+    if not usable:
+        return []
+    ranked = connection.execute(_CANDIDATES, {"hashes": usable, "me": doc_id}).all()
+    if not ranked:
+        return []
+    # counts in a second, keyed query: joining them into the grouping costs four times as much
+    counts = dict(connection.execute(_COUNTS, {"ids": [doc for doc, _ in ranked]}).all())
     return choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), own_count)
 
 
@@ -259,27 +259,35 @@ def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
     return set(session.scalars(select(Document.id).where(Document.story_id.in_(story_ids))))
 
 
-def assign_story(session: Session, story_id: int | None, members: Sequence[int], merged: Sequence[int] = ()) -> int:
+def assign_story(session: Session, story_id: int | None, members: Sequence[int], merged: Sequence[int] = (),
+                 reassign: bool = True) -> int:
     """Make ``members`` one story (new, or ``story_id``, absorbing the ``merged`` ones); its tree
-    is written by :func:`write_story`, now or later."""
-    if story_id is None:
-        story = Story()
-        session.add(story)
-        session.flush()
-        story_id = story.id
+    is written by :func:`write_story`, now or later. ``reassign=False``: the members are the
+    story's already (its tree is only derived again). Core statements: this runs for every page
+    of a crawl, and the ORM's bookkeeping would cost more than the database."""
+    connection = session.connection()
     others = [s for s in merged if s != story_id]
-    session.execute(delete(Edge).where(Edge.story_id.in_([story_id, *others])))
-    session.execute(update(Document).where(Document.id.in_(list(members))).values(story_id=story_id))
+    stories, edges = Story.__table__, Edge.__table__
+    stale = [*others] if story_id is None else [story_id, *others]  # their trees are replaced
+    if story_id is None:
+        story_id = connection.execute(insert(stories).returning(stories.c.id), [{}]).scalar_one()
+    if stale:
+        connection.execute(delete(edges).where(edges.c.story_id.in_(stale)))
+    if reassign:
+        connection.execute(update(Document.__table__).where(Document.__table__.c.id.in_(list(members)))
+                           .values(story_id=story_id))
     if others:
-        session.execute(update(Story).where(Story.id.in_(others)).values(origin_id=None))
-        session.execute(delete(Story).where(Story.id.in_(others)))
+        connection.execute(update(stories).where(stories.c.id.in_(others)).values(origin_id=None))
+        connection.execute(delete(stories).where(stories.c.id.in_(others)))
     return story_id
 
 
-def write_story(session: Session, story_id: int | None, result: StoryResult, merged: Sequence[int] = ()) -> int:
+def write_story(session: Session, story_id: int | None, result: StoryResult, merged: Sequence[int] = (),
+                reassign: bool = True) -> int:
     """Replace a story's tree with ``result``; stories merged into it are removed."""
-    story_id = assign_story(session, story_id, result.members, merged)
-    session.execute(update(Story).where(Story.id == story_id).values(origin_id=result.origin))
+    story_id = assign_story(session, story_id, result.members, merged, reassign)
+    stories = Story.__table__
+    session.connection().execute(update(stories).where(stories.c.id == story_id).values(origin_id=result.origin))
     if result.edges:  # Core executemany: the ORM's per-object bookkeeping dominates at scale
         session.connection().execute(insert(Edge.__table__), [_edge_row(story_id, e) for e in result.edges])
     return story_id

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import socket
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from warcio.warcwriter import WARCWriter
 LOGGER = logging.getLogger(__name__)
 
 OPEN_SUFFIX = ".open"
+GZIP_LEVEL = 6  # zlib's default: within 1 % of level 9's size on web pages, at a fraction of the time
 DEDUP_MEMORY = 200_000  # payload digests remembered for revisit records
 _HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive"}
 
@@ -81,6 +83,7 @@ class WarcFileWriter:
         self.host = _file_name_part(socket.gethostname().split(".")[0]) or "localhost"
         self._fh: io.BufferedWriter | None = None
         self._writer: WARCWriter | None = None
+        self._record = io.BytesIO()  # warcio serialises each record here, uncompressed
         self._path: Path | None = None
         self._seen: OrderedDict[str, tuple[str, str, str]] = OrderedDict()
         self.files: list[Path] = []
@@ -110,7 +113,7 @@ class WarcFileWriter:
         self.serial += 1
         self._path = self.directory / name
         self._fh = open(str(self._path) + OPEN_SUFFIX, "xb")
-        self._writer = WARCWriter(self._fh, gzip=True, warc_version="WARC/1.1")
+        self._writer = WARCWriter(self._record, gzip=False, warc_version="WARC/1.1")
         info = {"software": "provenance-archive", "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"}
         info.update({k: (v if isinstance(v, str) else json.dumps(v)) for k, v in self.info.items()})
@@ -135,15 +138,27 @@ class WarcFileWriter:
         LOGGER.info("finished WARC file %s", self._path)
         self._fh = self._writer = None
 
-    def _write(self, record) -> RecordRef:
-        offset = self._fh.tell()
+    def _member(self, record) -> bytes:
+        """One record as one gzip member. warcio serialises it, uncompressed, into memory; it is
+        compressed in one call: warcio's own gzip output compresses a record in a dozen small
+        calls, each of which lets go of the interpreter lock, and in a crawler's reactor thread
+        every such release can cost a wait for a thread pool to hand the lock back."""
         self._writer.write_record(record)
+        raw = self._record.getvalue()
+        self._record.seek(0)
+        self._record.truncate()
+        return zlib.compress(raw, GZIP_LEVEL, wbits=31)
+
+    def _write(self, *records) -> RecordRef:
+        """Append records (one exchange, or a page and what was derived from it) in one write,
+        flushed: a record the database points to is on disk. Returns the first one's place."""
+        offset = self._fh.tell()
+        members = [self._member(record) for record in records]
+        self._fh.write(b"".join(members))
         self._fh.flush()
-        return RecordRef(
-            str(self._path), offset, self._fh.tell() - offset,
-            record.rec_headers.get_header("WARC-Record-ID"),
-            record.rec_headers.get_header("WARC-Payload-Digest"),
-        )
+        first = records[0].rec_headers
+        return RecordRef(str(self._path), offset, len(members[0]), first.get_header("WARC-Record-ID"),
+                         first.get_header("WARC-Payload-Digest"))
 
     # -- records -----------------------------------------------------------------------------
 
@@ -181,18 +196,17 @@ class WarcFileWriter:
                 url, digest, first[0], first[1], http_headers=http, warc_headers_dict=dict(common),
             )
             response.rec_headers.add_header("WARC-Refers-To", first[2])
-        ref = self._write(response)
-        if first is None and body:
-            self._seen[digest] = (url, warc_date, ref.warc_record_id)
-            if len(self._seen) > DEDUP_MEMORY:
-                self._seen.popitem(last=False)
         req_http = StatusAndHeaders(f"{method} {_request_target(url)} {protocol}", request_headers,
                                     is_http_request=True)
         request = writer.create_warc_record(
             url, "request", payload=io.BytesIO(request_body), length=len(request_body), http_headers=req_http,
-            warc_headers_dict={**common, "WARC-Concurrent-To": ref.warc_record_id},
+            warc_headers_dict={**common, "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")},
         )
-        self._write(request)
+        ref = self._write(response, request)
+        if first is None and body:
+            self._seen[digest] = (url, warc_date, ref.warc_record_id)
+            if len(self._seen) > DEDUP_MEMORY:
+                self._seen.popitem(last=False)
         return RecordRef(ref.warc_file, ref.warc_offset, ref.warc_length, ref.warc_record_id, digest, first is not None)
 
     def write_failure(self, url: str, *, method: str, request_headers: list[tuple[str, str]], error: str) -> RecordRef:
@@ -202,34 +216,36 @@ class WarcFileWriter:
                                     is_http_request=True)
         request = writer.create_warc_record(url, "request", payload=io.BytesIO(b""), length=0,
                                             http_headers=req_http)
-        ref = self._write(request)
-        self.write_metadata(url, ref.warc_record_id, {"fetch-error": error})
-        return ref
+        why = self._metadata_record(url, request.rec_headers.get_header("WARC-Record-ID"), {"fetch-error": error})
+        return self._write(request, why)
 
     def write_metadata(self, url: str, refers_to: str, fields: dict[str, Any]) -> RecordRef:
         """A ``metadata`` record (application/warc-fields) about the record ``refers_to``."""
-        writer = self._ensure()
+        return self._write(self._metadata_record(url, refers_to, fields))
+
+    def write_derived(self, url: str, refers_to: str, text: str, fields: dict[str, Any]) -> RecordRef:
+        """What was derived from a capture, in one write: its extracted text, as Browsertrix
+        writes it (a ``resource`` record for ``urn:text:URL``), and a metadata record."""
+        return self._write(self._text_record(url, refers_to, text), self._metadata_record(url, refers_to, fields))
+
+    def _metadata_record(self, url: str, refers_to: str, fields: dict[str, Any]):
         lines = []
         for key, value in fields.items():
             for item in value if isinstance(value, list) else [value]:
                 text = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
                 lines.append(f"{key}: {' '.join(text.split())}")
         payload = ("\r\n".join(lines) + "\r\n").encode()
-        record = writer.create_warc_record(
+        return self._ensure().create_warc_record(
             url, "metadata", payload=io.BytesIO(payload), length=len(payload),
             warc_content_type="application/warc-fields", warc_headers_dict={"WARC-Refers-To": refers_to},
         )
-        return self._write(record)
 
-    def write_text(self, url: str, refers_to: str, text: str) -> RecordRef:
-        """The extracted text beside its capture, as Browsertrix writes it (``urn:text:URL``)."""
-        writer = self._ensure()
+    def _text_record(self, url: str, refers_to: str, text: str):
         payload = text.encode()
-        record = writer.create_warc_record(
+        return self._ensure().create_warc_record(
             f"urn:text:{url}", "resource", payload=io.BytesIO(payload), length=len(payload),
             warc_content_type="text/plain; charset=utf-8", warc_headers_dict={"WARC-Refers-To": refers_to},
         )
-        return self._write(record)
 
 
 def complete_records_end(path: Path) -> int:
