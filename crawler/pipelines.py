@@ -16,8 +16,9 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from archive import graph_writer
 from archive.extract import looks_like_html
-from archive.ingest import extract_job
+from archive.ingest import extract_block
 from archive.store.db import session_factory
+from crawler.batching import Batches
 from crawler.discovery import Discovery
 from crawler.distributed import Coordinator
 from crawler.frontier import Frontier
@@ -25,6 +26,8 @@ from crawler.items import PageItem
 from crawler.warc import shared_writer
 
 LOGGER = logging.getLogger(__name__)
+EXTRACT_BATCH = 4  # pages extracted in one call to a worker at most
+EXTRACT_WAIT = 0.005  # seconds a page waits for others to share its call
 BATCH = 16  # pages stored in one transaction at most
 BATCH_WAIT = 0.02  # seconds a page waits for others to share its transaction
 
@@ -36,6 +39,7 @@ class ExtractPipeline:
         self.stats = crawler.stats
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
+        self.batches: Batches | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
@@ -44,6 +48,7 @@ class ExtractPipeline:
 
     def open_spider(self) -> None:
         self.pool = ProcessPoolExecutor(max_workers=self.workers)
+        self.batches = Batches(self.pool, extract_block, EXTRACT_BATCH, EXTRACT_WAIT)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -55,8 +60,7 @@ class ExtractPipeline:
             self.stats.inc_value("provenance/not_html")
             LOGGER.info("not an HTML page, kept in the archive only: %s (%s)", item.url, item.content_type)
             return item
-        loop = asyncio.get_running_loop()
-        status, value = await loop.run_in_executor(self.pool, extract_job, item.body, item.url, item.content_type)
+        status, value = await self.batches.run((item.body, item.url, item.content_type))
         if status == "ok":
             item.page = value
             self.stats.inc_value("provenance/extracted")
@@ -125,8 +129,7 @@ class GraphPipeline:
         self.analyze = analyze
         self.coordinator = Coordinator.of(crawler)
         self.writer: ProcessPoolExecutor | None = None
-        self.pending: list[tuple[dict, dict, asyncio.Future]] = []
-        self.timer: asyncio.TimerHandle | None = None
+        self.batches: Batches | None = None
         crawler._provenance_graph = self  # discovery reports first-seen dates here
 
     @classmethod
@@ -137,6 +140,7 @@ class GraphPipeline:
         session_factory(self.db)  # a bad database URL stops the crawl here, with its message
         self.writer = ProcessPoolExecutor(max_workers=1, initializer=graph_writer.start,
                                           initargs=(self.db, self.coordinator is None))
+        self.batches = Batches(self.writer, graph_writer.store_many, BATCH, BATCH_WAIT)
 
     def close_spider(self) -> None:
         if self.writer is None:
@@ -178,37 +182,14 @@ class GraphPipeline:
         self.writer.submit(graph_writer.record_check, url, previous, current, status, detail)
 
     async def _store(self, page: dict, capture: dict) -> tuple[int, bool, int | None]:
-        """Pages go to the writer in small batches (one transaction each): a batch leaves when it
-        is full or ``BATCH_WAIT`` seconds after its first page."""
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        self.pending.append((page, capture, future))
-        if len(self.pending) >= BATCH:
-            self._send()
-        elif self.timer is None:
-            self.timer = loop.call_later(BATCH_WAIT, self._send)
-        status, value = await future
+        """Pages go to the writer in small batches, one transaction each."""
+        try:
+            status, value = await self.batches.run((page, capture, self.analyze))
+        except Exception as exc:  # the writer process itself failed
+            status, value = "error", repr(exc)
         if status != "ok":
             raise DropItem(f"could not store {page.get('url')}: {value}")
         return value
-
-    def _send(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        batch, self.pending = self.pending, []
-        if not batch:
-            return
-        done = asyncio.wrap_future(self.writer.submit(graph_writer.store_many,
-                                                      [(page, capture, self.analyze) for page, capture, _ in batch]))
-
-        def deliver(task: asyncio.Future) -> None:
-            error = task.exception()
-            for n, (_, _, future) in enumerate(batch):
-                if not future.done():
-                    future.set_result(("error", repr(error)) if error else task.result()[n])
-
-        done.add_done_callback(deliver)
 
     def first_seen(self, doc_id: int, when, source: str) -> None:
         """A public archive's first capture of a stored page: dating evidence for its story."""
