@@ -11,6 +11,7 @@ for every file, following WACZ 1.1.1.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import io
 import json
 import zipfile
@@ -42,6 +43,26 @@ def cdxj_index(warcs: Iterable[Path], names: dict[Path, str] | None = None) -> s
             fields["filename"] = name
             lines.append(f"{key} {stamp} {json.dumps(fields)}")
     return "".join(sorted(line + "\n" for line in lines))
+
+
+def update_index(folder: Path, name: str = "index.cdxj") -> Path:
+    """Bring the folder's CDXJ index up to date with its WARC files: the files it does not cover
+    yet (a crawl's new ones, files a killed crawl left) are indexed and merged in, in one
+    streaming pass, so the time and memory a crawl's end costs do not grow with the archive."""
+    index, tmp = folder / name, folder / f"{name}.open"
+    covered: set[str] = set()
+    if index.exists():
+        with index.open() as lines:
+            covered = {json.loads(line.split(" ", 2)[2])["filename"] for line in lines if line.strip()}
+    new = cdxj_index(sorted(p for p in folder.glob("*.warc.gz") if p.name not in covered)).splitlines(keepends=True)
+    with tmp.open("w") as out:
+        if index.exists():
+            with index.open() as old:
+                out.writelines(heapq.merge(old, new))
+        else:
+            out.writelines(new)
+    tmp.replace(index)
+    return index
 
 
 def _record_target(record) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from scrapy import signals
 from scrapy.crawler import Crawler
 
@@ -34,15 +36,9 @@ def shared_writer(crawler: Crawler) -> WarcFileWriter:
         def close_writer() -> None:
             writer.close()
             if writer.files:  # one CDXJ index of the folder, for pywb and friends
-                from pathlib import Path
+                from archive.wacz import update_index
 
-                from archive.wacz import cdxj_index
-
-                folder = Path(writer.directory)
-                index = folder / "index.cdxj"
-                tmp = folder / "index.cdxj.open"
-                tmp.write_text(cdxj_index(sorted(folder.glob("*.warc.gz"))))
-                tmp.replace(index)
+                update_index(Path(writer.directory))
 
         crawler.signals.connect(close_writer, signal=signals.engine_stopped, weak=False)
     return writer

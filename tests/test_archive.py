@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive import wacz
+from archive.wacz import update_index
 from archive.warc.writer import WarcFileWriter
 from demo.server import SiteServer
 from tests.conftest import BIN, ROOT, SEED_TREE, crawl, primary_tree, provenance
@@ -227,3 +229,24 @@ def test_files_left_open_by_a_killed_crawl_are_recovered(tmp_path):
     recovered = next(tmp_path.glob("*.warc.gz"))
     kinds = [k for k, _, _ in _records(recovered)]  # reads cleanly, digests checked
     assert kinds == ["warcinfo", "response", "request", "response", "request", "response"]
+
+
+def test_the_folder_index_grows_by_the_new_files_only(tmp_path, monkeypatch):
+    folder = tmp_path / "w"
+    first = WarcFileWriter(folder)
+    _exchange(first, "http://b.example/story")
+    first.close()
+    index = update_index(folder)
+    before = index.read_text().splitlines()
+    second = WarcFileWriter(folder, prefix="LATER")
+    _exchange(second, "http://a.example/story")
+    second.close()
+    indexed = []
+    real = wacz.cdxj_index
+    monkeypatch.setattr(wacz, "cdxj_index", lambda paths: indexed.extend(paths) or real(paths))
+    lines = update_index(folder).read_text().splitlines()
+    assert [p.name for p in indexed] == [second.files[0].name]
+    assert lines == sorted(lines) and set(before) < set(lines)
+    assert {json.loads(line.split(" ", 2)[2])["filename"] for line in lines} == {p.name for p in folder.glob("*.warc.gz")}
+    assert len(lines) == len(set(lines))  # the first file was not indexed twice
+    assert update_index(folder).read_text().splitlines() == lines
