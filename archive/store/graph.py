@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from archive.provenance.fingerprint import fingerprints
 from archive.provenance import index as candidate_rules
@@ -27,11 +27,13 @@ _CANDIDATES = (
     .order_by(func.count().desc(), Fingerprint.document_id)
     .limit(PREFETCH)
 )
-_COMMON = (  # the same cap on common fingerprints as the in-memory index
+_OTHER = aliased(Fingerprint)
+# The document's fingerprints found in more than ``cap`` documents (the in-memory index's cap):
+# a look past the cap-th posting, so a common fingerprint costs ``cap`` index entries, not all of them.
+_COMMON = (
     select(Fingerprint.hash)
-    .where(Fingerprint.hash.in_(bindparam("hashes", expanding=True)))
-    .group_by(Fingerprint.hash)
-    .having(func.count() > bindparam("cap"))
+    .where(Fingerprint.document_id == bindparam("me"), Fingerprint.hash.in_(bindparam("hashes", expanding=True)))
+    .where(select(_OTHER.hash).where(_OTHER.hash == Fingerprint.hash).limit(1).offset(bindparam("cap")).exists())
 )
 _COUNTS = select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True)))
 
@@ -208,14 +210,16 @@ def _datetime(value):
 
 
 def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -> list[int]:
-    """Documents sharing enough rare word pairs with ``doc_id`` to be worth aligning."""
+    """Stored documents sharing enough rare word pairs with the stored document ``doc_id`` to be
+    worth aligning (``hashes``: its fingerprints, when the caller has them already)."""
     if hashes is None:
         hashes = list(session.scalars(select(Fingerprint.hash).where(Fingerprint.document_id == doc_id)))
     if not hashes:
         return []
     own_count = len(hashes)
     connection = session.connection()  # Core: a crawl asks this for every page
-    common = set(connection.execute(_COMMON, {"hashes": list(hashes), "cap": candidate_rules.MAX_POSTINGS}).scalars())
+    common = set(connection.execute(_COMMON, {"me": doc_id, "hashes": list(hashes),
+                                              "cap": candidate_rules.MAX_POSTINGS}).scalars())
     usable = [h for h in hashes if h not in common]
     if not usable:
         return []
