@@ -64,6 +64,29 @@ def test_a_commentary_quoting_two_sentences_only_quotes(docs):
     assert pair.kinship is Kinship.QUOTE
 
 
+def test_quoting_most_of_a_short_excerpt_with_a_sentence_left_out_only_quotes():
+    """The quoted passage covers most of a short wire excerpt and aligns as two passages (a
+    sentence of the excerpt is left out), the first one starting with the attribution, which
+    aligns with the excerpt's credit line: still a quotation, not a copy."""
+    first = ("Widespread damage from yesterday's violent storms in New South Wales has forced the Government "
+             "to declare more areas of the State natural disaster zones.")
+    skipped = "Up to 700 volunteers and fire fighters are continuing the big mop-up."
+    second = ("State Emergency Services volunteers are still clearing some of the huge trees that came crashing "
+              "down on homes in Sydney's north.")
+    excerpt = Doc("e", "http://wire.example/storms", f"Originally published at Institute for Northern Affairs.\n"
+                  f"{first} {skipped} {second}")
+    commentary = Doc("c", "http://ledger.example/our-view", "\n".join([
+        "The latest business expectations survey is raising hopes of a solid economic start to the new year. "
+        "The survey has identified positive projections for sales, profits, investment and employment, and "
+        "48 per cent of the firms questioned in November were looking for more sales in the first quarter.",
+        f"As Institute for Northern Affairs put it, “{first} {second}”",
+        "Profit projections are well up, while investment intentions have improved slightly. The survey has "
+        "also found companies are finding it significantly easier to comply with the goods and services tax, "
+        "and twenty per cent were planning to take on extra staff against fifteen per cent shedding labour.",
+    ]))
+    assert compare(excerpt, commentary).kinship is Kinship.QUOTE
+
+
 def test_seed_story_tree_and_relations(docs):
     result = analyze_story([docs[PF], docs[AT], docs[MN], docs[SP]])
     chosen = {(e.source, e.derived): e for e in result.edges if e.primary}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -87,21 +88,32 @@ def kinship(al: Alignment) -> Kinship:
 
 
 QUOTE_MARKS = "“\"«‘'„"
+_OPENS = re.compile(r"(?<!\w)[“\"«‘'„]")  # a mark opening a quotation, not an apostrophe
+_CLOSES = re.compile(r"\W{0,2}[”\"»’'](?!\w)")  # ... closing one, right after a passage
 QUOTED_SHARE = 0.6  # a quotation is at most this share of the text that quotes it (in quotation marks)
 
 
+def _find(doc: Doc, words: tuple[str, ...] | list[str]) -> re.Match | None:
+    return re.search(r"\W+".join(re.escape(w) for w in words), clean(doc.text)) if words else None
+
+
 def _quoted(doc: Doc, start: int, end: int) -> bool:
-    """Is doc's token span [start, end) inside quotation marks in its text?"""
-    words = doc.tok.shown[start : min(end, start + 8)]
-    if not words:
-        return False
-    text = clean(doc.text)
-    found = re.search(r"\W+".join(re.escape(w) for w in words), text)
+    """Is doc's token span [start, end) inside quotation marks in its text? Either a mark opens
+    just before it, or the span starts with the attribution that introduces the quotation (the
+    source's name aligns with its credit line: "As the Institute put it, “...") and a mark opens
+    in its first words and closes right after its last."""
+    found = _find(doc, doc.tok.shown[start : min(end, start + 8)])
     if not found:
         return False
+    text = found.string
     before = text[max(0, found.start() - 25) : found.start()]  # the passage may start a word or two in
     opened = max(before.rfind(ch) for ch in QUOTE_MARKS)
-    return opened >= 0 and "”" not in before[opened + 1 :]
+    if opened >= 0 and "”" not in before[opened + 1 :]:
+        return True
+    if not _OPENS.search(found.group()):
+        return False
+    last = _find(doc, doc.tok.shown[max(start, end - 8) : end])
+    return last is not None and _CLOSES.match(text, last.end()) is not None
 
 
 def _quotation(pair: Pair) -> bool:
@@ -110,10 +122,22 @@ def _quotation(pair: Pair) -> bool:
     if not al.passages:
         return False
     if al.contain_b <= QUOTED_SHARE and al.len_b > al.len_a:
-        return all(_quoted(pair.b, p.b0, p.b1) for p in al.passages)
+        return all(_quoted(pair.b, start, end) for start, end in _runs((p.b0, p.b1) for p in al.passages))
     if al.contain_a <= QUOTED_SHARE and al.len_a > al.len_b:
-        return all(_quoted(pair.a, p.a0, p.a1) for p in al.passages)
+        return all(_quoted(pair.a, start, end) for start, end in _runs((p.a0, p.a1) for p in al.passages))
     return False
+
+
+def _runs(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of the quoting text, those that follow each other joined: a quotation that leaves out
+    a sentence of its source aligns as two passages, but only the first follows the quotation mark."""
+    runs: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if runs and start - runs[-1][1] <= 1:
+            runs[-1] = (runs[-1][0], max(end, runs[-1][1]))
+        else:
+            runs.append((start, end))
+    return runs
 
 
 def compare(a: Doc, b: Doc) -> Pair:
