@@ -71,10 +71,12 @@ def test_a_crawl_writes_its_graph_to_postgres(tmp_path, postgres_url, demo_serve
 
 @pytest.fixture
 def slow_site():
-    """Stories of copies on a web that answers in 50 ms a page, so two workers both get work."""
+    """Stories of copies on a web that answers in 200 ms a page: with two requests at a time, one
+    worker alone would take ~5 s, so a worker that starts a few seconds after the other (a loaded
+    CI machine) still finds work."""
     corpus = build(n_stories=6, seed=5, quotes=2, unrelated=6)
     pages = {u.replace("https://", "http://"): body for u, body in corpus.pages.items()}
-    with SiteServer(pages, hook=lambda url: time.sleep(0.05)) as server:
+    with SiteServer(pages, hook=lambda url: time.sleep(0.2)) as server:
         yield server, sorted(pages)
 
 
@@ -86,7 +88,7 @@ def test_two_workers_share_one_queue_and_one_graph(tmp_path, slow_site, postgres
         folder = tmp_path / f"worker{n}"
         folder.mkdir()
         args, env = crawl_command(folder, postgres_url, urls, f"REDIS_URL={redis_url}",
-                                  f"PROVENANCE_CRAWL_ID={crawl_id}", "CONCURRENT_REQUESTS=4",
+                                  f"PROVENANCE_CRAWL_ID={crawl_id}", "CONCURRENT_REQUESTS=2",
                                   "PROVENANCE_DEPTH=1", proxy=server.proxy)
         workers.append(subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         text=True))
