@@ -67,11 +67,6 @@ class Links:
     quotes: list[tuple[int, int, str]] = field(default_factory=list)  # (quoted, quoting, quoted url)
     alignments: dict[tuple[int, int], Alignment] = field(default_factory=dict)  # (lower id, higher id)
 
-    def update(self, other: Links) -> None:
-        self.copies.update(other.copies)
-        self.quotes.extend(other.quotes)
-        self.alignments.update(other.alignments)
-
 
 def _earlier(a: int | str, b: int | str) -> bool:
     return (a < b) if isinstance(a, int) and isinstance(b, int) else str(a) < str(b)

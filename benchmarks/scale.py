@@ -43,9 +43,9 @@ def _pages(n: int, seed: int = 3):
     texts = iter_synthetic_articles(max(1, n * 2 // 3), seed)
     produced = 0
     for k, text in enumerate(texts):
-        text = _with_particulars(text, rng)
         if produced >= n:
             return
+        text = _with_particulars(text, rng)
         base = {"url": f"https://origin{k % 50}.example/a/{k}/", "text": text, "title": text[:60],
                 "page_title": text[:60], "site_name": f"Origin {k % 50}", "date": f"2024-01-{1 + k % 28:02d}T08:00:00",
                 "date_trust": 1.0, "credits": [], "links": [], "spin_marks": 0}
@@ -66,12 +66,10 @@ def _log(message: str) -> None:
     print(time.strftime("%H:%M:%S"), message, file=sys.stderr, flush=True)
 
 
-def _progress():
+def _progress(phase: str, done: int, total: int) -> None:
     """Progress of the analysis on stderr, every twentieth of each phase."""
-    def report(phase: str, done: int, total: int) -> None:
-        if done == total or done % max(1, total // 20) == 0:
-            _log(f"{phase}: {done}/{total}")
-    return report
+    if done == total or done % max(1, total // 20) == 0:
+        _log(f"{phase}: {done}/{total}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         del index
 
         started = time.perf_counter()
-        result = analyze_all(factory, db, workers=args.workers, progress=_progress())
+        result = analyze_all(factory, db, workers=args.workers, progress=_progress)
         analysis = time.perf_counter() - started
     rss_main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rss_workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -88,13 +88,13 @@ def kinship(al: Alignment) -> Kinship:
 
 
 QUOTE_MARKS = "“\"«‘'„"
-_OPENS = re.compile(r"(?<!\w)[“\"«‘'„]")  # a mark opening a quotation, not an apostrophe
+_OPENS = re.compile(rf"(?<!\w)[{re.escape(QUOTE_MARKS)}]")  # a mark opening a quotation, not an apostrophe
 _CLOSES = re.compile(r"\W{0,2}[”\"»’'](?!\w)")  # ... closing one, right after a passage
 QUOTED_SHARE = 0.6  # a quotation is at most this share of the text that quotes it (in quotation marks)
 
 
-def _find(doc: Doc, words: tuple[str, ...] | list[str]) -> re.Match | None:
-    return re.search(r"\W+".join(re.escape(w) for w in words), clean(doc.text)) if words else None
+def _find(text: str, words: Sequence[str]) -> re.Match | None:
+    return re.search(r"\W+".join(re.escape(w) for w in words), text) if words else None
 
 
 def _quoted(doc: Doc, start: int, end: int) -> bool:
@@ -102,17 +102,17 @@ def _quoted(doc: Doc, start: int, end: int) -> bool:
     just before it, or the span starts with the attribution that introduces the quotation (the
     source's name aligns with its credit line: "As the Institute put it, “...") and a mark opens
     in its first words and closes right after its last."""
-    found = _find(doc, doc.tok.shown[start : min(end, start + 8)])
+    text = clean(doc.text)
+    found = _find(text, doc.tok.shown[start : min(end, start + 8)])
     if not found:
         return False
-    text = found.string
     before = text[max(0, found.start() - 25) : found.start()]  # the passage may start a word or two in
     opened = max(before.rfind(ch) for ch in QUOTE_MARKS)
     if opened >= 0 and "”" not in before[opened + 1 :]:
         return True
     if not _OPENS.search(found.group()):
         return False
-    last = _find(doc, doc.tok.shown[max(start, end - 8) : end])
+    last = _find(text, doc.tok.shown[max(start, end - 8) : end])
     return last is not None and _CLOSES.match(text, last.end()) is not None
 
 

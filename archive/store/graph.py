@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from archive.provenance.fingerprint import fingerprints
 from archive.provenance import index as candidate_rules
+from archive.provenance.fingerprint import fingerprints
 from archive.provenance.index import PREFETCH, CandidateIndex, choose
 from archive.provenance.model import Doc, EdgeResult, Relation, StoryResult, doc_from_page
 from archive.provenance.text import tokens
@@ -32,7 +32,7 @@ _OTHER = aliased(Fingerprint)
 # a look past the cap-th posting, so a common fingerprint costs ``cap`` index entries, not all of them.
 _COMMON = (
     select(Fingerprint.hash)
-    .where(Fingerprint.document_id == bindparam("me"), Fingerprint.hash.in_(bindparam("hashes", expanding=True)))
+    .where(Fingerprint.document_id == bindparam("me"))
     .where(select(_OTHER.hash).where(_OTHER.hash == Fingerprint.hash).limit(1).offset(bindparam("cap")).exists())
 )
 _COUNTS = select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True)))
@@ -218,8 +218,7 @@ def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -
         return []
     own_count = len(hashes)
     connection = session.connection()  # Core: a crawl asks this for every page
-    common = set(connection.execute(_COMMON, {"me": doc_id, "hashes": list(hashes),
-                                              "cap": candidate_rules.MAX_POSTINGS}).scalars())
+    common = set(connection.execute(_COMMON, {"me": doc_id, "cap": candidate_rules.MAX_POSTINGS}).scalars())
     usable = [h for h in hashes if h not in common]
     if not usable:
         return []

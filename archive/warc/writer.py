@@ -219,16 +219,13 @@ class WarcFileWriter:
         why = self._metadata_record(url, request.rec_headers.get_header("WARC-Record-ID"), {"fetch-error": error})
         return self._write(request, why)
 
-    def write_metadata(self, url: str, refers_to: str, fields: dict[str, Any]) -> RecordRef:
-        """A ``metadata`` record (application/warc-fields) about the record ``refers_to``."""
-        return self._write(self._metadata_record(url, refers_to, fields))
-
     def write_derived(self, url: str, refers_to: str, text: str, fields: dict[str, Any]) -> RecordRef:
         """What was derived from a capture, in one write: its extracted text, as Browsertrix
         writes it (a ``resource`` record for ``urn:text:URL``), and a metadata record."""
         return self._write(self._text_record(url, refers_to, text), self._metadata_record(url, refers_to, fields))
 
     def _metadata_record(self, url: str, refers_to: str, fields: dict[str, Any]):
+        """A ``metadata`` record (application/warc-fields) about the record ``refers_to``."""
         lines = []
         for key, value in fields.items():
             for item in value if isinstance(value, list) else [value]:
