@@ -18,6 +18,14 @@ _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid")
 
 
+INFERRED_PREFIX = "urn:provenance:inferred:"  # a source the evidence names but the archive never captured
+
+
+def is_inferred(url: str) -> bool:
+    """Is this an inferred source (a wire story no page of which was captured), not a capture?"""
+    return url.startswith(INFERRED_PREFIX)
+
+
 def canonical_url(url: str) -> str:
     return canonicalize_url(url.strip(), keep_fragments=False)
 

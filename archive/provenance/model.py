@@ -19,6 +19,8 @@ class Relation(StrEnum):
     EXCERPT = "excerpt"  # cut short
     SPIN = "spin"  # rewritten by synonym substitution
     COPY = "copy"  # uncredited verbatim copy
+    PARTIAL = "partial"  # reuses some passages of the source inside its own reporting
+    REWRITE = "rewrite"  # the source's sentences reworded beyond synonym swaps
     QUOTES = "quotes"  # quotes a passage: not a derivation
 
 
