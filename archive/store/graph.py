@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
@@ -14,7 +14,9 @@ from archive.provenance import index as candidate_rules
 from archive.provenance.fingerprint import fingerprints
 from archive.provenance.index import PREFETCH, CandidateIndex, choose
 from archive.provenance.model import Doc, EdgeResult, Relation, StoryResult, doc_from_page
+from archive.provenance.template import masked, segments
 from archive.provenance.text import tokens
+from archive.store import templates
 from archive.store.models import Check, Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
 from archive.urls import outlet_domain, url_key
 
@@ -55,13 +57,22 @@ def outlet_id(session: Session, url: str, name: str | None) -> int:
 
 
 def prepared(page: dict[str, Any]) -> dict[str, Any]:
-    """The page with what storage needs computed: text digest and fingerprints. Workers call
-    this so the process that writes the database has less to do."""
+    """The page with what storage needs computed: text digest, segments and fingerprints (of the
+    text without its chrome lines). Workers call this so the process that writes the database
+    has less to do."""
     if "fingerprints" not in page:
         words = tokens(page["text"])
         page["text_digest"] = hashlib.sha1(" ".join(words.norm).encode()).hexdigest()
-        page["fingerprints"] = sorted(fingerprints(words))
+        page["fingerprints"] = sorted(fingerprints(tokens(masked(page["text"], set()))))
+    if "segments" not in page:
+        page["segments"] = segments(page["text"])
     return page
+
+
+class Stored(NamedTuple):
+    id: int
+    created: bool
+    retemplated: frozenset[int] = frozenset()  # other documents whose template text this one revealed
 
 
 def _insert_ignoring(session: Session, table, unique: list[str]):
@@ -84,9 +95,10 @@ def find_capture(session: Session, url: str, digest: str) -> int | None:
         return session.scalar(select(Document.id).where(Document.url_key == url_key(url), Document.text_digest == digest))
 
 
-def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]) -> tuple[int, bool]:
-    """Store one extracted page; returns (document id, created). The same URL with the same text
-    is the same capture, so re-running a crawl or an ingest adds nothing."""
+def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]) -> Stored:
+    """Store one extracted page; returns its id, whether it is new, and the other documents whose
+    template text it revealed. The same URL with the same text is the same capture, so re-running a
+    crawl or an ingest adds nothing. Fingerprints leave out the template text known by then."""
     page = prepared(page)
     hashes = page["fingerprints"]
     # one round trip: insert unless this capture is stored already (unique url_key + text digest)
@@ -118,10 +130,18 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
         "added_at": utcnow(),
     }]).scalar()
     if doc_id is None:
-        return find_capture(session, page["url"], page["text_digest"]), False
+        return Stored(find_capture(session, page["url"], page["text_digest"]), False)
+    segs = page["segments"]
+    retemplated = templates.learn(session, doc_id, page["url"], page.get("page_title") or page.get("title") or "",
+                                  page["text"], segs)
+    own = templates.known_template(session, templates.site_of(page["url"]), (s.hash for s in segs))
+    if own:
+        hashes = sorted(fingerprints(tokens(masked(page["text"], own))))
+        connection.execute(update(Document.__table__).where(Document.__table__.c.id == doc_id)
+                           .values(fingerprint_count=len(hashes)))
     if hashes:
         connection.execute(insert(Fingerprint.__table__), [{"hash": h, "document_id": doc_id} for h in hashes])
-    return doc_id, True
+    return Stored(doc_id, True, frozenset(retemplated))
 
 
 def story_url_keys(session: Session, seed_keys: Sequence[str]) -> set[str]:
@@ -248,8 +268,9 @@ def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
     query = select(*_DOC_COLUMNS).join(Outlet, Outlet.id == Document.outlet_id).where(Document.id.in_(ids))
     with session.no_autoflush:
         rows = session.execute(query).all()
+        template = templates.masks(session, ids)
     return [doc_from_page(doc_id, {
-        "url": url, "text": text, "page_title": page_title, "title": title, "site_name": site or outlet_name or "",
+        "url": url, "text": masked(text, template.get(doc_id, set())), "full_text": text, "page_title": page_title, "title": title, "site_name": site or outlet_name or "",
         "date": published, "date_trust": trust, "credits": (signals or {}).get("credits"),
         "links": (signals or {}).get("links"), "spin_marks": (signals or {}).get("spin_marks"),
         "first_seen": (signals or {}).get("first_seen"),
@@ -302,6 +323,34 @@ def _edge_row(story_id: int | None, e: EdgeResult) -> dict:
         "confidence": e.confidence, "is_primary": e.primary, "evidence": [x.as_dict() for x in e.evidence],
         "stats": e.stats,
     }
+
+
+def delete_quotes(session: Session, doc_ids: Sequence[int]) -> None:
+    """Forget the quotations a set of documents make or receive (they are found again)."""
+    edges = Edge.__table__
+    ids = list(doc_ids)
+    session.connection().execute(delete(edges).where(
+        edges.c.relation == Relation.QUOTES.value, edges.c.source_id.in_(ids) | edges.c.derived_id.in_(ids)))
+
+
+def leave_story(session: Session, doc_ids: Iterable[int]) -> None:
+    """Documents that are nobody's copy any more: out of their story."""
+    session.connection().execute(update(Document.__table__).where(Document.__table__.c.id.in_(list(doc_ids)))
+                                 .values(story_id=None))
+
+
+def drop_empty_stories(session: Session, story_ids: Sequence[int]) -> None:
+    """Stories left without members (after a split) are removed with their edges."""
+    if not story_ids:
+        return
+    connection = session.connection()
+    stories = Story.__table__
+    used = set(connection.execute(select(Document.story_id).where(Document.story_id.in_(list(story_ids)))).scalars())
+    empty = [s for s in story_ids if s not in used]
+    if empty:
+        connection.execute(delete(Edge.__table__).where(Edge.__table__.c.story_id.in_(empty)))
+        connection.execute(update(stories).where(stories.c.id.in_(empty)).values(origin_id=None))
+        connection.execute(delete(stories).where(stories.c.id.in_(empty)))
 
 
 def write_quote(session: Session, source_id: int, derived_id: int, evidence: list[dict]) -> None:
