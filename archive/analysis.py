@@ -37,7 +37,7 @@ from archive.provenance.model import Doc, StoryResult, doc_from_page
 from archive.provenance.story import analyze_story
 from archive.store import graph, templates
 from archive.store.models import Document, Edge, Story
-from archive.urls import url_key
+from archive.urls import INFERRED_PREFIX, url_key
 
 LOGGER = logging.getLogger(__name__)
 CHUNK = 64  # documents per link-finding task
@@ -380,8 +380,9 @@ def analyze_all(factory: sessionmaker[Session], db: str, workers: int | None = N
     """Rebuild all stories and edges from the stored documents."""
     with factory.begin() as session:
         session.execute(delete(Edge))
-        session.execute(update(Document).values(story_id=None))
         session.execute(update(Story).values(origin_id=None))
+        session.execute(delete(Document).where(Document.url_key.startswith(INFERRED_PREFIX, autoescape=True)))
+        session.execute(update(Document).values(story_id=None))
         session.execute(delete(Story))
         ids = list(session.scalars(select(Document.id).order_by(Document.id)))
     return analyze_many(factory, db, ids, workers, progress)

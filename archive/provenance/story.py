@@ -9,6 +9,7 @@ on the set of documents, so crawling one page at a time and ``provenance analyze
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import replace
@@ -20,12 +21,15 @@ from archive.provenance.compare import Kinship, Pair, compare
 from archive.provenance.credits import names_outlet
 from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
 from archive.provenance.text import tokens
+from archive.provenance.wires import BY_SLUG, agency_at
+from archive.urls import INFERRED_PREFIX, outlet_domain
 
 ROOT = "__root__"
 ROOT_COST = 1000.0  # every extra origin costs this much, so a story gets exactly one
 ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen one
 EXCERPT_SHARE = 0.8  # a copy holding less than this share of its source is an excerpt
 TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
+WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
 
 
 def _credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
@@ -78,16 +82,47 @@ class StoryAnalysis:
             return StoryResult([self.docs[0].key], self.docs[0].key, [])
         self._prepare()
         scored = {edge: self._score(*edge) for edge in self.pairs}
-        tree_edges = self._tree({(ROOT, i): self._origin_prior(i) - ROOT_COST for i in range(n)}
-                                | {edge: weight for edge, (weight, _) in scored.items()})
+        weights = ({(ROOT, i): self._origin_prior(i) - ROOT_COST for i in range(n)}
+                   | {edge: weight for edge, (weight, _) in scored.items()})
+        tree_edges = self._tree(weights)
+        wires = self._wire_edges()
+        if wires:  # an unseen wire story as the source, when it explains the copies better
+            with_wires = weights | {(ROOT, w): -ROOT_COST for w in {p for p, _ in wires}} | {
+                edge: weight for edge, (weight, _) in wires.items()}
+            candidate = self._tree(with_wires)
+            if _total(candidate, with_wires) > _total(tree_edges, weights):
+                tree_edges, scored = candidate, scored | wires
         edges: list[EdgeResult] = []
         origin = None
         for parent, child in sorted(tree_edges, key=lambda e: str(e)):
             if parent == ROOT:
-                origin = self.docs[child].key
+                origin = self._key(child)
                 continue
             edges.extend(self._edges_for(child, parent, scored))
         return StoryResult([d.key for d in self.docs], origin, edges)
+
+    def _key(self, node) -> int | str:
+        return self.docs[node].key if isinstance(node, int) else node
+
+    def _wire_edges(self) -> dict[tuple, tuple[float, list[Evidence]]]:
+        """Copies carrying one agency's dateline or credit, with no page of that agency captured:
+        each may come from the agency's own wire story, an inferred source node."""
+        captured = {agency_at(outlet_domain(d.url)) for d in self.docs}
+        groups: dict[str, list[int]] = {}
+        for k, doc in enumerate(self.docs):
+            if doc.wire and doc.wire not in captured:
+                groups.setdefault(doc.wire, []).append(k)
+        edges = {}
+        for slug, members in groups.items():
+            first = min(self.docs[k].url for k in members)
+            node = f"{INFERRED_PREFIX}wire:{slug}:{hashlib.sha1(f'{slug} {first}'.encode()).hexdigest()[:12]}"
+            name = BY_SLUG[slug].name
+            for k in members:
+                items = [Evidence("wire_credit", WIRE_CREDIT,
+                                  f"carries {name}'s dateline or credit: its text came from {name}'s wire "
+                                  f"story, which no captured page holds")]
+                edges[(node, k)] = (WIRE_CREDIT, items)
+        return edges
 
     @staticmethod
     def _tree(weights: dict[tuple, float]) -> list[tuple]:
@@ -216,7 +251,7 @@ class StoryAnalysis:
                 break
         return prior
 
-    def _edges_for(self, child: int, parent: int, scored) -> list[EdgeResult]:
+    def _edges_for(self, child: int, parent, scored) -> list[EdgeResult]:
         """The chosen parent's edge and, with lower confidence, close alternatives."""
         incoming = {i: w for (i, j), (w, _) in scored.items() if j == child}
         top = max(incoming.values())
@@ -231,17 +266,34 @@ class StoryAnalysis:
         results = []
         for i in [parent, *alternatives]:
             conf = chosen if i == parent else max(0.01, min(confidence(incoming[i]), 0.9 * chosen))
-            pair = self.pairs[(i, child)]
+            if isinstance(i, str):  # an inferred wire story
+                rel, stats = self._wire_relation(child), {}
+            else:
+                pair = self.pairs[(i, child)]
+                rel, stats = relation(pair), pair_stats(pair)
             results.append(EdgeResult(
-                source=self.docs[i].key,
+                source=self._key(i),
                 derived=self.docs[child].key,
-                relation=relation(pair),
+                relation=rel,
                 confidence=round(conf, 3),
                 evidence=scored[(i, child)][1],
                 primary=i == parent,
-                stats=pair_stats(pair),
+                stats=stats,
             ))
         return results
+
+    def _wire_relation(self, child: int) -> Relation:
+        """A wire copy is an excerpt when a sibling carrying the same wire holds much more of the
+        story than it does, else a syndication."""
+        doc = self.docs[child]
+        for (i, j), pair in self.pairs.items():
+            if j == child and self.docs[i].wire == doc.wire and relation(pair) is Relation.EXCERPT:
+                return Relation.EXCERPT
+        return Relation.SYNDICATION
+
+
+def _total(edges: list[tuple], weights: dict[tuple, float]) -> float:
+    return sum(weights[edge] for edge in edges)
 
 
 def _acyclic(parents: dict) -> bool:

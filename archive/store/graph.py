@@ -18,7 +18,8 @@ from archive.provenance.template import masked, segments
 from archive.provenance.text import tokens
 from archive.store import templates
 from archive.store.models import Check, Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
-from archive.urls import outlet_domain, url_key
+from archive.provenance.wires import BY_SLUG
+from archive.urls import INFERRED_PREFIX, is_inferred, outlet_domain, url_key
 
 
 _CANDIDATES = (
@@ -37,6 +38,7 @@ _COMMON = (
     .where(Fingerprint.document_id == bindparam("me"))
     .where(select(_OTHER.hash).where(_OTHER.hash == Fingerprint.hash).limit(1).offset(bindparam("cap")).exists())
 )
+_INFERRED = Document.__table__.c.url_key.startswith(INFERRED_PREFIX, autoescape=True)  # not captures
 _COUNTS = select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -176,7 +178,7 @@ def note_first_seen(session: Session, doc_id: int, when: str, source: str) -> in
 def latest_captures(session: Session, story_id: int | None = None, url: str | None = None,
                     everything: bool = False) -> list[tuple[int, str]]:
     """(document id, URL) of the newest capture of each URL: of a story, of one URL, or all."""
-    newest = select(func.max(Document.id)).group_by(Document.url_key)
+    newest = select(func.max(Document.id)).where(~_INFERRED).group_by(Document.url_key)
     if story_id is not None:
         keys = select(Document.url_key).where(Document.story_id == story_id)
         newest = newest.where(Document.url_key.in_(keys))
@@ -256,7 +258,7 @@ def fingerprint_index(session: Session) -> CandidateIndex:
     return CandidateIndex.from_pairs(rows)
 
 
-_DOC_COLUMNS = (Document.id, Document.url, Document.text, Document.page_title, Document.title,
+_DOC_COLUMNS = (Document.id, Document.url, Document.text, Document.page_title, Document.title, Document.author,
                 Document.site_name, Outlet.name, Document.published, Document.date_trust, Document.signals)
 
 
@@ -265,22 +267,24 @@ def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
     ids = list(ids)
     if not ids:
         return []
-    query = select(*_DOC_COLUMNS).join(Outlet, Outlet.id == Document.outlet_id).where(Document.id.in_(ids))
+    query = (select(*_DOC_COLUMNS).join(Outlet, Outlet.id == Document.outlet_id)
+             .where(Document.id.in_(ids), ~_INFERRED))
     with session.no_autoflush:
         rows = session.execute(query).all()
         template = templates.masks(session, ids)
     return [doc_from_page(doc_id, {
-        "url": url, "text": masked(text, template.get(doc_id, set())), "full_text": text, "page_title": page_title, "title": title, "site_name": site or outlet_name or "",
+        "url": url, "text": masked(text, template.get(doc_id, set())), "full_text": text, "page_title": page_title,
+        "title": title, "author": author, "site_name": site or outlet_name or "",
         "date": published, "date_trust": trust, "credits": (signals or {}).get("credits"),
         "links": (signals or {}).get("links"), "spin_marks": (signals or {}).get("spin_marks"),
         "first_seen": (signals or {}).get("first_seen"),
-    }) for doc_id, url, text, page_title, title, site, outlet_name, published, trust, signals in rows]
+    }) for doc_id, url, text, page_title, title, author, site, outlet_name, published, trust, signals in rows]
 
 
 def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
     if not story_ids:
         return set()
-    return set(session.scalars(select(Document.id).where(Document.story_id.in_(story_ids))))
+    return set(session.scalars(select(Document.id).where(Document.story_id.in_(story_ids), ~_INFERRED)))
 
 
 def assign_story(session: Session, story_id: int | None, members: Sequence[int], merged: Sequence[int] = (),
@@ -302,24 +306,68 @@ def assign_story(session: Session, story_id: int | None, members: Sequence[int],
                            .values(story_id=story_id))
     if others:
         connection.execute(update(stories).where(stories.c.id.in_(others)).values(origin_id=None))
+        connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(others), _INFERRED))
         connection.execute(delete(stories).where(stories.c.id.in_(others)))
     return story_id
 
 
 def write_story(session: Session, story_id: int | None, result: StoryResult, merged: Sequence[int] = (),
                 reassign: bool = True) -> int:
-    """Replace a story's tree with ``result``; stories merged into it are removed."""
+    """Replace a story's tree with ``result``; stories merged into it are removed. Inferred sources
+    (wire stories no captured page holds) become documents of the story, marked as not captured."""
     story_id = assign_story(session, story_id, result.members, merged, reassign)
+    ids = _inferred_documents(session, story_id, result)
     stories = Story.__table__
-    session.connection().execute(update(stories).where(stories.c.id == story_id).values(origin_id=result.origin))
+    session.connection().execute(update(stories).where(stories.c.id == story_id)
+                                 .values(origin_id=ids.get(result.origin, result.origin)))
     if result.edges:  # Core executemany: the ORM's per-object bookkeeping dominates at scale
-        session.connection().execute(insert(Edge.__table__), [_edge_row(story_id, e) for e in result.edges])
+        session.connection().execute(insert(Edge.__table__), [_edge_row(story_id, e, ids) for e in result.edges])
     return story_id
 
 
-def _edge_row(story_id: int | None, e: EdgeResult) -> dict:
+
+def _inferred_documents(session: Session, story_id: int, result: StoryResult) -> dict[str, int]:
+    """The story's inferred sources as documents (made on first use; those no longer used gone)."""
+    keys = sorted({k for k in [result.origin, *(e.source for e in result.edges)] if isinstance(k, str) and is_inferred(k)})
+    documents = Document.__table__
+    connection = session.connection()
+    stale = delete(documents).where(documents.c.story_id == story_id, _INFERRED)
+    connection.execute(stale.where(documents.c.url_key.not_in(keys)) if keys else stale)
+    if not keys:
+        return {}
+    children: dict[str, list[int]] = {}
+    for e in result.edges:
+        if e.source in keys:
+            children.setdefault(e.source, []).append(e.derived)
+    dates = dict(connection.execute(select(documents.c.id, documents.c.published)
+                                    .where(documents.c.id.in_([d for ds in children.values() for d in ds]))).all())
+    ids = {}
+    for key in keys:
+        agency = BY_SLUG[key.removeprefix(INFERRED_PREFIX).split(":")[1]]
+        known = [dates[d] for d in children.get(key, []) if dates.get(d) is not None]
+        row = {
+            "url": key, "url_key": key, "outlet_id": outlet_id(session, f"https://{agency.domain}/", agency.name),
+            "story_id": story_id, "title": f"{agency.name} wire story (not captured)", "page_title": None,
+            "author": agency.name, "published": min(known) if known else None, "date_trust": 0.0,
+            "site_name": f"{agency.name} (wire, not captured)", "language": None, "text": "",
+            "text_digest": hashlib.sha1(key.encode()).hexdigest(), "fingerprint_count": 0,
+            "signals": {"inferred": {"kind": "wire", "agency": agency.slug, "copies": len(children.get(key, []))}},
+            "discovered_via": "inferred", "added_at": utcnow(),
+        }
+        found = connection.execute(select(documents.c.id).where(documents.c.url_key == key)).scalar()
+        if found is None:
+            found = connection.execute(insert(documents).returning(documents.c.id), [row]).scalar_one()
+        else:
+            connection.execute(update(documents).where(documents.c.id == found).values(
+                story_id=story_id, published=row["published"], signals=row["signals"]))
+        ids[key] = found
+    return ids
+
+
+def _edge_row(story_id: int | None, e: EdgeResult, inferred: dict[str, int] | None = None) -> dict:
+    source = (inferred or {}).get(e.source, e.source)
     return {
-        "story_id": story_id, "source_id": e.source, "derived_id": e.derived, "relation": e.relation.value,
+        "story_id": story_id, "source_id": source, "derived_id": e.derived, "relation": e.relation.value,
         "confidence": e.confidence, "is_primary": e.primary, "evidence": [x.as_dict() for x in e.evidence],
         "stats": e.stats,
     }
@@ -345,11 +393,13 @@ def drop_empty_stories(session: Session, story_ids: Sequence[int]) -> None:
         return
     connection = session.connection()
     stories = Story.__table__
-    used = set(connection.execute(select(Document.story_id).where(Document.story_id.in_(list(story_ids)))).scalars())
+    used = set(connection.execute(select(Document.story_id).where(Document.story_id.in_(list(story_ids)),
+                                                                   ~_INFERRED)).scalars())
     empty = [s for s in story_ids if s not in used]
     if empty:
         connection.execute(delete(Edge.__table__).where(Edge.__table__.c.story_id.in_(empty)))
         connection.execute(update(stories).where(stories.c.id.in_(empty)).values(origin_id=None))
+        connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(empty), _INFERRED))
         connection.execute(delete(stories).where(stories.c.id.in_(empty)))
 
 
