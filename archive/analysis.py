@@ -31,7 +31,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.provenance.align import Alignment
-from archive.provenance.compare import Kinship, Pair, compare, kinship
+from archive.provenance.compare import DERIVED, Kinship, Pair, compare, quoting_side
 from archive.provenance.index import CandidateIndex
 from archive.provenance.model import Doc, StoryResult, doc_from_page
 from archive.provenance.story import analyze_story
@@ -40,6 +40,7 @@ from archive.store.models import Document, Edge, Story
 from archive.urls import INFERRED_PREFIX, url_key
 
 LOGGER = logging.getLogger(__name__)
+Aligned = tuple[Alignment, Kinship]  # an alignment and what it made of the pair
 CHUNK = 64  # documents per link-finding task
 INDEX_FROM = 500  # documents to analyse from which an in-memory candidate index pays off
 
@@ -65,12 +66,12 @@ class Links:
 
     copies: dict[int, list[int]] = field(default_factory=dict)  # document -> the copies it aligns with
     quotes: list[tuple[int, int, str]] = field(default_factory=list)  # (quoted, quoting, quoted url)
-    alignments: dict[tuple[int, int], Alignment] = field(default_factory=dict)  # (lower id, higher id)
+    alignments: dict[tuple[int, int], Aligned] = field(default_factory=dict)  # (lower id, higher id)
 
 
 def _quote(pair: Pair) -> tuple[int, int, str]:
-    """(quoted, quoting, quoted url): the longer text quotes the shorter one."""
-    quoting, quoted = (pair.b, pair.a) if len(pair.b) >= len(pair.a) else (pair.a, pair.b)
+    """(quoted, quoting, quoted url), by quotation marks, then dates (:func:`quoting_side`)."""
+    quoted, quoting = quoting_side(pair)
     return quoted.key, quoting.key, quoted.url
 
 
@@ -133,15 +134,15 @@ class Analyzer:
             doc, *candidates = self.docs(session, [doc_id, *others])
             for other in candidates:
                 pair = self.pair(other, doc)
-                if pair.kinship is Kinship.COPY:
+                if pair.kinship in DERIVED:
                     found.copies[doc_id].append(other.key)
-                    found.alignments[(other.key, doc_id)] = pair.alignment
+                    found.alignments[(other.key, doc_id)] = (pair.alignment, pair.kinship)
                 elif pair.kinship is Kinship.QUOTE:
                     found.quotes.append(_quote(pair))
         return found
 
     def story(self, session: Session, members: Iterable[int],
-              known: dict[tuple[int, int], Alignment] | None = None) -> StoryResult:
+              known: dict[tuple[int, int], Aligned] | None = None) -> StoryResult:
         """The story's tree; ``known`` alignments (lower id, higher id) are not computed again.
         Later captures of a URL (a page re-fetched after it changed) are versions of its first
         capture, not copies of it: only the first one takes part in the tree."""
@@ -151,12 +152,12 @@ class Analyzer:
             if key not in first or _earlier(doc.key, first[key].key):
                 first[key] = doc
         docs = sorted(first.values(), key=lambda d: (d.url, str(d.key)))
-        for (low, high), alignment in (known or {}).items():
+        for (low, high), (alignment, kind) in (known or {}).items():
             key = (low, high)
             if key not in self._pairs:
                 a, b = self._docs.get(low), self._docs.get(high)
                 if a is not None and b is not None:
-                    self._pairs.remember(key, Pair(a, b, alignment, kinship(alignment)))
+                    self._pairs.remember(key, Pair(a, b, alignment, kind))
         pairs = {(i, j): self.pair(docs[i], docs[j]) for i in range(len(docs)) for j in range(i + 1, len(docs))}
         return analyze_story(docs, pairs)
 
@@ -177,7 +178,7 @@ class Analyzer:
         ordered = sorted(docs)
         for n, low in enumerate(ordered):
             for high in ordered[n + 1:]:
-                if self.pair(docs[low], docs[high]).kinship is Kinship.COPY:
+                if self.pair(docs[low], docs[high]).kinship in DERIVED:
                     links.add_edge(low, high)
         quotes = []
         for doc_id in doc_ids:
@@ -186,7 +187,7 @@ class Analyzer:
                 continue
             for other in self.docs(session, [o for o in graph.candidates(session, doc_id) if o not in docs]):
                 pair = self.pair(other, doc)
-                if pair.kinship is Kinship.COPY:
+                if pair.kinship in DERIVED:
                     links.add_edge(doc_id, other.key)
                 elif pair.kinship is Kinship.QUOTE:
                     quotes.append(_quote(pair))
@@ -237,13 +238,13 @@ class AlignmentSpill:
             self._db = sqlite3.connect(self.path)
         return self._db
 
-    def add(self, alignments: dict[tuple[int, int], Alignment]) -> None:
+    def add(self, alignments: dict[tuple[int, int], Aligned]) -> None:
         db = self._connection()
         with db:
             db.executemany("INSERT OR REPLACE INTO alignments VALUES (?, ?, ?)",
                            ((low, high, pickle.dumps(a, pickle.HIGHEST_PROTOCOL)) for (low, high), a in alignments.items()))
 
-    def within(self, members: list[int]) -> dict[tuple[int, int], Alignment]:
+    def within(self, members: list[int]) -> dict[tuple[int, int], Aligned]:
         """The alignments between two of ``members``."""
         inside, found = set(members), {}
         for part in _chunks(sorted(inside), 500):
@@ -283,7 +284,7 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _known(alignments: dict[tuple[int, int], Alignment], members: list[int]) -> dict:
+def _known(alignments: dict[tuple[int, int], Aligned], members: list[int]) -> dict:
     inside = set(members)
     return {k: v for k, v in alignments.items() if k[0] in inside and k[1] in inside}
 

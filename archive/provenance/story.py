@@ -17,7 +17,7 @@ from dataclasses import replace
 import networkx as nx
 
 from archive.provenance import evidence as ev
-from archive.provenance.compare import Kinship, Pair, compare
+from archive.provenance.compare import DERIVED, REWRITE_SENTENCES, Kinship, Pair, compare, reworded_share
 from archive.provenance.credits import names_outlet
 from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
 from archive.provenance.text import tokens
@@ -29,6 +29,7 @@ ROOT_COST = 1000.0  # every extra origin costs this much, so a story gets exactl
 ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen one
 EXCERPT_SHARE = 0.8  # a copy holding less than this share of its source is an excerpt
 TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
+REWORDED_EXACT = 0.7  # a copy keeping less than this share of the shorter text word for word is reworded
 WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
 
 
@@ -72,7 +73,7 @@ class StoryAnalysis:
         for i in range(len(self.docs)):
             for j in range(i + 1, len(self.docs)):
                 pair = (pairs or {}).get((i, j)) or compare(self.docs[i], self.docs[j])
-                if pair.kinship is Kinship.COPY:
+                if pair.kinship in DERIVED:
                     self.pairs[(i, j)] = pair
                     self.pairs[(j, i)] = pair.flipped()
 
@@ -157,7 +158,9 @@ class StoryAnalysis:
 
     def _prepare(self) -> None:
         """What every score needs: credits, and which pairs could be parent -> child at all."""
-        self.unexplained = {edge: ev.unexplained(p) for edge, p in self.pairs.items()}
+        # a text that reuses or rewords another says things of its own: that is what it is
+        self.unexplained = {edge: ev.unexplained(p) if p.kinship is Kinship.COPY else []
+                            for edge, p in self.pairs.items()}
         self.carried = self._carried()
         self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
         self.plausible = {edge for edge, items in self.unexplained.items() if not items}
@@ -310,7 +313,13 @@ def _acyclic(parents: dict) -> bool:
 
 def relation(pair: Pair) -> Relation:
     """What kind of copy B is of A."""
+    if pair.kinship is Kinship.PARTIAL:
+        return Relation.PARTIAL
+    if pair.kinship is Kinship.REWRITE:
+        return Relation.REWRITE
     al, b = pair.alignment, pair.b
+    if _reworded(pair):
+        return Relation.REWRITE
     if pair.spun:
         return Relation.SPIN
     if al.contain_a < EXCERPT_SHARE and al.len_b < EXCERPT_SHARE * al.len_a:
@@ -324,6 +333,19 @@ def relation(pair: Pair) -> Relation:
     if own_credit or named or ev.pointers(pair.a, b):
         return Relation.REPUBLICATION
     return Relation.COPY
+
+
+def _reworded(pair: Pair) -> bool:
+    """Most sentences said again with a good share of the words changed, and not one word for
+    another as a spinner does: phrases recast, words moved, added and dropped."""
+    al = pair.alignment
+    if al.equal >= REWORDED_EXACT * min(al.len_a, al.len_b):
+        return False
+    changes = al.substitutions
+    one_for_one = sum(1 for s in changes if 0 < s.a1 - s.a0 == s.b1 - s.b0)
+    if changes and one_for_one >= 0.5 * len(changes):
+        return False
+    return reworded_share(pair.a, pair.b) >= REWRITE_SENTENCES
 
 
 def pair_stats(pair: Pair) -> dict:
