@@ -103,7 +103,7 @@ class Analyzer:
     def add(self, session: Session, doc_id: int, page: dict) -> Doc:
         """Remember a just-stored document from its extracted page (no need to read it back but
         for its template text)."""
-        text = templates.masked_text(session, doc_id, page["text"])
+        text = templates.masked_text(session, doc_id, page["text"], page.get("credits"))
         return self._docs.remember(doc_id, doc_from_page(doc_id, {**page, "text": text, "full_text": page["text"]}))
 
     def forget(self, doc_ids: Iterable[int]) -> None:

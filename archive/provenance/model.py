@@ -108,6 +108,8 @@ def doc_from_page(key: int | str, page: dict) -> Doc:
         seen = datetime.fromisoformat(seen)
         if published is None or seen < published.replace(tzinfo=None):
             published, trust = seen, max(trust, FIRST_SEEN_TRUST)
+    full = page.get("full_text")
+    extra = {"_vocabulary": frozenset(tokens(full).norm)} if full and full != page.get("text") else {}
     return Doc(
         key=key,
         url=page["url"],
@@ -119,5 +121,6 @@ def doc_from_page(key: int | str, page: dict) -> Doc:
         credits=tuple(Credit(c["kind"], c["text"], c.get("url")) for c in page.get("credits") or ()),
         links=tuple(page.get("links") or ()),
         spin_marks=page.get("spin_marks") or 0,
-        wire=wire_of(page.get("full_text") or page.get("text") or "", page.get("author") or ""),
+        wire=wire_of(full or page.get("text") or "", page.get("author") or ""),
+        extra=extra,  # a copy may carry the template text left out of this one: it is still this one's
     )

@@ -10,7 +10,6 @@ on the set of documents, so crawling one page at a time and ``provenance analyze
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -18,6 +17,7 @@ import networkx as nx
 
 from archive.provenance import evidence as ev
 from archive.provenance.compare import DERIVED, REWRITE_SENTENCES, Kinship, Pair, compare, reworded_share
+from archive.provenance.confidence import features, probability
 from archive.provenance.credits import names_outlet
 from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
 from archive.provenance.text import tokens
@@ -255,25 +255,21 @@ class StoryAnalysis:
         return prior
 
     def _edges_for(self, child: int, parent, scored) -> list[EdgeResult]:
-        """The chosen parent's edge and, with lower confidence, close alternatives."""
+        """The chosen parent's edge and, with lower confidence, close alternatives; each
+        confidence is the calibrated probability that this parent is the right one."""
         incoming = {i: w for (i, j), (w, _) in scored.items() if j == child}
-        top = max(incoming.values())
-        norm = sum(math.exp(w - top) for w in incoming.values())
-
-        def confidence(w: float) -> float:
-            return math.exp(w - top) / norm / (1 + math.exp(-w / 2))
-
-        chosen = max(0.02, min(0.99, confidence(incoming[parent])))
-        alternatives = sorted((i for i in incoming if i != parent), key=lambda i: -incoming[i])
+        alternatives = sorted((i for i in incoming if i != parent), key=lambda i: (-incoming[i], str(i)))
         alternatives = [i for i in alternatives if incoming[i] >= incoming[parent] - ALTERNATIVE_MARGIN][:2]
-        results = []
+        results: list[EdgeResult] = []
         for i in [parent, *alternatives]:
-            conf = chosen if i == parent else max(0.01, min(confidence(incoming[i]), 0.9 * chosen))
-            if isinstance(i, str):  # an inferred wire story
-                rel, stats = self._wire_relation(child), {}
-            else:
-                pair = self.pairs[(i, child)]
-                rel, stats = relation(pair), pair_stats(pair)
+            pair = None if isinstance(i, str) else self.pairs[(i, child)]
+            rel = self._wire_relation(child) if pair is None else relation(pair)
+            values = features(incoming[i], [w for k, w in incoming.items() if k != i], i == parent,
+                              {e.kind for e in scored[(i, child)][1]}, pair is not None and self._twins(pair),
+                              rel is Relation.SPIN, rel in (Relation.PARTIAL, Relation.REWRITE))
+            conf = max(0.01, min(0.99, probability(values)))
+            if results:  # an alternative never outranks the chosen parent
+                conf = min(conf, 0.9 * results[0].confidence)
             results.append(EdgeResult(
                 source=self._key(i),
                 derived=self.docs[child].key,
@@ -281,7 +277,8 @@ class StoryAnalysis:
                 confidence=round(conf, 3),
                 evidence=scored[(i, child)][1],
                 primary=i == parent,
-                stats=stats,
+                stats={**({} if pair is None else pair_stats(pair)),
+                       "features": {k: round(v, 4) for k, v in values.items()}},
             ))
         return results
 

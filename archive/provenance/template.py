@@ -12,9 +12,10 @@ is template text of a site when two pages of that site that are different articl
   copy rewords its source with the source's own names and terms), or, on one site, when they share
   their text under headlines that have little in common (a site whose extracted text is all
   navigation gives its pages the same text and different headlines);
-- on different sites, only short segments at the top or bottom of both pages count (a broadcast
+- on different sites, only lines that are not prose (labels, menus, footers: short, or not ending
+  a sentence), at the top or bottom of both pages, two of them at least, count (a broadcast
   group's stations, a regional network's editions: the same header and footer around different
-  stories), so a paragraph one article reuses from another stays evidence of reuse;
+  stories), so a sentence one article quotes or reuses from another stays evidence;
 - lines that are chrome by their wording (copyright and rights notices, "Posted:", "Click here",
   sharing prompts) are template everywhere, whatever else the archive holds.
 
@@ -37,6 +38,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-Z
 LONG_LINE = 60  # words: a longer line (a paragraph) is cut into sentences
 EDGE = 3  # segments counted as the top or bottom of a page
 EDGE_MAX_WORDS = 40  # a cross-site template segment is at most this long
+PROSE_WORDS = 12  # a longer line ending a sentence is prose
+_PROSE_END = re.compile(r"[.!?…][\"”’»)]*$")
 OWN_WORDS = 8  # content words a page must have outside the shared segments to count as its own article
 NOVEL_SHARE = 0.5  # ... of which at least this share the other page does not use
 TITLE_KIN = 0.5  # headlines sharing this share of their words belong to one article
@@ -63,6 +66,7 @@ class Segment:
     hash: int
     edge: bool
     chrome: bool
+    prose: bool  # a sentence of the kind articles are made of (a quotation or a reused one), not a label
 
 
 def _hash(words: Sequence[str]) -> int:
@@ -93,10 +97,15 @@ def segments(text: str) -> list[Segment]:
         if len(words) >= 2:
             piece = text[start:end].strip()
             chrome = bool(CHROME.match(piece) or (len(words) <= EDGE_MAX_WORDS and RIGHTS.search(piece)))
-            found.append(Segment(start, end, len(words), _hash(words), False, chrome))
+            prose = len(words) > EDGE_MAX_WORDS or (len(words) > PROSE_WORDS and bool(_PROSE_END.search(piece)))
+            found.append(Segment(start, end, len(words), _hash(words), False, chrome, prose))
     n = len(found)
-    return [Segment(s.start, s.end, s.words, s.hash, k < EDGE or k >= n - EDGE, s.chrome)
+    return [Segment(s.start, s.end, s.words, s.hash, k < EDGE or k >= n - EDGE, s.chrome, s.prose)
             for k, s in enumerate(found)]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", clean(text).casefold())
 
 
 def title_words(title: str) -> frozenset[str]:
@@ -144,14 +153,18 @@ def shared_template(mine: Sequence[Segment], theirs: Iterable[tuple[int, int, bo
     shared = [h for h in by_hash if h in theirs]
     if same_site:
         return set(shared)
-    return {h for h in shared if by_hash[h].edge and theirs[h][1] and by_hash[h].words <= EDGE_MAX_WORDS}
+    chrome_like = {h for h in shared if by_hash[h].edge and theirs[h][1] and not by_hash[h].prose}
+    return chrome_like if len(chrome_like) >= 2 else set()
 
 
-def masked(text: str, template: set[int] | frozenset[int]) -> str:
-    """The text without its template segments and chrome lines (what the engine compares)."""
+def masked(text: str, template: set[int] | frozenset[int], credits: Iterable[dict] = ()) -> str:
+    """The text without its template segments and chrome lines (what the engine compares). Its
+    credit lines and datelines stay, template or not: which copy carries which is evidence."""
+    keep = [_squash(c["text"]) for c in credits or () if c.get("kind") in ("line", "dateline")]
+    keep = [k for k in keep if len(k) >= 10]
     parts, last = [], 0
     for seg in segments(text):
-        if seg.chrome or seg.hash in template:
+        if (seg.chrome or seg.hash in template) and not (keep and any(k in _squash(text[seg.start:seg.end]) for k in keep)):
             parts.append(text[last:seg.start])
             last = seg.end
     if not parts:

@@ -65,7 +65,7 @@ def prepared(page: dict[str, Any]) -> dict[str, Any]:
     if "fingerprints" not in page:
         words = tokens(page["text"])
         page["text_digest"] = hashlib.sha1(" ".join(words.norm).encode()).hexdigest()
-        page["fingerprints"] = sorted(fingerprints(tokens(masked(page["text"], set()))))
+        page["fingerprints"] = sorted(fingerprints(tokens(masked(page["text"], set(), page.get("credits")))))
     if "segments" not in page:
         page["segments"] = segments(page["text"])
     return page
@@ -136,9 +136,9 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
     segs = page["segments"]
     retemplated = templates.learn(session, doc_id, page["url"], page.get("page_title") or page.get("title") or "",
                                   page["text"], segs)
-    own = templates.known_template(session, templates.site_of(page["url"]), (s.hash for s in segs))
+    own = templates.known_template(session, (s.hash for s in segs))
     if own:
-        hashes = sorted(fingerprints(tokens(masked(page["text"], own))))
+        hashes = sorted(fingerprints(tokens(masked(page["text"], own, page.get("credits")))))
         connection.execute(update(Document.__table__).where(Document.__table__.c.id == doc_id)
                            .values(fingerprint_count=len(hashes)))
     if hashes:
@@ -273,7 +273,8 @@ def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
         rows = session.execute(query).all()
         template = templates.masks(session, ids)
     return [doc_from_page(doc_id, {
-        "url": url, "text": masked(text, template.get(doc_id, set())), "full_text": text, "page_title": page_title,
+        "url": url, "text": masked(text, template.get(doc_id, set()), (signals or {}).get("credits")),
+        "full_text": text, "page_title": page_title,
         "title": title, "author": author, "site_name": site or outlet_name or "",
         "date": published, "date_trust": trust, "credits": (signals or {}).get("credits"),
         "links": (signals or {}).get("links"), "spin_marks": (signals or {}).get("spin_marks"),

@@ -119,12 +119,15 @@ class Segment(Base):
 
 
 class TemplateSegment(Base):
-    """A segment known to be template text of a site: left out of what the engine compares."""
+    """A segment known to be template text of a site: left out of what the engine compares, in
+    every document that holds it."""
 
     __tablename__ = "template_segments"
 
     site: Mapped[str] = mapped_column(String(253), primary_key=True)
     hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+
+    __table_args__ = (Index("ix_template_segments_hash", "hash"),)
 
 
 class Edge(Base):

@@ -3,9 +3,12 @@
 Each stored document's segments (:mod:`archive.provenance.template`) are indexed by site and hash.
 When a document arrives, the pages that share segments with it are looked up: on its own site
 (registered domain) any segment it shares with a different article is template text there; on
-other sites, short segments at the top or bottom of both pages (one network's template). The
-segments learnt this way are recorded for both sites, and the documents that hold them are
-returned: their masks changed, so their links and stories must be brought up to date.
+other sites, labels and footer lines at the top or bottom of both pages (one network's template).
+The segments learnt this way are recorded with the sites that showed them, and they are masked
+in every document that holds them, on any site: a scraper's copy carries its source's template,
+and masking one side of a pair only would make that text look like the copy's own. The documents
+holding newly learnt segments are returned: their masks changed, so their links and stories must
+be brought up to date.
 """
 
 from __future__ import annotations
@@ -31,14 +34,13 @@ _SHARING = (
     .order_by(_SEG.c.document_id.desc())
     .limit(20 * NEIGHBOURS)
 )
-_KNOWN = select(_TPL.c.hash).where(_TPL.c.site == bindparam("site"),
-                                   _TPL.c.hash.in_(bindparam("hashes", expanding=True)))
+_KNOWN = select(_TPL.c.hash).where(_TPL.c.hash.in_(bindparam("hashes", expanding=True))).distinct()
 _SEGMENTS_OF = select(_SEG.c.document_id, _SEG.c.hash, _SEG.c.words, _SEG.c.edge).where(
     _SEG.c.document_id.in_(bindparam("ids", expanding=True)))
-_HOLDERS = select(_SEG.c.document_id).where(_SEG.c.site == bindparam("site"), _SEG.c.hash == bindparam("hash"))
+_HOLDERS = select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash"))
 _MASKS = (
     select(_SEG.c.document_id, _SEG.c.hash)
-    .join(_TPL, (_TPL.c.site == _SEG.c.site) & (_TPL.c.hash == _SEG.c.hash))
+    .join(_TPL, _TPL.c.hash == _SEG.c.hash)
     .where(_SEG.c.document_id.in_(bindparam("ids", expanding=True)))
 )
 
@@ -56,11 +58,12 @@ def site_of(url: str) -> str:
     return outlet_domain(url) or "unknown"
 
 
-def known_template(session: Session, site: str, hashes: Iterable[int]) -> set[int]:
+def known_template(session: Session, hashes: Iterable[int]) -> set[int]:
+    """Those of ``hashes`` known as template text (of any site: a copy carries its source's)."""
     hashes = list(set(hashes))
     if not hashes:
         return set()
-    return set(session.connection().execute(_KNOWN, {"site": site, "hashes": hashes}).scalars())
+    return set(session.connection().execute(_KNOWN, {"hashes": hashes}).scalars())
 
 
 def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: list[Segment]) -> set[int]:
@@ -73,7 +76,7 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
         connection.execute(_insert_ignoring(session, _SEG), [
             {"hash": s.hash, "document_id": doc_id, "site": site, "words": s.words, "edge": s.edge}
             for s in unique.values()])
-    known = known_template(session, site, unique)
+    known = known_template(session, unique)
     asked = [h for h in unique if h not in known]
     if not asked:
         return set()
@@ -108,19 +111,11 @@ def _record(session: Session, learnt: set[tuple[str, int]], doc_id: int) -> set[
     if not learnt:
         return set()
     connection = session.connection()
-    by_site: dict[str, set[int]] = defaultdict(set)
-    for site, h in learnt:
-        by_site[site].add(h)
-    new: list[tuple[str, int]] = []
-    for site, hashes in by_site.items():
-        fresh = hashes - known_template(session, site, hashes)
-        new.extend((site, h) for h in fresh)
-    if not new:
-        return set()
-    connection.execute(_insert_ignoring(session, _TPL), [{"site": s, "hash": h} for s, h in new])
+    fresh = {h for _, h in learnt} - known_template(session, {h for _, h in learnt})
+    connection.execute(_insert_ignoring(session, _TPL), [{"site": s, "hash": h} for s, h in sorted(learnt)])
     changed: set[int] = set()
-    for site, h in new:
-        changed.update(connection.execute(_HOLDERS, {"site": site, "hash": h}).scalars())
+    for h in sorted(fresh):
+        changed.update(connection.execute(_HOLDERS, {"hash": h}).scalars())
     changed.discard(doc_id)
     return changed
 
@@ -135,8 +130,8 @@ def masks(session: Session, doc_ids: Iterable[int]) -> dict[int, set[int]]:
     return found
 
 
-def masked_text(session: Session, doc_id: int, text_: str) -> str:
-    return masked(text_, masks(session, [doc_id]).get(doc_id, set()))
+def masked_text(session: Session, doc_id: int, text_: str, credits: Iterable[dict] = ()) -> str:
+    return masked(text_, masks(session, [doc_id]).get(doc_id, set()), credits)
 
 
 def backfill(session: Session) -> int:

@@ -36,6 +36,7 @@ def upgrade() -> None:
     sa.Column('hash', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('site', 'hash')
     )
+    op.create_index('ix_template_segments_hash', 'template_segments', ['hash'], unique=False)
     from sqlalchemy.orm import Session
 
     from archive.store.templates import backfill
@@ -44,6 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_template_segments_hash', table_name='template_segments')
     op.drop_table('template_segments')
     op.drop_index('ix_segments_site_hash', table_name='segments')
     op.drop_index('ix_segments_document', table_name='segments')
