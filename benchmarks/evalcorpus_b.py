@@ -230,14 +230,13 @@ TORTURED = {
     "health care": "medical services", "press conference": "public interview", "European Union": "European Association",
 }
 
+_TORTURED = re.compile("(" + "|".join(r"\b" + re.escape(p) + r"\b" for p in TORTURED) + ")")
 DEBRIS = ["â€™", "Â ", "â€œ", "&amp;nbsp;", "[…]"]
 
 
-def spin_text(text: str, rate: float, rng: random.Random, debris: float = 0.02) -> str:
-    """A spinner's output: tortured phrases, then Moby synonyms for about ``rate`` of the
-    lower-case content words, and mojibake left behind."""
-    for phrase, tortured in TORTURED.items():
-        text = text.replace(phrase, tortured)
+def swap_words(text: str, rate: float, rng: random.Random, debris: float = 0.0) -> str:
+    """Moby synonyms for about ``rate`` of the lower-case content words (and, at ``debris``,
+    mojibake before a word)."""
 
     def swap(m: re.Match) -> str:
         word = m.group(0)
@@ -246,11 +245,17 @@ def spin_text(text: str, rate: float, rng: random.Random, debris: float = 0.02) 
             choices = moby_synonyms(word)
             if choices:
                 out = rng.choice(choices[:8])
-        if rng.random() < debris:
+        if debris and rng.random() < debris:
             out = rng.choice(DEBRIS) + out
         return out
 
     return re.sub(r"[A-Za-z]+", swap, text)
+
+
+def spin_text(text: str, rate: float, rng: random.Random, debris: float = 0.02) -> str:
+    """A spinner's output: tortured phrases, Moby synonyms around them, and mojibake left behind."""
+    pieces = _TORTURED.split(text)  # odd items are the phrases matched
+    return "".join(TORTURED[p] if i % 2 else swap_words(p, rate, rng, debris) for i, p in enumerate(pieces))
 
 
 # -- rewrites: phrase level --------------------------------------------------------------------
@@ -261,7 +266,13 @@ PHRASES = [
     (r"\bat least\b", "no fewer than"), (r"\bdespite\b", "in spite of"), (r"\bincreased\b", "went up"),
     (r"\bdecreased\b", "went down"), (r"\bthe government\b", "the authorities"), (r"\bpeople\b", "residents"),
     (r"\baccording to\b", "citing"), (r"\bcompany\b", "firm"), (r"\bofficials\b", "authorities"),
-    (r"\bwill\b", "is set to"), (r"\bbegan\b", "got under way"), (r"\bsaid\b", "stated"),
+    (r"\bwill not\b", "won't"), (r"\bbegan\b", "got under way"), (r"\bsaid\b", "stated"),
+    (r"\bsays\b", "notes"), (r"\bon (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", r"\1"),
+    (r"\bincluding\b", "among them"), (r"\babout\b", "roughly"), (r"\bafter\b", "following"),
+    (r"\bbefore\b", "ahead of"), (r"\bmany\b", "numerous"), (r"\bhelp\b", "assist"), (r"\bshow\b", "reveal"),
+    (r"\buse\b", "make use of"), (r"\bbig\b", "large"), (r"\balso\b", "likewise"), (r"\bthere is\b", "there's"),
+    (r"\bit is\b", "it's"), (r"\bdo not\b", "don't"), (r"\bcannot\b", "can't"), (r"\bvery\b", "highly"),
+    (r"\bwanted to\b", "sought to"), (r"\btry to\b", "attempt to"), (r"\bbut\b", "yet"), (r"\bget\b", "obtain"),
 ]
 _SENT = re.compile(r"(?<=[.!?”\"])\s+(?=[A-Z“\"])")
 _QUOTE_FIRST = re.compile(r'^[“"](?P<q>[^”"]+?),?[”"],? (?P<who>[A-Z][\w.\' -]{2,60}?) (?P<verb>said|says|added|told [^.]+?)\.$')
@@ -271,41 +282,64 @@ def split_sentences(paragraph: str) -> list[str]:
     return [s for s in _SENT.split(paragraph.strip()) if s]
 
 
+_INTRO = re.compile(r"^(After|When|While|Although|Though|Because|As|In|On|Despite|Following|Since|During|Before|"
+                    r"Speaking|Asked|For|At|Under|With|Last|This|By)\b")
+_ATTRIBUTION = re.compile(r"^(?P<what>[^“”\"]{20,}), (?P<who>(?:[A-Z][\w.'’-]*\s?){1,6}[\w\s]{0,30}? "
+                          r"(?:said|says|told [\w ]{3,30}?)(?: on)?(?: (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                          r"Saturday|Sunday|today|yesterday))?)\.$")
+
+
+def _lower_first(text: str) -> str:
+    first = text.split()[0]
+    return text[0].lower() + text[1:] if first.lower() in STOP or first in ("After", "When", "Speaking", "Asked") else text
+
+
 def rewrite_sentence(sentence: str, rng: random.Random) -> str:
-    """One sentence reworded the way an editor rewrites wire copy: the quote turned around, a
-    clause moved to the front, phrases swapped."""
+    """One sentence reworded the way an editor rewrites wire copy: a quote or an attribution
+    turned around, an introductory clause moved to the end, phrases swapped."""
     m = _QUOTE_FIRST.match(sentence)
     if m:
         return f"{m['who']} {m['verb']} that {m['q'][0].lower()}{m['q'][1:]}."
+    m = _ATTRIBUTION.match(sentence)
+    if m and rng.random() < 0.8:
+        sentence = f"{m['who']} that {_lower_first(m['what'])}."
+    else:
+        head, sep, tail = sentence.partition(", ")
+        if (sep and _INTRO.match(head) and len(head.split()) <= 14 and len(tail.split()) >= 4 and tail.endswith(".")
+                and rng.random() < 0.8):
+            sentence = f"{tail[0].upper()}{tail[1:-1]} {_lower_first(head)}."
     for phrase, new in PHRASES:
         if rng.random() < 0.8:
             sentence = re.sub(phrase, new, sentence)
-    head, sep, tail = sentence.partition(", ")
-    if sep and 4 <= len(tail.split()) <= 18 and tail.endswith(".") and len(head.split()) >= 4 and rng.random() < 0.5:
-        if head.split()[0].lower() in STOP:
-            head = head[0].lower() + head[1:]
-        sentence = f"{tail[0].upper()}{tail[1:-1]}, {head}."
     return sentence
 
 
-def rewrite_paragraphs(paragraphs: list[str], rng: random.Random) -> list[str]:
-    """Every sentence reworded, long sentences split at "; " or ", and", the body's middle
-    paragraphs reordered (the lead stays first)."""
+def rewrite_paragraphs(paragraphs: list[str], rng: random.Random, reorder: bool = True) -> list[str]:
+    """Every sentence reworded (phrases, clauses, some words), long sentences split at "; " or
+    ", and", a sentence dropped here and there, neighbours swapped within a paragraph, the body's
+    middle paragraphs reordered (the lead stays first)."""
     out = []
     for p in paragraphs:
         sents = []
-        for s in split_sentences(p):
-            s = rewrite_sentence(s, rng)
+        for i, s in enumerate(split_sentences(p)):
+            if i and rng.random() < 0.08:
+                continue
+            s = swap_words(rewrite_sentence(s, rng), 0.12, rng)
             for sep in ("; ", ", and "):
                 a, found, b = s.partition(sep)
                 if found and len(a.split()) > 8 and len(b.split()) > 6:
                     s = f"{a}. {b[0].upper()}{b[1:]}"
                     break
             sents.append(s)
+        if len(sents) > 2 and rng.random() < 0.5:
+            i = rng.randrange(1, len(sents) - 1)
+            sents[i], sents[i + 1] = sents[i + 1], sents[i]
         out.append(" ".join(sents))
+    if not reorder or len(out) <= 2:
+        return out
     middle = out[1:-1]
     rng.shuffle(middle)
-    return out[:1] + middle + out[-1:] if len(out) > 2 else out
+    return out[:1] + middle + out[-1:]
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -395,9 +429,10 @@ class Builder:
         rng = self.rng
         outlet = rng.choice(outlets("aggregator", besides=src.outlet))
         text = [p for p in src.paragraphs if not p.startswith("<")]
-        relation, body = "syndication", list(text)
+        marks = [p for p in src.paragraphs if p.startswith("<")]  # the source's credits travel with its text
+        relation, body = "syndication", list(src.paragraphs)
         if rng.random() < 0.5 and len(text) > 4:
-            body = text[: max(2, int(len(text) * rng.uniform(0.25, 0.55)))]
+            body = text[: max(2, int(len(text) * rng.uniform(0.25, 0.55)))] + marks
             body.append(f"<p>{rng.choice(FULL_STORY).format(src=_link(src, rng))}</p>")
             relation = "excerpt"
         else:
@@ -410,7 +445,7 @@ class Builder:
         rng = self.rng
         outlet = rng.choice(outlets("farm", besides=src.outlet))
         rate = self.spin_rate if self.spin_rate is not None else rng.uniform(0.15, 0.4)
-        body = [_esc(spin_text(_plain(p), rate, rng)) for p in src.paragraphs if not p.startswith("<")]
+        body = [_esc(spin_text(_plain(p), rate, rng)) for p in src.paragraphs]  # credit lines spun too
         if rng.random() < 0.3 and len(body) > 3:
             middle = body[1:-1]
             rng.shuffle(middle)
@@ -421,10 +456,13 @@ class Builder:
         return self.add(Page(outlet, title, body, when, shown, src.url, "spin", src.story))
 
     def scrape(self, src: Page) -> Page:
-        """An uncredited verbatim copy: credit lines dropped, dates often lying."""
+        """An uncredited verbatim copy, the whole body taken (credit lines of the source's own source
+        included), dates often lying; half carry an autoblog's "The post ... appeared first on" line."""
         rng = self.rng
         outlet = rng.choice(outlets("scraper", besides=src.outlet))
-        body = [p for p in src.paragraphs if not p.startswith("<p class=\"credit") and "Read the full" not in p]
+        body = list(src.paragraphs)
+        if rng.random() < 0.5:
+            body.append(f"<p>The post {_esc(src.title)} appeared first on {_link(src, rng)}.</p>")
         when = self.later(src.when, 2, 96)
         shown = rng.choice([when, None, src.when - timedelta(hours=rng.randint(2, 40))])
         return self.add(Page(outlet, src.title, body, when, shown, src.url, "copy", src.story))
@@ -491,10 +529,12 @@ class Builder:
             pages.append(self.spin(rng.choice(pages)))
         if rng.random() < 0.4:
             pages.append(self.scrape(rng.choice(pages)))
+        # rewrites and partial reuse take the origin: the credit lines a copy added would not survive
+        # them, so nothing would tell which of two equal texts was used
         if rng.random() < 0.3:
-            pages.append(self.rewrite(rng.choice(pages[:2])))
+            pages.append(self.rewrite(origin))
         if own is not None:
-            pages.append(self.partial(rng.choice(pages[:2]), own))
+            pages.append(self.partial(origin, own))
         return pages
 
     def wire_story(self, sid: str, art: Article) -> list[Page]:
@@ -518,7 +558,7 @@ class Builder:
                 body = body[: max(2, len(body) - rng.randint(2, 4))]
                 relation = "excerpt"
             if kind == "regional":
-                body[:2] = [_esc(p) for p in rewrite_paragraphs([html.unescape(p) for p in body[:2]], rng)]
+                body[:2] = [_esc(p) for p in rewrite_paragraphs([html.unescape(p) for p in body[:2]], rng, reorder=False)]
                 body.insert(2, _esc(f"Officials in {outlet.city or 'the region'} said they were following the "
                                     f"developments closely; {outlet.name} has asked them for comment."))
             body[0] = _esc(line) + body[0]
