@@ -324,7 +324,7 @@ def rewrite_paragraphs(paragraphs: list[str], rng: random.Random, reorder: bool 
         for i, s in enumerate(split_sentences(p)):
             if i and rng.random() < 0.08:
                 continue
-            s = swap_words(rewrite_sentence(s, rng), 0.12, rng)
+            s = swap_words(rewrite_sentence(s, rng), 0.08, rng)
             for sep in ("; ", ", and "):
                 a, found, b = s.partition(sep)
                 if found and len(a.split()) > 8 and len(b.split()) > 6:
@@ -513,6 +513,13 @@ class Builder:
         return self.add(Page(outlet, art.title, [_esc(p) for p in art.paragraphs], when,
                              None if rng.random() < 0.15 else when, None, "origin", uid, art.author))
 
+    @staticmethod
+    def distinct(pages: list[Page]) -> list[Page]:
+        """The pages whose text no other of ``pages`` has word for word: a copy made from one of
+        them can tell which it was made from (made from one of two equal texts, it could not)."""
+        texts = [" ".join(_plain(p) for p in page.paragraphs) for page in pages]
+        return [page for page, text in zip(pages, texts) if texts.count(text) == 1]
+
     # stories
 
     def web_story(self, sid: str, art: Article, own: Article | None) -> list[Page]:
@@ -526,9 +533,9 @@ class Builder:
         if rng.random() < 0.55:
             pages.append(self.aggregate(hub))
         if rng.random() < 0.6:
-            pages.append(self.spin(rng.choice(pages)))
+            pages.append(self.spin(rng.choice(self.distinct(pages))))
         if rng.random() < 0.4:
-            pages.append(self.scrape(rng.choice(pages)))
+            pages.append(self.scrape(rng.choice(self.distinct(pages))))
         # rewrites and partial reuse take the origin: the credit lines a copy added would not survive
         # them, so nothing would tell which of two equal texts was used
         if rng.random() < 0.3:
@@ -571,10 +578,11 @@ class Builder:
             if kind == "update":
                 page.updated = when + timedelta(hours=rng.randint(1, 5))
             pages.append(self.add(page))
-        if rng.random() < 0.35:
-            pages.append(self.scrape(rng.choice(pages)))
-        elif rng.random() < 0.2:
-            pages.append(self.spin(rng.choice(pages)))
+        sources = self.distinct(pages)  # copies of one version on several outlets are equal texts
+        if sources and rng.random() < 0.35:
+            pages.append(self.scrape(rng.choice(sources)))
+        elif sources and rng.random() < 0.2:
+            pages.append(self.spin(rng.choice(sources)))
         return pages
 
 
