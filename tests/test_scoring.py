@@ -74,3 +74,20 @@ def test_chosen_parent_is_the_most_confident_and_feeds_calibration():
     assert s["parent_precision"] == 0.0 and s["calibration_pairs"] == [(0.8, False)]
     # o-r linked, though not chosen, of the three copies whose parent is a captured page
     assert s["undirected_link_recall"] == pytest.approx(1 / 3, abs=1e-3)
+
+
+def test_the_benchmark_reports_generator_b_as_held_out(capsys):
+    from benchmarks.provenance_eval import main
+
+    assert main(["--stories", "3", "--seeds", "--seeds-b", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Tuning set: generator A seeds [1, 2, 3, 11]" in out
+    assert "B seed=2 (held out)" in out and "== summary" in out and "generator B, held out: ECE" in out
+
+
+def test_the_benchmark_refuses_a_sample_folder_without_a_corpus(tmp_path, capsys):
+    from benchmarks.provenance_eval import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--seeds", "--seeds-b", "--sample", str(tmp_path)])
+    assert exit_.value.code == 2 and "no corpus.warc.gz" in capsys.readouterr().err
