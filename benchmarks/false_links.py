@@ -25,6 +25,7 @@ import argparse
 import collections
 import itertools
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -74,9 +75,17 @@ def _shared_run(a: str, b: str) -> str:
     return " ".join(run[:25]) + (" ..." if len(run) > 25 else "")
 
 
-def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], worst: int = 8) -> dict:
+def mostly_template(stored: str, article: str) -> bool:
+    """Is under half of a stored text's words in the page's true article (the rest is template)?"""
+    words = re.findall(r"\w+", stored.lower())
+    known = set(re.findall(r"\w+", article.lower()))
+    return sum(w in known for w in words) < len(words) / 2
+
+
+def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], worst: int = 8,
+            articles: dict[str, str] | None = None) -> dict:
     """The false-link and wire-copy figures of one corpus. ``truth``: url -> {story, parent, ...};
-    a page missing from it is its own story."""
+    a page missing from it is its own story. ``articles``: url -> the page's true article text."""
     story = {_norm(u): v["story"] for u, v in truth.items()}
     texts = {_norm(d["url"]): d.get("text") or "" for d in documents}
     derivations = [e for e in edges if e["relation"] != Relation.QUOTES]
@@ -107,6 +116,8 @@ def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], wo
         "false_links": len(false_links), "false_links_primary": sum(1 for e in false_links if e.get("primary")),
         "false_links_same_site": sum(map(same_site, false_links)),
         "false_quotes": len(false_quotes), "false_quotes_same_site": sum(map(same_site, false_quotes)),
+        "mostly_template": sum(mostly_template(texts[_norm(u)], a) for u, a in (articles or {}).items()
+                               if _norm(u) in texts),
         "inferred_sources": len({e["source"] for e in derivations if is_inferred(e["source"])}),
         "worst": listing(false_links, worst), "worst_quotes": listing(false_quotes, max(1, worst // 3)),
     }
@@ -165,9 +176,8 @@ def _agency(value: str) -> str:
     return "".join(ch for ch in part.split(":")[0] if ch.isalnum())
 
 
-def _real_truth(folder: Path) -> dict[str, dict]:
-    return {url: {"story": url, "parent": None, "relation": "origin"}
-            for url in json.loads((folder / "truth.json").read_text(encoding="utf-8"))}
+def _real_truth(bodies: dict[str, str]) -> dict[str, dict]:
+    return {url: {"story": url, "parent": None, "relation": "origin"} for url in bodies}
 
 
 def _print(name: str, r: dict, seconds: float) -> None:
@@ -176,6 +186,7 @@ def _print(name: str, r: dict, seconds: float) -> None:
     print(f"   false links {r['false_links']} ({r['false_links_primary']} primary; {r['false_links_same_site']} "
           f"within one site); false quotes edges {r['false_quotes']} ({r['false_quotes_same_site']} within one site); "
           f"inferred sources {r['inferred_sources']}")
+    print(f"   stored texts mostly template (under half their words in the article): {r['mostly_template']}")
     if "copy_pairs" in r:
         print(f"   wire stories: copy pairs connected {r['copy_pairs_connected']}/{r['copy_pairs']}, wire siblings "
               f"under one inferred source {r['wire_siblings_joined']}/{r['wire_sibling_pairs']}, wire copies whose "
@@ -207,13 +218,14 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         if folder:
             docs, edges, timing["real pages"] = ingest(folder / "corpus.warc.gz", work, "real")
-            results["real pages"] = measure(_real_truth(folder), docs, edges, args.worst)
+            bodies = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+            results["real pages"] = measure(_real_truth(bodies), docs, edges, args.worst, bodies)
         for seed in args.seeds:
             corpus = build(seed, scale=args.scale)
             warc = write_warc(corpus, work / f"templates-{seed}.warc.gz")
             name = f"template sites seed={seed}"
             docs, edges, timing[name] = ingest(warc, work, f"templates{seed}")
-            results[name] = measure(corpus.truth, docs, edges, args.worst)
+            results[name] = measure(corpus.truth, docs, edges, args.worst, corpus.texts)
     if args.json:
         print(json.dumps({k: dict(v, ingest_seconds=round(timing[k], 1)) for k, v in results.items()}, indent=2))
     else:

@@ -9,7 +9,8 @@ shares more text between two pages than their articles do:
   tags, HTML comments, "Posted:" lines, the group's footer), carrying short sports briefs that all
   end "Copyright 2008 Courtesy of The Sports Network";
 - a regional newspaper network's editions on one 2012 template (same chrome, "More headlines" and
-  "Most popular" boxes, the network's footer naming every edition);
+  "Most popular" boxes, "Also in the news" teasers quoting other stories' ledes, the network's
+  footer naming every edition);
 - an old newspaper site whose section table holds more text than its briefs;
 - news portals, finance sites and press-release pages (2008 and 2012 styles).
 
@@ -93,8 +94,8 @@ class TextPool:
                 return t
         raise RuntimeError("the text pool ran out of real articles: ask for fewer pages")
 
-    def long_text(self) -> str:
-        return self._take(self.long, lambda t: _words(t) >= 450)
+    def long_text(self, low: int = 450) -> str:
+        return self._take(self.long, lambda t: _words(t) >= low)
 
     def article(self, low: int = 120, high: int = 500) -> str:
         text = self._take(self.other + self.long, lambda t: _words(t) >= low)
@@ -135,9 +136,15 @@ _PHRASES = [
     (r"\bcommenced\b", "began"), (r"\bassist\b", "help"), (r"\bsaid on (\w+day)\b", r"said \1"),
     (r"\btold reporters\b", "said"), (r"\bthe government\b", "the administration"),
 ]
-_LEAD_CLAUSE = re.compile(r"^(After|When|While|Although|Because|As|If|Since|Despite|Following) ([^,]{8,80}), (.+)\.$")
+_LEAD_CLAUSE = re.compile(r"^(After|When|While|Although|Because|As|If|Since|Despite|Following|In|On|At|During|Under|"
+                          r"Earlier|Later|Without|Across|For) ([^,]{4,80}), (.+)\.$")
 _SAID_END = re.compile(r"^(.{25,}), (\w+(?: [A-Z][\w'.-]+){0,3}|[A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}) (said|says)\.$")
-_SAID_START = re.compile(r"^([A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}) (said|says) (?:that )?(.{25,})\.$")
+_SAID_START = re.compile(r"^((?:The |the )?[A-Z][\w'.-]+(?: (?:of |for )?[A-Z][\w'.-]+){0,6}) (said|says) (?:that )?(.{25,})\.$")
+_QUOTE_SAID = re.compile(r'^"([^"]{20,}?)[,.]?" (he|she|they|(?:the )?[A-Za-z][\w\'.-]+(?: [A-Z][\w\'.-]+){0,3}) (said|says|added)\.$')
+_ASIDE = re.compile(r", (?:which|who|where|whose) [^,]{5,80},")
+_TAIL_PLACE = re.compile(r"^(.{40,}?),? (?:in|at|from|across|near|around) (?:the )?[A-Z][^,.\"]{2,40}\.$")
+_TENSES = [(r"\bsays\b", "said"), (r"\bhas been\b", "was"), (r"\bhave been\b", "were"), (r"\bis\b", "was"),
+           (r"\bare\b", "were"), (r"\bwill\b", "would"), (r"\bhas\b", "had")]
 _TAIL_TIME = re.compile(r"^(.{25,}) (on \w+day|yesterday|today|last week|this week|on \w+ \d+)\.$")
 
 
@@ -153,13 +160,15 @@ def _same_case(found: str, repl: str) -> str:
     return _upper_first(repl) if found[:1].isupper() else repl
 
 
-def reword(sentence: str, rng: random.Random) -> str:
+def reword(sentence: str, rng: random.Random, phrase_rate: float = 0.8) -> str:
     """A reporter's rewording of one sentence: phrases swapped, clauses and attribution moved, long
     sentences split (not word-for-word synonym swaps). Returns the sentence unchanged if no rule fits."""
     s = sentence.strip()
     for pattern, repl in _PHRASES:
-        if rng.random() < 0.8:
+        if rng.random() < phrase_rate:
             s = re.sub(pattern, lambda m, r=repl: _same_case(m.group(0), m.expand(r)), s, flags=re.IGNORECASE)
+    if m := _QUOTE_SAID.match(s):
+        return f'{_upper_first(m.group(2))} {m.group(3)}: "{m.group(1)}."'
     if "“" in s or '"' in s:
         return s
     if m := _LEAD_CLAUSE.match(s):
@@ -177,13 +186,25 @@ def reword(sentence: str, rng: random.Random) -> str:
     if _words(s) > 24 and "; " in s:
         a, b = s.split("; ", 1)
         return f"{a}. {_upper_first(b)}"
+    if m := _ASIDE.search(s):
+        return s[: m.start()] + s[m.end() - 1 :].lstrip(",")
+    if m := _TAIL_PLACE.match(s):  # an editor's trim
+        return m.group(1) + "."
+    for pattern, repl in _TENSES:  # an editor's tense
+        if re.search(pattern, s):
+            return re.sub(pattern, repl, s, count=1)
     return s
 
 
 def reword_text(sents: list[str], keep: float, rng: random.Random) -> list[str]:
-    """Each sentence kept word for word with probability ``keep``, else reworded; neighbouring
-    sentences sometimes swapped."""
-    out = [s if rng.random() < keep else reword(s, rng) for s in sents]
+    """Each sentence kept word for word with probability ``keep``, else reworded (or cut, as editors
+    cut quotations they do not reword); neighbouring sentences sometimes swapped."""
+    out = []
+    for s in sents:
+        if rng.random() < keep:
+            out.append(s)
+        elif (changed := reword(s, rng)) != s:
+            out.append(changed)
     for i in range(1, len(out) - 1, 4):
         if rng.random() < 0.3:
             out[i], out[i + 1] = out[i + 1], out[i]
@@ -242,6 +263,7 @@ AP_LINE = ("Copyright 2008 The Associated Press. All rights reserved. This mater
 TF_LINE = "COPYRIGHT Copyright Thomson Financial News Limited 2008. All rights reserved."
 XINHUA_LINE = "Editor: Mu Xuequan"
 BW_LINE = "Copyright Business Wire 2008"
+RELEASE_ABOUT = "More information is available at the company's website."  # every release's "About" ends so
 STATION_NAV = ["Home", "News", "Weather", "Sports", "Health", "Money", "Entertainment", "Community", "Contests",
                "Video", "Jobs", "Contact Us", "Local News", "National News", "Politics", "Consumer", "Investigations",
                "Traffic", "School Closings", "Sky Cam", "Interactive Radar", "Station Info", "Meet the Team",
@@ -287,17 +309,17 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _list(titles: list[str], site: Site) -> str:
-    return "".join(f'<li><a href="http://{site.domain}/story/{_slug(t)}">{_esc(t)}</a></li>' for t in titles)
+def _list(pages: list[Page]) -> str:
+    return "".join(f'<li><a href="{p.url}">{_esc(p.title)}</a></li>' for p in pages)
 
 
-def render_station(p: Page, boxes: dict[str, list[str]]) -> str:
+def render_station(p: Page, boxes: dict[str, list[Page]]) -> str:
     """WorldNow-style 2008 broadcast template: nested tables, font tags, comments, the group footer."""
     s = p.site
     nav = "".join(f'<td><a href="/global/category.asp?C={i}"><font face="Arial" size="1" color="#ffffff">'
                   f'{_esc(n)}</font></a></td>' + ("</tr><tr>" if i % 9 == 8 else "") for i, n in enumerate(STATION_NAV))
     body = "<br><br>\n".join(_esc(x) for x in p.paragraphs + p.tail)
-    popular = _list(boxes["popular"], s)
+    popular = _list(boxes["popular"])
     return f"""<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">
 <html><head><title>{_esc(s.code)} - {_esc(p.title)}</title>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
@@ -326,11 +348,13 @@ WTBQ 4 Toledo. Advertise with us. Closed captioning questions? Contact our chief
 <!-- END WNFOOTER --></body></html>"""
 
 
-def render_edition(p: Page, boxes: dict[str, list[str]]) -> str:
+def render_edition(p: Page, boxes: dict[str, list[Page]]) -> str:
     """BLOX-style 2012 regional network template: one chrome and footer for every edition."""
     s = p.site
     editions = " | ".join(f'<a href="http://{e.domain}/">{_esc(e.name)}</a>' for e in SITES if e.family == "edition")
     body = "\n".join(f"<p>{_esc(x)}</p>" for x in p.paragraphs)
+    teasers = "".join(f"<p><strong>{_esc(t.title)}</strong> {_esc(' '.join(t.paragraphs[0].split()[:22]))} ...</p>"
+                      for t in boxes["more"][:3])
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{_esc(p.title)} - {_esc(s.name)}: {p.section.title()}</title>
 <meta property="og:title" content="{_esc(p.title)}"><meta property="og:site_name" content="{_esc(s.name)}">
@@ -344,9 +368,10 @@ def render_edition(p: Page, boxes: dict[str, list[str]]) -> str:
 <div id="main"><div class="blox-story"><h1 class="headline">{_esc(p.title)}</h1>
 <div class="byline">{_esc(p.byline or "Staff report")}</div><div class="posted">{_date_line("edition", p.when)}</div>
 <!-- begin story text --><div id="blox-story-text">{body}</div><!-- end story text -->
-<div class="share">Share this story: Facebook Twitter Email Print</div></div>
-<div class="sidebar"><div class="more-headlines"><h3>More headlines</h3><ul>{_list(boxes["more"], s)}</ul></div>
-<div class="most-popular"><h3>Most popular</h3><ul>{_list(boxes["popular"], s)}</ul></div>
+<div class="share">Share this story: Facebook Twitter Email Print</div>
+<div class="also-in-the-news"><h3>Also in the news</h3>{teasers}</div></div>
+<div class="sidebar"><div class="more-headlines"><h3>More headlines</h3><ul>{_list(boxes["more"])}</ul></div>
+<div class="most-popular"><h3>Most popular</h3><ul>{_list(boxes["popular"])}</ul></div>
 <div class="promo">Subscribe to the e-Edition: every page of today's paper, as it was printed, on your computer or tablet.
 Subscribers to home delivery read it free.</div></div></div>
 <!-- begin footer --><div id="footer"><p>{_esc(NETWORK)}: {editions}</p>
@@ -356,7 +381,7 @@ All rights reserved. This material may not be published, broadcast, rewritten or
 </body></html>"""
 
 
-def render_oldpaper(p: Page, boxes: dict[str, list[str]]) -> str:
+def render_oldpaper(p: Page, boxes: dict[str, list[Page]]) -> str:
     """A 2008 hand-built newspaper site: the article in a font tag with line breaks, beside a
     section table that holds more prose than the article."""
     s = p.site
@@ -371,13 +396,13 @@ def render_oldpaper(p: Page, boxes: dict[str, list[str]]) -> str:
 <td valign="top"><!-- story --><font face="Verdana" size="3"><b>{_esc(p.title)}</b></font><br>
 <font face="Verdana" size="1">{_date_line("oldpaper", p.when)}</font><br><br>
 <font face="Verdana" size="2">{body}</font><!-- /story --><br><br>
-<font size="1"><b>More headlines</b><br>{"<br>".join(_esc(t) for t in boxes["more"])}</font></td></tr></table>
+<font size="1"><b>More headlines</b><br>{"<br>".join(_esc(p.title) for p in boxes["more"])}</font></td></tr></table>
 <!-- footer.inc --><center><font size="1">Copyright &copy; 2008 Tri-County Courier. All rights reserved. Reproduction of
 material from any Courier pages without written permission is strictly prohibited.<br>Site designed by Ohio Valley Web Works.
 </font></center><!-- /footer.inc --></body></html>"""
 
 
-def render_portal(p: Page, boxes: dict[str, list[str]]) -> str:
+def render_portal(p: Page, boxes: dict[str, list[Page]]) -> str:
     """A 2008 news portal carrying agency copy: story div, byline, agency line, related boxes."""
     s = p.site
     body = "\n".join(f"<p>{_esc(x)}</p>" for x in p.paragraphs)
@@ -392,14 +417,14 @@ def render_portal(p: Page, boxes: dict[str, list[str]]) -> str:
 <div id="bd"><!-- story start --><div class="story"><h1>{_esc(p.title)}</h1>
 <div class="byline"><cite>{_esc(p.byline)}</cite> <abbr>{p.when:%a %b %d, %I:%M %p} ET</abbr></div>
 <div class="story-content">{body}{tail}</div></div><!-- story end -->
-<div class="related"><h3>Related Searches</h3><ul>{_list(boxes["more"], s)}</ul>
-<h3>Most Popular</h3><ol>{_list(boxes["popular"], s)}</ol></div></div>
+<div class="related"><h3>Related Searches</h3><ul>{_list(boxes["more"])}</ul>
+<h3>Most Popular</h3><ol>{_list(boxes["popular"])}</ol></div></div>
 <div id="ft"><p>Copyright &copy; 2008 {_esc(s.name)}. All rights reserved. Privacy Policy - About Our Ads - Terms of Service -
 Copyright/IP Policy - Send Feedback - Help</p><p>Quotes delayed, except where indicated otherwise. Delayed quotes data
 by Interactive Data Real-Time Services. Fundamental data by Capital IQ. Historical chart data by CSI.</p></div></body></html>"""
 
 
-def render_modern(p: Page, boxes: dict[str, list[str]]) -> str:
+def render_modern(p: Page, boxes: dict[str, list[Page]]) -> str:
     """A 2012 CMS article page: article element, JSON-LD, share bar, related stories, newsletter box."""
     s = p.site
     body = "\n".join(f"<p>{_esc(x)}</p>" for x in p.paragraphs)
@@ -418,13 +443,13 @@ def render_modern(p: Page, boxes: dict[str, list[str]]) -> str:
 <!-- article --><article><h1>{_esc(p.title)}</h1><p class="meta">{_esc(p.byline)} <time datetime="{p.when.isoformat()}">{_date_line("modern", p.when)}</time></p>
 <div class="article-body">{body}{tail}</div>
 <div class="share-bar">Share on Facebook | Share on Twitter | Email | Comments (0)</div></article><!-- /article -->
-<aside><h3>Related stories</h3><ul>{_list(boxes["more"], s)}</ul><h3>Most read</h3><ul>{_list(boxes["popular"], s)}</ul>
+<aside><h3>Related stories</h3><ul>{_list(boxes["more"])}</ul><h3>Most read</h3><ul>{_list(boxes["popular"])}</ul>
 <div class="newsletter">Sign up for our daily newsletter: the day's top stories from {_esc(s.name)}, in your inbox every morning.</div></aside>
 <footer><p>&copy; 2012 {_esc(s.name)}. All rights reserved.</p><p>About us | Contact | Advertise | Terms | Privacy | Cookies</p></footer>
 </body></html>"""
 
 
-def render_release(p: Page, boxes: dict[str, list[str]]) -> str:
+def render_release(p: Page, boxes: dict[str, list[Page]]) -> str:
     """A press-release site: the release as sent, its contact block and the wire's notice."""
     s = p.site
     body = "\n".join(f"<p>{_esc(x)}</p>" for x in p.paragraphs + p.tail)
@@ -432,7 +457,7 @@ def render_release(p: Page, boxes: dict[str, list[str]]) -> str:
 <body><!-- releases header --><div id="top"><b>{_esc(s.name)}</b> - Press releases from companies and organizations
 <div class="menu">Latest Releases | By Industry | By Company | Submit a Release | RSS</div></div>
 <div id="release"><h1>{_esc(p.title)}</h1><div class="date">{_date_line("release", p.when)}</div>{body}</div>
-<div id="more"><h4>More releases</h4><ul>{_list(boxes["more"], s)}</ul></div>
+<div id="more"><h4>More releases</h4><ul>{_list(boxes["more"])}</ul></div>
 <!-- releases footer --><div id="foot">Releases are published as received. {_esc(s.name)} is not responsible for their content.
 &copy; 2008 {_esc(s.name)}</div></body></html>"""
 
@@ -531,8 +556,8 @@ class Builder:
 
     def ap_story(self, sid: str) -> None:
         rng = self.rng
-        sents = sentences(self.pool.long_text())
-        v1_sents = _cut(sents, 400)
+        sents = sentences(self.pool.long_text(470))
+        v1_sents = _cut(sents[:-3], 400)  # the update adds three of the sentences left
         extra = _cut(sents[len(v1_sents):], 150)
         city, reporter = rng.choice(CITIES), rng.choice(REPORTERS)
         v1 = _paragraphs(v1_sents, rng)
@@ -585,7 +610,7 @@ class Builder:
                        "wire:xinhua")
         self.wire_copy(SITE["asianewsline.com"], title, paras[: max(3, int(len(paras) * 0.6))], when + timedelta(hours=2),
                        sid, "excerpt", [XINHUA_LINE], "Xinhua", "wire:xinhua")
-        body = reword_text(sents[: int(len(sents) * 0.8)], 0.5, rng)
+        body = reword_text(sents[: int(len(sents) * 0.8)], 0.4, rng)
         self.wire_copy(SITE["easterngazette.com"], title, _paragraphs(body, rng, 3), when + timedelta(hours=9), sid,
                        "rewrite", ["Source: Xinhua"], "Gazette staff", "wire:xinhua")
 
@@ -599,8 +624,7 @@ class Builder:
                    f"{_lower_first(sents[0])}"
         paras = _paragraphs(sents, rng) + [
             f"About {company}",
-            f"{company} (NASDAQ: {ticker}) is headquartered in {rng.choice(CITIES).title()}. "
-            f"More information is available at the company's website.",
+            f"{company} (NASDAQ: {ticker}) is headquartered in {rng.choice(CITIES).title()}. {RELEASE_ABOUT}",
             f"Contact: {company}, Investor Relations, 555-01{rng.randint(10, 99)}"]
         title = f"{company}: {_title_of(text)}"
         sid = f"t{len(self.pages):03d}" if own_story else f"w{len(self.pages):03d}"
@@ -614,18 +638,18 @@ class Builder:
             sites.append(SITE["headlines.metroweb.net"])
         self._release_pages(sites, self.pool.article(200, 400))
 
-    def boxes(self) -> dict[str, dict[str, list[str]]]:
+    def boxes(self) -> dict[str, dict[str, list[Page]]]:
         """Each site's related-links boxes, the same on every page of it; a network's "Most popular"
         is shared by its editions."""
-        by_site: dict[str, list[str]] = {}
+        by_site: dict[str, list[Page]] = {}
         for p in self.pages:
-            by_site.setdefault(p.site.domain, []).append(p.title)
-        network = [t for d, ts in by_site.items() if SITE[d].family == "edition" for t in ts]
-        popular_network = self.rng.sample(network, min(6, len(network))) if network else []
+            by_site.setdefault(p.site.domain, []).append(p)
+        network = [p for d, ps in by_site.items() if SITE[d].family == "edition" for p in ps]
+        popular_network = self.rng.sample(network, min(6, len(network)))
         out = {}
-        for domain, titles in by_site.items():
-            more = self.rng.sample(titles, min(6, len(titles)))
-            popular = popular_network if SITE[domain].family == "edition" else self.rng.sample(titles, min(5, len(titles)))
+        for domain, pages in by_site.items():
+            more = self.rng.sample(pages, min(6, len(pages)))
+            popular = popular_network if SITE[domain].family == "edition" else self.rng.sample(pages, min(5, len(pages)))
             out[domain] = {"more": more, "popular": popular}
         return out
 
