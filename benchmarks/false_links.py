@@ -121,7 +121,8 @@ def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], wo
         "inferred_sources": len({e["source"] for e in derivations if is_inferred(e["source"])}),
         "worst": listing(false_links, worst), "worst_quotes": listing(false_quotes, max(1, worst // 3)),
     }
-    result.update(wire_figures(truth, derivations))
+    wrong = {id(e) for e in false_links}
+    result.update(wire_figures(truth, [e for e in derivations if id(e) not in wrong]))
     return result
 
 
@@ -134,8 +135,9 @@ def _describe(e: dict, texts: dict[str, str]) -> dict:
 
 
 def wire_figures(truth: dict[str, dict], derivations: list[dict]) -> dict:
-    """Copy pairs connected (any derivation path, inferred sources included) and wire-sibling recall
-    (two copies of one uncaptured wire story with the same inferred primary parent)."""
+    """Copy pairs connected (by a path of true derivation edges, inferred sources included; false
+    links are left out of ``derivations``, so a path through another story does not count) and
+    wire-sibling recall (two copies of one uncaptured wire story with the same inferred primary parent)."""
     truth = {_norm(u): v for u, v in truth.items()}
     members = collections.defaultdict(list)
     for url, v in truth.items():
@@ -221,7 +223,11 @@ def main(argv: list[str] | None = None) -> int:
             bodies = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
             results["real pages"] = measure(_real_truth(bodies), docs, edges, args.worst, bodies)
         for seed in args.seeds:
-            corpus = build(seed, scale=args.scale)
+            try:
+                corpus = build(seed, scale=args.scale)
+            except RuntimeError as problem:  # the text pool ran out
+                print(f"false_links: seed {seed}: {problem}", file=sys.stderr)
+                return 2
             warc = write_warc(corpus, work / f"templates-{seed}.warc.gz")
             name = f"template sites seed={seed}"
             docs, edges, timing[name] = ingest(warc, work, f"templates{seed}")
@@ -231,6 +237,17 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for name, r in results.items():
             _print(name, r, timing[name])
+        generated = [r for name, r in results.items() if name.startswith("template")]
+        if len(generated) > 1:
+            total = {k: sum(r[k] for r in generated) for k in
+                     ("documents", "edges", "false_links", "false_links_same_site", "false_quotes",
+                      "false_quotes_same_site", "copy_pairs", "copy_pairs_connected", "wire_sibling_pairs",
+                      "wire_siblings_joined")}
+            print(f"\n== template sites, {len(generated)} seeds: {total['documents']} documents, {total['edges']} "
+                  f"derivation edges, false links {total['false_links']} ({total['false_links_same_site']} within one "
+                  f"site), false quotes {total['false_quotes']} ({total['false_quotes_same_site']} within one site), "
+                  f"copy pairs connected {total['copy_pairs_connected']}/{total['copy_pairs']}, wire siblings joined "
+                  f"{total['wire_siblings_joined']}/{total['wire_sibling_pairs']}")
     return 0
 
 

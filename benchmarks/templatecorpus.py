@@ -348,13 +348,19 @@ WTBQ 4 Toledo. Advertise with us. Closed captioning questions? Contact our chief
 <!-- END WNFOOTER --></body></html>"""
 
 
+def _teaser(p: Page) -> str:
+    """The lede as a related-stories box shows it: the words after the headline, cut short."""
+    words = " ".join(p.paragraphs).split()
+    start = len(p.title.split()) if " ".join(words).startswith(p.title) else 0
+    return " ".join(words[start : start + 20]) + " ..."
+
+
 def render_edition(p: Page, boxes: dict[str, list[Page]]) -> str:
     """BLOX-style 2012 regional network template: one chrome and footer for every edition."""
     s = p.site
     editions = " | ".join(f'<a href="http://{e.domain}/">{_esc(e.name)}</a>' for e in SITES if e.family == "edition")
     body = "\n".join(f"<p>{_esc(x)}</p>" for x in p.paragraphs)
-    teasers = "".join(f"<p><strong>{_esc(t.title)}</strong> {_esc(' '.join(t.paragraphs[0].split()[:22]))} ...</p>"
-                      for t in boxes["more"][:3])
+    teasers = "".join(f"<p><strong>{_esc(t.title)}</strong> {_esc(_teaser(t))}</p>" for t in boxes["more"][:3])
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{_esc(p.title)} - {_esc(s.name)}: {p.section.title()}</title>
 <meta property="og:title" content="{_esc(p.title)}"><meta property="og:site_name" content="{_esc(s.name)}">

@@ -165,6 +165,7 @@ def test_measure_counts_false_links_quotes_and_wire_siblings():
         "http://c.com/1": {"story": "s1", "parent": "wire:ap"},
         "http://a.com/2": {"story": "s2", "parent": None},
         "http://a.com/3": {"story": "s3", "parent": None},
+        "http://d.com/1": {"story": "s1", "parent": "wire:ap"},  # linked only through another story
     }
     inferred = "urn:provenance:inferred:wire:ap:00ff"
     edges = [
@@ -174,22 +175,23 @@ def test_measure_counts_false_links_quotes_and_wire_siblings():
         {"source": "http://a.com/2", "derived": "http://a.com/3", "relation": "copy", "primary": True, "confidence": 0.6,
          "stats": {"shared_words": 12}},
         {"source": inferred, "derived": "http://a.com/2", "relation": "excerpt", "primary": False, "confidence": 0.1},
+        {"source": "http://a.com/2", "derived": "http://d.com/1", "relation": "copy", "primary": True, "confidence": 0.3},
         {"source": "http://a.com/3", "derived": "http://b.com/1", "relation": "quotes", "primary": False, "confidence": 0.5},
         {"source": "http://a.com/3", "derived": "http://a.com/2", "relation": "quotes", "primary": False, "confidence": 0.4},
     ]
     docs = [{"url": "http://a.com/2", "text": "one two Copyright the Station all rights reserved"},
             {"url": "http://a.com/3", "text": "three Copyright the Station all rights reserved four"}]
     r = false_links.measure(truth, docs, edges, worst=5, articles={"http://a.com/2": "one two", "http://a.com/3": "x"})
-    assert (r["edges"], r["primary_edges"], r["false_links"], r["false_links_primary"]) == (5, 4, 2, 1)
+    assert (r["edges"], r["primary_edges"], r["false_links"], r["false_links_primary"]) == (6, 5, 3, 2)
     assert r["false_links_same_site"] == 1  # a.com/2 -> a.com/3; the inferred source is no site
     assert (r["false_quotes"], r["false_quotes_same_site"]) == (2, 1)
     assert r["inferred_sources"] == 1 and r["mostly_template"] == 2
     worst = r["worst"][0]
     assert worst["derived"] == "http://a.com/3" and worst["shared_words"] == 12
     assert worst["shared_run"] == "Copyright the Station all rights reserved"
-    assert (r["copy_pairs"], r["copy_pairs_connected"]) == (3, 3)
-    assert (r["wire_sibling_pairs"], r["wire_siblings_joined"]) == (3, 1)  # c.com's parent is b.com, not the wire
-    assert (r["wire_copies"], r["wire_copies_inferred_agency_right"]) == (3, 2)
+    assert (r["copy_pairs"], r["copy_pairs_connected"]) == (6, 3)  # not d.com: its path goes through s2
+    assert (r["wire_sibling_pairs"], r["wire_siblings_joined"]) == (6, 1)  # c.com's parent is b.com, not the wire
+    assert (r["wire_copies"], r["wire_copies_inferred_agency_right"]) == (4, 2)
 
 
 def test_missing_real_pages_is_a_clear_message(tmp_path, monkeypatch, capsys):
