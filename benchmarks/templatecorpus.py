@@ -683,3 +683,27 @@ def build(seed: int = 1, real: list[str] | None = None, scale: int = 1) -> Corpu
         corpus.truth[p.url] = {"story": p.story, "parent": p.parent, "relation": p.relation,
                                "outlet": p.site.domain, "date": p.when.isoformat()}
     return corpus
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write one corpus as a folder like ../shared/eval-sample: corpus.warc.gz and truth.json."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="python -m benchmarks.templatecorpus --seed 1 --out DIR")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    try:
+        corpus = build(args.seed, scale=args.scale)
+    except RuntimeError as problem:
+        parser.exit(2, f"templatecorpus: {problem}\n")
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_warc(corpus, args.out / "corpus.warc.gz")
+    (args.out / "truth.json").write_text(json.dumps(corpus.truth, indent=1), encoding="utf-8")
+    print(f"wrote {len(corpus.pages)} pages to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

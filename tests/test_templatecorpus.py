@@ -214,3 +214,13 @@ def test_benchmark_end_to_end_on_one_corpus(tmp_path, monkeypatch, capsys):
     assert result["false_links"] <= result["edges"] and result["false_links_same_site"] <= result["false_links"]
     assert result["copy_pairs"] > 20 and result["wire_sibling_pairs"] > 15
     assert len(result["worst"]) == min(3, result["false_links"])
+
+
+def test_written_corpus_folder(tmp_path, capsys):
+    from warcio.archiveiterator import ArchiveIterator
+
+    assert templatecorpus.main(["--seed", "2", "--out", str(tmp_path)]) == 0
+    truth = json.loads((tmp_path / "truth.json").read_text())
+    with open(tmp_path / "corpus.warc.gz", "rb") as f:
+        urls = {r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(f) if r.rec_type == "response"}
+    assert urls == set(truth) and "wrote" in capsys.readouterr().out
