@@ -65,12 +65,8 @@ def _words(text: str) -> int:
 
 def brief(text: str, low: int = 60, high: int = 150) -> str:
     """The article's opening sentences, ``low``-``high`` words (a brief), or "" if it has none that fit."""
-    out: list[str] = []
-    for s in sentences(text):
-        if _words(" ".join(out + [s])) > high:
-            break
-        out.append(s)
-    return " ".join(out) if _words(" ".join(out)) >= low else ""
+    out = " ".join(_cut(sentences(text), high))
+    return out if low <= _words(out) <= high else ""
 
 
 class TextPool:
@@ -485,8 +481,10 @@ class Builder:
         self.start = datetime(2008, 3, 3, 7) if seed % 2 else datetime(2008, 9, 1, 7)
         self.pages: list[Page] = []
         self.urls: set[str] = set()
-        self.companies = ["Northwind Systems", "Bellhaven Foods", "Corvallis Medical", "Tarrant Energy Partners",
-                          "Ridgeline Software", "Halverson Logistics", "Aldergrove Mining", "Pinecrest Biologics"]
+        kinds = ["Systems", "Foods", "Medical", "Energy Partners", "Software", "Logistics", "Mining", "Biologics"]
+        self.companies = [f"{name} {self.rng.choice(kinds)}" for name in (
+            "Northwind", "Bellhaven", "Corvallis", "Tarrant", "Ridgeline", "Halverson", "Aldergrove", "Pinecrest",
+            "Marlowe", "Stillwater", "Quarry Hill", "Ashgrove")]
         self.rng.shuffle(self.companies)
 
     def when(self, year: int = 2008) -> datetime:
@@ -507,10 +505,9 @@ class Builder:
         self.pages.append(page)
         return page
 
-    def own(self, site: Site, text: str, year: int = 2008, **kw) -> Page:
+    def own(self, site: Site, text: str, when: datetime | None = None, **kw) -> Page:
         """A page that is its own story."""
-        sents = sentences(text)
-        return self.add(Page(site, _title_of(text), _paragraphs(sents, self.rng), self.when(year),
+        return self.add(Page(site, _title_of(text), _paragraphs(sentences(text), self.rng), when or self.when(),
                              f"t{len(self.pages):03d}", **kw))
 
     # the template-heavy sites' own pages
@@ -524,7 +521,7 @@ class Builder:
         for site in (s for s in SITES if s.family == "edition"):
             for i in range(per_site):
                 text = self.pool.brief() if i % 3 == 0 else self.pool.article(100, 400)
-                self.own(site, text, 2012, byline=self.rng.choice(["Staff report", "By Dan Whitcomb, Staff Writer",
+                self.own(site, text, self.when(2012), byline=self.rng.choice(["Staff report", "By Dan Whitcomb, Staff Writer",
                                                                     "By Karen Ostrowski, Correspondent"]),
                          section=self.rng.choice(["news", "local", "sports", "business"]))
 
@@ -546,7 +543,7 @@ class Builder:
                 elif site.domain in ("english.sinoview.cn", "asianewsline.com"):
                     when = self.when(2012)
                     sents[0] = f"BEIJING, {when:%b}. {when.day} (Xinhua) -- " + sents[0]
-                    self.own(site, " ".join(sents), 2012, tail=[XINHUA_LINE], byline="Xinhua")
+                    self.own(site, " ".join(sents), when, tail=[XINHUA_LINE], byline="Xinhua")
                 else:
                     sents[0] = f"{self.rng.choice(CITIES)} (AP) -- " + sents[0]
                     self.own(site, " ".join(sents), tail=[AP_LINE],
@@ -563,26 +560,25 @@ class Builder:
     def ap_story(self, sid: str) -> None:
         rng = self.rng
         sents = sentences(self.pool.long_text(470))
-        v1_sents = _cut(sents[:-3], 400)  # the update adds three of the sentences left
-        extra = _cut(sents[len(v1_sents):], 150)
+        v1_sents = _cut(sents[:-3], 400)
+        extra = sents[len(v1_sents) :][:3]  # what the update adds
         city, reporter = rng.choice(CITIES), rng.choice(REPORTERS)
         v1 = _paragraphs(v1_sents, rng)
         v1[0] = f"{city} (AP) -- {v1[0]}"
-        added = _paragraphs(extra, rng, 1)[:3]
-        new_lede = f"{city} (AP) -- {reword(added[0], rng)}" if added else v1[0]
-        v2 = [new_lede, v1[0].split(" -- ", 1)[1]] + v1[1:] + added[1:] + added[:1]
-        title = _title_of(" ".join(v1_sents))
-        title2 = _title_of(added[0]) if added else title
+        # the update: a new lede on the latest development, the old lede second, three more paragraphs
+        v2 = [f"{city} (AP) -- {reword(extra[0], rng)}", v1[0].split(" -- ", 1)[1]] + v1[1:] + extra[1:] + extra[:1]
+        title, title2 = _title_of(" ".join(v1_sents)), _title_of(extra[0])
         when = self.when()
         portals = rng.sample([s for s in SITES if s.family in ("portal", "modern") and s.city != "Beijing"
                               and s.domain not in ("easterngazette.com", "asianewsline.com")], rng.randint(3, 5))
         byline = f"By {reporter}, Associated Press Writer"
         for i, site in enumerate(portals):
-            version, relation, paras, t = (v1, "syndication", v1, title) if i % 2 == 0 else (v2, "syndication", v2, title2)
+            update = i % 2 == 1
+            paras, relation = (v2 if update else v1), "syndication"
             if i >= 2 and rng.random() < 0.7:  # trimmed copies
-                paras, relation = version[: max(3, int(len(version) * rng.uniform(0.4, 0.7)))], "excerpt"
-            self.wire_copy(site, t, paras, when + timedelta(hours=i * 3 + (4 if version is v2 else 0)), sid, relation,
-                           [AP_LINE], byline, "wire:ap")
+                paras, relation = paras[: max(3, int(len(paras) * rng.uniform(0.4, 0.7)))], "excerpt"
+            self.wire_copy(site, title2 if update else title, paras, when + timedelta(hours=i * 3 + 4 * update), sid,
+                           relation, [AP_LINE], byline, "wire:ap")
 
     def tf_story(self, sid: str) -> None:
         rng = self.rng
@@ -622,6 +618,8 @@ class Builder:
 
     def _release_pages(self, sites: list[Site], text: str, own_story: bool = False) -> None:
         rng = self.rng
+        if not self.companies:
+            raise RuntimeError("no company names left for another press release: ask for fewer pages")
         company = self.companies.pop()
         ticker = "".join(w[0] for w in company.split()).upper() + "X"
         when = self.when()
