@@ -32,12 +32,14 @@ import tempfile
 import time
 from difflib import SequenceMatcher
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from archive.provenance.model import Relation
 from archive.urls import is_inferred, outlet_domain
-from benchmarks.templatecorpus import REAL_PAGES, build, write_warc
+from benchmarks.templatecorpus import REAL_PAGES, SITES, build, write_warc
 
 WIRE = "wire:"
+FAMILIES = {s.domain: s.group for s in SITES if s.group}
 
 
 def _provenance(db: str, *args: str) -> str:
@@ -83,9 +85,11 @@ def mostly_template(stored: str, article: str) -> bool:
 
 
 def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], worst: int = 8,
-            articles: dict[str, str] | None = None) -> dict:
+            articles: dict[str, str] | None = None, families: dict[str, str] | None = None) -> dict:
     """The false-link and wire-copy figures of one corpus. ``truth``: url -> {story, parent, ...};
-    a page missing from it is its own story. ``articles``: url -> the page's true article text."""
+    a page missing from it is its own story. ``articles``: url -> the page's true article text;
+    ``families``: host -> the template family its site shares with other domains (a broadcast
+    group, a newspaper network)."""
     story = {_norm(u): v["story"] for u, v in truth.items()}
     texts = {_norm(d["url"]): d.get("text") or "" for d in documents}
     derivations = [e for e in edges if e["relation"] != Relation.QUOTES]
@@ -102,6 +106,10 @@ def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], wo
     def same_site(e: dict) -> bool:
         return not is_inferred(e["source"]) and outlet_domain(e["source"]) == outlet_domain(e["derived"])
 
+    def same_family(e: dict) -> bool:
+        a, b = (families or {}).get(urlsplit(e["source"]).hostname), (families or {}).get(urlsplit(e["derived"]).hostname)
+        return bool(a) and a == b and not same_site(e)
+
     def false(group: list[dict]) -> list[dict]:
         return [e for e in group if story_of(e["source"]) != story_of(e["derived"])]
 
@@ -115,6 +123,7 @@ def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], wo
         "documents": len(texts), "edges": len(derivations), "primary_edges": sum(1 for e in derivations if e.get("primary")),
         "false_links": len(false_links), "false_links_primary": sum(1 for e in false_links if e.get("primary")),
         "false_links_same_site": sum(map(same_site, false_links)),
+        "false_links_same_family": sum(map(same_family, false_links)),
         "false_quotes": len(false_quotes), "false_quotes_same_site": sum(map(same_site, false_quotes)),
         "mostly_template": sum(mostly_template(texts[_norm(u)], a) for u, a in (articles or {}).items()
                                if _norm(u) in texts),
@@ -186,7 +195,7 @@ def _print(name: str, r: dict, seconds: float) -> None:
     print(f"\n== {name}: {r['documents']} documents, {r['edges']} derivation edges ({r['primary_edges']} primary), "
           f"ingest {seconds:.0f} s")
     print(f"   false links {r['false_links']} ({r['false_links_primary']} primary; {r['false_links_same_site']} "
-          f"within one site); false quotes edges {r['false_quotes']} ({r['false_quotes_same_site']} within one site); "
+          f"within one site, {r['false_links_same_family']} between two sites of one template family); false quotes edges {r['false_quotes']} ({r['false_quotes_same_site']} within one site); "
           f"inferred sources {r['inferred_sources']}")
     print(f"   stored texts mostly template (under half their words in the article): {r['mostly_template']}")
     if "copy_pairs" in r:
@@ -231,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             warc = write_warc(corpus, work / f"templates-{seed}.warc.gz")
             name = f"template sites seed={seed}"
             docs, edges, timing[name] = ingest(warc, work, f"templates{seed}")
-            results[name] = measure(corpus.truth, docs, edges, args.worst, corpus.texts)
+            results[name] = measure(corpus.truth, docs, edges, args.worst, corpus.texts, FAMILIES)
     if args.json:
         print(json.dumps({k: dict(v, ingest_seconds=round(timing[k], 1)) for k, v in results.items()}, indent=2))
     else:
@@ -240,12 +249,13 @@ def main(argv: list[str] | None = None) -> int:
         generated = [r for name, r in results.items() if name.startswith("template")]
         if len(generated) > 1:
             total = {k: sum(r[k] for r in generated) for k in
-                     ("documents", "edges", "false_links", "false_links_same_site", "false_quotes",
+                     ("documents", "edges", "false_links", "false_links_same_site", "false_links_same_family",
+                      "false_quotes",
                       "false_quotes_same_site", "copy_pairs", "copy_pairs_connected", "wire_sibling_pairs",
                       "wire_siblings_joined")}
             print(f"\n== template sites, {len(generated)} seeds: {total['documents']} documents, {total['edges']} "
                   f"derivation edges, false links {total['false_links']} ({total['false_links_same_site']} within one "
-                  f"site), false quotes {total['false_quotes']} ({total['false_quotes_same_site']} within one site), "
+                  f"site, {total['false_links_same_family']} within one template family), false quotes {total['false_quotes']} ({total['false_quotes_same_site']} within one site), "
                   f"copy pairs connected {total['copy_pairs_connected']}/{total['copy_pairs']}, wire siblings joined "
                   f"{total['wire_siblings_joined']}/{total['wire_sibling_pairs']}")
     return 0

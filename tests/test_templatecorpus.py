@@ -166,6 +166,7 @@ def test_measure_counts_false_links_quotes_and_wire_siblings():
         "http://a.com/2": {"story": "s2", "parent": None},
         "http://a.com/3": {"story": "s3", "parent": None},
         "http://d.com/1": {"story": "s1", "parent": "wire:ap"},  # linked only through another story
+        "http://e.com/1": {"story": "s4", "parent": None},
     }
     inferred = "urn:provenance:inferred:wire:ap:00ff"
     edges = [
@@ -176,14 +177,17 @@ def test_measure_counts_false_links_quotes_and_wire_siblings():
          "stats": {"shared_words": 12}},
         {"source": inferred, "derived": "http://a.com/2", "relation": "excerpt", "primary": False, "confidence": 0.1},
         {"source": "http://a.com/2", "derived": "http://d.com/1", "relation": "copy", "primary": True, "confidence": 0.3},
+        {"source": "http://d.com/1", "derived": "http://e.com/1", "relation": "spin", "primary": True, "confidence": 0.2},
         {"source": "http://a.com/3", "derived": "http://b.com/1", "relation": "quotes", "primary": False, "confidence": 0.5},
         {"source": "http://a.com/3", "derived": "http://a.com/2", "relation": "quotes", "primary": False, "confidence": 0.4},
     ]
     docs = [{"url": "http://a.com/2", "text": "one two Copyright the Station all rights reserved"},
             {"url": "http://a.com/3", "text": "three Copyright the Station all rights reserved four"}]
-    r = false_links.measure(truth, docs, edges, worst=5, articles={"http://a.com/2": "one two", "http://a.com/3": "x"})
-    assert (r["edges"], r["primary_edges"], r["false_links"], r["false_links_primary"]) == (6, 5, 3, 2)
+    r = false_links.measure(truth, docs, edges, worst=5, articles={"http://a.com/2": "one two", "http://a.com/3": "x"},
+                            families={"d.com": "network", "e.com": "network", "a.com": "other"})
+    assert (r["edges"], r["primary_edges"], r["false_links"], r["false_links_primary"]) == (7, 6, 4, 3)
     assert r["false_links_same_site"] == 1  # a.com/2 -> a.com/3; the inferred source is no site
+    assert r["false_links_same_family"] == 1  # d.com -> e.com
     assert (r["false_quotes"], r["false_quotes_same_site"]) == (2, 1)
     assert r["inferred_sources"] == 1 and r["mostly_template"] == 2
     worst = r["worst"][0]
