@@ -47,7 +47,8 @@ def _provenance(db: str, *args: str) -> str:
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "archive.cli"]
     done = subprocess.run(cmd + ["--db", db, *args], capture_output=True, text=True)
     if done.returncode:
-        raise SystemExit(f"false_links: `provenance {' '.join(args)}` failed: {done.stderr.strip().splitlines()[-1:]}")
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SystemExit(f"false_links: `provenance {' '.join(args)}` failed: {last}")
     return done.stdout
 
 
@@ -91,7 +92,7 @@ def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], wo
     ``families``: host -> the template family its site shares with other domains (a broadcast
     group, a newspaper network)."""
     story = {_norm(u): v["story"] for u, v in truth.items()}
-    texts = {_norm(d["url"]): d.get("text") or "" for d in documents}
+    texts = {_norm(d["url"]): d.get("text") or "" for d in documents if not is_inferred(d["url"])}
     derivations = [e for e in edges if e["relation"] != Relation.QUOTES]
     children = collections.defaultdict(list)
     for e in derivations:
