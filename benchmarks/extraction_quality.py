@@ -150,9 +150,9 @@ def _readability(page: Page) -> tuple[str, None]:
 
     try:
         summary = Document(decode(page.body, page.content_type)).summary(html_partial=True)
-    except Exception:  # readability raises on pages it cannot read: that page scores 0
+        return lxml.html.fragment_fromstring(summary, create_parent="div").text_content(), None
+    except Exception:  # readability raises on pages it cannot read (or returns no body): that page scores 0
         return "", None
-    return lxml.html.fragment_fromstring(summary, create_parent="div").text_content(), None
 
 
 EXTRACTORS = {"provenance extract_page": _ours, "trafilatura.extract()": _trafilatura, "readability-lxml": _readability}

@@ -1,0 +1,58 @@
+"""Body-text candidates from several extractors, each a plain text with one block a line.
+
+trafilatura in fast mode is the cheap first answer; trafilatura's full cascade and
+readability-lxml are the second opinions :mod:`archive.extraction.choice` asks for when the
+first looks wrong. Every function takes the parsed (comment-free) tree and leaves it untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+
+import lxml.html
+import trafilatura
+
+LOGGER = logging.getLogger(__name__)
+
+_BLOCKS = frozenset("p div h1 h2 h3 h4 h5 h6 li td th tr br blockquote pre section article table ul ol dl dd dt"
+                    " figcaption header footer aside main caption".split())
+
+
+def trafilatura_text(tree, fast: bool) -> str:
+    """trafilatura's body text (it copies the tree it is given)."""
+    doc = trafilatura.bare_extraction(tree, include_comments=False, include_tables=True, fast=fast)
+    return (doc.text or "").strip() if doc else ""
+
+
+def block_text(node) -> str:
+    """The text of an HTML fragment with a line per block element (paragraph, heading, cell)."""
+    parts = [node.text or ""]
+    stack = [(child, False) for child in reversed(node)]
+    while stack:  # iterative: deep table nests must not hit the recursion limit
+        element, closing = stack.pop()
+        if closing:
+            parts.append("\n" if element.tag in _BLOCKS else "")
+            parts.append(element.tail or "")
+            continue
+        if not isinstance(element.tag, str):
+            parts.append(element.tail or "")
+            continue
+        parts.append("\n" if element.tag in _BLOCKS else "")
+        parts.append(element.text or "")
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def readability_text(tree, url: str | None = None) -> str:
+    """readability-lxml's article (it rewrites the tree it reads: it gets a copy)."""
+    from readability import Document
+
+    try:
+        summary = Document(copy.deepcopy(tree), url=url).summary(html_partial=True)
+    except Exception as exc:  # readability raises assorted errors on odd pages
+        LOGGER.debug("readability failed on %s: %s", url, exc)
+        return ""
+    return block_text(lxml.html.fragment_fromstring(summary, create_parent="div"))

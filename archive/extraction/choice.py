@@ -1,0 +1,146 @@
+"""The best body text of a page: the cheap candidate when it looks right, else the best of several.
+
+Each candidate is cleaned the same way first: table rows flattened by trafilatura are split into
+their cells, lines that are only link texts of the page (navigation, related-story lists) and
+template lines at either end (dates, "Posted:", bylines, copyright, "E-mail this | Print this")
+are dropped. trafilatura's fast mode answers first; it is judged by measurable signals (its word
+count against the page's paragraph words, the share of it that was navigation or template, an
+article flattened into one layout-table row). Only when it looks wrong are trafilatura's full
+cascade and readability-lxml run, and the candidate that agrees best with the others, weighted
+by how little of it was page chrome, is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from archive.extraction.candidates import readability_text, trafilatura_text
+
+MIN_WORDS = 40  # fewer: fast mode probably missed the article
+PARAGRAPH_SHARE = 0.5  # ... or it kept less than this share of the page's paragraph words
+CHROME_SHARE = 0.1  # ... or more than this share of it was navigation or template lines
+LAYOUT_ROW_WORDS = 60  # a flattened table row this long is an article inside a layout table
+
+_SEPARATORS = re.compile(r"\s+(?:\||·|•|»|/|-)\s+")
+_TEMPLATE_LINE = re.compile(
+    r"^(?:posted\b|last (?:updated|modified)\b|updated:|published:|by\s|e-?mail this\b|print this\b"
+    r"|copyright\b|©|\(c\)\s*\d{4}|all rights reserved|related (?:stories|articles|links)\b|share this\b"
+    r"|(?:mon|tue|wed|thu|fri|sat|sun)\w*,? |today,? )|all rights reserved\.?$|\bweather: ", re.IGNORECASE)
+_DATE_ONLY = re.compile(r"^[\w.,:/ -]{0,40}\b(?:19|20)\d\d\b[\w.,:/ -]{0,25}$")
+EDGE_LINE_WORDS = 25  # template lines are short; a long line at the edge is text
+_COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNORECASE)
+COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published, broadcast, ...")
+LABEL_WORDS = 3
+
+
+def _flat(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+@dataclass
+class PageSignals:
+    """What the page itself says about its text: link texts and paragraph words."""
+
+    anchors: frozenset[str]
+    paragraph_words: int
+
+    @classmethod
+    def of(cls, tree) -> PageSignals:
+        body = tree.find("body")
+        if body is None:
+            return cls(frozenset(), 0)
+        anchors = frozenset(t for t in (_flat(a.text_content()) for a in body.iter("a")) if t)
+        words = sum(len((p.text_content() or "").split()) for p in body.iter("p"))
+        return cls(anchors, words)
+
+
+def _cells(line: str) -> list[str]:
+    """A trafilatura table row ("| a | b |") as its cells; any other line as itself."""
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|")):
+        return [line]
+    inner = stripped[1:-1]
+    return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", inner) if cell.strip(" -")]
+
+
+def _is_navigation(line: str, anchors: frozenset[str]) -> bool:
+    pieces = [_flat(p) for p in _SEPARATORS.split(line)]
+    return bool(anchors) and all(p in anchors or not p for p in pieces) and any(pieces)
+
+
+def _is_template(line: str) -> bool:
+    words = len(line.split())
+    if words <= COPYRIGHT_LINE_WORDS and _COPYRIGHT.match(line):
+        return True
+    return words <= EDGE_LINE_WORDS and bool(_TEMPLATE_LINE.search(line) or _DATE_ONLY.match(line))
+
+
+def _is_label(line: str) -> bool:
+    """A block heading such as "Sections" or "Most Popular": short, no sentence punctuation."""
+    return len(line.split()) <= LABEL_WORDS and not line.rstrip().endswith((".", "!", "?", ":", '"'))
+
+
+@dataclass
+class Cleaned:
+    text: str
+    words: int
+    chrome: int  # words dropped as navigation or template
+    layout_row: bool  # the raw text had an article-length layout-table row
+
+
+def clean(text: str, signals: PageSignals, headline: str | None = None) -> Cleaned:
+    lines, layout_row = [], False
+    for raw in text.splitlines():
+        cells = _cells(raw)
+        layout_row |= len(cells) > 1 and max(len(c.split()) for c in cells) >= LAYOUT_ROW_WORDS
+        lines.extend(c for c in cells if c.strip())
+    navigation = [_is_navigation(line, signals.anchors) for line in lines]
+    kept = [line for i, line in enumerate(lines) if not navigation[i]
+            and not (i + 1 < len(lines) and navigation[i + 1] and _is_label(line))]
+    head = _flat(headline) if headline else ""
+    while kept and (_is_template(kept[0]) or head and _flat(kept[0]) == head):
+        kept.pop(0)
+    while kept and _is_template(kept[-1]):
+        kept.pop()
+    out = "\n".join(kept)
+    words = len(out.split())
+    return Cleaned(out, words, max(0, sum(len(line.split()) for line in lines) - words), layout_row)
+
+
+def looks_wrong(c: Cleaned, signals: PageSignals) -> bool:
+    return (c.words < MIN_WORDS or c.words < PARAGRAPH_SHARE * signals.paragraph_words
+            or c.chrome > CHROME_SHARE * (c.words + c.chrome) or c.layout_row)
+
+
+def _bag(text: str) -> Counter:
+    return Counter(re.findall(r"\w+", text.casefold()))
+
+
+def _f1(a: Counter, b: Counter) -> float:
+    common = sum((a & b).values())
+    return 2 * common / (sum(a.values()) + sum(b.values())) if common else 0.0
+
+
+def choose(found: dict[str, Cleaned]) -> str:
+    """The candidate agreeing best with the others, less the share of it that was chrome."""
+    bags = {name: _bag(c.text) for name, c in found.items()}
+
+    def score(name: str) -> float:
+        c = found[name]
+        others = [_f1(bags[name], bags[o]) for o in found if o != name]
+        return sum(others) / max(1, len(others)) - c.chrome / max(1, c.words + c.chrome)
+
+    best = max((n for n in found if found[n].words), key=score, default=None)
+    return found[best].text if best else ""
+
+
+def body_text(tree, url: str | None = None, headline: str | None = None) -> str:
+    signals = PageSignals.of(tree)
+    fast = clean(trafilatura_text(tree, fast=True), signals, headline)
+    if not looks_wrong(fast, signals):
+        return fast.text
+    found = {"fast": fast, "full": clean(trafilatura_text(tree, fast=False), signals, headline),
+             "readability": clean(readability_text(tree, url), signals, headline)}
+    return choose(found)
