@@ -24,6 +24,7 @@ from dateutil import parser as dateparser
 from lxml import etree
 
 from archive.extraction.choice import body_text
+from archive.extraction.headline import headline
 from archive.extraction.parsing import ParseError, decode, parse
 from archive.provenance.credits import credit_lines, spin_marks
 from archive.urls import canonical_url
@@ -77,7 +78,7 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     # One parse serves our signals, our metadata and every extractor (each copies what it prunes);
     # trafilatura's own metadata pass would cost more than its text extraction.
     meta, jsonld = _meta(tree), _jsonld(tree)
-    about = _about(tree, meta, jsonld)
+    about = _about(tree, url, meta, jsonld)
     pointers = _source_signals(tree, meta, jsonld, url) + _credit_links(tree, url)
     links = _outlinks(tree, url)
     leads = page_leads(tree, url, meta, jsonld, pointers)
@@ -120,19 +121,24 @@ def _htmldate(tree, url: str) -> str | None:
         return None
 
 
-def _about(tree, meta: dict, jsonld: list[dict]) -> dict[str, Any]:
-    """Title, author, site name, language, description: from metadata first, page text next."""
-    article = next((i for i in jsonld if str(i.get("@type", "")).endswith(("Article", "Posting", "Report"))), {})
-    headline = article.get("headline") if isinstance(article.get("headline"), str) else None
-    h1 = tree.xpath("//h1")
+def _is_article(item: dict) -> bool:
+    kinds = item.get("@type")
+    return any(str(k).endswith(("Article", "Posting", "Report")) for k in (kinds if isinstance(kinds, list) else [kinds]))
+
+
+def _about(tree, url: str, meta: dict, jsonld: list[dict]) -> dict[str, Any]:
+    """Title (the publisher's headline), author, site name, language, description: from metadata
+    first, page text next."""
+    article = next((i for i in jsonld if _is_article(i)), {})
     page_title = _page_title(tree)
-    title = meta.get("og:title") or meta.get("twitter:title") or headline or (
-        " ".join(h1[0].text_content().split()) if h1 else "") or page_title
+    site_name = (meta.get("og:site_name") or _publisher(jsonld) or meta.get("application-name") or "").strip()
+    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:3]
+    title = headline(url, meta, article, h1s, page_title, [site_name, _publisher(jsonld) or ""])
     return {
-        "title": title.strip(),
+        "title": title,
         "page_title": page_title,
         "author": _author(tree, meta, article),
-        "site_name": (meta.get("og:site_name") or _publisher(jsonld) or meta.get("application-name") or "").strip(),
+        "site_name": site_name,
         "language": (tree.get("lang") or meta.get("og:locale") or meta.get("content-language") or "")[:12] or None,
         "description": meta.get("description") or meta.get("og:description"),
     }

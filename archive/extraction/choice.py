@@ -123,17 +123,31 @@ def _f1(a: Counter, b: Counter) -> float:
     return 2 * common / (sum(a.values()) + sum(b.values())) if common else 0.0
 
 
+AGREEMENT_SAME = 0.98  # candidates this alike are one opinion, not two votes
+CHROME_WEIGHT = 2.0
+LENGTH_WEIGHT = 0.3  # between candidates that agree as well, the fuller one (extractors err short)
+
+
 def choose(found: dict[str, Cleaned]) -> str:
-    """The candidate agreeing best with the others, less the share of it that was chrome."""
-    bags = {name: _bag(c.text) for name, c in found.items()}
+    """The candidate agreeing best with the others, less twice the share of it that was chrome,
+    plus a little for its length against the longest."""
+    bags = {name: _bag(c.text) for name, c in found.items() if c.words}
+    voices: list[str] = []
+    for name in bags:
+        if all(_f1(bags[name], bags[v]) < AGREEMENT_SAME for v in voices):
+            voices.append(name)
+    if not voices:
+        return ""
+    longest = max(found[v].words for v in voices)
 
     def score(name: str) -> float:
         c = found[name]
-        others = [_f1(bags[name], bags[o]) for o in found if o != name]
-        return sum(others) / max(1, len(others)) - c.chrome / max(1, c.words + c.chrome)
+        others = [_f1(bags[name], bags[o]) for o in voices if o != name]
+        agreement = sum(others) / len(others) if others else 1.0
+        return (agreement - CHROME_WEIGHT * c.chrome / (c.words + c.chrome)
+                + LENGTH_WEIGHT * c.words / longest)
 
-    best = max((n for n in found if found[n].words), key=score, default=None)
-    return found[best].text if best else ""
+    return found[max(voices, key=score)].text
 
 
 def body_text(tree, url: str | None = None, headline: str | None = None) -> str:
