@@ -8,6 +8,7 @@ first looks wrong. Every function takes the parsed (comment-free) tree and leave
 from __future__ import annotations
 
 import copy
+import json
 import logging
 
 import lxml.html
@@ -56,3 +57,59 @@ def readability_text(tree, url: str | None = None) -> str:
         LOGGER.debug("readability failed on %s: %s", url, exc)
         return ""
     return block_text(lxml.html.fragment_fromstring(summary, create_parent="div"))
+
+
+EMBEDDED_MIN_WORDS = 80  # a shorter string in a page's JSON is a teaser or a label
+
+
+def _strings(data, depth: int = 0):
+    if depth > 40:
+        return
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value, depth + 1)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value, depth + 1)
+
+
+def _script_data(node):
+    """The JSON a script holds: all of it, or the first object or array in its code
+    (``window.x.push({...})``, ``self.__DATA__ = {...}``)."""
+    code = node.text or ""
+    if len(code) < 8 * EMBEDDED_MIN_WORDS:
+        return
+    try:
+        yield json.loads(code)
+        return
+    except ValueError:
+        pass
+    decoder = json.JSONDecoder()
+    at = code.find("{")
+    for _ in range(3):
+        if at < 0:
+            return
+        try:
+            yield decoder.raw_decode(code, at)[0]
+            return
+        except ValueError:
+            at = code.find("{", at + 1)
+
+
+def embedded_text(tree) -> str:
+    """The longest text a page carries as data (JSON-LD ``articleBody``, ``__NEXT_DATA__`` and
+    other JSON scripts) for pages whose article a script renders; its markup kept as lines."""
+    best = ""
+    for node in tree.iter("script"):
+        for value in (v for data in _script_data(node) for v in _strings(data)):
+            if len(value) > len(best) and len(value.split()) >= EMBEDDED_MIN_WORDS or (
+                    len(value) > len(best) and " " not in value and len(value) >= 8 * EMBEDDED_MIN_WORDS):
+                best = value
+    if not best:
+        return ""
+    try:
+        return block_text(lxml.html.fragment_fromstring(best, create_parent="div"))
+    except (ValueError, lxml.etree.ParserError):
+        return best

@@ -6,7 +6,8 @@ template lines at either end (dates, "Posted:", bylines, copyright, "E-mail this
 are dropped. trafilatura's fast mode answers first; it is judged by measurable signals (its word
 count against the page's paragraph words, the share of it that was navigation or template, an
 article flattened into one layout-table row). Only when it looks wrong are trafilatura's full
-cascade and readability-lxml run, and the candidate that agrees best with the others, weighted
+cascade and readability-lxml run (and, when neither finds an article, the text the page carries
+as data: JSON-LD ``articleBody`` or a script's JSON, as single-page-application sites ship it), and the candidate that agrees best with the others, weighted
 by how little of it was page chrome, is kept.
 """
 
@@ -16,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from archive.extraction.candidates import readability_text, trafilatura_text
+from archive.extraction.candidates import embedded_text, readability_text, trafilatura_text
 
 MIN_WORDS = 40  # fewer: fast mode probably missed the article
 PARAGRAPH_SHARE = 0.5  # ... or it kept less than this share of the page's paragraph words
@@ -136,6 +137,8 @@ def choose(found: dict[str, Cleaned]) -> str:
     for name in bags:
         if all(_f1(bags[name], bags[v]) < AGREEMENT_SAME for v in voices):
             voices.append(name)
+    if any(found[v].words >= MIN_WORDS for v in voices):  # a snippet is no article when another has one
+        voices = [v for v in voices if found[v].words >= MIN_WORDS]
     if not voices:
         return ""
     longest = max(found[v].words for v in voices)
@@ -157,4 +160,6 @@ def body_text(tree, url: str | None = None, headline: str | None = None) -> str:
         return fast.text
     found = {"fast": fast, "full": clean(trafilatura_text(tree, fast=False), signals, headline),
              "readability": clean(readability_text(tree, url), signals, headline)}
+    if all(c.words < MIN_WORDS for c in found.values()):  # the article may be data for a script
+        found["embedded"] = clean(embedded_text(tree), signals, headline)
     return choose(found)
