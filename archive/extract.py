@@ -121,6 +121,11 @@ def _htmldate(tree, url: str) -> str | None:
         return None
 
 
+_HEADINGS = etree.XPath("//body//*[self::h2 or self::h3 or self::b or self::strong or self::font[@size]]"
+                        "[string-length(normalize-space()) < 300]")
+HEADINGS_READ = 40  # the headline is near the top of the page
+
+
 def _is_article(item: dict) -> bool:
     kinds = item.get("@type")
     return any(str(k).endswith(("Article", "Posting", "Report")) for k in (kinds if isinstance(kinds, list) else [kinds]))
@@ -133,7 +138,8 @@ def _about(tree, url: str, meta: dict, jsonld: list[dict]) -> dict[str, Any]:
     page_title = _page_title(tree)
     site_name = (meta.get("og:site_name") or _publisher(jsonld) or meta.get("application-name") or "").strip()
     h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:3]
-    title = headline(url, meta, article, h1s, page_title, [site_name, _publisher(jsonld) or ""])
+    headings = [" ".join(h.text_content().split()) for h in _HEADINGS(tree)[:HEADINGS_READ]]
+    title = headline(url, meta, article, h1s, page_title, [site_name, _publisher(jsonld) or ""], headings)
     return {
         "title": title,
         "page_title": page_title,

@@ -34,6 +34,7 @@ EDGE_LINE_WORDS = 25  # template lines are short; a long line at the edge is tex
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNORECASE)
 COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published, broadcast, ...")
 LABEL_WORDS = 3
+HEADING_WORDS = 20
 
 
 def _flat(text: str) -> str:
@@ -78,6 +79,10 @@ def _is_template(line: str) -> bool:
     return words <= EDGE_LINE_WORDS and bool(_TEMPLATE_LINE.search(line) or _DATE_ONLY.match(line))
 
 
+def _is_heading(line: str) -> bool:
+    return len(line.split()) <= HEADING_WORDS and not line.rstrip().endswith((".", "!", "?", '"'))
+
+
 def _is_label(line: str) -> bool:
     """A block heading such as "Sections" or "Most Popular": short, no sentence punctuation."""
     return len(line.split()) <= LABEL_WORDS and not line.rstrip().endswith((".", "!", "?", ":", '"'))
@@ -95,14 +100,15 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     lines, layout_row = [], False
     for raw in text.splitlines():
         cells = _cells(raw)
-        layout_row |= len(cells) > 1 and max(len(c.split()) for c in cells) >= LAYOUT_ROW_WORDS
+        layout_row |= cells != [raw] and max((len(c.split()) for c in cells), default=0) >= LAYOUT_ROW_WORDS
         lines.extend(c for c in cells if c.strip())
     navigation = [_is_navigation(line, signals.anchors) for line in lines]
     kept = [line for i, line in enumerate(lines) if not navigation[i]
             and not (i + 1 < len(lines) and navigation[i + 1] and _is_label(line))]
     head = _flat(headline) if headline else ""
-    while kept and (_is_template(kept[0]) or head and _flat(kept[0]) == head):
-        kept.pop(0)
+    while kept and (_is_template(kept[0]) or head and _flat(kept[0]) == head
+                    or len(kept) > 1 and _is_heading(kept[0]) and _is_template(kept[1])):
+        kept.pop(0)  # the headline block: headline, "Posted:" line, byline
     while kept and _is_template(kept[-1]):
         kept.pop()
     out = "\n".join(kept)
@@ -129,12 +135,16 @@ CHROME_WEIGHT = 2.0
 LENGTH_WEIGHT = 0.3  # between candidates that agree as well, the fuller one (extractors err short)
 
 
+def _chrome_share(c: Cleaned) -> float:
+    return c.chrome / max(1, c.words + c.chrome)
+
+
 def choose(found: dict[str, Cleaned]) -> str:
     """The candidate agreeing best with the others, less twice the share of it that was chrome,
     plus a little for its length against the longest."""
     bags = {name: _bag(c.text) for name, c in found.items() if c.words}
     voices: list[str] = []
-    for name in bags:
+    for name in sorted(bags, key=lambda n: _chrome_share(found[n])):  # alike: the cleaner one speaks
         if all(_f1(bags[name], bags[v]) < AGREEMENT_SAME for v in voices):
             voices.append(name)
     if any(found[v].words >= MIN_WORDS for v in voices):  # a snippet is no article when another has one
@@ -147,7 +157,7 @@ def choose(found: dict[str, Cleaned]) -> str:
         c = found[name]
         others = [_f1(bags[name], bags[o]) for o in voices if o != name]
         agreement = sum(others) / len(others) if others else 1.0
-        return (agreement - CHROME_WEIGHT * c.chrome / (c.words + c.chrome)
+        return (agreement - CHROME_WEIGHT * _chrome_share(c)
                 + LENGTH_WEIGHT * c.words / longest)
 
     return found[max(voices, key=score)].text

@@ -67,11 +67,26 @@ def _overlaps(a: str, b: str) -> bool:
 WEIGHTS = {"jsonld": 2.1, "h1": 1.5, "og:title": 1.0, "twitter:title": 1.0, "title": 1.0}
 
 
-def headline(url: str, meta: dict, article: dict, h1s: list[str], page_title: str, names: list[str]) -> str:
-    """The headline most sources agree on, each weighted by how often it is the headline."""
+def _printed_part(title: str, headings: list[str], sites: list[str]) -> str:
+    """The part of a served title that the page prints as a heading ("Story - Unknown Outlet"
+    on a page whose ``<b>`` says "Story"): old pages state no site name to cut."""
+    printed = {_squash(h) for h in headings}
+    for sep in _SEPARATORS:
+        parts = [p.strip() for p in title.split(sep)]
+        found = [p for p in parts if len(parts) > 1 and p and _squash(p) in printed and not _is_site(p, sites)]
+        if found:
+            return max(found, key=len)
+    return title
+
+
+def headline(url: str, meta: dict, article: dict, h1s: list[str], page_title: str, names: list[str],
+             headings: list[str] = ()) -> str:
+    """The headline most sources agree on, each weighted by how often it is the headline;
+    ``headings``: other emphasised texts of the page (``<h2>``, ``<b>``, large ``<font>``)."""
     sites = site_names(url, names)
     said = {"jsonld": _clean(article.get("headline")), "og:title": _clean(meta.get("og:title")),
-            "twitter:title": _clean(meta.get("twitter:title")), "title": _clean(page_title)}
+            "twitter:title": _clean(meta.get("twitter:title")),
+            "title": _printed_part(_clean(page_title), [*h1s, *headings], sites)}
     others = [without_site(t, sites) for t in said.values() if t]
     said["h1"] = next((h for h in map(_clean, h1s) if h and (not others or any(_overlaps(h, o) for o in others))), "")
     votes: dict[str, float] = {}
