@@ -23,7 +23,7 @@ import htmldate
 from dateutil import parser as dateparser
 from lxml import etree
 
-from archive.extraction.choice import body_text
+from archive.extraction.choice import body_text, count_words
 from archive.extraction.headline import headline
 from archive.extraction.parsing import ParseError, decode, parse
 from archive.provenance.credits import credit_lines, spin_marks
@@ -85,7 +85,7 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     stated = _stated_date(tree, meta, jsonld)
     guessed = None if stated else _htmldate(tree, url)
     text = _without_headline(body_text(tree, url, about.get("title")), about.get("title"))
-    if len(text.split()) < MIN_WORDS:
+    if count_words(text) < MIN_WORDS:
         raise ExtractionError("no article text found")
     date, trust = stated or _guessed_date(guessed, url, links)
     return {

@@ -56,7 +56,15 @@ def readability_text(tree, url: str | None = None) -> str:
     except Exception as exc:  # readability raises assorted errors on odd pages
         LOGGER.debug("readability failed on %s: %s", url, exc)
         return ""
-    return block_text(lxml.html.fragment_fromstring(summary, create_parent="div"))
+    return markup_text(summary)
+
+
+def markup_text(markup: str) -> str:
+    """:func:`block_text` of an HTML string; the string itself when lxml cannot read it."""
+    try:
+        return block_text(lxml.html.fragment_fromstring(markup, create_parent="div"))
+    except (ValueError, AssertionError, lxml.etree.ParserError):  # lxml asserts on a fragment without a body
+        return " ".join(markup.split()) if "<" not in markup else ""
 
 
 EMBEDDED_MIN_WORDS = 80  # a shorter string in a page's JSON is a teaser or a label
@@ -107,9 +115,4 @@ def embedded_text(tree) -> str:
             if len(value) > len(best) and len(value.split()) >= EMBEDDED_MIN_WORDS or (
                     len(value) > len(best) and " " not in value and len(value) >= 8 * EMBEDDED_MIN_WORDS):
                 best = value
-    if not best:
-        return ""
-    try:
-        return block_text(lxml.html.fragment_fromstring(best, create_parent="div"))
-    except (ValueError, lxml.etree.ParserError):
-        return best
+    return markup_text(best) if best else ""

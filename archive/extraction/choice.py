@@ -37,6 +37,14 @@ LABEL_WORDS = 3
 HEADING_WORDS = 20
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def count_words(text: str) -> int:
+    """Words, counting Chinese and Japanese (written without spaces) at two characters a word."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
 def _flat(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
@@ -54,7 +62,7 @@ class PageSignals:
         if body is None:
             return cls(frozenset(), 0)
         anchors = frozenset(t for t in (_flat(a.text_content()) for a in body.iter("a")) if t)
-        words = sum(len((p.text_content() or "").split()) for p in body.iter("p"))
+        words = sum(count_words(p.text_content() or "") for p in body.iter("p"))
         return cls(anchors, words)
 
 
@@ -73,19 +81,19 @@ def _is_navigation(line: str, anchors: frozenset[str]) -> bool:
 
 
 def _is_template(line: str) -> bool:
-    words = len(line.split())
+    words = count_words(line)
     if words <= COPYRIGHT_LINE_WORDS and _COPYRIGHT.match(line):
         return True
     return words <= EDGE_LINE_WORDS and bool(_TEMPLATE_LINE.search(line) or _DATE_ONLY.match(line))
 
 
 def _is_heading(line: str) -> bool:
-    return len(line.split()) <= HEADING_WORDS and not line.rstrip().endswith((".", "!", "?", '"'))
+    return count_words(line) <= HEADING_WORDS and not line.rstrip().endswith((".", "!", "?", '"'))
 
 
 def _is_label(line: str) -> bool:
     """A block heading such as "Sections" or "Most Popular": short, no sentence punctuation."""
-    return len(line.split()) <= LABEL_WORDS and not line.rstrip().endswith((".", "!", "?", ":", '"'))
+    return count_words(line) <= LABEL_WORDS and not line.rstrip().endswith((".", "!", "?", ":", '"'))
 
 
 @dataclass
@@ -100,7 +108,7 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     lines, layout_row = [], False
     for raw in text.splitlines():
         cells = _cells(raw)
-        layout_row |= cells != [raw] and max((len(c.split()) for c in cells), default=0) >= LAYOUT_ROW_WORDS
+        layout_row |= cells != [raw] and max(map(count_words, cells), default=0) >= LAYOUT_ROW_WORDS
         lines.extend(c for c in cells if c.strip())
     navigation = [_is_navigation(line, signals.anchors) for line in lines]
     kept = [line for i, line in enumerate(lines) if not navigation[i]
@@ -112,8 +120,8 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     while kept and _is_template(kept[-1]):
         kept.pop()
     out = "\n".join(kept)
-    words = len(out.split())
-    return Cleaned(out, words, max(0, sum(len(line.split()) for line in lines) - words), layout_row)
+    words = count_words(out)
+    return Cleaned(out, words, max(0, sum(map(count_words, lines)) - words), layout_row)
 
 
 def looks_wrong(c: Cleaned, signals: PageSignals) -> bool:
