@@ -2,13 +2,14 @@
 
 Each candidate is cleaned the same way first: table rows flattened by trafilatura are split into
 their cells, lines that are only link texts of the page (navigation, related-story lists) and
-template lines at either end (dates, "Posted:", bylines, copyright, "E-mail this | Print this")
-are dropped. trafilatura's fast mode answers first; it is judged by measurable signals (its word
-count against the page's paragraph words, the share of it that was navigation or template, an
-article flattened into one layout-table row). Only when it looks wrong are trafilatura's full
-cascade and readability-lxml run (and, when neither finds an article, the text the page carries
-as data: JSON-LD ``articleBody`` or a script's JSON, as single-page-application sites ship it), and the candidate that agrees best with the others, weighted
-by how little of it was page chrome, is kept.
+template lines at either end (a headline block, dates, "Posted:", bylines, copyright, "E-mail this
+| Print this") are dropped. trafilatura's fast mode answers first and is judged by measurable
+signals: its words against the page's paragraph words, the share of it that was navigation or
+template, an article flattened into one layout-table row. Only when it looks wrong is
+readability-lxml asked too, and trafilatura's full cascade when fast mode looks short (on
+template-heavy pages it only repeats fast mode); when none finds an article, the text the page
+carries as data (JSON-LD ``articleBody``, a script's JSON, as single-page applications ship it).
+The candidate that agrees best with the others, less the share of it that was page chrome, wins.
 """
 
 from __future__ import annotations
@@ -124,9 +125,14 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     return Cleaned(out, words, max(0, sum(map(count_words, lines)) - words), layout_row)
 
 
-def looks_wrong(c: Cleaned, signals: PageSignals) -> bool:
-    return (c.words < MIN_WORDS or c.words < PARAGRAPH_SHARE * signals.paragraph_words
-            or c.chrome > CHROME_SHARE * (c.words + c.chrome) or c.layout_row)
+def too_short(c: Cleaned, signals: PageSignals) -> bool:
+    """Fast mode probably missed (part of) the article."""
+    return c.words < MIN_WORDS or c.words < PARAGRAPH_SHARE * signals.paragraph_words
+
+
+def too_much_chrome(c: Cleaned) -> bool:
+    """Fast mode kept the page's template (navigation, footers, a whole layout-table row)."""
+    return c.chrome > CHROME_SHARE * (c.words + c.chrome) or c.layout_row
 
 
 def _bag(text: str) -> Counter:
@@ -174,10 +180,12 @@ def choose(found: dict[str, Cleaned]) -> str:
 def body_text(tree, url: str | None = None, headline: str | None = None) -> str:
     signals = PageSignals.of(tree)
     fast = clean(trafilatura_text(tree, fast=True), signals, headline)
-    if not looks_wrong(fast, signals):
+    short = too_short(fast, signals)
+    if not short and not too_much_chrome(fast):
         return fast.text
-    found = {"fast": fast, "full": clean(trafilatura_text(tree, fast=False), signals, headline),
-             "readability": clean(readability_text(tree, url), signals, headline)}
+    found = {"fast": fast, "readability": clean(readability_text(tree, url), signals, headline)}
+    if short:  # the full cascade finds more; on template-heavy pages it only repeats fast mode
+        found["full"] = clean(trafilatura_text(tree, fast=False), signals, headline)
     if all(c.words < MIN_WORDS for c in found.values()):  # the article may be data for a script
         found["embedded"] = clean(embedded_text(tree), signals, headline)
     return choose(found)
