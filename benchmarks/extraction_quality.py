@@ -81,6 +81,8 @@ def _held_out(key: str) -> str:
 def real_pages(root: Path = REAL_PAGES) -> Iterator[Page]:
     from warcio.archiveiterator import ArchiveIterator
 
+    if not (root / "truth.json").exists():
+        raise SystemExit(f"no real-pages set at {root} (the shared/ folder beside the project)")
     truth = json.loads((root / "truth.json").read_text())
     meta = json.loads((root / "meta.json").read_text())
     with open(root / "corpus.warc.gz", "rb") as stream:
