@@ -146,7 +146,8 @@ def _f1(a: Counter, b: Counter) -> float:
 
 AGREEMENT_SAME = 0.98  # candidates this alike are one opinion, not two votes
 CHROME_WEIGHT = 2.0
-LENGTH_WEIGHT = 0.3  # between candidates that agree as well, the fuller one (extractors err short)
+LENGTH_WEIGHT = 0.3
+CONFIRMED_BONUS = 0.12  # two extractors giving the same text outweigh a somewhat longer third  # between candidates that agree as well, the fuller one (extractors err short)
 
 
 def _chrome_share(c: Cleaned) -> float:
@@ -158,9 +159,12 @@ def choose(found: dict[str, Cleaned]) -> str:
     plus a little for its length against the longest."""
     bags = {name: _bag(c.text) for name, c in found.items() if c.words}
     voices: list[str] = []
+    members: dict[str, int] = {}
     for name in sorted(bags, key=lambda n: _chrome_share(found[n])):  # alike: the cleaner one speaks
-        if all(_f1(bags[name], bags[v]) < AGREEMENT_SAME for v in voices):
+        same = next((v for v in voices if _f1(bags[name], bags[v]) >= AGREEMENT_SAME), None)
+        if same is None:
             voices.append(name)
+        members[same or name] = members.get(same or name, 0) + 1
     if any(found[v].words >= MIN_WORDS for v in voices):  # a snippet is no article when another has one
         voices = [v for v in voices if found[v].words >= MIN_WORDS]
     if not voices:
@@ -172,7 +176,7 @@ def choose(found: dict[str, Cleaned]) -> str:
         others = [_f1(bags[name], bags[o]) for o in voices if o != name]
         agreement = sum(others) / len(others) if others else 1.0
         return (agreement - CHROME_WEIGHT * _chrome_share(c)
-                + LENGTH_WEIGHT * c.words / longest)
+                + LENGTH_WEIGHT * c.words / longest + CONFIRMED_BONUS * (members[name] - 1))
 
     return found[max(voices, key=score)].text
 
