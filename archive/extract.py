@@ -1,9 +1,10 @@
 """Turn one captured HTML page into the plain record the graph stores.
 
-trafilatura gives body text and metadata; lxml reads the signals that provenance needs and
-trafilatura drops: the served ``<title>`` (outlet suffixes leak there), canonical and source meta
-tags, schema.org ``isBasedOn``, credit lines with their links, wire datelines, spinner marks, and a
-publication date with how far it can be trusted.
+:mod:`archive.extraction` parses the bytes (whatever the page's age or damage), picks the best
+body text from a cascade of extractors and the publisher's headline; lxml reads here the signals
+that provenance needs and extractors drop: the served ``<title>`` (outlet suffixes leak there),
+canonical and source meta tags, schema.org ``isBasedOn``, credit lines with their links, wire
+datelines, spinner marks, and a publication date with how far it can be trusted.
 
 :func:`extract_page` is a pure function of (body, url, content type) returning a picklable dict,
 so the crawler can run it in worker processes and ``ingest`` in a pool.
