@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
+PIP = "pip==25.3"
 
 
 def run(*args: str | os.PathLike, **kwargs) -> None:
@@ -40,6 +41,9 @@ def install(requirements: str) -> None:
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
+    # the pip of Python 3.11's venv (23.2) stops on extras spelt two ways (lxml[html_clean] and
+    # lxml[html-clean], asked by jusText and readability-lxml): a newer one reads them as one
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", PIP)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", ROOT / requirements)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "-e", ROOT)
     stamp.write_text(digest)
