@@ -1,0 +1,358 @@
+"""The story's derivation graph as a picture that stays legible at 50+ copies.
+
+Copies are laid out in bands by generation (the origin, copies of it, copies of copies...),
+ordered by date within a band and wrapped onto more rows rather than widened, so the picture
+keeps the report's width whatever the number of copies. Four or more near-identical copies of
+one source (same relation, same text, no copies of their own) share one stacked box. A second
+picture puts every capture on a time axis. :func:`scene` computes the drawing once; the SVG and
+PNG renderers only paint it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from archive.outputs.describe import (COLOURS, OTHER_COLOUR, RELATIONS, captured, date_flags, day, generations,
+                                      how_made, name, primary_parents)
+from archive.store.models import Document, Edge
+
+WIDTH = 1140  # the report's content width: the picture never grows wider
+NODE_W, NODE_H, GAP_X, GAP_Y, GUTTER, MARGIN = 158, 58, 14, 36, 84, 12
+COLUMNS = (WIDTH - GUTTER - 2 * MARGIN + GAP_X) // (NODE_W + GAP_X)
+GROUP_MIN = 4  # near-identical siblings shown as one box from this many on
+FLAG = "#d50000"
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+@dataclass
+class Box:
+    x: float
+    y: float
+    relation: str
+    lines: list[str]
+    tooltip: str
+    documents: list[Document]
+    dashed: bool = False  # not captured (an inferred source)
+    flagged: bool = False  # a date that does not add up
+
+    @property
+    def colour(self) -> str:
+        return COLOURS.get(self.relation, OTHER_COLOUR)
+
+
+@dataclass
+class Arrow:
+    edge: Edge
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    group: bool = False
+
+    def curve(self) -> tuple[tuple[float, float], ...]:
+        """The four control points of the arrow's cubic Bezier curve."""
+        bend = max(18.0, (self.y2 - self.y1) / 2)
+        return ((self.x1, self.y1), (self.x1, self.y1 + bend), (self.x2, self.y2 - bend), (self.x2, self.y2))
+
+
+@dataclass
+class Scene:
+    width: float
+    height: float
+    boxes: list[Box] = field(default_factory=list)
+    arrows: list[Arrow] = field(default_factory=list)
+    bands: list[tuple[float, str]] = field(default_factory=list)
+
+
+def _band_name(depth: int) -> str:
+    return {0: "origin", 1: "copies", 2: "copies of copies"}.get(depth, f"generation {depth}")
+
+
+def _clip(text: str, size: int = 21) -> str:
+    return text if len(text) <= size else text[: size - 1] + "\u2026"
+
+
+def _near_identical(edge: Edge) -> bool:
+    stats = edge.stats or {}
+    return (stats.get("substituted_words", 1) == 0 and stats.get("source_in_copy", 0) >= 0.97
+            and stats.get("copy_in_source", 0) >= 0.97)
+
+
+def _units(documents: list[Document], parents: dict[int, Edge]) -> list[list[Document]]:
+    """Documents to draw, one list per box: near-identical leaf siblings grouped."""
+    has_children = {e.source_id for e in parents.values()}
+    buckets: dict[tuple, list[Document]] = {}
+    units = []
+    for doc in documents:
+        edge = parents.get(doc.id)
+        if edge is None or doc.id in has_children or not captured(doc):
+            units.append([doc])
+            continue
+        key = (edge.source_id, edge.relation, "near-identical" if _near_identical(edge) else doc.text_digest)
+        buckets.setdefault(key, []).append(doc)
+    for members in buckets.values():
+        units.extend([members] if len(members) >= GROUP_MIN else [[d] for d in members])
+    return units
+
+
+def when(doc: Document, parents: dict[int, Edge], by_id: dict[int, Document]) -> datetime:
+    """For ordering: the publication date, else the source's, else the capture time."""
+    seen = set()
+    while doc.published is None and doc.id in parents and doc.id not in seen:
+        seen.add(doc.id)
+        source = by_id.get(parents[doc.id].source_id)
+        if source is None:
+            break
+        doc = source
+    return doc.published or doc.fetched_at or datetime.max
+
+
+def scene(documents: list[Document], edges: list[Edge]) -> Scene:
+    parents = primary_parents(edges)
+    by_id = {d.id: d for d in documents}
+    depth = generations(documents, parents)
+    bands: dict[int, list[list[Document]]] = {}
+    for unit in _units(documents, parents):
+        bands.setdefault(depth.get(unit[0].id, 0), []).append(unit)
+    out = Scene(WIDTH, 0)
+    where: dict[int, Box] = {}
+    y = MARGIN
+    for level in sorted(bands):
+        units = sorted(bands[level], key=lambda u: (when(u[0], parents, by_id), name(u[0]), u[0].id))
+        out.bands.append((y, _band_name(level)))
+        for k, unit in enumerate(units):
+            row, column = divmod(k, COLUMNS)
+            box = _box(unit, GUTTER + MARGIN + column * (NODE_W + GAP_X), y + row * (NODE_H + GAP_Y), parents, by_id)
+            out.boxes.append(box)
+            for doc in unit:
+                where[doc.id] = box
+        y += math.ceil(len(units) / COLUMNS) * (NODE_H + GAP_Y) + 10
+    out.height = y - GAP_Y + MARGIN + 10
+    drawn = set()
+    for edge in edges:
+        a, b = where.get(edge.source_id), where.get(edge.derived_id)
+        if a is None or b is None or a is b or not (edge.is_primary or edge.relation == "quotes"):
+            continue
+        if edge.relation != "quotes" and parents.get(edge.derived_id) is not edge:
+            continue
+        if (id(a), id(b)) in drawn:  # one arrow to a group box
+            continue
+        drawn.add((id(a), id(b)))
+        up = b.y < a.y  # only a quotation can point upwards
+        out.arrows.append(Arrow(edge, a.x + NODE_W / 2, a.y if up else a.y + NODE_H,
+                                b.x + NODE_W / 2, b.y + NODE_H if up else b.y, group=len(b.documents) > 1))
+    return out
+
+
+def _box(unit: list[Document], x: float, y: float, parents: dict[int, Edge], by_id: dict[int, Document]) -> Box:
+    doc = unit[0]
+    relation = how_made(doc, parents)
+    flagged = any(date_flags(d, by_id.get(parents[d.id].source_id) if d.id in parents else None) for d in unit)
+    if len(unit) > 1:
+        dates = sorted(d.published for d in unit if d.published)
+        span = f"{day(dates[0])} \u2013 {day(dates[-1])}" if dates else "undated"
+        return Box(x, y, relation, [f"{len(unit)} near-identical", f"{relation} \u00b7 {span}"],
+                   f"{len(unit)} near-identical {relation} copies: " + ", ".join(name(d) for d in unit), unit,
+                   flagged=flagged)
+    if not captured(doc):
+        return Box(x, y, relation, [_clip(name(doc)), "not captured"],
+                   f"{name(doc)}: inferred source, not captured ({doc.url})", unit, dashed=True)
+    return Box(x, y, relation, [_clip(name(doc)), f"{relation} \u00b7 {day(doc.published)}"], doc.url, unit,
+               flagged=flagged)
+
+
+# -- painting ------------------------------------------------------------------------------------
+
+def legend_items(relations) -> list[tuple[str, str, str]]:
+    """(kind, colour, text) for every mark a picture of these relations uses."""
+    items = [("swatch", COLOURS.get(r, OTHER_COLOUR), f"{r}: {RELATIONS.get(r, r)}")
+             for r in COLOURS if r in relations]
+    return items + [("dashed", "#555555", "dashed box: not captured (a source the evidence names)"),
+                    ("stack", "#555555", f"stacked box: {GROUP_MIN} or more near-identical copies"),
+                    ("flag", FLAG, "red corner: a date that does not add up")]
+
+
+def _svg_box(box: Box) -> str:
+    dash = ' stroke-dasharray="6 4"' if box.dashed else ""
+    doc = box.documents[0]
+    group = len(box.documents) > 1
+    parts = [f'<g class="{"node group" if group else "node"}" data-url="{esc(doc.url)}">'
+             f'<a href="#doc-{doc.id}">']
+    if group:  # a stack: two offset outlines behind the box
+        for k in (2, 1):
+            parts.append(f'<rect x="{box.x + 4 * k:.0f}" y="{box.y - 4 * k:.0f}" width="{NODE_W}" height="{NODE_H}" '
+                         f'rx="8" fill="#fff" stroke="{box.colour}" stroke-width="1.5"/>')
+    fill = "#f5f5f5" if box.dashed else "#fff"
+    parts.append(f'<rect x="{box.x:.0f}" y="{box.y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="8" fill="{fill}" '
+                 f'stroke="{box.colour}" stroke-width="2.5"{dash}/>')
+    if box.flagged:
+        parts.append(f'<path d="M {box.x + NODE_W - 18:.0f} {box.y:.0f} h 10 a 8 8 0 0 1 8 8 v 10 z" fill="{FLAG}"/>')
+    parts.append(f'<text x="{box.x + 9:.0f}" y="{box.y + 23:.0f}" font-size="13.5" font-weight="600">'
+                 f'{esc(box.lines[0])}</text>'
+                 f'<text x="{box.x + 9:.0f}" y="{box.y + 43:.0f}" font-size="11.5" fill="{box.colour}">'
+                 f'{esc(box.lines[1])}</text><title>{esc(box.tooltip)}</title></a></g>')
+    return "".join(parts)
+
+
+def svg(documents: list[Document], edges: list[Edge], with_legend: bool = True) -> str:
+    """The derivation graph as SVG (the legend drawn below it unless the page shows its own)."""
+    drawing = scene(documents, edges)
+    legend = legend_items({b.relation for b in drawing.boxes}) if with_legend else []
+    legend_rows = math.ceil(len(legend) / 2)
+    height = drawing.height + legend_rows * 20 + (10 if legend else 0)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" width="{drawing.width:.0f}" '
+             f'height="{height:.0f}" viewBox="0 0 {drawing.width:.0f} {height:.0f}" role="img" '
+             f'aria-label="derivation graph" font-family="system-ui, sans-serif">',
+             '<defs>' + "".join(
+                 f'<marker id="arrow-{name_}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+                 f'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="{colour}"/></marker>'
+                 for name_, colour in COLOURS.items()) + '</defs>']
+    for y, label in drawing.bands:
+        parts.append(f'<text class="band" x="{MARGIN}" y="{y + 24:.0f}" font-size="12" fill="#666">{esc(label)}</text>'
+                     f'<line x1="{MARGIN}" y1="{y - 6:.0f}" x2="{drawing.width - MARGIN:.0f}" y2="{y - 6:.0f}" '
+                     f'stroke="#e0e0e0"/>')
+    for arrow in drawing.arrows:
+        edge = arrow.edge
+        (x1, y1), (c1x, c1y), (c2x, c2y), (x2, y2) = arrow.curve()
+        colour = COLOURS.get(edge.relation, OTHER_COLOUR)
+        dash = ' stroke-dasharray="6 4"' if edge.relation == "quotes" else ""
+        parts.append(
+            f'<g class="{"edge group-edge" if arrow.group else "edge"}" data-source="{esc(edge.source.url)}" '
+            f'data-derived="{esc(edge.derived.url)}" data-relation="{esc(edge.relation)}">'
+            f'<path d="M {x1:.0f} {y1:.0f} C {c1x:.0f} {c1y:.0f}, {c2x:.0f} {c2y:.0f}, {x2:.0f} {y2:.0f}" fill="none" '
+            f'stroke="{colour}" stroke-width="2"{dash} marker-end="url(#arrow-{esc(edge.relation)})"/>'
+            f'<title>{esc(name(edge.derived))}: {esc(edge.relation)} of {esc(name(edge.source))} '
+            f'({edge.confidence:.2f})</title></g>')
+    parts.extend(_svg_box(box) for box in drawing.boxes)
+    for k, (kind, colour, text) in enumerate(legend):
+        x, y = MARGIN + (k % 2) * (drawing.width / 2), drawing.height + 14 + (k // 2) * 20
+        parts.append(f'<g class="legend">{_legend_mark(kind, colour, x, y - 10)}'
+                     f'<text x="{x + 22:.0f}" y="{y:.0f}" font-size="12">{esc(text)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _legend_mark(kind: str, colour: str, x: float, y: float) -> str:
+    if kind == "swatch":
+        return f'<rect x="{x:.0f}" y="{y:.0f}" width="14" height="12" rx="2" fill="{colour}"/>'
+    if kind == "dashed":
+        return (f'<rect x="{x:.0f}" y="{y:.0f}" width="14" height="12" rx="2" fill="#f5f5f5" stroke="{colour}" '
+                f'stroke-dasharray="3 2"/>')
+    if kind == "stack":
+        return (f'<rect x="{x + 3:.0f}" y="{y - 3:.0f}" width="11" height="11" fill="#fff" stroke="{colour}"/>'
+                f'<rect x="{x:.0f}" y="{y:.0f}" width="11" height="11" fill="#fff" stroke="{colour}"/>')
+    return f'<path d="M {x:.0f} {y:.0f} h 14 v 12 z" fill="{colour}"/>'
+
+
+def legend_html(relations) -> str:
+    """The legend as HTML (it wraps with the page), for the report."""
+    items = "".join(
+        f'<li><svg width="16" height="14" aria-hidden="true">{_legend_mark(kind, colour, 1, 1)}</svg> {esc(text)}</li>'
+        for kind, colour, text in legend_items(relations))
+    return f'<ul class="legend">{items}</ul>'
+
+
+def timeline_svg(documents: list[Document], edges: list[Edge]) -> str:
+    """Every capture on a time axis by publication date, coloured by relation; undated ones at
+    the right end."""
+    parents = primary_parents(edges)
+    by_id = {d.id: d for d in documents}
+    dated = [d for d in documents if d.published]
+    left, right = MARGIN + 10, WIDTH - MARGIN - 90
+    start = min((d.published for d in dated), default=None)
+    end = max((d.published for d in dated), default=None)
+    span = max(((end - start).total_seconds() if start else 0), 3600)
+    stacks: dict[int, int] = {}
+    dots = []
+    for doc in sorted(documents, key=lambda d: (d.published or datetime.max, d.id)):
+        x = left + (right - left) * ((doc.published - start).total_seconds() / span) if doc.published else WIDTH - 50
+        slot = round(x / 12)
+        level = stacks.get(slot, 0)
+        stacks[slot] = level + 1
+        dots.append((doc, x, level))
+    height = 46 + 14 * max(stacks.values(), default=1)
+    axis = height - 30
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{WIDTH}" height="{height}" '
+             f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="captures on a time axis" '
+             f'font-family="system-ui, sans-serif">',
+             f'<line x1="{left}" y1="{axis}" x2="{right}" y2="{axis}" stroke="#999"/>']
+    if start:
+        for k in range(6):
+            tick = start + (end - start) * (k / 5) if end != start else start
+            x = left + (right - left) * k / 5 if end != start else left
+            parts.append(f'<line x1="{x:.0f}" y1="{axis}" x2="{x:.0f}" y2="{axis + 5}" stroke="#999"/>'
+                         f'<text x="{x:.0f}" y="{axis + 18}" font-size="11" text-anchor="middle" fill="#555">'
+                         f'{tick:%Y-%m-%d %H:%M}</text>')
+            if end == start:
+                break
+    if any(d.published is None for d in documents):
+        parts.append(f'<text x="{WIDTH - 50}" y="{axis + 18}" font-size="11" text-anchor="middle" fill="#555">'
+                     f'undated</text>')
+    for doc, x, level in dots:
+        relation = how_made(doc, parents)
+        colour = COLOURS.get(relation, OTHER_COLOUR)
+        parent = by_id.get(parents[doc.id].source_id) if doc.id in parents else None
+        flagged = bool(date_flags(doc, parent))
+        fill = "#fff" if not captured(doc) else colour
+        ring = f' stroke="{FLAG}" stroke-width="2.5"' if flagged else f' stroke="{colour}" stroke-width="1.5"'
+        parts.append(f'<a href="#doc-{doc.id}"><circle class="dot" cx="{x:.0f}" cy="{axis - 10 - 14 * level}" r="5.5" '
+                     f'fill="{fill}"{ring}/><title>{esc(name(doc))}, {esc(relation)}, '
+                     f'{esc(doc.published.isoformat(sep=" ", timespec="minutes") if doc.published else "undated")}'
+                     f'</title></a>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
+    """The same picture as :func:`svg`, as PNG (Pillow), for slides and articles."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    drawing = scene(documents, edges)
+    legend = legend_items({b.relation for b in drawing.boxes})
+    height = drawing.height + math.ceil(len(legend) / 2) * 20 + 10
+    image = Image.new("RGB", (int(drawing.width * scale), int(height * scale)), "white")
+    draw = ImageDraw.Draw(image)
+    bold, small = ImageFont.load_default(13 * scale), ImageFont.load_default(11 * scale)
+    s = lambda *points: [(x * scale, y * scale) for x, y in points]  # noqa: E731
+    for y, label in drawing.bands:
+        draw.line(s((MARGIN, y - 6), (drawing.width - MARGIN, y - 6)), fill="#e0e0e0", width=scale)
+        draw.text(s((MARGIN, y + 12))[0], label, fill="#666666", font=small)
+    for arrow in drawing.arrows:
+        colour = COLOURS.get(arrow.edge.relation, OTHER_COLOUR)
+        p = arrow.curve()
+        points = [tuple(sum(c * w for c, w in zip(axis, _bernstein(t / 20))) for axis in zip(*p)) for t in range(21)]
+        draw.line(s(*points), fill=colour, width=2 * scale)
+        (x1, y1), (x2, y2) = points[-2], points[-1]
+        angle = math.atan2(y2 - y1, x2 - x1)
+        draw.polygon(s((x2, y2), (x2 - 9 * math.cos(angle - 0.45), y2 - 9 * math.sin(angle - 0.45)),
+                       (x2 - 9 * math.cos(angle + 0.45), y2 - 9 * math.sin(angle + 0.45))), fill=colour)
+    for box in drawing.boxes:
+        if len(box.documents) > 1:
+            for k in (2, 1):
+                draw.rounded_rectangle(s((box.x + 4 * k, box.y - 4 * k), (box.x + 4 * k + NODE_W, box.y - 4 * k + NODE_H)),
+                                       radius=8 * scale, fill="white", outline=box.colour, width=scale)
+        draw.rounded_rectangle(s((box.x, box.y), (box.x + NODE_W, box.y + NODE_H)), radius=8 * scale,
+                               fill="#f5f5f5" if box.dashed else "white", outline=box.colour, width=2 * scale)
+        if box.flagged:
+            draw.polygon(s((box.x + NODE_W - 18, box.y), (box.x + NODE_W, box.y), (box.x + NODE_W, box.y + 18)), fill=FLAG)
+        draw.text(s((box.x + 9, box.y + 9))[0], box.lines[0], fill="#222222", font=bold)
+        draw.text(s((box.x + 9, box.y + 32))[0], box.lines[1], fill=box.colour, font=small)
+    for k, (kind, colour, text) in enumerate(legend):
+        x, y = MARGIN + (k % 2) * (drawing.width / 2), drawing.height + 4 + (k // 2) * 20
+        draw.rectangle(s((x, y), (x + 14, y + 12)), fill=colour if kind == "swatch" else "white", outline=colour)
+        draw.text(s((x + 22, y - 1))[0], text, fill="#222222", font=small)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _bernstein(t: float) -> tuple[float, float, float, float]:
+    return ((1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t ** 3)
