@@ -81,7 +81,7 @@ def export_wacz(selection: Selection, output: Path, whole_files: bool) -> Path:
     if not sources:
         raise ExportError("no archived captures to package (documents have no WARC record)")
     pages = [{"id": str(d.id), "url": d.url, "ts": (d.fetched_at or d.added_at).isoformat() + "Z",
-              "title": d.title or d.url} for d in selection.documents]
+              "title": d.title or d.url} for d in selection.documents if not is_inferred(d.url)]
     extra = {"provenance/graph.json": json.dumps(graph_json(selection), indent=2, ensure_ascii=False).encode()}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)

@@ -165,7 +165,8 @@ _SELF = ("canonical", "og_url", "title")  # kinds that normally name the page's 
 
 
 def credits_given(doc: Document, story: list[Document]) -> list[Credit]:
-    """The story's documents (or names) ``doc`` credits, from its stored credits and links."""
+    """The story's documents ``doc`` credits, from its stored credits and links (or, when none
+    of them is in the story, the names its credit lines give)."""
     own = {squash(doc.site_name or ""), squash(outlet_label(doc.outlet.domain)) if doc.outlet else ""}
     by_key = {url_key(d.url): d for d in story if d.id != doc.id and captured(d)}
     names = [(d, [n for n in {squash(name(d)), squash(outlet_label(d.outlet.domain)) if d.outlet else ""}
@@ -182,7 +183,8 @@ def credits_given(doc: Document, story: list[Document]) -> list[Credit]:
         elif credit.get("kind") in ("line", "dateline") and credit.get("text"):
             text = re.sub(r"\s+", " ", credit["text"]).strip()[:120]
             found.setdefault(text, Credit(text))
-    return list(found.values())
+    resolved = [c for c in found.values() if c.document is not None]
+    return resolved or list(found.values())  # a name found on the page only when nothing resolves
 
 
 def credit_sentence(doc: Document, parent_edge: Edge | None, story: list[Document], origin: Document | None) -> str:

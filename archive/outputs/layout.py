@@ -71,7 +71,7 @@ class Scene:
 
 
 def _band_name(depth: int) -> str:
-    return {0: "origin", 1: "copies", 2: "copies of copies"}.get(depth, f"generation {depth}")
+    return {0: "origin", 1: "copies", 2: "copies of\ncopies"}.get(depth, f"generation\n{depth}")
 
 
 def _clip(text: str, size: int = 21) -> str:
@@ -214,7 +214,9 @@ def svg(documents: list[Document], edges: list[Edge], with_legend: bool = True) 
                  f'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="{colour}"/></marker>'
                  for name_, colour in COLOURS.items()) + '</defs>']
     for y, label in drawing.bands:
-        parts.append(f'<text class="band" x="{MARGIN}" y="{y + 24:.0f}" font-size="12" fill="#666">{esc(label)}</text>'
+        lines = "".join(f'<tspan x="{MARGIN}" dy="{0 if k == 0 else 15}">{esc(t)}</tspan>'
+                        for k, t in enumerate(label.split("\n")))
+        parts.append(f'<text class="band" x="{MARGIN}" y="{y + 24:.0f}" font-size="12" fill="#666">{lines}</text>'
                      f'<line x1="{MARGIN}" y1="{y - 6:.0f}" x2="{drawing.width - MARGIN:.0f}" y2="{y - 6:.0f}" '
                      f'stroke="#e0e0e0"/>')
     for arrow in drawing.arrows:
@@ -264,7 +266,7 @@ def timeline_svg(documents: list[Document], edges: list[Edge]) -> str:
     parents = primary_parents(edges)
     by_id = {d.id: d for d in documents}
     dated = [d for d in documents if d.published]
-    left, right = MARGIN + 10, WIDTH - MARGIN - 90
+    left, right = MARGIN + 45, WIDTH - MARGIN - 110
     start = min((d.published for d in dated), default=None)
     end = max((d.published for d in dated), default=None)
     span = max(((end - start).total_seconds() if start else 0), 3600)
@@ -324,7 +326,7 @@ def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
     s = lambda *points: [(x * scale, y * scale) for x, y in points]  # noqa: E731
     for y, label in drawing.bands:
         draw.line(s((MARGIN, y - 6), (drawing.width - MARGIN, y - 6)), fill="#e0e0e0", width=scale)
-        draw.text(s((MARGIN, y + 12))[0], label, fill="#666666", font=small)
+        draw.multiline_text(s((MARGIN, y + 12))[0], label, fill="#666666", font=small)
     for arrow in drawing.arrows:
         colour = COLOURS.get(arrow.edge.relation, OTHER_COLOUR)
         p = arrow.curve()
