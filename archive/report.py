@@ -82,7 +82,8 @@ def _evidence_items(edge: Edge) -> str:
 def story_report(title: str, documents: list[Document], edges: list[Edge], replay_url: str | None = None) -> str:
     parents = primary_parents(edges)
     by_id = {d.id: d for d in documents}
-    origin = next((d for d in documents if d.id not in parents and captured(d)), documents[0] if documents else None)
+    roots = sorted((d for d in documents if d.id not in parents), key=lambda d: (d.published or datetime.max, d.id))
+    origin = roots[0] if roots else None
     ordered = sorted(documents, key=lambda d: (d.published or datetime.max, d.url))
     flags = {d.id: date_flags(d, by_id.get(parents[d.id].source_id) if d.id in parents else None) for d in documents}
     outlets = {name(d) for d in documents}
@@ -91,7 +92,8 @@ def story_report(title: str, documents: list[Document], edges: list[Edge], repla
     if origin is not None:
         out.append(f'<p class="sub">{len(documents)} captures from {len(outlets)} outlets · origin: '
                    f'<b>{esc(name(origin))}</b> ({esc(day(origin.published))}) '
-                   f'<a href="{esc(origin.url)}">{esc(origin.url)}</a>'
+                   + (f'<a href="{esc(origin.url)}">{esc(origin.url)}</a>' if captured(origin) else
+                      '<span class="nc">not captured: a source its copies name</span>')
                    + (f' · <span class="flag">{flagged} with dates that do not add up</span>' if flagged else "")
                    + "</p>")
     relations = {how_made(d, parents) for d in documents}

@@ -20,7 +20,7 @@ from archive.outputs.describe import (COLOURS, OTHER_COLOUR, RELATIONS, captured
 from archive.store.models import Document, Edge
 
 WIDTH = 1140  # the report's content width: the picture never grows wider
-NODE_W, NODE_H, GAP_X, GAP_Y, GUTTER, MARGIN = 158, 58, 14, 36, 84, 12
+NODE_W, NODE_H, GAP_X, GAP_Y, GUTTER, MARGIN = 158, 66, 14, 34, 84, 12
 COLUMNS = (WIDTH - GUTTER - 2 * MARGIN + GAP_X) // (NODE_W + GAP_X)
 GROUP_MIN = 4  # near-identical siblings shown as one box from this many on
 FLAG = "#d50000"
@@ -146,7 +146,8 @@ def scene(documents: list[Document], edges: list[Edge]) -> Scene:
         drawn.add((id(a), id(b)))
         up = b.y < a.y  # only a quotation can point upwards
         out.arrows.append(Arrow(edge, a.x + NODE_W / 2, a.y if up else a.y + NODE_H,
-                                b.x + NODE_W / 2, b.y + NODE_H if up else b.y, group=len(b.documents) > 1))
+                                b.x + NODE_W / 2, b.y + NODE_H if up else b.y - 8 * (len(b.documents) > 1),
+                                group=len(b.documents) > 1))
     return out
 
 
@@ -156,14 +157,15 @@ def _box(unit: list[Document], x: float, y: float, parents: dict[int, Edge], by_
     flagged = any(date_flags(d, by_id.get(parents[d.id].source_id) if d.id in parents else None) for d in unit)
     if len(unit) > 1:
         dates = sorted(d.published for d in unit if d.published)
-        span = f"{day(dates[0])} \u2013 {day(dates[-1])}" if dates else "undated"
-        return Box(x, y, relation, [f"{len(unit)} near-identical", f"{relation} \u00b7 {span}"],
+        span = f"{day(dates[0])} \u2013 {dates[-1]:%m-%d}" if dates and dates[-1].date() != dates[0].date() else day(
+            dates[0] if dates else None)
+        return Box(x, y, relation, [f"{len(unit)} near-identical", f"{relation} copies", span],
                    f"{len(unit)} near-identical {relation} copies: " + ", ".join(name(d) for d in unit), unit,
                    flagged=flagged)
     if not captured(doc):
-        return Box(x, y, relation, [_clip(name(doc)), "not captured"],
+        return Box(x, y, relation, [_clip(name(doc)), "inferred source", "not captured"],
                    f"{name(doc)}: inferred source, not captured ({doc.url})", unit, dashed=True)
-    return Box(x, y, relation, [_clip(name(doc)), f"{relation} \u00b7 {day(doc.published)}"], doc.url, unit,
+    return Box(x, y, relation, [_clip(name(doc)), relation, day(doc.published)], doc.url, unit,
                flagged=flagged)
 
 
@@ -195,8 +197,9 @@ def _svg_box(box: Box) -> str:
         parts.append(f'<path d="M {box.x + NODE_W - 18:.0f} {box.y:.0f} h 10 a 8 8 0 0 1 8 8 v 10 z" fill="{FLAG}"/>')
     parts.append(f'<text x="{box.x + 9:.0f}" y="{box.y + 23:.0f}" font-size="13.5" font-weight="600">'
                  f'{esc(box.lines[0])}</text>'
-                 f'<text x="{box.x + 9:.0f}" y="{box.y + 43:.0f}" font-size="11.5" fill="{box.colour}">'
-                 f'{esc(box.lines[1])}</text><title>{esc(box.tooltip)}</title></a></g>')
+                 f'<text x="{box.x + 9:.0f}" y="{box.y + 40:.0f}" font-size="11.5" fill="{box.colour}">'
+                 f'{esc(box.lines[1])}</text><text x="{box.x + 9:.0f}" y="{box.y + 58:.0f}" font-size="11.5" '
+                 f'fill="#555">{esc(box.lines[2])}</text><title>{esc(box.tooltip)}</title></a></g>')
     return "".join(parts)
 
 
@@ -346,7 +349,8 @@ def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
         if box.flagged:
             draw.polygon(s((box.x + NODE_W - 18, box.y), (box.x + NODE_W, box.y), (box.x + NODE_W, box.y + 18)), fill=FLAG)
         draw.text(s((box.x + 9, box.y + 9))[0], box.lines[0], fill="#222222", font=bold)
-        draw.text(s((box.x + 9, box.y + 32))[0], box.lines[1], fill=box.colour, font=small)
+        draw.text(s((box.x + 9, box.y + 29))[0], box.lines[1], fill=box.colour, font=small)
+        draw.text(s((box.x + 9, box.y + 47))[0], box.lines[2], fill="#555555", font=small)
     for k, (kind, colour, text) in enumerate(legend):
         x, y = MARGIN + (k % 2) * (drawing.width / 2), drawing.height + 4 + (k // 2) * 20
         draw.rectangle(s((x, y), (x + 14, y + 12)), fill=colour if kind == "swatch" else "white", outline=colour)
