@@ -17,12 +17,13 @@ and ``prov:generatedAtTime`` that queries look for.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from archive.outputs.describe import captured, edge_label, name
+from archive.outputs.describe import agency, captured, edge_label, name
 from archive.store.models import Document, Edge
 
 NS = "https://github.com/provenance-archive/ns#"
@@ -45,8 +46,18 @@ def _page_id(url_key: str) -> str:
     return "page/" + hashlib.sha1(url_key.encode()).hexdigest()[:16]
 
 
+def _local(text: str) -> str:
+    """A local part PROV-N can write (WARC names hold ``~``, agencies spaces)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text)
+
+
+def _warc_name(warc_file: str) -> str:
+    """The WARC file's name, relative to the archive folder (never this machine's path)."""
+    return Path(warc_file.split("#")[-1]).name
+
+
 def _run_id(warc_file: str) -> str:
-    return "run/" + Path(warc_file.split("#")[-1]).name
+    return "run/" + _local(_warc_name(warc_file))
 
 
 def evidence_json(documents: list[Document], edges: list[Edge]) -> dict:
@@ -79,8 +90,8 @@ def to_prov(documents: list[Document], edges: list[Edge], evidence_file: str | N
     for run_id, members in sorted(runs.items()):
         times = [_utc(d.fetched_at) for d in members if d.fetched_at]
         activity = doc.activity(run_id, min(times, default=None), max(times, default=None), {
-            PROV_TYPE: pa["CaptureRun"], PROV_LABEL: f"crawl or ingest that wrote {run_id[4:]}",
-            pa["warcFile"]: run_id[4:]})
+            PROV_TYPE: pa["CaptureRun"], PROV_LABEL: f"crawl or ingest that wrote {_warc_name(members[0].warc_file)}",
+            pa["warcFile"]: _warc_name(members[0].warc_file)})
         doc.wasAssociatedWith(activity, software)
         activities[run_id] = activity
 
@@ -93,13 +104,13 @@ def to_prov(documents: list[Document], edges: list[Edge], evidence_file: str | N
             if d.warc_record_id:
                 attributes[pa["warcRecord"]] = Identifier(d.warc_record_id.strip("<>"))
             if d.warc_file:  # a file name, relative to the archive folder, never a local path
-                attributes[pa["warcFile"]] = Path(d.warc_file.split("#")[-1]).name
+                attributes[pa["warcFile"]] = _warc_name(d.warc_file)
         else:
             attributes[PROV_TYPE] = pa["InferredSource"]
         if d.published:
             attributes[pa["published"]] = Literal(_utc(d.published).isoformat(), XSD_DATETIME)
         entity = doc.entity(f"capture/{d.id}", attributes)
-        outlet = doc.agent(f"outlet/{d.outlet.domain if captured(d) and d.outlet else name(d)}",
+        outlet = doc.agent(f"outlet/{_local(d.outlet.domain if captured(d) and d.outlet else 'wire-' + agency(d.url))}",
                            {PROV_TYPE: PROV["Organization"], PROV_LABEL: name(d)})
         doc.wasAttributedTo(entity, outlet)
         if captured(d) and d.warc_file and d.fetched_at:
