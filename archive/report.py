@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from archive.outputs.describe import (COLOURS, OTHER_COLOUR, RELATIONS, captured, credit_sentence, date_flags, day,
-                                      evidence_sentence, how_made, name, primary_parents, replay_link)
-from archive.outputs.layout import esc, legend_html, svg, timeline_svg
+                                      evidence_sentence, name, primary_parents, replay_link)
+from archive.outputs.layout import esc, legend_html, scene, svg, timeline_svg
 from archive.outputs.textdiff import LEGEND, diff_html, paragraphs
 from archive.queries import OutletFlow
 from archive.store.models import Document, Edge
@@ -96,11 +96,10 @@ def story_report(title: str, documents: list[Document], edges: list[Edge], repla
                       '<span class="nc">not captured: a source its copies name</span>')
                    + (f' · <span class="flag">{flagged} with dates that do not add up</span>' if flagged else "")
                    + "</p>")
-    relations = {how_made(d, parents) for d in documents}
     out += ["<h2>How the story spread</h2>",
             '<p class="sub">Each box is a capture, in bands by generation (the origin, its copies, copies of '
             'copies), ordered by date; an arrow runs from the source to the copy made from it.</p>',
-            legend_html(relations), f'<div class="graph-box">{svg(documents, edges, with_legend=False)}</div>',
+            legend_html(scene(documents, edges)), f'<div class="graph-box">{svg(documents, edges, with_legend=False)}</div>',
             "<h2>When</h2>", '<p class="sub">Publication dates on a time axis (a red ring: a date that does not '
             'add up; a hollow dot: not captured).</p>', f'<div class="graph-box">{timeline_svg(documents, edges)}</div>',
             "<h2>Copies</h2><table><thead><tr><th>outlet</th><th>published</th><th>how it was made</th>"

@@ -171,13 +171,16 @@ def _box(unit: list[Document], x: float, y: float, parents: dict[int, Edge], by_
 
 # -- painting ------------------------------------------------------------------------------------
 
-def legend_items(relations) -> list[tuple[str, str, str]]:
-    """(kind, colour, text) for every mark a picture of these relations uses."""
+def legend_items(drawing: Scene) -> list[tuple[str, str, str]]:
+    """(kind, colour, text) for every colour and mark the picture uses."""
+    relations = {b.relation for b in drawing.boxes} | {a.edge.relation for a in drawing.arrows}
     items = [("swatch", COLOURS.get(r, OTHER_COLOUR), f"{r}: {RELATIONS.get(r, r)}")
-             for r in COLOURS if r in relations]
-    return items + [("dashed", "#555555", "dashed box: not captured (a source the evidence names)"),
-                    ("stack", "#555555", f"stacked box: {GROUP_MIN} or more near-identical copies"),
-                    ("flag", FLAG, "red corner: a date that does not add up")]
+             for r in [*COLOURS, *sorted(relations - set(COLOURS))] if r in relations]
+    marks = [(any(b.dashed for b in drawing.boxes), ("dashed", "#555555", "dashed box: not captured (a source the copies name)")),
+             (any(len(b.documents) > 1 for b in drawing.boxes),
+              ("stack", "#555555", f"stacked box: {GROUP_MIN} or more near-identical copies of one source")),
+             (any(b.flagged for b in drawing.boxes), ("flag", FLAG, "red corner: a date that does not add up"))]
+    return items + [item for used, item in marks if used]
 
 
 def _svg_box(box: Box) -> str:
@@ -191,7 +194,7 @@ def _svg_box(box: Box) -> str:
             parts.append(f'<rect x="{box.x + 4 * k:.0f}" y="{box.y - 4 * k:.0f}" width="{NODE_W}" height="{NODE_H}" '
                          f'rx="8" fill="#fff" stroke="{box.colour}" stroke-width="1.5"/>')
     fill = "#f5f5f5" if box.dashed else "#fff"
-    parts.append(f'<rect x="{box.x:.0f}" y="{box.y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="8" fill="{fill}" '
+    parts.append(f'<rect class="box" x="{box.x:.0f}" y="{box.y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="8" fill="{fill}" '
                  f'stroke="{box.colour}" stroke-width="2.5"{dash}/>')
     if box.flagged:
         parts.append(f'<path d="M {box.x + NODE_W - 18:.0f} {box.y:.0f} h 10 a 8 8 0 0 1 8 8 v 10 z" fill="{FLAG}"/>')
@@ -206,7 +209,7 @@ def _svg_box(box: Box) -> str:
 def svg(documents: list[Document], edges: list[Edge], with_legend: bool = True) -> str:
     """The derivation graph as SVG (the legend drawn below it unless the page shows its own)."""
     drawing = scene(documents, edges)
-    legend = legend_items({b.relation for b in drawing.boxes}) if with_legend else []
+    legend = legend_items(drawing) if with_legend else []
     legend_rows = math.ceil(len(legend) / 2)
     height = drawing.height + legend_rows * 20 + (10 if legend else 0)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" width="{drawing.width:.0f}" '
@@ -255,11 +258,11 @@ def _legend_mark(kind: str, colour: str, x: float, y: float) -> str:
     return f'<path d="M {x:.0f} {y:.0f} h 14 v 12 z" fill="{colour}"/>'
 
 
-def legend_html(relations) -> str:
+def legend_html(drawing: Scene) -> str:
     """The legend as HTML (it wraps with the page), for the report."""
     items = "".join(
         f'<li><svg width="16" height="14" aria-hidden="true">{_legend_mark(kind, colour, 1, 1)}</svg> {esc(text)}</li>'
-        for kind, colour, text in legend_items(relations))
+        for kind, colour, text in legend_items(drawing))
     return f'<ul class="legend">{items}</ul>'
 
 
@@ -321,7 +324,7 @@ def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
     drawing = scene(documents, edges)
-    legend = legend_items({b.relation for b in drawing.boxes})
+    legend = legend_items(drawing)
     height = drawing.height + math.ceil(len(legend) / 2) * 20 + 10
     image = Image.new("RGB", (int(drawing.width * scale), int(height * scale)), "white")
     draw = ImageDraw.Draw(image)
