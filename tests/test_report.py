@@ -185,3 +185,45 @@ def test_report_screenshots(tmp_path, copies):
         assert right.getextrema() == ((255, 255),) * 3
         assert len(picture.convert("RGB").getcolors(1 << 16) or []) > 50
     _keep(shot, f"report-{copies}-copies.png")
+
+
+def test_replay_links_open_the_capture_in_pywb(tmp_path):
+    import subprocess
+    import time
+    import urllib.request
+
+    from tests.test_archive import _free_port
+    from tests.tools import tool_bin
+
+    tools = tool_bin("pywb")
+    db = f"sqlite:///{tmp_path / 'g.db'}"
+    warc = ROOT / "demo" / "seed-story.warc.gz"
+    assert CliRunner().invoke(main, ["--db", db, "ingest", "--workers", "1", str(warc)]).exit_code == 0
+    collections = tmp_path / "pywb"
+    collections.mkdir()
+    subprocess.run([str(tools / "wb-manager"), "init", "story"], cwd=collections, check=True, capture_output=True)
+    subprocess.run([str(tools / "wb-manager"), "add", "story", str(warc)], cwd=collections, check=True, capture_output=True)
+    port = _free_port()
+    out = tmp_path / "story.html"
+    result = CliRunner().invoke(main, ["--db", db, "report", MN, "-o", str(out), "--replay-url",
+                                       f"http://127.0.0.1:{port}/story/{{timestamp}}mp_/{{url}}"])
+    assert result.exit_code == 0, result.output
+    links = re.findall(r'<a href="(http://127\.0\.0\.1:\d+/story/\d{14}mp_/[^"]+)">replay the capture</a>', out.read_text())
+    assert len(links) == 4
+    link = next(x for x in links if "menafn.example" in x)
+    wayback = subprocess.Popen([str(tools / "wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=collections,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(60):
+            try:
+                with urllib.request.urlopen(link.replace("&amp;", "&"), timeout=5) as answer:
+                    page = answer.read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("pywb did not answer")
+    finally:
+        wayback.terminate()
+        wayback.wait(10)
+    assert "Trump or Harris" in page and "MENAFN" in page
