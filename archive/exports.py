@@ -131,7 +131,7 @@ def render_graph(selection: Selection, fmt: str, evidence_file: str | None = Non
         return document.serialize(indent=2) if fmt == "prov-json" else prov.to_turtle(document)
     if fmt in ("graphml", "gexf"):
         buffer = io.BytesIO()
-        graph = graphfiles.to_networkx(selection.title, docs, edges, timeline=fmt == "gexf")
+        graph = graphfiles.to_networkx(selection.title, docs, edges, gexf=fmt == "gexf")
         (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(graph, buffer)
         return buffer.getvalue()
     if fmt == "dot":

@@ -153,6 +153,7 @@ def test_graphml_and_gexf_carry_what_gephi_reads(wire_db, tmp_path):
     by_url = {d["url"]: d for _, d in gexf.nodes(data=True)}
     assert by_url[HERALD]["start"] == "2024-03-07" and by_url[HERALD]["label"] == "Hafen\u2013Zeitung \u00d6"
     assert all(d.get("start") for d in by_url.values())
+    assert by_url[HERALD]["viz"]["color"] == {"r": 0x8D, "g": 0x6E, "b": 0x63, "a": 1.0}  # partial's colour
     assert all(d.get("start") and d["weight"] > 0 for _, _, d in gexf.edges(data=True))
 
 

@@ -25,15 +25,19 @@ def _unix(when) -> int:
     return int(when.replace(tzinfo=UTC).timestamp())
 
 
-def to_networkx(title: str, documents: list[Document], edges: list[Edge], timeline: bool = False):
-    """A networkx DiGraph of the selection. With ``timeline``, nodes and edges carry GEXF
-    ``start`` days (the graph becomes dynamic)."""
+def _rgb(colour: str) -> dict:
+    return {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16), "a": 1.0}
+
+
+def to_networkx(title: str, documents: list[Document], edges: list[Edge], gexf: bool = False):
+    """A networkx DiGraph of the selection. For ``gexf``, nodes and edges also carry their
+    ``start`` day (the graph becomes dynamic) and nodes their relation's colour (``viz``)."""
     import networkx as nx
 
     ids, parents = node_ids(documents), primary_parents(edges)
     by_id = {d.id: d for d in documents}
     depth = generations(documents, parents)
-    graph = nx.DiGraph(title=title)
+    graph = nx.DiGraph(title=title, name=title)
     for d in documents:
         parent = by_id.get(parents[d.id].source_id) if d.id in parents else None
         data = {
@@ -45,8 +49,10 @@ def to_networkx(title: str, documents: list[Document], edges: list[Edge], timeli
         }
         if d.published:
             data["published_unix"] = _unix(d.published)
-        if timeline and (d.published or d.fetched_at):
-            data["start"] = day(d.published or d.fetched_at)
+        if gexf:
+            data["viz"] = {"color": _rgb(COLOURS.get(data["relation"], OTHER_COLOUR))}
+            if d.published or d.fetched_at:
+                data["start"] = day(d.published or d.fetched_at)
         graph.add_node(ids[d.id], **data)
     for e in edges:
         if e.source_id not in ids or e.derived_id not in ids:
@@ -55,7 +61,7 @@ def to_networkx(title: str, documents: list[Document], edges: list[Edge], timeli
                 "primary": bool(e.is_primary),
                 "evidence": ", ".join(dict.fromkeys(evidence_short(x["kind"]) for x in e.evidence))}
         start = graph.nodes[ids[e.derived_id]].get("start")
-        if timeline and start:
+        if gexf and start:
             data["start"] = start
         graph.add_edge(ids[e.source_id], ids[e.derived_id], **data)
     return graph
