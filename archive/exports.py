@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from archive import queries
 from archive.store.models import Document, Edge
@@ -35,12 +35,13 @@ class Selection:
 def select_story(session: Session, ref: str | None) -> Selection:
     """The story of the document ``ref`` (a URL or #id), or everything when ``ref`` is None."""
     if ref is None:
-        docs = list(session.scalars(select(Document).order_by(Document.id)))
+        docs = list(session.scalars(select(Document).order_by(Document.id).options(selectinload(Document.outlet))))
         return Selection("all stories", docs, list(queries.all_edges(session, with_quotes=True)))
     doc = queries.find_document(session, ref)
     if doc.story_id is None:
         return Selection(doc.title or doc.url, [doc], [], doc.url)
-    docs = list(session.scalars(select(Document).where(Document.story_id == doc.story_id).order_by(Document.id)))
+    docs = list(session.scalars(select(Document).where(Document.story_id == doc.story_id).order_by(Document.id)
+                                .options(selectinload(Document.outlet))))
     root = queries.origin(session, doc)
     edges = queries.story_edges(session, doc.story_id, primary_only=False)
     return Selection(f"story of {root.title or root.url}", docs, edges, root.url)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from archive.outputs.describe import (COLOURS, OTHER_COLOUR, RELATIONS, captured, credit_sentence, date_flags, day,
+from archive.outputs.describe import (COLOURS, OTHER_COLOUR, RELATIONS, Credits, captured, date_flags, day,
                                       evidence_sentence, name, primary_parents, replay_link)
-from archive.outputs.layout import esc, legend_html, scene, svg, timeline_svg
+from archive.outputs.layout import capture_versions, esc, legend_html, scene, svg, timeline_svg
 from archive.outputs.textdiff import LEGEND, diff_html, paragraphs
 from archive.queries import OutletFlow
 from archive.store.models import Document, Edge
@@ -59,10 +59,11 @@ def _relation(relation: str) -> str:
             f'title="{esc(RELATIONS.get(relation, relation))}">{esc(relation)}</span>')
 
 
-def _capture_cell(doc: Document, replay_url: str | None) -> str:
+def _capture_cell(doc: Document, replay_url: str | None, version: str | None) -> str:
     if not captured(doc):
         return '<span class="nc">not captured: a source the copies name, never found on the web</span>'
     when = f"captured {esc(_time(doc.fetched_at))} UTC" if doc.fetched_at else "capture time unknown"
+    when = f"{when} ({esc(version)} of this page)" if version else when
     link = replay_link(replay_url, doc)
     replay = f'<a href="{esc(link)}">replay the capture</a> · ' if link else ""
     return f'{when}<br>{replay}<a href="#text-{doc.id}">archived text</a>'
@@ -104,6 +105,7 @@ def story_report(title: str, documents: list[Document], edges: list[Edge], repla
             'add up; a hollow dot: not captured).</p>', f'<div class="graph-box">{timeline_svg(documents, edges)}</div>',
             "<h2>Copies</h2><table><thead><tr><th>outlet</th><th>published</th><th>how it was made</th>"
             "<th>confidence</th><th>credit given</th><th>archived capture</th></tr></thead><tbody>"]
+    credits, versions = Credits(documents, origin), capture_versions(documents)
     for doc in ordered:
         edge = parents.get(doc.id)
         source = by_id.get(edge.source_id) if edge else None
@@ -115,7 +117,7 @@ def story_report(title: str, documents: list[Document], edges: list[Edge], repla
             f'<tr id="doc-{doc.id}"><td>{outlet}<br><span class="sub">{esc(doc.title)}</span></td>'
             f'<td>{esc(_time(doc.published))}{warnings}</td><td>{made}</td>'
             f'<td class="num">{f"{edge.confidence:.2f}" if edge else ""}</td>'
-            f'<td>{esc(credit_sentence(doc, edge, documents, origin))}</td><td>{_capture_cell(doc, replay_url)}</td></tr>')
+            f'<td>{esc(credits.sentence(doc, edge))}</td><td>{_capture_cell(doc, replay_url, versions.get(doc.id))}</td></tr>')
     out.append("</tbody></table>")
     out.append(_evidence_section(edges, by_id, parents))
     quotes = [e for e in edges if e.relation == "quotes" and e.source_id in by_id and e.derived_id in by_id]

@@ -15,7 +15,7 @@ from archive.cli import main
 from archive.store.db import session_factory
 from archive.store.models import Document
 from tests.conftest import ROOT
-from tests.stories import story_of
+from benchmarks.stories import story_of
 from tests.tools import debian_program
 
 AT = "https://asiatimes.example/2024/10/trump-or-harris-us-and-s-korea-must-stick-together/"

@@ -17,7 +17,7 @@ from archive.queries import CREDIT_EVIDENCE
 from archive.store.db import session_factory
 from archive.store.models import Document
 from tests.conftest import ROOT
-from tests.stories import story_of
+from benchmarks.stories import story_of
 from tests.tools import debian_program
 
 MN = "https://menafn.example/1108812345/Trump-Or-Harris-US-And-S-Korea-Must-Stick-Together/"
@@ -124,6 +124,7 @@ def test_report_stays_legible_at_50_copies(tmp_path):
     assert 'stroke-dasharray="6 4"/>' in page and "not captured" in page
     assert page.count("https://replay.example/coll/20240320") == 50
     assert "https://replay.example/coll/20240320090" in page and "/urn:provenance" not in page
+    assert page.count("of 2 of this page)") == 2 and "2024-03-06 \u00b7 capture 2/2" in page  # a recaptured page
     # a copy dated before its source is flagged
     assert "dated 10 hours before its source (Coastline Magazine, 2024-03-06)" in page
 
@@ -227,3 +228,11 @@ def test_replay_links_open_the_capture_in_pywb(tmp_path):
         wayback.terminate()
         wayback.wait(10)
     assert "Trump or Harris" in page and "MENAFN" in page
+
+
+def test_replay_url_without_url_is_a_clear_error(tmp_path):
+    db = _story_db(tmp_path, 5)
+    result = CliRunner().invoke(main, ["--db", db, "report", HERALD, "-o", str(tmp_path / "x.html"),
+                                       "--replay-url", "https://replay.example/"])
+    assert result.exit_code != 0 and "--replay-url needs {url}" in result.output
+    assert not (tmp_path / "x.html").exists()

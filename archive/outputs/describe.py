@@ -164,49 +164,58 @@ class Credit:
 _SELF = ("canonical", "og_url", "title")  # kinds that normally name the page's own outlet
 
 
-def credits_given(doc: Document, story: list[Document]) -> list[Credit]:
-    """The story's documents ``doc`` credits, from its stored credits and links (or, when none
-    of them is in the story, the names its credit lines give)."""
-    own = {squash(doc.site_name or ""), squash(outlet_label(doc.outlet.domain)) if doc.outlet else ""}
-    by_key = {url_key(d.url): d for d in story if d.id != doc.id and captured(d)}
-    names = [(d, [n for n in {squash(name(d)), squash(outlet_label(d.outlet.domain)) if d.outlet else ""}
-                  if n and n not in own]) for d in story if d.id != doc.id]
-    found: dict[str, Credit] = {}
-    for credit in (doc.signals or {}).get("credits") or ():
-        target = by_key.get(url_key(credit["url"])) if credit.get("url") else None
-        if target is None and credit.get("kind") in _SELF:
-            continue
-        if target is None:
-            target = next((d for d, n in names if n and names_outlet(credit.get("text") or "", n)), None)
-        if target is not None:
-            found.setdefault(name(target), Credit(name(target), target))
-        elif credit.get("kind") in ("line", "dateline") and credit.get("text"):
-            text = re.sub(r"\s+", " ", credit["text"]).strip()[:120]
-            found.setdefault(text, Credit(text))
-    resolved = [c for c in found.values() if c.document is not None]
-    return resolved or list(found.values())  # a name found on the page only when nothing resolves
+class Credits:
+    """Whom the copies of one story credit, from their stored credits and links; the story's
+    URLs and outlet names are worked out once."""
 
+    def __init__(self, story: list[Document], origin: Document | None = None):
+        self.origin = origin
+        self.by_key = {url_key(d.url): d for d in story if captured(d)}
+        self.names = {d.id: {n for n in (squash(name(d)), squash(outlet_label(d.outlet.domain)) if d.outlet else "") if n}
+                      for d in story}
+        self.story = story
 
-def credit_sentence(doc: Document, parent_edge: Edge | None, story: list[Document], origin: Document | None) -> str:
-    """"credits Asia Times (its source)", "credits Pacific Forum (the origin, not its source
-    Asia Times)", "no credit"."""
-    if parent_edge is None:
-        return ""
-    source = parent_edge.source
-    given = credits_given(doc, story)
-    if any(x["kind"] in CREDIT_EVIDENCE for x in parent_edge.evidence) and not any(
-            c.document is not None and c.document.outlet_id == source.outlet_id for c in given):
-        given.insert(0, Credit(name(source), source))
-    if not given:
-        return "no credit"
-    parts = []
-    for credit in given:
-        if credit.document is None:
-            parts.append(f"names \u201c{credit.text}\u201d")
-        elif credit.document.id == source.id or credit.document.outlet_id == source.outlet_id:
-            parts.append(f"credits {credit.text} (its source)")
-        elif origin is not None and credit.document.id == origin.id:
-            parts.append(f"credits {credit.text} (the origin, not its source {name(source)})")
-        else:
-            parts.append(f"credits {credit.text} (not its source {name(source)})")
-    return "; ".join(parts)
+    def given(self, doc: Document) -> list[Credit]:
+        """The story's documents ``doc`` credits (or, when none of them is in the story, the
+        names its credit lines give)."""
+        own = self.names.get(doc.id, set())
+        found: dict[str, Credit] = {}
+        for credit in (doc.signals or {}).get("credits") or ():
+            target = self.by_key.get(url_key(credit["url"])) if credit.get("url") else None
+            if target is not None and target.id == doc.id or target is None and credit.get("kind") in _SELF:
+                continue
+            if target is None:
+                text = credit.get("text") or ""
+                target = next((d for d in self.story if d.id != doc.id
+                               and names_outlet(text, sorted(self.names[d.id] - own))), None)
+            if target is not None:
+                found.setdefault(name(target), Credit(name(target), target))
+            elif credit.get("kind") in ("line", "dateline") and credit.get("text"):
+                text = re.sub(r"\s+", " ", credit["text"]).strip()[:120]
+                found.setdefault(text, Credit(text))
+        resolved = [c for c in found.values() if c.document is not None]
+        return resolved or list(found.values())
+
+    def sentence(self, doc: Document, parent_edge: Edge | None) -> str:
+        """"credits Asia Times (its source)", "credits Pacific Forum (the origin, not its source
+        Asia Times)", "no credit"."""
+        if parent_edge is None:
+            return ""
+        source = parent_edge.source
+        given = self.given(doc)
+        if any(x["kind"] in CREDIT_EVIDENCE for x in parent_edge.evidence) and not any(
+                c.document is not None and c.document.outlet_id == source.outlet_id for c in given):
+            given.insert(0, Credit(name(source), source))
+        if not given:
+            return "no credit"
+        parts = []
+        for credit in given:
+            if credit.document is None:
+                parts.append(f"names \u201c{credit.text}\u201d")
+            elif credit.document.id == source.id or credit.document.outlet_id == source.outlet_id:
+                parts.append(f"credits {credit.text} (its source)")
+            elif self.origin is not None and credit.document.id == self.origin.id:
+                parts.append(f"credits {credit.text} (the origin, not its source {name(source)})")
+            else:
+                parts.append(f"credits {credit.text} (not its source {name(source)})")
+        return "; ".join(parts)

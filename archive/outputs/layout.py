@@ -113,9 +113,24 @@ def when(doc: Document, parents: dict[int, Edge], by_id: dict[int, Document]) ->
     return doc.published or doc.fetched_at or datetime.max
 
 
+def capture_versions(documents: list[Document]) -> dict[int, str]:
+    """"capture 2 of 3" for pages captured more than once, by document id."""
+    pages: dict[str, list[Document]] = {}
+    for doc in documents:
+        pages.setdefault(doc.url_key, []).append(doc)
+    out = {}
+    for captures in pages.values():
+        captures.sort(key=lambda d: (d.fetched_at or datetime.max, d.id))
+        for k, doc in enumerate(captures, 1):
+            if len(captures) > 1:
+                out[doc.id] = f"capture {k} of {len(captures)}"
+    return out
+
+
 def scene(documents: list[Document], edges: list[Edge]) -> Scene:
     parents = primary_parents(edges)
     by_id = {d.id: d for d in documents}
+    versions = capture_versions(documents)
     depth = generations(documents, parents)
     bands: dict[int, list[list[Document]]] = {}
     for unit in _units(documents, parents):
@@ -128,7 +143,8 @@ def scene(documents: list[Document], edges: list[Edge]) -> Scene:
         out.bands.append((y, _band_name(level)))
         for k, unit in enumerate(units):
             row, column = divmod(k, COLUMNS)
-            box = _box(unit, GUTTER + MARGIN + column * (NODE_W + GAP_X), y + row * (NODE_H + GAP_Y), parents, by_id)
+            box = _box(unit, GUTTER + MARGIN + column * (NODE_W + GAP_X), y + row * (NODE_H + GAP_Y), parents, by_id,
+                       versions)
             out.boxes.append(box)
             for doc in unit:
                 where[doc.id] = box
@@ -151,7 +167,8 @@ def scene(documents: list[Document], edges: list[Edge]) -> Scene:
     return out
 
 
-def _box(unit: list[Document], x: float, y: float, parents: dict[int, Edge], by_id: dict[int, Document]) -> Box:
+def _box(unit: list[Document], x: float, y: float, parents: dict[int, Edge], by_id: dict[int, Document],
+         versions: dict[int, str]) -> Box:
     doc = unit[0]
     relation = how_made(doc, parents)
     flagged = any(date_flags(d, by_id.get(parents[d.id].source_id) if d.id in parents else None) for d in unit)
@@ -165,7 +182,10 @@ def _box(unit: list[Document], x: float, y: float, parents: dict[int, Edge], by_
     if not captured(doc):
         return Box(x, y, relation, [_clip(name(doc)), "inferred source", "not captured"],
                    f"{name(doc)}: inferred source, not captured ({doc.url})", unit, dashed=True)
-    return Box(x, y, relation, [_clip(name(doc)), relation, day(doc.published)], doc.url, unit,
+    version = versions.get(doc.id)
+    when_ = day(doc.published) + (f" \u00b7 {version.replace(' of ', '/')}" if version else "")
+    tooltip = f"{doc.url} ({version}, captured {doc.fetched_at:%Y-%m-%d %H:%M})" if version and doc.fetched_at else doc.url
+    return Box(x, y, relation, [_clip(name(doc)), relation, when_], tooltip, unit,
                flagged=flagged)
 
 

@@ -11,7 +11,8 @@ page. Inferred sources (wire stories never captured) are entities with no locati
 
 prov serialises a qualified relation with attributes as its qualified node only; the Turtle
 (:func:`to_turtle`) adds the plain ``prov:wasDerivedFrom`` / ``prov:wasQuotedFrom`` triples
-and ``prov:generatedAtTime`` that queries look for.
+and ``prov:generatedAtTime`` that queries look for (a plain ``wasDerivedFrom`` for each chosen
+source only: an alternative, ``pa:primary false``, stays a qualified derivation).
 """
 
 from __future__ import annotations
@@ -146,11 +147,15 @@ def to_prov(documents: list[Document], edges: list[Edge], evidence_file: str | N
 
 def to_turtle(prov_document) -> str:
     """PROV-O in Turtle, completed with the unqualified triples prov leaves out."""
-    from rdflib import XSD, Graph, Literal, Namespace, URIRef
+    from prov.serializers.provrdf import ProvRDFSerializer
+    from rdflib import RDFS, XSD, Graph, Literal, Namespace, URIRef
 
-    P = Namespace("http://www.w3.org/ns/prov#")
+    P, PA = Namespace("http://www.w3.org/ns/prov#"), Namespace(NS)
     graph = Graph()
-    graph.parse(data=prov_document.serialize(format="rdf", rdf_format="turtle"), format="turtle")
+    for prefix, namespace in (("prov", P), ("pa", PA), ("xsd", XSD), ("rdfs", RDFS)):
+        graph.bind(prefix, namespace)
+    for triple in ProvRDFSerializer(prov_document).encode_document(prov_document).triples((None, None, None)):
+        graph.add(triple)
     for triple in list(graph):  # locations and record ids are resources, not strings
         if isinstance(triple[2], Literal) and triple[2].datatype == XSD.anyURI:
             graph.remove(triple)
@@ -160,6 +165,8 @@ def to_turtle(prov_document) -> str:
                                    (P.qualifiedQuotation, P.wasQuotedFrom, P.entity),
                                    (P.qualifiedRevision, P.wasRevisionOf, P.entity)):
         for derived, _, node in list(graph.triples((None, qualified, None))):
+            if plain == P.wasDerivedFrom and (node, PA.primary, Literal(False)) in graph:
+                continue  # an alternative source is not asserted, only described
             for source in graph.objects(node, role):
                 graph.add((derived, plain, source))
     for entity, _, node in list(graph.triples((None, P.qualifiedGeneration, None))):
@@ -167,6 +174,4 @@ def to_turtle(prov_document) -> str:
             graph.add((entity, P.generatedAtTime, when))
         for activity in graph.objects(node, P.activity):
             graph.add((entity, P.wasGeneratedBy, activity))
-    graph.bind("prov", P)
-    graph.bind("pa", Namespace(NS))
     return graph.serialize(format="turtle")

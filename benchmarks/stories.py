@@ -1,5 +1,5 @@
-"""Stories built straight into a graph database, for the output tests: as many copies as a test
-needs (5, 50...), every relation, an inferred wire source that was never captured, a recaptured
+"""Stories built straight into a graph database, for the output tests and benchmarks/report_scale.py:
+as many copies as wanted (5, 50, 500...), every relation, an inferred wire source that was never captured, a recaptured
 page, near-identical syndicated copies and a copy dated before its source."""
 
 from __future__ import annotations
