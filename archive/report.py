@@ -99,7 +99,8 @@ def story_report(title: str, documents: list[Document], edges: list[Edge], repla
                    + "</p>")
     out += ["<h2>How the story spread</h2>",
             '<p class="sub">Each box is a capture, in bands by generation (the origin, its copies, copies of '
-            'copies), ordered by date; an arrow runs from the source to the copy made from it.</p>',
+            'copies), copies of one source side by side by date; an arrow runs from the source to each copy made '
+            'from it.</p>',
             legend_html(scene(documents, edges)), f'<div class="graph-box">{svg(documents, edges, with_legend=False)}</div>',
             "<h2>When</h2>", '<p class="sub">Publication dates on a time axis (a red ring: a date that does not '
             'add up; a hollow dot: not captured).</p>', f'<div class="graph-box">{timeline_svg(documents, edges)}</div>',

@@ -46,8 +46,8 @@ def spun(text: str, every: int) -> str:
 
 
 class Builder:
-    def __init__(self, session, start: datetime = datetime(2024, 3, 5, 8, 0)):
-        self.session, self.start = session, start
+    def __init__(self, session, start: datetime = datetime(2024, 3, 5, 8, 0), distinct: bool = False):
+        self.session, self.start, self.distinct = session, start, distinct
         self.story = Story()
         session.add(self.story)
         session.flush()
@@ -62,8 +62,10 @@ class Builder:
         if outlet is None:
             outlet = self.outlets[domain] = Outlet(domain=domain or f"wire:{site}", name=site)
             self.session.add(outlet)
-        text = "\n".join(paragraphs)
         self.count += 1
+        if self.distinct:  # each copy its own last line: no two texts alike
+            paragraphs = [*paragraphs, f"Reported for {site} (edition {self.count})."]
+        text = "\n".join(paragraphs)
         inferred = url.startswith(INFERRED_PREFIX)
         published = self.start + timedelta(hours=hours) if hours is not None else None
         doc = Document(
@@ -77,8 +79,8 @@ class Builder:
             warc_record_id=None if inferred else f"<urn:uuid:00000000-0000-4000-8000-{self.count:012d}>")
         self.session.add(doc)
         self.session.flush()
-        if parent is not None:
-            self.edge(parent, doc, relation, evidence, stats, primary)
+        if parent is not None:  # distinct copies are not near-identical to their source either
+            self.edge(parent, doc, relation, evidence, None if self.distinct else stats, primary)
         return doc
 
     def edge(self, source: Document, derived: Document, relation: str, evidence: list[dict] | None = None,
@@ -97,10 +99,11 @@ def later(hours: float) -> list[dict]:
     return [{"kind": "published_later", "weight": 0.4, "detail": f"published {hours:.0f} hours after the source"}]
 
 
-def story_of(session, copies: int) -> Document:
+def story_of(session, copies: int, distinct: bool = False) -> Document:
     """A story with ``copies`` copies (5 or more); returns its origin. From 12 copies on, the
-    origin is an inferred wire story (never captured) and one page is captured twice."""
-    b = Builder(session)
+    origin is an inferred wire story (never captured) and one page is captured twice. With
+    ``distinct``, no two copies have the same text (nothing is grouped in the picture)."""
+    b = Builder(session, distinct=distinct)
     wire = copies >= 12
     if wire:
         origin = b.doc(f"{INFERRED_PREFIX}wire:ap:5e1f0c", "Associated Press", [BASE[0]], 0)

@@ -91,10 +91,10 @@ def _keep(shot: Path, name: str) -> None:
         shutil.copyfile(shot, ROOT / "docs" / name)
 
 
-def _story_db(tmp_path, copies: int) -> str:
-    db = f"sqlite:///{tmp_path / f'story{copies}.db'}"
+def _story_db(tmp_path, copies: int, distinct: bool = False) -> str:
+    db = f"sqlite:///{tmp_path / f'story{copies}-{distinct}.db'}"
     with session_factory(db).begin() as session:
-        story_of(session, copies)
+        story_of(session, copies, distinct)
     return db
 
 
@@ -168,16 +168,26 @@ def test_outlets_report_ranks_flows_with_rates(tmp_path):
     assert "1 (100%)" in page  # credit rate of the republication
 
 
-@pytest.mark.parametrize("copies", [5, 50])
-def test_report_screenshots(tmp_path, copies):
+def test_50_different_copies_wrap_onto_rows(tmp_path):
+    page = _report(_story_db(tmp_path, 50, distinct=True), tmp_path)
+    boxes = [tuple(map(float, b)) for b in re.findall(r'<rect class="box" x="([\d.]+)" y="([\d.]+)"', page)]
+    assert len(boxes) == 51 and 'class="node group"' not in page
+    assert max(x for x, _ in boxes) + 158 <= WIDTH and len({y for _, y in boxes}) >= 8
+    for k, (x, y) in enumerate(boxes):
+        assert all(abs(x - x2) >= 158 or abs(y - y2) >= 66 for x2, y2 in boxes[k + 1:])
+    assert page.count('<g class="edge"') == 50 + 1  # every copy's arrow, and the quotation
+
+
+@pytest.mark.parametrize("copies, distinct", [(5, False), (50, False), (50, True)])
+def test_report_screenshots(tmp_path, copies, distinct):
     import subprocess
 
     from PIL import Image
 
     page = tmp_path / "story.html"
-    page.write_text(_report(_story_db(tmp_path, copies), tmp_path))
+    page.write_text(_report(_story_db(tmp_path, copies, distinct), tmp_path))
     chromium = debian_program("chromium", "chromium")
-    shot = tmp_path / f"report-{copies}-copies.png"
+    shot = tmp_path / f"report-{copies}-{'different-' if distinct else ''}copies.png"
     subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1400",
                     "--hide-scrollbars", f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
     with Image.open(shot) as picture:
@@ -185,7 +195,7 @@ def test_report_screenshots(tmp_path, copies):
         right = picture.convert("RGB").crop((1240, 0, 1280, 1400))  # nothing runs off the right edge
         assert right.getextrema() == ((255, 255),) * 3
         assert len(picture.convert("RGB").getcolors(1 << 16) or []) > 50
-    _keep(shot, f"report-{copies}-copies.png")
+    _keep(shot, shot.name)
 
 
 def test_replay_links_open_the_capture_in_pywb(tmp_path):

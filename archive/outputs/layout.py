@@ -1,8 +1,9 @@
 """The story's derivation graph as a picture that stays legible at 50+ copies.
 
 Copies are laid out in bands by generation (the origin, copies of it, copies of copies...),
-ordered by date within a band and wrapped onto more rows rather than widened, so the picture
-keeps the report's width whatever the number of copies. Four or more near-identical copies of
+siblings side by side in their source's order and by date, wrapped onto more rows rather than
+widened, so the picture keeps the report's width whatever the number of copies; arrows run
+through the gaps between rows and columns, never across a box. Four or more near-identical copies of
 one source (same relation, same text, no copies of their own) share one stacked box. A second
 picture puts every capture on a time axis. :func:`scene` computes the drawing once; the SVG and
 PNG renderers only paint it.
@@ -49,16 +50,22 @@ class Box:
 @dataclass
 class Arrow:
     edge: Edge
-    x1: float
-    y1: float
-    x2: float
-    y2: float
+    points: list[tuple[float, float]]  # a polyline from the source's box to the copy's
     group: bool = False
 
-    def curve(self) -> tuple[tuple[float, float], ...]:
-        """The four control points of the arrow's cubic Bezier curve."""
-        bend = max(18.0, (self.y2 - self.y1) / 2)
-        return ((self.x1, self.y1), (self.x1, self.y1 + bend), (self.x2, self.y2 - bend), (self.x2, self.y2))
+
+def route(a: Box, b: Box) -> list[tuple[float, float]]:
+    """From the bottom of ``a`` to the top of ``b`` through the gaps between rows and columns
+    only, so no arrow crosses a box however many rows the copies wrap onto."""
+    ax, bx = a.x + NODE_W / 2, b.x + NODE_W / 2
+    top = b.y - 8 * (len(b.documents) > 1)  # above a stack's outlines
+    if b.y < a.y:  # a quotation pointing upwards: straight, dashed
+        return [(ax, a.y), (bx, b.y + NODE_H)]
+    below_a, above_b = a.y + NODE_H + GAP_Y / 2 - 4, b.y - GAP_Y / 2 + 2
+    if above_b - below_a <= NODE_H:  # b's row comes straight after a's: no row in between
+        return [(ax, a.y + NODE_H), (ax, above_b), (bx, above_b), (bx, top)]
+    gap = a.x + NODE_W + GAP_X / 2  # the column gap right of a, down past the rows between
+    return [(ax, a.y + NODE_H), (ax, below_a), (gap, below_a), (gap, above_b), (bx, above_b), (bx, top)]
 
 
 @dataclass
@@ -74,7 +81,7 @@ def _band_name(depth: int) -> str:
     return {0: "origin", 1: "copies", 2: "copies of\ncopies"}.get(depth, f"generation\n{depth}")
 
 
-def _clip(text: str, size: int = 21) -> str:
+def _clip(text: str, size: int = 20) -> str:
     return text if len(text) <= size else text[: size - 1] + "\u2026"
 
 
@@ -139,7 +146,14 @@ def scene(documents: list[Document], edges: list[Edge]) -> Scene:
     where: dict[int, Box] = {}
     y = MARGIN
     for level in sorted(bands):
-        units = sorted(bands[level], key=lambda u: (when(u[0], parents, by_id), name(u[0]), u[0].id))
+        rank = {id(box): k for k, box in enumerate(out.boxes)}  # siblings side by side, in their parents' order
+
+        def order(unit: list[Document]) -> tuple:
+            parent = where.get(parents[unit[0].id].source_id) if unit[0].id in parents else None
+            return (rank[id(parent)] if parent is not None else -1, when(unit[0], parents, by_id), name(unit[0]),
+                    unit[0].id)
+
+        units = sorted(bands[level], key=order)
         out.bands.append((y, _band_name(level)))
         for k, unit in enumerate(units):
             row, column = divmod(k, COLUMNS)
@@ -160,10 +174,7 @@ def scene(documents: list[Document], edges: list[Edge]) -> Scene:
         if (id(a), id(b)) in drawn:  # one arrow to a group box
             continue
         drawn.add((id(a), id(b)))
-        up = b.y < a.y  # only a quotation can point upwards
-        out.arrows.append(Arrow(edge, a.x + NODE_W / 2, a.y if up else a.y + NODE_H,
-                                b.x + NODE_W / 2, b.y + NODE_H if up else b.y - 8 * (len(b.documents) > 1),
-                                group=len(b.documents) > 1))
+        out.arrows.append(Arrow(edge, route(a, b), group=len(b.documents) > 1))
     return out
 
 
@@ -218,7 +229,7 @@ def _svg_box(box: Box) -> str:
                  f'stroke="{box.colour}" stroke-width="2.5"{dash}/>')
     if box.flagged:
         parts.append(f'<path d="M {box.x + NODE_W - 18:.0f} {box.y:.0f} h 10 a 8 8 0 0 1 8 8 v 10 z" fill="{FLAG}"/>')
-    parts.append(f'<text x="{box.x + 9:.0f}" y="{box.y + 23:.0f}" font-size="13.5" font-weight="600">'
+    parts.append(f'<text x="{box.x + 9:.0f}" y="{box.y + 23:.0f}" font-size="13" font-weight="600">'
                  f'{esc(box.lines[0])}</text>'
                  f'<text x="{box.x + 9:.0f}" y="{box.y + 40:.0f}" font-size="11.5" fill="{box.colour}">'
                  f'{esc(box.lines[1])}</text><text x="{box.x + 9:.0f}" y="{box.y + 58:.0f}" font-size="11.5" '
@@ -247,13 +258,13 @@ def svg(documents: list[Document], edges: list[Edge], with_legend: bool = True) 
                      f'stroke="#e0e0e0"/>')
     for arrow in drawing.arrows:
         edge = arrow.edge
-        (x1, y1), (c1x, c1y), (c2x, c2y), (x2, y2) = arrow.curve()
+        path = " L ".join(f"{x:.0f} {y:.0f}" for x, y in arrow.points)
         colour = COLOURS.get(edge.relation, OTHER_COLOUR)
         dash = ' stroke-dasharray="6 4"' if edge.relation == "quotes" else ""
         parts.append(
             f'<g class="{"edge group-edge" if arrow.group else "edge"}" data-source="{esc(edge.source.url)}" '
             f'data-derived="{esc(edge.derived.url)}" data-relation="{esc(edge.relation)}">'
-            f'<path d="M {x1:.0f} {y1:.0f} C {c1x:.0f} {c1y:.0f}, {c2x:.0f} {c2y:.0f}, {x2:.0f} {y2:.0f}" fill="none" '
+            f'<path d="M {path}" fill="none" stroke-linejoin="round" '
             f'stroke="{colour}" stroke-width="2"{dash} marker-end="url(#arrow-{esc(edge.relation)})"/>'
             f'<title>{esc(name(edge.derived))}: {esc(edge.relation)} of {esc(name(edge.source))} '
             f'({edge.confidence:.2f})</title></g>')
@@ -355,9 +366,8 @@ def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
         draw.multiline_text(s((MARGIN, y + 12))[0], label, fill="#666666", font=small)
     for arrow in drawing.arrows:
         colour = COLOURS.get(arrow.edge.relation, OTHER_COLOUR)
-        p = arrow.curve()
-        points = [tuple(sum(c * w for c, w in zip(axis, _bernstein(t / 20))) for axis in zip(*p)) for t in range(21)]
-        draw.line(s(*points), fill=colour, width=2 * scale)
+        points = arrow.points
+        draw.line(s(*points), fill=colour, width=2 * scale, joint="curve")
         (x1, y1), (x2, y2) = points[-2], points[-1]
         angle = math.atan2(y2 - y1, x2 - x1)
         draw.polygon(s((x2, y2), (x2 - 9 * math.cos(angle - 0.45), y2 - 9 * math.sin(angle - 0.45)),
@@ -382,6 +392,3 @@ def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
     image.save(out, format="PNG")
     return out.getvalue()
 
-
-def _bernstein(t: float) -> tuple[float, float, float, float]:
-    return ((1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t ** 3)
