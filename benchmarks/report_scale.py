@@ -23,10 +23,11 @@ from benchmarks.stories import story_of
 HERALD = "https://local-herald.example/news/quay/"
 
 
-def measure(copies: int, folder: Path) -> list[tuple[str, float, int]]:
+def measure(copies: int, folder: Path, distinct: bool = False, quiet: bool = False) -> list[tuple[str, float, int]]:
+    folder.mkdir(exist_ok=True)
     factory = session_factory(f"sqlite:///{folder / f'story{copies}.db'}")
     with factory.begin() as session:
-        story_of(session, copies)
+        story_of(session, copies, distinct)
     rows = []
     with factory() as session:
         selection = select_story(session, HERALD)
@@ -36,7 +37,8 @@ def measure(copies: int, folder: Path) -> list[tuple[str, float, int]]:
         rows.append(("report", time.perf_counter() - started, len(page.encode())))
         graph = re.search(r'<svg[^>]* class="graph" width="(\d+)" height="(\d+)"', page)
         boxes = page.count('<rect class="box"')
-        print(f"{copies} copies: graph {graph.group(1)} x {graph.group(2)} px, {boxes} boxes")
+        if not quiet:
+            print(f"{copies} copies: graph {graph.group(1)} x {graph.group(2)} px, {boxes} boxes")
         for fmt in ("prov-json", "prov-o", "graphml", "gexf", "dot"):
             started = time.perf_counter()
             out = render_graph(selection, fmt, "story.evidence.json")
@@ -47,10 +49,12 @@ def measure(copies: int, folder: Path) -> list[tuple[str, float, int]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, nargs="+", default=[5, 50, 500])
+    parser.add_argument("--distinct", action="store_true", help="no two copies alike (nothing stacked)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        measure(5, Path(tmp) / "warm-up", quiet=True)  # imports and first-use costs out of the figures
         for copies in args.copies:
-            for name, seconds, size in measure(copies, Path(tmp)):
+            for name, seconds, size in measure(copies, Path(tmp), args.distinct):
                 print(f"  {name:10} {seconds:7.3f} s {size / 1024:9.0f} KB")
 
 
