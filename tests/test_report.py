@@ -246,3 +246,22 @@ def test_replay_url_without_url_is_a_clear_error(tmp_path):
                                        "--replay-url", "https://replay.example/"])
     assert result.exit_code != 0 and "--replay-url needs {url}" in result.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_date_flags_respect_how_precise_a_date_is():
+    from datetime import datetime
+
+    from archive.outputs.describe import date_flags
+
+    source = Document(url="https://a.example/x", site_name="A", published=datetime(2024, 10, 24, 22, 40), date_trust=1.0,
+                      fetched_at=datetime(2024, 11, 1))
+    printed = Document(url="https://b.example/x", site_name="B", published=datetime(2024, 10, 24), date_trust=0.5)
+    assert date_flags(printed, source) == []  # the same day, to a printed date's precision
+    exact = Document(url="https://c.example/x", site_name="C", published=datetime(2024, 10, 24, 9), date_trust=1.0,
+                     fetched_at=datetime(2024, 11, 1))
+    assert date_flags(exact, source) == ["dated 14 hours before its source (A, 2024-10-24)"]
+    printed.published = datetime(2024, 10, 22)
+    assert date_flags(printed, source) == ["dated 3 days before its source (A, 2024-10-24)"]
+    late = Document(url="https://d.example/x", site_name="D", published=datetime(2024, 12, 1), date_trust=1.0,
+                    fetched_at=datetime(2024, 11, 1))
+    assert date_flags(late, None) == ["dated after it was captured (2024-11-01)"]

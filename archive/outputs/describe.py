@@ -146,7 +146,8 @@ def date_flags(doc: Document, parent: Document | None) -> list[str]:
     flags = []
     if doc.published and parent is not None and parent.published:
         ahead = (parent.published - doc.published).total_seconds()
-        if ahead >= 3600:
+        to_the_day = min(doc.date_trust or 0, parent.date_trust or 0) < 1.0  # a printed date has no hour
+        if (doc.published.date() < parent.published.date()) if to_the_day else ahead >= 3600:
             flags.append(f"dated {_span(ahead)} before its source ({name(parent)}, {day(parent.published)})")
     if doc.published and doc.fetched_at and (doc.published - doc.fetched_at).total_seconds() > 86400:
         flags.append(f"dated after it was captured ({day(doc.fetched_at)})")
