@@ -163,10 +163,16 @@ def _evidence_section(edges: list[Edge], by_id: dict[int, Document], parents: di
 # -- across stories ------------------------------------------------------------------------------
 
 MATRIX_OUTLETS = 15
+ROWS_SHOWN = 200  # of the ranked tables; `provenance outlets --json` has them all
 
 
 def _rate(part: int, whole: int) -> str:
     return f"{part} ({part / whole:.0%})" if whole else "0"
+
+
+def _more(rows: int) -> str:
+    return (f"<p class='sub'>The first {ROWS_SHOWN} of {rows} rows; <code>provenance outlets --json</code> "
+            "lists them all.</p>" if rows > ROWS_SHOWN else "")
 
 
 def outlets_report(flows: list[OutletFlow]) -> str:
@@ -200,7 +206,8 @@ def outlets_report(flows: list[OutletFlow]) -> str:
         f"<tr><td>{esc(f.source)}</td><td>{esc(f.derived)}</td><td class='num'>{f.copies}"
         f"<span class='bar' style='width:{60 * f.copies / peak:.0f}px'></span></td>"
         f"<td class='num'>{_rate(f.credited, f.copies)}</td><td class='num'>{_rate(f.spun, f.copies)}</td>"
-        f"<td>{esc(', '.join(f'{k} {v}' for k, v in sorted((f.relations or {}).items())))}</td></tr>" for f in flows)
+        f"<td>{esc(', '.join(f'{k} {v}' for k, v in sorted((f.relations or {}).items())))}</td></tr>"
+        for f in flows[:ROWS_SHOWN])
     balance = {}
     for f in flows:
         balance.setdefault(f.source, [0, 0, 0, 0])[0] += f.copies
@@ -211,15 +218,15 @@ def outlets_report(flows: list[OutletFlow]) -> str:
     outlets = "".join(
         f"<tr><td>{esc(o)}</td><td class='num'>{b[0]}</td><td class='num'>{b[1]}</td>"
         f"<td class='num'>{_rate(b[2], b[1]) if b[1] else ''}</td><td class='num'>{_rate(b[3], b[1]) if b[1] else ''}</td></tr>"
-        for o, b in sorted(balance.items(), key=lambda x: (-x[1][1], -x[1][0], x[0])))
+        for o, b in sorted(balance.items(), key=lambda x: (-x[1][1], -x[1][0], x[0]))[:ROWS_SHOWN])
     body = ("<h1>Who copies from whom</h1><p class='sub'>Chosen-source links across all stories, by outlet: "
             f"{sum(f.copies for f in flows)} copies between {len(activity)} outlets.</p>"
             f"<h2>Matrix</h2><p class='sub'>The {len(top)} most active outlets; a cell counts the copies the column's "
             f"outlet made of the row's (darker: more).</p>{matrix}"
             "<h2>Flows, most copies first</h2><table><thead><tr><th>source outlet</th><th>copied by</th>"
             "<th class='num'>copies</th><th class='num'>with credit</th><th class='num'>spun</th><th>relations</th>"
-            f"</tr></thead><tbody>{ranked}</tbody></table>"
+            f"</tr></thead><tbody>{ranked}</tbody></table>{_more(len(flows))}"
             "<h2>Outlets</h2><table><thead><tr><th>outlet</th><th class='num'>copied by others</th>"
             "<th class='num'>copies it made</th><th class='num'>of which credited</th><th class='num'>of which spun</th>"
-            f"</tr></thead><tbody>{outlets}</tbody></table>")
+            f"</tr></thead><tbody>{outlets}</tbody></table>{_more(len(balance))}")
     return _page("Who copies from whom", body)

@@ -364,10 +364,21 @@ def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
     for y, label in drawing.bands:
         draw.line(s((MARGIN, y - 6), (drawing.width - MARGIN, y - 6)), fill="#e0e0e0", width=scale)
         draw.multiline_text(s((MARGIN, y + 12))[0], label, fill="#666666", font=small)
+    def dashed(points, colour, width):
+        for (x1, y1), (x2, y2) in zip(points, points[1:]):
+            length = math.hypot(x2 - x1, y2 - y1)
+            for start in range(0, int(length), 10):
+                t0, t1 = start / length, min(start + 6, length) / length
+                draw.line(s((x1 + (x2 - x1) * t0, y1 + (y2 - y1) * t0), (x1 + (x2 - x1) * t1, y1 + (y2 - y1) * t1)),
+                          fill=colour, width=width)
+
     for arrow in drawing.arrows:
         colour = COLOURS.get(arrow.edge.relation, OTHER_COLOUR)
         points = arrow.points
-        draw.line(s(*points), fill=colour, width=2 * scale, joint="curve")
+        if arrow.edge.relation == "quotes":
+            dashed(points, colour, 2 * scale)
+        else:
+            draw.line(s(*points), fill=colour, width=2 * scale, joint="curve")
         (x1, y1), (x2, y2) = points[-2], points[-1]
         angle = math.atan2(y2 - y1, x2 - x1)
         draw.polygon(s((x2, y2), (x2 - 9 * math.cos(angle - 0.45), y2 - 9 * math.sin(angle - 0.45)),
@@ -377,8 +388,13 @@ def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
             for k in (2, 1):
                 draw.rounded_rectangle(s((box.x + 4 * k, box.y - 4 * k), (box.x + 4 * k + NODE_W, box.y - 4 * k + NODE_H)),
                                        radius=8 * scale, fill="white", outline=box.colour, width=scale)
-        draw.rounded_rectangle(s((box.x, box.y), (box.x + NODE_W, box.y + NODE_H)), radius=8 * scale,
-                               fill="#f5f5f5" if box.dashed else "white", outline=box.colour, width=2 * scale)
+        corners = [(box.x, box.y), (box.x + NODE_W, box.y), (box.x + NODE_W, box.y + NODE_H), (box.x, box.y + NODE_H)]
+        if box.dashed:
+            draw.rectangle(s(corners[0], corners[2]), fill="#f5f5f5")
+            dashed(corners + corners[:1], box.colour, 2 * scale)
+        else:
+            draw.rounded_rectangle(s(corners[0], corners[2]), radius=8 * scale, fill="white", outline=box.colour,
+                                   width=2 * scale)
         if box.flagged:
             draw.polygon(s((box.x + NODE_W - 18, box.y), (box.x + NODE_W, box.y), (box.x + NODE_W, box.y + 18)), fill=FLAG)
         draw.text(s((box.x + 9, box.y + 9))[0], box.lines[0], fill="#222222", font=bold)
@@ -386,7 +402,15 @@ def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
         draw.text(s((box.x + 9, box.y + 47))[0], box.lines[2], fill="#555555", font=small)
     for k, (kind, colour, text) in enumerate(legend):
         x, y = MARGIN + (k % 2) * (drawing.width / 2), drawing.height + 4 + (k // 2) * 20
-        draw.rectangle(s((x, y), (x + 14, y + 12)), fill=colour if kind == "swatch" else "white", outline=colour)
+        if kind == "flag":
+            draw.polygon(s((x, y), (x + 14, y), (x + 14, y + 12)), fill=colour)
+        elif kind == "dashed":
+            dashed([(x, y), (x + 14, y), (x + 14, y + 12), (x, y + 12), (x, y)], colour, scale)
+        else:
+            if kind == "stack":
+                draw.rectangle(s((x + 3, y - 3), (x + 14, y + 8)), fill="white", outline=colour)
+            draw.rectangle(s((x, y), (x + 14 - 3 * (kind == "stack"), y + 12 - 1 * (kind == "stack"))),
+                           fill=colour if kind == "swatch" else "white", outline=colour)
         draw.text(s((x + 22, y - 1))[0], text, fill="#222222", font=small)
     out = io.BytesIO()
     image.save(out, format="PNG")
