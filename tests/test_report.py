@@ -265,3 +265,18 @@ def test_date_flags_respect_how_precise_a_date_is():
     late = Document(url="https://d.example/x", site_name="D", published=datetime(2024, 12, 1), date_trust=1.0,
                     fetched_at=datetime(2024, 11, 1))
     assert date_flags(late, None) == ["dated after it was captured (2024-11-01)"]
+
+
+def test_time_axis_piles_are_capped_and_counted(tmp_path):
+    from archive.exports import select_story
+    from archive.outputs.layout import STACK_MAX, timeline_svg
+
+    factory = session_factory(_story_db(tmp_path, 150))
+    with factory() as session:
+        selection = select_story(session, HERALD)
+        picture = timeline_svg(selection.documents, selection.edges)
+    height = int(re.search(r'height="(\d+)"', picture).group(1))
+    assert height <= 46 + 14 * (STACK_MAX + 1)
+    counts = [int(n) for n in re.findall(r'fill="#333">(\d+)</text>', picture)]
+    assert counts and all(n > STACK_MAX for n in counts)
+    assert picture.count('class="dot"') + sum(n - STACK_MAX for n in counts) == len(selection.documents)

@@ -24,6 +24,7 @@ WIDTH = 1140  # the report's content width: the picture never grows wider
 NODE_W, NODE_H, GAP_X, GAP_Y, GUTTER, MARGIN = 158, 66, 14, 34, 84, 12
 COLUMNS = (WIDTH - GUTTER - 2 * MARGIN + GAP_X) // (NODE_W + GAP_X)
 GROUP_MIN = 4  # near-identical siblings shown as one box from this many on
+STACK_MAX = 12  # dots piled at one date on the time axis; a taller pile shows its count
 FLAG = "#d50000"
 
 
@@ -314,8 +315,9 @@ def timeline_svg(documents: list[Document], edges: list[Edge]) -> str:
         slot = round(x / 12)
         level = stacks.get(slot, 0)
         stacks[slot] = level + 1
-        dots.append((doc, x, level))
-    height = 46 + 14 * max(stacks.values(), default=1)
+        if level < STACK_MAX:
+            dots.append((doc, x, level))
+    height = 46 + 14 * min(STACK_MAX, max(stacks.values(), default=1)) + 14
     axis = height - 30
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{WIDTH}" height="{height}" '
              f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="captures on a time axis" '
@@ -344,6 +346,10 @@ def timeline_svg(documents: list[Document], edges: list[Edge]) -> str:
                      f'fill="{fill}"{ring}/><title>{esc(name(doc))}, {esc(relation)}, '
                      f'{esc(doc.published.isoformat(sep=" ", timespec="minutes") if doc.published else "undated")}'
                      f'</title></a>')
+    for slot, count in stacks.items():  # a column taller than STACK_MAX says how many it holds
+        if count > STACK_MAX:
+            parts.append(f'<text x="{slot * 12}" y="{axis - 14 * STACK_MAX - 6}" font-size="11" text-anchor="middle" '
+                         f'fill="#333">{count}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
