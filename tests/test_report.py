@@ -271,7 +271,7 @@ def test_time_axis_piles_are_capped_and_counted(tmp_path):
     from archive.exports import select_story
     from archive.outputs.layout import STACK_MAX, timeline_svg
 
-    factory = session_factory(_story_db(tmp_path, 150))
+    factory = session_factory(_story_db(tmp_path, 400))
     with factory() as session:
         selection = select_story(session, HERALD)
         picture = timeline_svg(selection.documents, selection.edges)
