@@ -24,6 +24,7 @@ PF = "https://pacforum.example/publication/trump-or-harris-us-and-s-korea-must-s
 NB = "https://newsbeat-daily.example/trump-or-harris-us-and-s-korea-must-stick-together/"
 HERALD = "https://local-herald.example/news/quay/"
 DIGEST = "https://wire-digest.example/a/991/"
+MAGAZINE = "https://coastline-magazine.example/2024/03/harbour-closes/"
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,7 @@ def wire_db(tmp_path_factory):
     with session_factory(db).begin() as session:
         story_of(session, 20)
         session.query(Document).filter(Document.url == HERALD).one().site_name = "Hafen\u2013Zeitung \u00d6"
+        session.query(Document).filter(Document.url == MAGAZINE).one().site_name = 'The "Coastline" \\ <Magazine>'
     return db
 
 
@@ -139,6 +141,7 @@ def test_graphml_and_gexf_carry_what_gephi_reads(wire_db, tmp_path):
     inferred = [n for n, d in graph.nodes(data=True) if d["captured"] is False]
     assert len(inferred) == 1 and graph.nodes[inferred[0]]["label"] == "Associated Press"
     assert graph.nodes[HERALD]["label"] == "Hafen\u2013Zeitung \u00d6"
+    assert graph.nodes[MAGAZINE]["label"] == 'The "Coastline" \\ <Magazine>'
     assert isinstance(graph.nodes[HERALD]["published_unix"], int)
     assert graph.nodes[HERALD]["published"].startswith("2024-03-07T")
     captures = [n for n in graph if n.startswith(DIGEST)]
@@ -169,4 +172,8 @@ def test_dot_is_readable(wire_db, tmp_path):
     assert nodes[HERALD]["tooltip"] == HERALD and nodes[HERALD]["URL"] == HERALD
     inferred = [n for n in nodes.values() if "not captured" in n["label"]]
     assert len(inferred) == 1 and "dashed" in inferred[0]["style"] and "URL" not in inferred[0]
+    assert nodes[MAGAZINE]["label"] == 'The "Coastline" \\\\ <Magazine>\\n2024-03-06'  # as escaped in DOT
+    svg = subprocess.run([debian_program("dot", "graphviz"), "-Tsvg"], input=text, capture_output=True, text=True,
+                         timeout=120).stdout
+    assert "The &quot;Coastline&quot; \\ &lt;Magazine&gt;" in svg  # as shown
     assert len(graph["edges"]) == 21 and all(re.fullmatch(r"[a-z]+ 0\.\d\d", e["label"]) for e in graph["edges"])

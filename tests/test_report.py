@@ -280,3 +280,20 @@ def test_time_axis_piles_are_capped_and_counted(tmp_path):
     counts = [int(n) for n in re.findall(r'fill="#333">(\d+)</text>', picture)]
     assert counts and all(n > STACK_MAX for n in counts)
     assert picture.count('class="dot"') + sum(n - STACK_MAX for n in counts) == len(selection.documents)
+
+
+def test_crawled_text_stays_text_everywhere(tmp_path):
+    from archive.store.models import Edge
+
+    db = _story_db(tmp_path, 5)
+    with session_factory(db).begin() as session:
+        herald = session.query(Document).filter(Document.url == HERALD).one()
+        herald.signals = {"credits": [{"kind": "line", "text": "<script>alert(1)</script> Gazette", "url": None}]}
+        herald.title = "<img src=x onerror=alert(2)>"
+        herald.text = "<b>bold</b>\n" + herald.text
+        edge = session.query(Edge).filter(Edge.derived_id == herald.id).one()
+        edge.evidence = [{"kind": "<svg onload=alert(3)>", "weight": 1.0, "detail": "<iframe src=//evil>"}]
+    page = _report(db, tmp_path)
+    for tag in ("<script", "<img", "<iframe", "<svg onload", "<b>bold"):
+        assert tag not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Gazette" in page and "&lt;iframe src=//evil&gt;" in page
