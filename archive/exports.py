@@ -44,7 +44,9 @@ def select_story(session: Session, ref: str | None) -> Selection:
                                 .options(selectinload(Document.outlet))))
     root = queries.origin(session, doc)
     edges = queries.story_edges(session, doc.story_id, primary_only=False)
-    return Selection(f"story of {root.title or root.url}", docs, edges, root.url)
+    named = root if not is_inferred(root.url) else min(  # an inferred source's title only says "not captured"
+        (d for d in docs if not is_inferred(d.url)), key=lambda d: (d.published or d.added_at, d.id), default=root)
+    return Selection(f"story of {named.title or named.url}", docs, edges, root.url)
 
 
 def graph_json(selection: Selection) -> dict:

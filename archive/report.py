@@ -139,8 +139,12 @@ def story_report(title: str, documents: list[Document], edges: list[Edge], repla
 def _evidence_section(edges: list[Edge], by_id: dict[int, Document], parents: dict[int, Edge]) -> str:
     out = ["<h2>Evidence and differences</h2>", LEGEND]
     shown = [e for e in edges if e.relation != "quotes" and e.source_id in by_id and e.derived_id in by_id]
-    opened = False
-    for edge in sorted(shown, key=lambda e: (not e.is_primary, e.derived.published or datetime.max, e.id)):
+    opened, alternatives = False, False
+    for edge in sorted(shown, key=lambda e: (parents.get(e.derived_id) is not e, e.derived.published or datetime.max,
+                                             e.id)):
+        if parents.get(edge.derived_id) is not edge and not alternatives:
+            alternatives = True
+            out.append("<h3>Other possible sources, weighed and not chosen</h3>")
         if captured(edge.source):
             left, right, counts = diff_html(edge.source.text, edge.derived.text)
             change = (f"{counts['substituted']} words swapped, {counts['inserted']} added, "
@@ -149,7 +153,7 @@ def _evidence_section(edges: list[Edge], by_id: dict[int, Document], parents: di
                     f'<div><b>copy: {esc(name(edge.derived))}</b>{right}</div></div>')
         else:
             change, diff = "source not captured", '<p class="nc">The source was never captured: no text to compare.</p>'
-        status = "" if parents.get(edge.derived_id) is edge else " (an alternative, not the chosen source)"
+        status = "" if parents.get(edge.derived_id) is edge else " (not chosen)"
         is_open = edge.is_primary and edge.relation == "spin" and not opened
         opened = opened or is_open
         out.append(

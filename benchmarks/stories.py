@@ -57,21 +57,24 @@ class Builder:
     def doc(self, url: str, site: str, paragraphs: list[str], hours: float | None, parent: Document | None = None,
             relation: str = "copy", evidence: list[dict] | None = None, stats: dict | None = None,
             credits: list[dict] | None = None, primary: bool = True) -> Document:
-        domain = "" if url.startswith(INFERRED_PREFIX) else outlet_domain(url)
+        inferred = url.startswith(INFERRED_PREFIX)
+        domain = "apnews.com" if inferred else outlet_domain(url)  # as archive/store/graph.py makes them
         outlet = self.outlets.get(domain)
         if outlet is None:
-            outlet = self.outlets[domain] = Outlet(domain=domain or f"wire:{site}", name=site)
+            outlet = self.outlets[domain] = Outlet(domain=domain, name=site)
             self.session.add(outlet)
+        if inferred:
+            site, paragraphs = f"{site} (wire, not captured)", []
         self.count += 1
-        if self.distinct:  # each copy its own last line: no two texts alike
+        if self.distinct and not inferred:  # each copy its own last line: no two texts alike
             paragraphs = [*paragraphs, f"Reported for {site} (edition {self.count})."]
         text = "\n".join(paragraphs)
-        inferred = url.startswith(INFERRED_PREFIX)
         published = self.start + timedelta(hours=hours) if hours is not None else None
         doc = Document(
             url=url, url_key=url_key(url) if not inferred else url, outlet=outlet, story_id=self.story.id,
-            title="Harbour to close for three weeks after breakwater cracks", site_name=site, text=text,
-            text_digest=hashlib.sha256(text.encode()).hexdigest(), published=published, date_trust=1.0,
+            title=f"{outlet.name} wire story (not captured)" if inferred else
+            "Harbour to close for three weeks after breakwater cracks", site_name=site, text=text,
+            text_digest=hashlib.sha256(text.encode()).hexdigest(), published=published, date_trust=0.0 if inferred else 1.0,
             signals={"credits": credits or []},
             fetched_at=None if inferred else datetime(2024, 3, 20, 9, 0) + timedelta(minutes=self.count),
             warc_file=None if inferred else f"/data/crawls/PROVENANCE-20240320090000-00000-{self.count % 2}.warc.gz",
@@ -106,7 +109,7 @@ def story_of(session, copies: int, distinct: bool = False) -> Document:
     b = Builder(session, distinct=distinct)
     wire = copies >= 12
     if wire:
-        origin = b.doc(f"{INFERRED_PREFIX}wire:ap:5e1f0c", "Associated Press", [BASE[0]], 0)
+        origin = b.doc(f"{INFERRED_PREFIX}wire:ap:5e1f0c", "The Associated Press", [], 0)
     else:
         origin = b.doc("https://harbour-institute.example/news/breakwater/", "Harbour Institute", BASE, 0)
     magazine = b.doc("https://coastline-magazine.example/2024/03/harbour-closes/", "Coastline Magazine",
@@ -160,4 +163,4 @@ def story_of(session, copies: int, distinct: bool = False) -> Document:
 
 
 def name_of(doc: Document) -> str:
-    return doc.site_name
+    return doc.outlet.name

@@ -15,6 +15,7 @@ from archive.cli import main
 from archive.store.db import session_factory
 from archive.store.models import Document
 from tests.conftest import ROOT
+from tests.test_wires import versions  # noqa: F401 (a fixture: three versions of one AP story)
 from benchmarks.stories import story_of
 from tests.tools import debian_program
 
@@ -139,7 +140,7 @@ def test_graphml_and_gexf_carry_what_gephi_reads(wire_db, tmp_path):
     graph = nx.read_graphml(tmp_path / "story.graphml")
     assert graph.number_of_nodes() == 21
     inferred = [n for n, d in graph.nodes(data=True) if d["captured"] is False]
-    assert len(inferred) == 1 and graph.nodes[inferred[0]]["label"] == "Associated Press"
+    assert len(inferred) == 1 and graph.nodes[inferred[0]]["label"] == "The Associated Press"
     assert graph.nodes[HERALD]["label"] == "Hafen\u2013Zeitung \u00d6"
     assert graph.nodes[MAGAZINE]["label"] == 'The "Coastline" \\ <Magazine>'
     assert isinstance(graph.nodes[HERALD]["published_unix"], int)
@@ -177,3 +178,31 @@ def test_dot_is_readable(wire_db, tmp_path):
                          timeout=120).stdout
     assert "The &quot;Coastline&quot; \\ &lt;Magazine&gt;" in svg  # as shown
     assert len(graph["edges"]) == 21 and all(re.fullmatch(r"[a-z]+ 0\.\d\d", e["label"]) for e in graph["edges"])
+
+
+def test_a_wire_source_the_engine_infers_shows_as_not_captured(tmp_path, versions):
+    from rdflib import URIRef
+
+    from archive import graph_writer
+    from archive.urls import is_inferred
+
+    db = f"sqlite:///{tmp_path / 'wire.db'}"
+    graph_writer.start(db)
+    for url, text, date in versions:  # three versions of one AP story, the AP's own page never captured
+        graph_writer.store({"url": url, "text": text, "title": "Officials announce review", "date": date,
+                            "date_trust": 1.0}, {"discovered_via": "test"}, True)
+    graph_writer.flush()
+    ref = versions[0][0]
+    graph = turtle_graph(db, ref, tmp_path)
+    (entity, label), = graph.query(PREFIXES + "SELECT ?e ?l WHERE { ?e a pa:InferredSource ; pa:captured false ; "
+                                   "rdfs:label ?l }", initNs={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"})
+    assert not list(graph.triples((entity, URIRef("http://www.w3.org/ns/prov#atLocation"), None)))
+    assert len(list(graph.query(PREFIXES + "SELECT ?c WHERE { ?c prov:wasDerivedFrom ?w . ?w a pa:InferredSource }"))) == 3
+    export(db, "graphml", ref, tmp_path / "story.graphml")
+    nodes = nx.read_graphml(tmp_path / "story.graphml").nodes(data=True)
+    assert [d["label"] for n, d in nodes if is_inferred(n) and d["captured"] is False] == ["The Associated Press"]
+    page = tmp_path / "story.html"
+    assert CliRunner().invoke(main, ["--db", db, "report", ref, "-o", str(page)]).exit_code == 0
+    html = page.read_text()
+    assert 'stroke-dasharray="6 4"/>' in html and ">The Associated Press</text>" in html
+    assert "The source was never captured: no text to compare." in html

@@ -57,7 +57,10 @@ EVIDENCE = {
     "dateline_dropped": ("dateline dropped", "The copy lacks the wire dateline the source has."),
     "spinner_marks": ("spinner debris", "The copy shows the debris an article spinner leaves (such as \"&nbsp,\")."),
     "substituted_words_rarer": ("synonym swaps", "Words were swapped for synonyms, rarer ones on the copy's side."),
+    "wire_credit": ("wire credit", "The copy carries the agency's dateline or credit: its text came from the "
+                                   "agency's wire story, which no captured page holds."),
 }
+CREDITING = (*CREDIT_EVIDENCE, "wire_credit")  # evidence that a copy credits its source
 
 
 def evidence_sentence(kind: str) -> str:
@@ -88,9 +91,10 @@ def captured(doc: Document) -> bool:
 
 
 def name(doc: Document) -> str:
-    """The outlet as people call it (its site name), or the wire agency of an inferred source."""
+    """The outlet as people call it (its site name), or the wire agency of an inferred source
+    (its outlet's name: the site name of an inferred source says "not captured" as well)."""
     if not captured(doc):
-        return doc.site_name or agency(doc.url).upper()
+        return (doc.outlet.name if doc.outlet else None) or doc.site_name or agency(doc.url).upper()
     return doc.site_name or (doc.outlet.domain if doc.outlet else "") or doc.url
 
 
@@ -204,7 +208,7 @@ class Credits:
             return ""
         source = parent_edge.source
         given = self.given(doc)
-        if any(x["kind"] in CREDIT_EVIDENCE for x in parent_edge.evidence) and not any(
+        if any(x["kind"] in CREDITING for x in parent_edge.evidence) and not any(
                 c.document is not None and c.document.outlet_id == source.outlet_id for c in given):
             given.insert(0, Credit(name(source), source))
         if not given:

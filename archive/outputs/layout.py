@@ -26,6 +26,7 @@ COLUMNS = (WIDTH - GUTTER - 2 * MARGIN + GAP_X) // (NODE_W + GAP_X)
 GROUP_MIN = 4  # near-identical siblings shown as one box from this many on
 STACK_MAX = 12  # dots piled at one date on the time axis; a taller pile shows its count
 FLAG = "#d50000"
+NAME_W, NAME_CHARS = NODE_W - 18, 15  # a longer name is condensed to the box's width (SVG textLength)
 
 
 def esc(value) -> str:
@@ -82,7 +83,7 @@ def _band_name(depth: int) -> str:
     return {0: "origin", 1: "copies", 2: "copies of\ncopies"}.get(depth, f"generation\n{depth}")
 
 
-def _clip(text: str, size: int = 20) -> str:
+def _clip(text: str, size: int = 24) -> str:
     return text if len(text) <= size else text[: size - 1] + "\u2026"
 
 
@@ -230,7 +231,8 @@ def _svg_box(box: Box) -> str:
                  f'stroke="{box.colour}" stroke-width="2.5"{dash}/>')
     if box.flagged:
         parts.append(f'<path d="M {box.x + NODE_W - 18:.0f} {box.y:.0f} h 10 a 8 8 0 0 1 8 8 v 10 z" fill="{FLAG}"/>')
-    parts.append(f'<text x="{box.x + 9:.0f}" y="{box.y + 23:.0f}" font-size="13" font-weight="600">'
+    fit = f' textLength="{NAME_W}" lengthAdjust="spacingAndGlyphs"' if len(box.lines[0]) > NAME_CHARS else ""
+    parts.append(f'<text x="{box.x + 9:.0f}" y="{box.y + 23:.0f}" font-size="13" font-weight="600"{fit}>'
                  f'{esc(box.lines[0])}</text>'
                  f'<text x="{box.x + 9:.0f}" y="{box.y + 40:.0f}" font-size="11.5" fill="{box.colour}">'
                  f'{esc(box.lines[1])}</text><text x="{box.x + 9:.0f}" y="{box.y + 58:.0f}" font-size="11.5" '
@@ -403,7 +405,10 @@ def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
                                    width=2 * scale)
         if box.flagged:
             draw.polygon(s((box.x + NODE_W - 18, box.y), (box.x + NODE_W, box.y), (box.x + NODE_W, box.y + 18)), fill=FLAG)
-        draw.text(s((box.x + 9, box.y + 9))[0], box.lines[0], fill="#222222", font=bold)
+        label = box.lines[0]
+        while len(label) > 2 and draw.textlength(label, font=bold) > NAME_W * scale:
+            label = label[:-2] + "\u2026"
+        draw.text(s((box.x + 9, box.y + 9))[0], label, fill="#222222", font=bold)
         draw.text(s((box.x + 9, box.y + 29))[0], box.lines[1], fill=box.colour, font=small)
         draw.text(s((box.x + 9, box.y + 47))[0], box.lines[2], fill="#555555", font=small)
     for k, (kind, colour, text) in enumerate(legend):

@@ -111,7 +111,7 @@ def to_prov(documents: list[Document], edges: list[Edge], evidence_file: str | N
         if d.published:
             attributes[pa["published"]] = Literal(_utc(d.published).isoformat(), XSD_DATETIME)
         entity = doc.entity(f"capture/{d.id}", attributes)
-        outlet = doc.agent(f"outlet/{_local(d.outlet.domain if captured(d) and d.outlet else 'wire-' + agency(d.url))}",
+        outlet = doc.agent(f"outlet/{_local(d.outlet.domain if d.outlet else 'wire-' + agency(d.url))}",
                            {PROV_TYPE: PROV["Organization"], PROV_LABEL: name(d)})
         doc.wasAttributedTo(entity, outlet)
         if captured(d) and d.warc_file and d.fetched_at:
