@@ -26,7 +26,7 @@ COLUMNS = (WIDTH - GUTTER - 2 * MARGIN + GAP_X) // (NODE_W + GAP_X)
 GROUP_MIN = 4  # near-identical siblings shown as one box from this many on
 STACK_MAX = 12  # dots piled at one date on the time axis; a taller pile shows its count
 FLAG = "#d50000"
-NAME_W, NAME_CHARS = NODE_W - 18, 15  # a longer name is condensed to the box's width (SVG textLength)
+NAME_W, NAME_CHARS = NODE_W - 18, 17  # a longer name is condensed to the box's width (SVG textLength)
 
 
 def esc(value) -> str:
