@@ -38,7 +38,8 @@ del.sub{background:#fff59d;color:#5d4037} ins.sub{background:#fff59d;color:#5d40
 .detail{color:#666;font-size:13px}
 details{margin:.8rem 0;border:1px solid #e0e0e0;border-radius:8px;padding:.5rem .8rem} summary{cursor:pointer}
 code{font-size:12px} .nc{color:#555;font-style:italic}
-.matrix td,.matrix th{text-align:center;font-size:12px;padding:.25rem} .matrix th.row{text-align:left}
+.matrix{width:auto} .matrix td,.matrix th{text-align:center;font-size:12px;padding:.25rem;min-width:2.2rem;border:1px solid #e0e0e0}
+.matrix th.row{text-align:left;min-width:14rem}
 .bar{display:inline-block;height:.7rem;background:#90caf9;vertical-align:middle;margin-left:.3rem}
 """
 
@@ -184,18 +185,20 @@ def outlets_report(flows: list[OutletFlow]) -> str:
     rates, and each outlet's balance (copied from others, copied by others)."""
     if not flows:
         return _page("Who copies from whom", "<h1>Who copies from whom</h1><p>No copies stored.</p>")
-    activity: dict[str, int] = {}
+    copied: dict[str, int] = {}
+    made: dict[str, int] = {}
     for f in flows:
-        activity[f.source] = activity.get(f.source, 0) + f.copies
-        activity[f.derived] = activity.get(f.derived, 0) + f.copies
-    top = sorted(activity, key=lambda o: (-activity[o], o))[:MATRIX_OUTLETS]
+        copied[f.source] = copied.get(f.source, 0) + f.copies
+        made[f.derived] = made.get(f.derived, 0) + f.copies
+    sources = sorted(copied, key=lambda o: (-copied[o], o))[:MATRIX_OUTLETS]
+    copiers = sorted(made, key=lambda o: (-made[o], o))[:MATRIX_OUTLETS]
     cells = {(f.source, f.derived): f for f in flows}
     peak = max(f.copies for f in flows)
-    head = "".join(f'<th title="{esc(o)}">{esc(o[:14])}</th>' for o in top)
+    head = "".join(f'<th title="{esc(o)}">{k}</th>' for k, o in enumerate(copiers, 1))
     rows = []
-    for source in top:
+    for source in sources:
         tds = []
-        for copier in top:
+        for copier in copiers:
             f = cells.get((source, copier))
             if f is None:
                 tds.append("<td></td>")
@@ -203,9 +206,11 @@ def outlets_report(flows: list[OutletFlow]) -> str:
             shade = 0.15 + 0.6 * f.copies / peak
             tds.append(f'<td style="background:rgba(21,101,192,{shade:.2f})" title="{esc(copier)} copied '
                        f'{esc(source)} {f.copies} times, {f.credited} with credit, {f.spun} spun">{f.copies}</td>')
-        rows.append(f'<tr><th class="row">{esc(source)}</th>{"".join(tds)}</tr>')
-    matrix = (f'<table class="matrix"><thead><tr><th>source \u2193 / copied by \u2192</th>{head}</tr></thead>'
-              f'<tbody>{"".join(rows)}</tbody></table>')
+        rows.append(f'<tr><th class="row">{esc(source)} <span class="sub">({copied[source]})</span></th>'
+                    f'{"".join(tds)}</tr>')
+    key = " \u00b7 ".join(f"<b>{k}</b> {esc(o)} ({made[o]})" for k, o in enumerate(copiers, 1))
+    matrix = (f'<table class="matrix"><thead><tr><th class="row">copied outlet \u2193 / copier \u2192</th>{head}'
+              f'</tr></thead><tbody>{"".join(rows)}</tbody></table><p class="sub">Copiers: {key}</p>')
     ranked = "".join(
         f"<tr><td>{esc(f.source)}</td><td>{esc(f.derived)}</td><td class='num'>{f.copies}"
         f"<span class='bar' style='width:{60 * f.copies / peak:.0f}px'></span></td>"
@@ -215,18 +220,19 @@ def outlets_report(flows: list[OutletFlow]) -> str:
     balance = {}
     for f in flows:
         balance.setdefault(f.source, [0, 0, 0, 0])[0] += f.copies
-        made = balance.setdefault(f.derived, [0, 0, 0, 0])
-        made[1] += f.copies
-        made[2] += f.credited
-        made[3] += f.spun
+        copier = balance.setdefault(f.derived, [0, 0, 0, 0])
+        copier[1] += f.copies
+        copier[2] += f.credited
+        copier[3] += f.spun
     outlets = "".join(
         f"<tr><td>{esc(o)}</td><td class='num'>{b[0]}</td><td class='num'>{b[1]}</td>"
         f"<td class='num'>{_rate(b[2], b[1]) if b[1] else ''}</td><td class='num'>{_rate(b[3], b[1]) if b[1] else ''}</td></tr>"
         for o, b in sorted(balance.items(), key=lambda x: (-x[1][1], -x[1][0], x[0]))[:ROWS_SHOWN])
     body = ("<h1>Who copies from whom</h1><p class='sub'>Chosen-source links across all stories, by outlet: "
-            f"{sum(f.copies for f in flows)} copies between {len(activity)} outlets.</p>"
-            f"<h2>Matrix</h2><p class='sub'>The {len(top)} most active outlets; a cell counts the copies the column's "
-            f"outlet made of the row's (darker: more).</p>{matrix}"
+            f"{sum(f.copies for f in flows)} copies between {len(set(copied) | set(made))} outlets.</p>"
+            f"<h2>Matrix</h2><p class='sub'>Rows: the {len(sources)} most copied outlets; columns: the {len(copiers)} "
+            f"outlets that made most copies (numbered below); a cell counts the copies the column's outlet made of "
+            f"the row's (darker: more; in brackets, the totals).</p>{matrix}"
             "<h2>Flows, most copies first</h2><table><thead><tr><th>source outlet</th><th>copied by</th>"
             "<th class='num'>copies</th><th class='num'>with credit</th><th class='num'>spun</th><th>relations</th>"
             f"</tr></thead><tbody>{ranked}</tbody></table>{_more(len(flows))}"

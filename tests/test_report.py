@@ -163,9 +163,10 @@ def test_outlets_report_ranks_flows_with_rates(tmp_path):
     page = out.read_text()
     assert '<table class="matrix">' in page and "<script" not in page.lower()
     matrix = re.search(r'<table class="matrix">.*?</table>', page).group(0)
-    assert matrix.count("<tr>") == 16  # the 15 most active outlets and the header
-    assert "coastline-magazine.example copied" in matrix or "copied coastline-magazine.example" in matrix
+    assert matrix.count("<tr>") == 4  # the header, and the three outlets copied: the wire, the magazine, the spin
+    assert 'title="wire-digest.example copied coastline-magazine.example 2 times, 1 with credit, 0 spun">2<' in matrix
     assert "1 (100%)" in page  # credit rate of the republication
+    assert "50 copies between 50 outlets" in page  # the wire digest captured twice
 
 
 def test_50_different_copies_wrap_onto_rows(tmp_path):
