@@ -198,6 +198,8 @@ def test_a_wire_source_the_engine_infers_shows_as_not_captured(tmp_path, version
                                    "rdfs:label ?l }", initNs={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"})
     assert not list(graph.triples((entity, URIRef("http://www.w3.org/ns/prov#atLocation"), None)))
     assert len(list(graph.query(PREFIXES + "SELECT ?c WHERE { ?c prov:wasDerivedFrom ?w . ?w a pa:InferredSource }"))) == 3
+    alternatives = list(graph.query(PREFIXES + "SELECT ?d WHERE { ?d a prov:Derivation ; pa:primary false }"))
+    assert alternatives and len(list(graph.query(PREFIXES + "SELECT ?c ?s WHERE { ?c prov:wasDerivedFrom ?s }"))) == 3
     export(db, "graphml", ref, tmp_path / "story.graphml")
     nodes = nx.read_graphml(tmp_path / "story.graphml").nodes(data=True)
     assert [d["label"] for n, d in nodes if is_inferred(n) and d["captured"] is False] == ["The Associated Press"]
