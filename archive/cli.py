@@ -453,13 +453,19 @@ def outlets(ctx, as_json):
 @click.argument("url", required=False)
 @click.option("--outlets", "for_outlets", is_flag=True, help="Who copies from whom across all stories.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--replay-url", envvar="PROVENANCE_REPLAY_URL", metavar="TEMPLATE",
+              help="Link each capture to a replay: a pywb or ReplayWeb.page URL with {timestamp} and {url} "
+                   "[env PROVENANCE_REPLAY_URL].")
 @click.pass_context
-def report(ctx, url, for_outlets, output):
-    """A self-contained HTML report: the story's graph, timeline, copies, evidence and diffs.
+def report(ctx, url, for_outlets, output, replay_url):
+    """A self-contained HTML report: the story's graph, time axis, copies, evidence, diffs and
+    archived texts.
 
     \b
     Example:
         provenance report https://menafn.example/1108812345/... -o story.html
+        provenance report https://menafn.example/1108812345/... -o story.html \\
+            --replay-url 'http://localhost:8080/my-web-archive/{timestamp}/{url}'
         provenance report --outlets -o outlets.html
     """
     from archive.exports import select_story
@@ -467,6 +473,8 @@ def report(ctx, url, for_outlets, output):
 
     if bool(url) == for_outlets:
         raise click.UsageError("give one story URL, or --outlets")
+    if replay_url and "{url}" not in replay_url:
+        raise click.UsageError("--replay-url needs {url} (and usually {timestamp}) in it")
     if not output.parent.resolve().is_dir():
         raise click.ClickException(f"cannot write {output}: folder {output.parent} does not exist")
     with _session(ctx) as session:
@@ -477,14 +485,14 @@ def report(ctx, url, for_outlets, output):
                 selection = select_story(session, url)
             except queries.NotFound as exc:
                 raise click.ClickException(str(exc)) from exc
-            page = story_report(selection.title, selection.documents, selection.edges)
+            page = story_report(selection.title, selection.documents, selection.edges, replay_url)
     tmp = output.with_name(output.name + ".part")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(output)
     click.echo(f"wrote {output}")
 
 
-EXPORT_FORMATS = ["wacz", "svg", "png", "prov-json", "prov-o", "graphml", "dot", "jsonl", "csv"]
+EXPORT_FORMATS = ["wacz", "svg", "png", "prov-json", "prov-o", "graphml", "gexf", "dot", "jsonl", "csv"]
 
 
 @main.command()
@@ -501,10 +509,12 @@ def export(ctx, story, everything, fmt, output):
     wacz       WACZ package: the story's WARC records, CDXJ index, pages, datapackage.json,
                and its provenance graph (provenance/graph.json)
     svg, png   the derivation graph as a picture (as in the HTML report)
-    prov-json  W3C PROV-JSON (captures are entities, wasDerivedFrom / wasQuotedFrom)
-    prov-o     W3C PROV-O in Turtle
-    graphml    GraphML (Gephi, yEd, networkx)
-    dot        Graphviz DOT
+    prov-json  W3C PROV-JSON (captures are entities, wasDerivedFrom / wasQuotedFrom), the
+               whole evidence beside it in NAME.evidence.json
+    prov-o     W3C PROV-O in Turtle (SPARQL: ?copy prov:wasDerivedFrom ?source), evidence as above
+    graphml    GraphML (Gephi, yEd, networkx): label, weight, captured, dates
+    gexf       GEXF for Gephi, with publication days for its timeline
+    dot        Graphviz DOT (outlet and date on each box, the URL as tooltip)
     jsonl      one JSON object per document and per edge
     csv        one row per edge
 
@@ -530,7 +540,7 @@ def export(ctx, story, everything, fmt, output):
             if fmt == "wacz":
                 written = export_wacz(selection, output, whole_files=everything)
             elif fmt in ("svg", "png"):
-                from archive.report import png, svg
+                from archive.outputs.layout import png, svg
 
                 picture = svg(selection.documents, selection.edges).encode() if fmt == "svg" else png(
                     selection.documents, selection.edges)

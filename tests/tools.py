@@ -37,3 +37,21 @@ def tool_bin(name: str) -> Path:
 
 def python_version_ok() -> bool:
     return sys.version_info >= (3, 11)
+
+
+def debian_program(program: str, package: str) -> str:
+    """The path of ``program``, installing Debian's ``package`` with apt-get when it is missing
+    (CI is a fresh machine); the test is skipped, saying why, when it cannot be had."""
+    import shutil
+
+    found = shutil.which(program)
+    if found:
+        return found
+    install = subprocess.run(["apt-get", "install", "-y", "-q", package], capture_output=True, text=True)
+    if install.returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], capture_output=True)
+        install = subprocess.run(["apt-get", "install", "-y", "-q", package], capture_output=True, text=True)
+    found = shutil.which(program)
+    if not found:
+        pytest.skip(f"{program} is not installed and apt-get could not install {package}: {install.stderr[-300:]}")
+    return found
