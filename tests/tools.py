@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / ".cache" / "tools"
-PINS = {"pywb": ["pywb==2.10.0"], "wacz": ["wacz==0.6.0"]}
+PINS = {"pywb": ["pywb==2.10.0"], "wacz": ["wacz==0.6.0", "authsign==0.6.1"]}
 
 
 def tool_bin(name: str) -> Path:
