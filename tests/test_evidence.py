@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import subprocess
+import zipfile
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.conftest import BIN, ROOT, SEED_TREE, crawl, primary_tree, provenance
-from tests.tools import pywb_page
+from tests.signer import local_signer
+from tests.tools import free_port, pywb_page, tool_bin
 
 DEMO_WARC = ROOT / "demo" / "seed-story.warc.gz"
 ASIA_TIMES = "https://asiatimes.example/2024/10/trump-or-harris-us-and-s-korea-must-stick-together/"
@@ -68,3 +73,112 @@ def test_a_crawl_replayed_from_its_own_folder_writes_revisits(tmp_path, db_url):
     docs = [json.loads(d) for d in provenance(again, "documents", "--format", "jsonl").stdout.splitlines()]
     assert [d["warc"]["record_id"] for d in docs] == [original["WARC-Record-ID"]]  # cites the payload
     assert primary_tree(db_url) == SEED_TREE
+
+
+# -- WACZ as evidence ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_graph(tmp_path_factory) -> str:
+    """The demo crawl's graph (its own archive beside it), made once for the WACZ tests."""
+    folder = tmp_path_factory.mktemp("demo")
+    db = f"sqlite:///{folder / 'graph.db'}"
+    _demo_crawl(folder, db)
+    return db
+
+
+def _validate(package: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(tool_bin("wacz") / "wacz"), "validate", "-f", str(package), *extra],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_wacz_pages_carry_text_and_titles_and_the_package_its_logs(tmp_path, demo_graph):
+    package = tmp_path / "story.wacz"
+    provenance(demo_graph, "export", "--format", "wacz", ASIA_TIMES, "-o", str(package))
+    with zipfile.ZipFile(package) as z:
+        header, *pages = [json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()]
+        logs = [json.loads(line) for line in z.read("logs/archive.log").decode().splitlines()]
+        listed = {r["path"] for r in json.loads(z.read("datapackage.json"))["resources"]}
+    assert header["hasText"] is True and len(pages) == 4
+    page = next(p for p in pages if p["url"] == ASIA_TIMES)
+    assert page["title"] == "Trump or Harris, US and S Korea must stick together"
+    assert "Camp Humphreys has strategic value" in page["text"] and "<" not in page["text"]
+    files = [line for line in logs if "file" in line]
+    assert files[0]["records"]["response"] == 4 and files[0]["records"]["warcinfo"] >= 2
+    assert any(c.get("software", "").startswith("provenance-archive/0.1 (Scrapy") for c in files[0]["crawls"])
+    assert {line["url"] for line in logs if "url" in line} >= {ASIA_TIMES}
+    assert "logs/archive.log" in listed
+    result = _validate(package)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_large_index_is_compressed_as_browsertrix_writes_it(tmp_path):
+    from archive.wacz import cdxj_index, write_wacz
+
+    package = write_wacz(tmp_path / "demo.wacz", [("demo.warc.gz", DEMO_WARC)], [{"id": "1", "url": ASIA_TIMES, "ts": "2024-11-01T12:00:07Z", "title": "T"}],
+                         {}, "demo", compressed_index_bytes=0)
+    with zipfile.ZipFile(package) as z:
+        names = set(z.namelist())
+        idx = z.read("indexes/index.idx").decode().splitlines()
+        blocks = z.read("indexes/index.cdx.gz")
+        stored = z.getinfo("indexes/index.cdx.gz").compress_type
+    assert "indexes/index.cdx" not in names and stored == zipfile.ZIP_STORED
+    assert json.loads(idx[0].split(" ", 2)[2]) == {"format": "cdxj-gzip-1.0", "filename": "index.cdx.gz"}
+    lines = []
+    for entry in idx[1:]:  # each block, read on its own by offset and length, as a replayer does
+        where = json.loads(entry.split(" ", 2)[2])
+        block = blocks[where["offset"]:where["offset"] + where["length"]]
+        assert where["digest"] == "sha256:" + hashlib.sha256(block).hexdigest()
+        lines += gzip.decompress(block).decode().splitlines(keepends=True)
+    assert "".join(lines) == cdxj_index([DEMO_WARC], {DEMO_WARC: "demo.warc.gz"})
+    result = _validate(package)
+    assert result.returncode == 0, result.stdout + result.stderr
+    small = write_wacz(tmp_path / "small.wacz", [("demo.warc.gz", DEMO_WARC)], [], {}, "demo")
+    with zipfile.ZipFile(small) as z:
+        assert "indexes/index.cdx" in z.namelist() and "indexes/index.idx" not in z.namelist()
+
+
+def test_a_signed_wacz_verifies_against_its_signer_and_a_forged_one_does_not(tmp_path, demo_graph):
+    unsigned, signed = tmp_path / "unsigned.wacz", tmp_path / "signed.wacz"
+    provenance(demo_graph, "export", "--format", "wacz", ASIA_TIMES, "-o", str(unsigned))
+    with local_signer(tmp_path / "signer") as signer:
+        out = provenance(demo_graph, "export", "--format", "wacz", ASIA_TIMES, "-o", str(signed),
+                         "--sign-url", f"{signer}/sign").stdout
+        assert "signed by signer.test at " in out
+        verify = ("--verify-auth", "--verifier-url", f"{signer}/verify")
+        result = _validate(signed, *verify)
+        assert result.returncode == 0 and "Successfully verified signature" in result.stdout, result.stdout
+        result = _validate(unsigned, *verify)
+        assert result.returncode == 0, result.stdout
+        with zipfile.ZipFile(signed) as z:
+            digest = json.loads(z.read("datapackage-digest.json"))
+            members = {name: z.read(name) for name in z.namelist()}
+        assert digest["signedData"]["hash"] == digest["hash"]
+        assert digest["signedData"]["created"] == json.loads(members["datapackage.json"])["created"]
+        # the same signature over another package's digest: the verifier refuses it
+        with zipfile.ZipFile(unsigned) as z:
+            other = json.loads(z.read("datapackage-digest.json"))
+            created = json.loads(z.read("datapackage.json"))["created"]
+        forged = tmp_path / "forged.wacz"
+        with zipfile.ZipFile(unsigned) as z, zipfile.ZipFile(forged, "w") as out_zip:
+            for name in z.namelist():
+                data = z.read(name)
+                if name == "datapackage-digest.json":
+                    data = json.dumps({**other, "signedData": {**digest["signedData"], "hash": other["hash"],
+                                                                      "created": created}}).encode()
+                out_zip.writestr(name, data)
+        result = _validate(forged, *verify)
+        assert result.returncode == 1 and "Signature not verified" in result.stdout, result.stdout
+
+
+def test_signing_failure_is_a_clear_error_and_leaves_the_package_unsigned(tmp_path, demo_graph):
+    package = tmp_path / "story.wacz"
+    result = provenance(demo_graph, "export", "--format", "wacz", ASIA_TIMES, "-o", str(package),
+                        "--sign-url", f"http://127.0.0.1:{free_port()}/sign", check=False)
+    assert result.returncode == 1
+    assert "Error: cannot reach the signer at http://127.0.0.1:" in result.stderr
+    assert "was written unsigned" in result.stderr and "Traceback" not in result.stderr
+    with zipfile.ZipFile(package) as z:
+        assert "signedData" not in json.loads(z.read("datapackage-digest.json"))
+    refused = provenance(demo_graph, "export", "--format", "dot", ASIA_TIMES, "-o", str(tmp_path / "x.dot"),
+                         "--sign-url", "http://127.0.0.1:9/sign", check=False)
+    assert refused.returncode == 2 and "--sign-url signs WACZ packages only" in refused.stderr
