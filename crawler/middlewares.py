@@ -24,6 +24,7 @@ from crawler.warc import shared_writer
 
 LOGGER = logging.getLogger(__name__)
 REPLAYED = "replayed"  # response flag: came from REPLAY_ARCHIVE, already archived there
+BROWSER_ARCHIVED = "browser-archived"  # response flag: a rendered page whose exchanges are archived
 
 
 def _headers(headers) -> list[tuple[str, str]]:
@@ -64,7 +65,7 @@ class WarcArchiveMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if REPLAYED in response.flags:
+        if REPLAYED in response.flags or BROWSER_ARCHIVED in response.flags:
             return response
         secrets = request.meta.get("warc_redact")
         ref = self.writer.write_exchange(

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -13,7 +15,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.conftest import BIN, ROOT, SEED_TREE, crawl, primary_tree, provenance
+from demo.server import SiteServer
+from tests.conftest import BIN, ROOT, SEED_TREE, crawl, crawl_command, primary_tree, provenance
 from tests.signer import local_signer
 from tests.tools import free_port, pywb_page, tool_bin
 
@@ -182,3 +185,73 @@ def test_signing_failure_is_a_clear_error_and_leaves_the_package_unsigned(tmp_pa
     refused = provenance(demo_graph, "export", "--format", "dot", ASIA_TIMES, "-o", str(tmp_path / "x.dot"),
                          "--sign-url", "http://127.0.0.1:9/sign", check=False)
     assert refused.returncode == 2 and "--sign-url signs WACZ packages only" in refused.stderr
+
+
+# -- browser capture -----------------------------------------------------------------------------
+
+JS_ARTICLE = "http://jsnews.example/2024/11/a-story-built-in-the-browser/"
+JS_SENTENCES = [f"Paragraph {n} of the story says the harbour expansion will cost {n * 12} million dollars "
+                "and the council voted for it after a long night of debate in the town hall." for n in range(1, 9)]
+
+
+def _js_site() -> dict:
+    shell = (b"<!doctype html><html><head><title>A story built in the browser</title>"
+             b'<link rel="stylesheet" href="/static/site.css"></head><body><header>JS News</header>'
+             b'<article id="story"><h1>Loading...</h1></article><img src="/static/logo.png" alt="">'
+             b'<script src="/static/app.js"></script></body></html>')
+    app = (b"fetch('/api/story.json').then(r => r.json()).then(story => {"
+           b"const article = document.getElementById('story');"
+           b"article.innerHTML = '<h1>' + story.title + '</h1>' + story.paragraphs.map(p => '<p>' + p + '</p>').join('');"
+           b"document.title = story.title; });")
+    story = json.dumps({"title": "A story built in the browser", "paragraphs": JS_SENTENCES}).encode()
+    from PIL import Image
+
+    logo = io.BytesIO()
+    Image.new("RGB", (8, 8), "navy").save(logo, "PNG")
+    return {
+        JS_ARTICLE: shell,
+        "http://jsnews.example/static/app.js": (200, {"Content-Type": "application/javascript"}, app),
+        "http://jsnews.example/static/site.css": (200, {"Content-Type": "text/css"}, b"body{font:16px serif}"),
+        "http://jsnews.example/static/logo.png": (200, {"Content-Type": "image/png"}, logo.getvalue()),
+        "http://jsnews.example/api/story.json": (200, {"Content-Type": "application/json"}, story),
+    }
+
+
+def test_browser_capture_extracts_a_page_built_by_javascript_and_archives_what_the_browser_saw(tmp_path, db_url):
+    from crawler.browser import EXECUTABLES
+
+    if not any(shutil.which(name) for name in EXECUTABLES):
+        pytest.skip("no Chromium here (Debian's chromium package; python3 dev.py install tries to install it)")
+    with SiteServer(_js_site(), gzip=True) as server:
+        args, env = crawl_command(tmp_path, db_url, [JS_ARTICLE], "PROVENANCE_DEPTH=0", proxy=server.proxy)
+        args[args.index("syndication")] = "syndication-browser"
+        result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "'browser/pages': 1" in result.stderr and "'browser/screenshots': 1" in result.stderr
+    docs = [json.loads(d) for d in provenance(db_url, "documents", "--format", "jsonl").stdout.splitlines()]
+    assert [d["url"] for d in docs] == [JS_ARTICLE]
+    assert all(sentence in docs[0]["text"] for sentence in JS_SENTENCES[:3])  # built by the script
+    warcs = sorted((tmp_path / "warc").glob("*.warc.gz"))
+    check = subprocess.run([str(BIN / "warcio"), "check", *map(str, warcs)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    records = []
+    for path in warcs:
+        with open(path, "rb") as fh:
+            records += [(r.rec_type, dict(r.rec_headers.headers), r.content_stream().read()) for r in ArchiveIterator(fh)]
+    responses = {h["WARC-Target-URI"]: body for kind, h, body in records if kind == "response"}
+    requests = {h["WARC-Target-URI"] for kind, h, _ in records if kind == "request"}
+    site = _js_site()
+    for url in site:  # the document, its script, style, image and the script's XHR, each as received
+        expected = site[url] if isinstance(site[url], bytes) else site[url][2]
+        assert responses.get(url) == expected, url
+        assert url in requests
+    assert b"Loading..." in responses[JS_ARTICLE]  # the document as it came, not as rendered
+    shots = [(h, body) for kind, h, body in records if kind == "resource" and
+             h["WARC-Target-URI"] == f"urn:screenshot:{JS_ARTICLE}"]
+    assert len(shots) == 1 and shots[0][0]["Content-Type"] == "image/png"
+    assert shots[0][1].startswith(b"\x89PNG\r\n\x1a\n")
+    document = next(h for kind, h, _ in records if kind == "response" and h["WARC-Target-URI"] == JS_ARTICLE)
+    assert shots[0][0]["WARC-Refers-To"] == document["WARC-Record-ID"] == docs[0]["warc"]["record_id"]
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(shots[0][1])).size[0] > 100

@@ -260,11 +260,18 @@ class WarcFileWriter:
         )
 
     def _text_record(self, url: str, refers_to: str, text: str):
-        payload = text.encode()
+        return self._resource_record(f"urn:text:{url}", text.encode(), "text/plain; charset=utf-8", refers_to)
+
+    def _resource_record(self, uri: str, payload: bytes, content_type: str, refers_to: str | None):
         return self._ensure().create_warc_record(
-            f"urn:text:{url}", "resource", payload=io.BytesIO(payload), length=len(payload),
-            warc_content_type="text/plain; charset=utf-8", warc_headers_dict={"WARC-Refers-To": refers_to},
+            uri, "resource", payload=io.BytesIO(payload), length=len(payload), warc_content_type=content_type,
+            warc_headers_dict={"WARC-Refers-To": refers_to} if refers_to else {},
         )
+
+    def write_resource(self, uri: str, payload: bytes, content_type: str, refers_to: str | None = None) -> RecordRef:
+        """A ``resource`` record: something made, not fetched (a browser's screenshot,
+        ``urn:screenshot:URL`` as browsertrix-crawler names it)."""
+        return self._write(self._resource_record(uri, payload, content_type, refers_to))
 
 
 def complete_records_end(path: Path) -> int:
