@@ -116,47 +116,40 @@ def _file_sha256(path: Path) -> tuple[str, int]:
     return "sha256:" + digest.hexdigest(), size
 
 
-def page_texts(warcs: Iterable[Path]) -> dict[str, str]:
-    """The newest extracted text (``urn:text:`` resource record) of each page, by URL key."""
+def read_sources(warcs: list[tuple[str, Path]]) -> tuple[dict[str, str], bytes]:
+    """One pass over a package's WARC files for what it says about them: the newest extracted
+    text (``urn:text:`` resource record) of each page by URL key, and ``logs/archive.log``: one
+    JSON line per WARC file with the crawls that wrote its records (their warcinfo fields:
+    software, operator, settings), its records by type, its first and last capture time, then
+    one line per captured URL with its captures and statuses."""
     texts: dict[str, tuple[str, str]] = {}
-    for path in warcs:
-        with open(path, "rb") as fh:
-            for record in ArchiveIterator(fh):
-                uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")
-                if record.rec_type != "resource" or not uri.startswith("urn:text:"):
-                    continue
-                key, date = url_key(uri.removeprefix("urn:text:")), record.rec_headers.get_header("WARC-Date") or ""
-                if key not in texts or texts[key][0] <= date:
-                    texts[key] = (date, record.content_stream().read().decode("utf-8", "replace"))
-    return {key: text for key, (_, text) in texts.items()}
-
-
-def archive_summary(warcs: list[tuple[str, Path]]) -> bytes:
-    """``logs/`` of a package: one JSON line per WARC file with the crawls that wrote its records
-    (their warcinfo fields: software, operator, settings), its records by type, its first and
-    last capture time, then one line per captured URL with its captures and statuses."""
     lines, urls = [], {}
     for name, path in warcs:
         kinds: dict[str, int] = {}
         crawls, dates = [], []
         with open(path, "rb") as fh:
             for record in ArchiveIterator(fh):
-                kinds[record.rec_type] = kinds.get(record.rec_type, 0) + 1
-                if record.rec_type == "warcinfo":
+                kind = record.rec_type
+                kinds[kind] = kinds.get(kind, 0) + 1
+                if kind == "warcinfo":
                     fields = record.content_stream().read().decode("utf-8", "replace")
                     crawls.append(dict(line.split(": ", 1) for line in fields.splitlines() if ": " in line))
                     continue
                 date = record.rec_headers.get_header("WARC-Date") or ""
                 dates.append(date)
-                if record.rec_type in ("response", "revisit"):
-                    url = _record_target(record)
+                uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")
+                if kind == "resource" and uri.startswith("urn:text:"):
+                    key = url_key(uri.removeprefix("urn:text:"))
+                    if key not in texts or texts[key][0] <= date:
+                        texts[key] = (date, record.content_stream().read().decode("utf-8", "replace"))
+                elif kind in ("response", "revisit"):
                     status = record.http_headers.get_statuscode() if record.http_headers else None
-                    urls.setdefault(url, []).append({"date": date, "type": record.rec_type, "status": status,
-                                                     "file": name})
+                    urls.setdefault(uri, []).append({"date": date, "type": kind, "status": status, "file": name})
         lines.append({"file": name, "records": kinds, "first": min(dates, default=None),
                       "last": max(dates, default=None), "crawls": crawls})
     lines += [{"url": url, "captures": captures} for url, captures in sorted(urls.items())]
-    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode()
+    log = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode()
+    return {key: text for key, (_, text) in texts.items()}, log
 
 
 def _indexes(cdx: str, threshold: int) -> dict[str, bytes]:
@@ -195,7 +188,7 @@ def write_wacz(
     tmp = output.with_name(output.name + ".part")
     stamp = datetime.now(UTC)
     threshold = COMPRESSED_INDEX_BYTES if compressed_index_bytes is None else compressed_index_bytes
-    texts = page_texts(p for _, p in warcs)
+    texts, log = read_sources(warcs)
     pages = [{**page, "text": texts[url_key(page["url"])]} if "text" not in page and url_key(page["url"]) in texts
              else page for page in pages]
     with zipfile.ZipFile(tmp, "w", allowZip64=True) as package:
@@ -218,7 +211,7 @@ def write_wacz(
         if any("text" in page for page in pages):
             header["hasText"] = True
         add("pages/pages.jsonl", "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in [header, *pages]).encode())
-        add("logs/archive.log", archive_summary(warcs))
+        add("logs/archive.log", log)
         for path, data in extra.items():
             add(path, data)
         datapackage = {
