@@ -78,6 +78,39 @@ def test_a_crawl_replayed_from_its_own_folder_writes_revisits(tmp_path, db_url):
     assert primary_tree(db_url) == SEED_TREE
 
 
+
+def test_a_replayed_revisit_comes_with_its_original(tmp_path, db_url):
+    """A revisit alone does not replay: its original response is copied first, and pywb then
+    answers the revisited URL with the original's payload."""
+    from archive.warc.writer import WarcFileWriter
+    from demo.site import pages
+
+    source = tmp_path / "source"
+    writer = WarcFileWriter(source)
+    body = pages("https")[ASIA_TIMES]
+    mirror = "https://mirror.example/the-same-story/"
+    for url in (ASIA_TIMES, mirror):
+        writer.write_exchange(url, method="GET", request_headers=[("Host", url.split("/")[2])], status=200,
+                              response_headers=[("Content-Type", "text/html; charset=utf-8")], body=body)
+    writer.close()
+    result = crawl(tmp_path, db_url, [mirror], f"REPLAY_ARCHIVE={source}", "PROVENANCE_DEPTH=0")
+    assert "'replay/records_copied': 4" in result.stderr
+    warcs = sorted((tmp_path / "warc").glob("*.warc.gz"))
+    kinds = [(h["WARC-Type"], h["WARC-Target-URI"]) for h in _headers(warcs) if h["WARC-Type"] != "warcinfo"]
+    assert kinds[:4] == [("response", ASIA_TIMES), ("request", ASIA_TIMES), ("revisit", mirror), ("request", mirror)]
+    page = pywb_page(tmp_path, warcs, mirror)
+    assert "Camp Humphreys has strategic value" in page
+
+
+def test_browser_capture_without_chromium_is_a_clear_error(tmp_path, db_url):
+    args, env = crawl_command(tmp_path, db_url, ["https://a.example/story/"], "BROWSER_CAPTURE=True",
+                              "BROWSER_EXECUTABLE=/nonexistent/chromium")
+    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: browser capture needs Chromium: /nonexistent/chromium not found "
+        "(install Debian's chromium package, or set BROWSER_EXECUTABLE)")
+
 # -- WACZ as evidence ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
