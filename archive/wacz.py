@@ -2,7 +2,8 @@
 
 A story's package holds only its own records: every record of the source WARC files whose target
 is one of the story's URLs (request, response, revisit, metadata, and the ``urn:text:`` record) is
-copied byte for byte (gzip members are independent), so digests and offsets stay valid; the
+copied byte for byte (gzip members are independent), so digests and offsets stay valid, with
+the resources and screenshot of a browser-captured page (its ``page-resource`` metadata); the
 sources' warcinfo records come along (who crawled, with which software and settings). Beside the
 archive go the CDXJ index (cdxj-indexer, as pywb and ReplayWeb.page expect; past
 ``COMPRESSED_INDEX_BYTES`` a compressed ``index.cdx.gz`` of gzip blocks with its ``index.idx``, as
@@ -72,13 +73,19 @@ def update_index(folder: Path, name: str = "index.cdxj") -> Path:
     return index
 
 
+PAGE_RESOURCE = "page-resource"  # metadata field: a URL the browser fetched for the page (crawler/browser.py)
+
+
 def _record_target(record) -> str:
+    """The page a record is about: its target, or the page of a ``urn:text:`` or
+    ``urn:screenshot:`` resource."""
     uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")
-    return uri.removeprefix("urn:text:")
+    return uri.removeprefix("urn:text:").removeprefix("urn:screenshot:")
 
 
 def story_warc(sources: Iterable[Path], urls: set[str], out: io.BufferedIOBase) -> int:
-    """Copy the records about ``urls`` (as URL keys) from ``sources`` into ``out``; returns how many."""
+    """Copy the records about ``urls`` (as URL keys) from ``sources`` into ``out``, with the
+    resources a browser loaded for them (named by their metadata records); returns how many."""
     from warcio.warcwriter import WARCWriter
 
     writer = WARCWriter(out, gzip=True, warc_version="WARC/1.1")
@@ -88,12 +95,19 @@ def story_warc(sources: Iterable[Path], urls: set[str], out: io.BufferedIOBase) 
     for path in sources:
         with open(path, "rb") as fh:
             records = ArchiveIterator(fh)
-            spans, infos = [], []
+            everything, infos, resources = [], [], set()
             for record in records:
+                key = url_key(_record_target(record))
+                if record.rec_type == "metadata" and key in urls:  # a browser-captured page lists
+                    fields = record.content_stream().read().decode("utf-8", "replace")  # what it loaded
+                    resources.update(url_key(line.split(": ", 1)[1]) for line in fields.splitlines()
+                                     if line.startswith(f"{PAGE_RESOURCE}: "))
+                place = (records.get_record_offset(), records.get_record_length())  # reads to its end
                 if record.rec_type == "warcinfo":
-                    infos.append((records.get_record_offset(), records.get_record_length()))
-                elif url_key(_record_target(record)) in urls:
-                    spans.append((records.get_record_offset(), records.get_record_length()))
+                    infos.append(place)
+                else:
+                    everything.append((place, key))
+            spans = [place for place, key in everything if key in urls or key in resources]
             if spans:  # the crawl that made them says who it was
                 spans = sorted(infos + spans)
             for offset, length in spans:

@@ -6,8 +6,9 @@ With ``BROWSER_CAPTURE = True`` (or the ``syndication-browser`` spider) every pa
 an article built by JavaScript is extracted like any other. The archive gets what the browser
 received: each network response of the page (the document, scripts, styles, images, XHR) as a
 request/response pair, as it came (bodies decoded by the browser, so Content-Encoding is dropped),
-and a full-page screenshot as a ``resource`` record ``urn:screenshot:<url>`` (image/png). The page
-cites the document's response record. Robots.txt, APIs and archived copies are fetched as usual.
+and a full-page screenshot as a ``resource`` record ``urn:screenshot:<url>`` (image/png), then a
+``metadata`` record listing what the page loaded (``page-resource``). The page cites the
+document's response record. Robots.txt, APIs and archived copies are fetched as usual.
 
 No browser is downloaded: ``BROWSER_EXECUTABLE`` (default: ``chromium`` or ``chromium-browser``
 on the PATH, Debian's package) is launched by playwright. The browser goes through the proxy of
@@ -29,6 +30,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from archive.wacz import PAGE_RESOURCE
 from crawler.middlewares import BROWSER_ARCHIVED
 from crawler.warc import shared_writer
 
@@ -161,7 +163,7 @@ class BrowserCaptureMiddleware:
         """Each exchange the page made, then the screenshot; the document's record for the page."""
         if self.writer is None:
             return None
-        document = None
+        document, loaded = None, []
         for answer in responses:
             exchange = await _exchange(answer)
             if exchange is None:
@@ -170,9 +172,13 @@ class BrowserCaptureMiddleware:
             self.stats.inc_value("browser/exchanges")
             if answer.url == url and answer.request.is_navigation_request():
                 document = ref.as_dict()
-        self.writer.write_resource(f"urn:screenshot:{url}", screenshot, "image/png",
-                                   refers_to=document["warc_record_id"] if document else None)
+            elif answer.url != url:
+                loaded.append(answer.url)
+        refers_to = document["warc_record_id"] if document else None
+        self.writer.write_resource(f"urn:screenshot:{url}", screenshot, "image/png", refers_to=refers_to)
         self.stats.inc_value("browser/screenshots")
+        # what the page loaded, so a story's package (archive/wacz.py) takes its resources along
+        self.writer.write_metadata(url, refers_to, {PAGE_RESOURCE: loaded, "screenshot": f"urn:screenshot:{url}"})
         return document
 
 

@@ -288,3 +288,12 @@ def test_browser_capture_extracts_a_page_built_by_javascript_and_archives_what_t
     from PIL import Image
 
     assert Image.open(io.BytesIO(shots[0][1])).size[0] > 100
+    # the story's package takes the page's resources and screenshot along, and validates
+    package = tmp_path / "js.wacz"
+    provenance(db_url, "export", "--format", "wacz", JS_ARTICLE, "-o", str(package))
+    with zipfile.ZipFile(package) as z:
+        story = z.read("archive/story.warc.gz")
+    packed = {r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(io.BytesIO(story))}
+    assert set(site) | {f"urn:screenshot:{JS_ARTICLE}", f"urn:text:{JS_ARTICLE}"} <= packed
+    result = _validate(package)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -246,7 +246,11 @@ class WarcFileWriter:
         writes it (a ``resource`` record for ``urn:text:URL``), and a metadata record."""
         return self._write(self._text_record(url, refers_to, text), self._metadata_record(url, refers_to, fields))
 
-    def _metadata_record(self, url: str, refers_to: str, fields: dict[str, Any]):
+    def write_metadata(self, url: str, refers_to: str | None, fields: dict[str, Any]) -> RecordRef:
+        """A ``metadata`` record about ``url`` (a browser-captured page: what it loaded)."""
+        return self._write(self._metadata_record(url, refers_to, fields))
+
+    def _metadata_record(self, url: str, refers_to: str | None, fields: dict[str, Any]):
         """A ``metadata`` record (application/warc-fields) about the record ``refers_to``."""
         lines = []
         for key, value in fields.items():
@@ -256,7 +260,8 @@ class WarcFileWriter:
         payload = ("\r\n".join(lines) + "\r\n").encode()
         return self._ensure().create_warc_record(
             url, "metadata", payload=io.BytesIO(payload), length=len(payload),
-            warc_content_type="application/warc-fields", warc_headers_dict={"WARC-Refers-To": refers_to},
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={"WARC-Refers-To": refers_to} if refers_to else {},
         )
 
     def _text_record(self, url: str, refers_to: str, text: str):
