@@ -139,10 +139,12 @@ class BrowserCaptureMiddleware:
         responses = request.meta.get("browser_responses")
         for key in _META:  # a retried request goes back to the scheduler: nothing unpicklable
             request.meta.pop(key, None)
-        if page is None or "playwright" not in response.flags:
+        if page is None:
             return response
         try:
-            screenshot = await page.screenshot(full_page=True, type="png")
+            if "playwright" not in response.flags:
+                return response
+            screenshot = await _screenshot(page)
             ref = await self._archive(response.url, responses.seen if responses else [], screenshot)
         finally:
             await page.close()
@@ -159,7 +161,7 @@ class BrowserCaptureMiddleware:
             await page.close()
         return None
 
-    async def _archive(self, url: str, responses: list, screenshot: bytes) -> dict | None:
+    async def _archive(self, url: str, responses: list, screenshot: bytes | None) -> dict | None:
         """Each exchange the page made, then the screenshot; the document's record for the page."""
         if self.writer is None:
             return None
@@ -175,11 +177,23 @@ class BrowserCaptureMiddleware:
             elif answer.url != url:
                 loaded.append(answer.url)
         refers_to = document["warc_record_id"] if document else None
-        self.writer.write_resource(f"urn:screenshot:{url}", screenshot, "image/png", refers_to=refers_to)
-        self.stats.inc_value("browser/screenshots")
+        if screenshot is not None:
+            self.writer.write_resource(f"urn:screenshot:{url}", screenshot, "image/png", refers_to=refers_to)
+            self.stats.inc_value("browser/screenshots")
         # what the page loaded, so a story's package (archive/wacz.py) takes its resources along
         self.writer.write_metadata(url, refers_to, {PAGE_RESOURCE: loaded, "screenshot": f"urn:screenshot:{url}"})
         return document
+
+
+async def _screenshot(page) -> bytes | None:
+    """The whole page as PNG; a page that cannot be pictured is still archived (logged)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        return await page.screenshot(full_page=True, type="png")
+    except PlaywrightError as exc:
+        LOGGER.warning("browser: no screenshot of %s: %s", page.url, str(exc).splitlines()[0])
+        return None
 
 
 async def _exchange(answer) -> dict | None:
