@@ -111,6 +111,25 @@ def test_browser_capture_without_chromium_is_a_clear_error(tmp_path, db_url):
         "error: browser capture needs Chromium: /nonexistent/chromium not found "
         "(install Debian's chromium package, or set BROWSER_EXECUTABLE)")
 
+
+def test_captures_of_an_uncompressed_warc_are_copied_whole(tmp_path):
+    from archive.warc.lookup import ArchiveLookup, raw_exchange
+    from archive.warc.writer import WarcFileWriter
+
+    plain = tmp_path / "plain.warc"
+    plain.write_bytes(gzip.decompress(DEMO_WARC.read_bytes()))
+    lookup = ArchiveLookup([plain])
+    writer = WarcFileWriter(tmp_path / "copies")
+    for located in lookup.index.values():
+        records = raw_exchange(located)
+        assert [r.kind for r in records] == ["response", "request"]
+        writer.write_copy([r.member for r in records], records[0].record_id, records[0].digest)
+    writer.close()
+    copied = [h for h in _headers(writer.files) if h["WARC-Type"] != "warcinfo"]
+    with open(plain, "rb") as fh:
+        original = [dict(r.rec_headers.headers) for r in ArchiveIterator(fh) if r.rec_type in ("response", "request")]
+    assert sorted(map(repr, copied)) == sorted(map(repr, original))  # digests checked by _headers
+
 # -- WACZ as evidence ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -116,9 +116,11 @@ def _raw_record(fh, offset: int) -> tuple[RawRecord | None, int]:
     start, length = records.get_record_offset(), records.get_record_length()
     fh.seek(start)
     member = fh.read(length)
-    if not member.startswith(b"\x1f\x8b"):
-        member = zlib.compress(member, 6, wbits=31)
+    end = start + length
+    if not member.startswith(b"\x1f\x8b"):  # uncompressed: warcio's length leaves out the record's end
+        member = zlib.compress(member + b"\r\n\r\n", 6, wbits=31)
+        end += 4
     return RawRecord(member, record.rec_type, (headers.get_header("WARC-Target-URI") or "").strip("<>"),
                      headers.get_header("WARC-Date") or "", headers.get_header("WARC-Record-ID") or "",
                      headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Concurrent-To"),
-                     http), start + length
+                     http), end
