@@ -49,6 +49,26 @@ def install(requirements: str) -> None:
     stamp.write_text(digest)
 
 
+SYSTEM_PACKAGES = {"chromium": "chromium", "openssl": "openssl"}  # command: Debian package
+
+
+def system_packages() -> None:
+    """Debian packages for browser capture (Chromium) and the signing tests (openssl), best
+    effort: the tests that need them skip, saying why, when they cannot be had."""
+    missing = [package for command, package in SYSTEM_PACKAGES.items() if not shutil.which(command)]
+    if not missing:
+        return
+    if not shutil.which("apt-get") or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        print(f"note: {' '.join(missing)} not installed (browser capture and some tests need them)", flush=True)
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *missing]):
+        print("+", " ".join(step), flush=True)
+        if subprocess.run(step, env=env).returncode != 0:
+            print(f"note: could not install {' '.join(missing)}; the tests that need them will skip", flush=True)
+            return
+
+
 def demo() -> None:
     """Crawl the seed story from the bundled WARC (no network) and print its provenance tree."""
     install("requirements.txt")
@@ -68,6 +88,7 @@ def demo() -> None:
 
 def test(extra: list[str]) -> None:
     install("requirements-test.txt")
+    system_packages()
     result = subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
     sys.exit(result.returncode)
 
@@ -80,6 +101,7 @@ def main() -> None:
         test(sys.argv[2:])
     elif task == "install":
         install("requirements-test.txt")
+        system_packages()
     else:
         print(__doc__)
         sys.exit(0 if task == "help" else 2)

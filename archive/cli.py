@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from contextlib import contextmanager
 
@@ -501,13 +502,17 @@ EXPORT_FORMATS = ["wacz", "svg", "png", "prov-json", "prov-o", "graphml", "gexf"
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (replaced only once complete).")
+@click.option("--sign-url", metavar="URL", help="wacz: have an authsign signer sign the package (its /sign URL).")
+@click.option("--sign-token-env", metavar="NAME", default="WACZ_SIGN_TOKEN", show_default=True,
+              help="wacz: environment variable holding the signer's bearer token, if it needs one.")
 @click.pass_context
-def export(ctx, story, everything, fmt, output):
+def export(ctx, story, everything, fmt, output, sign_url, sign_token_env):
     """Export a story (give any of its URLs) or --all of them.
 
     \b
-    wacz       WACZ package: the story's WARC records, CDXJ index, pages, datapackage.json,
-               and its provenance graph (provenance/graph.json)
+    wacz       WACZ package: the story's WARC records, CDXJ index (compressed when large),
+               pages with their text, logs/, datapackage.json, and its provenance graph
+               (provenance/graph.json); signed with --sign-url (WACZ 1.1.1, authsign)
     svg, png   the derivation graph as a picture (as in the HTML report)
     prov-json  W3C PROV-JSON (captures are entities, wasDerivedFrom / wasQuotedFrom), the
                whole evidence beside it in NAME.evidence.json
@@ -522,11 +527,14 @@ def export(ctx, story, everything, fmt, output):
     Example:
         provenance export --format wacz https://menafn.example/1108812345/... -o story.wacz
         provenance export --format prov-json --all -o graph.prov.json
+        provenance export --format wacz --all -o all.wacz --sign-url https://signer.example/sign
     """
     from archive.exports import ExportError, export_graph, export_wacz, select_story
 
     if bool(story) == everything:
         raise click.UsageError("give one story URL, or --all")
+    if sign_url and fmt != "wacz":
+        raise click.UsageError("--sign-url signs WACZ packages only (--format wacz)")
     if not output.parent.resolve().is_dir():
         raise click.ClickException(f"cannot write {output}: folder {output.parent} does not exist")
     with _session(ctx) as session:
@@ -539,6 +547,14 @@ def export(ctx, story, everything, fmt, output):
         try:
             if fmt == "wacz":
                 written = export_wacz(selection, output, whole_files=everything)
+                if sign_url:
+                    from archive.wacz import SigningError, sign_wacz
+
+                    try:
+                        signed = sign_wacz(written, sign_url, os.environ.get(sign_token_env))
+                    except SigningError as exc:
+                        raise click.ClickException(f"{exc}; {written} was written unsigned") from exc
+                    click.echo(f"signed by {signed.get('domain')} at {signed.get('created')}")
             elif fmt in ("svg", "png"):
                 from archive.outputs.layout import png, svg
 
