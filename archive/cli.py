@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from contextlib import contextmanager
 
@@ -11,10 +12,12 @@ from pathlib import Path
 
 import click
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from archive import queries
-from archive.tables import line, print_table, print_tree, relation
+from archive.tables import line, print_table, print_tree, printable, relation
 from archive.store.db import StoreError, database_url, schema_revision, session_factory
 from archive.store.models import Document, Edge
 
@@ -40,7 +43,43 @@ class Context:
         return self._factory
 
 
-@click.group()
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _database_problem(exc: SQLAlchemyError, db: str | None) -> str:
+    reason = _first_line(getattr(exc, "orig", None) or exc)
+    if "readonly" in reason or "read-only" in reason:
+        reason = f"it is read-only here ({reason})"
+    elif "file is not a database" in reason:
+        reason = "the file is not a SQLite database"
+    try:
+        url = make_url(db) if db else None
+        where = "the database" if url is None else db if url.password is None else url.render_as_string()
+    except Exception:  # not a URL at all: said as it was given
+        where = db
+    return f"cannot use {where}: {reason}"
+
+
+class _Commands(click.Group):
+    """Every command's failures worded for people: one line and a non-zero exit, no traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as exc:
+            context = (ctx.obj or {}).get("factory")
+            raise click.ClickException(_database_problem(exc, context.db if context else None)) from exc
+        except BrokenPipeError:  # `provenance documents | head`: the reader left, nothing to say
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stdout again at exit)
+            ctx.exit(1)
+        except OSError as exc:
+            raise click.ClickException(f"{exc.strerror or _first_line(exc)}: {exc.filename}" if exc.filename
+                                       else _first_line(exc)) from exc
+
+
+@click.group(cls=_Commands)
 @click.option("--db", envvar="PROVENANCE_DB", default=None, metavar="URL",
               help="SQLAlchemy database URL [env PROVENANCE_DB; default sqlite:///provenance.db].")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
@@ -131,13 +170,15 @@ def ingest(ctx, paths, workers, no_analyze, as_json):
         raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
-        return
-    click.echo(f"records read: {report.records}; documents added: {report.added}; "
-               f"already stored: {report.unchanged}")
-    for reason, count in sorted(report.skipped.items()):
-        click.echo(f"skipped ({reason}): {count}")
-    for problem in report.problems:
-        click.echo(f"problem: {problem}", err=True)
+    else:
+        click.echo(f"records read: {report.records}; documents added: {report.added}; "
+                   f"already stored: {report.unchanged}")
+        for reason, count in sorted(report.skipped.items()):
+            click.echo(f"skipped ({reason}): {count}")
+        for problem in report.problems:
+            click.echo(printable(f"problem: {problem}"), err=True)
+    if not report.records and report.problems:
+        raise click.ClickException("nothing could be read from " + ", ".join(paths))
 
 
 @main.command()

@@ -16,10 +16,13 @@ class NotFound(LookupError):
     pass
 
 
+MAX_ID = 2**63 - 1  # the largest id a database can hold: a larger number names no document
+
+
 def find_document(session: Session, ref: str) -> Document:
     """The latest capture of a URL (or a document id given as ``#12`` or ``12``)."""
     ref = ref.strip()
-    if ref.lstrip("#").isdigit():
+    if ref.lstrip("#").isdigit() and int(ref.lstrip("#")) <= MAX_ID:
         doc = session.get(Document, int(ref.lstrip("#")))
         if doc is not None:
             return doc
