@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from contextlib import contextmanager
 
@@ -17,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from archive import queries
+from archive.outputs import is_stream, write_output
 from archive.tables import line, print_table, print_tree, printable, relation
 from archive.store.db import StoreError, database_url, schema_revision, session_factory
 from archive.store.models import Document, Edge
@@ -95,6 +97,16 @@ def main(ctx: click.Context, db: str | None, verbose: int) -> None:
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
                         format="%(levelname)s %(name)s: %(message)s")
     ctx.obj = {"factory": Context(database_url(db))}
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _json(value, **options) -> str:
+    """JSON with non-ASCII text kept readable, and the characters a terminal would act on (json
+    escapes C0 controls itself) written as \\u escapes: the same JSON to a program."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def _two_copies(command):
@@ -268,7 +280,7 @@ def documents(ctx, fmt):
         docs = session.scalars(select(Document).order_by(Document.id))
         if fmt == "jsonl":
             for doc in docs:
-                click.echo(json.dumps(_doc_json(doc), ensure_ascii=False))
+                click.echo(_json(_doc_json(doc)))
             return
         print_table(["#", "site", "date", "url", "title"],
                     ((doc.id, _site(doc), _date(doc), doc.url, doc.title) for doc in docs), numeric=["#"])
@@ -290,7 +302,7 @@ def edges(ctx, fmt, primary_only, with_quotes):
         found = queries.all_edges(session, with_alternatives=not primary_only, with_quotes=with_quotes)
         if fmt == "jsonl":
             for edge in found:
-                click.echo(json.dumps(_edge_json(edge), ensure_ascii=False))
+                click.echo(_json(_edge_json(edge)))
             return
         print_table(["source", "derived", "relation", "confidence", "chosen"],
                     ((e.source.url, e.derived.url, relation(e.relation), f"{e.confidence:.2f}",
@@ -316,7 +328,7 @@ def origin(ctx, url, as_json):
             click.echo(json.dumps({"url": doc.url, "origin": root.url,
                                    "path": [_edge_json(e) for e in chain]}, indent=2))
             return
-        click.echo(f"origin: {_label(root)}")
+        click.echo(printable(f"origin: {_label(root)}"))
         if chain:
             print_table(["copy", "relation", "confidence", "made from"],
                         ((e.derived.url, relation(e.relation), f"{e.confidence:.2f}", e.source.url) for e in chain),
@@ -396,11 +408,12 @@ def explain(ctx, a, b, as_json):
         if as_json:
             click.echo(json.dumps(_edge_json(edge), indent=2))
             return
-        click.echo(f"{edge.derived.url}\n  was made from {edge.source.url}")
+        click.echo(printable(edge.derived.url))
+        click.echo(printable(f"  was made from {edge.source.url}"))
         click.echo(f"  relation: {edge.relation}, confidence {edge.confidence:.2f}"
                    f"{'' if edge.is_primary else ' (an alternative, not the chosen parent)'}")
         for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"])):
-            click.echo(f"  {item['weight']:+5.1f}  {item['kind']}: {item['detail']}")
+            click.echo(printable(f"  {item['weight']:+5.1f}  {item['kind']}: {item['detail']}"))
         if edge.stats:
             click.echo("  alignment: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in edge.stats.items()))
 
@@ -425,7 +438,8 @@ def path(ctx, a, b, as_json):
         if not edges:
             click.echo("the same document")
         for edge in edges:
-            click.echo(f"{edge.source.url}\n  -{edge.relation} ({edge.confidence:.2f})-> {edge.derived.url}")
+            click.echo(printable(edge.source.url))
+            click.echo(printable(f"  -{edge.relation} ({edge.confidence:.2f})-> {edge.derived.url}"))
 
 
 _DIFF_STYLE = {"replace": dict(fg="yellow", bold=True), "insert": dict(fg="green"), "delete": dict(fg="red")}
@@ -447,18 +461,18 @@ def diff(ctx, a, b, as_json, color):
         doc_a, doc_b = _find(session, a), _find(session, b)
         chunks = word_diff(doc_a.text, doc_b.text)
     if as_json:
-        click.echo(json.dumps({"a": doc_a.url, "b": doc_b.url, "summary": summary(chunks),
-                               "chunks": [{"op": c.op, "a": " ".join(c.a), "b": " ".join(c.b)} for c in chunks]},
-                              indent=2, ensure_ascii=False))
+        click.echo(_json({"a": doc_a.url, "b": doc_b.url, "summary": summary(chunks),
+                          "chunks": [{"op": c.op, "a": " ".join(c.a), "b": " ".join(c.b)} for c in chunks]},
+                         indent=2))
         return
     out = []
     for c in chunks:
         if c.op == "equal":
-            out.append(" ".join(c.a))
+            out.append(printable(" ".join(c.a)))
             continue
         style = _DIFF_STYLE[c.op]
-        removed = f"[-{' '.join(c.a)}-]" if c.a else ""
-        added = f"{{+{' '.join(c.b)}+}}" if c.b else ""
+        removed = printable(f"[-{' '.join(c.a)}-]") if c.a else ""
+        added = printable(f"{{+{' '.join(c.b)}+}}") if c.b else ""
         out.append(click.style(removed, **{**style, "fg": "red" if c.op == "delete" else style["fg"]})
                    + click.style(added, **style))
     click.echo(" ".join(out), color=color)
@@ -519,10 +533,8 @@ def report(ctx, url, for_outlets, output):
             except queries.NotFound as exc:
                 raise click.ClickException(str(exc)) from exc
             page = story_report(selection.title, selection.documents, selection.edges)
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(output)
-    click.echo(f"wrote {output}")
+    write_output(output, page.encode())
+    click.echo(f"wrote {output}", err=is_stream(output))
 
 
 EXPORT_FORMATS = ["wacz", "svg", "png", "prov-json", "prov-o", "graphml", "dot", "jsonl", "csv"]
@@ -575,14 +587,14 @@ def export(ctx, story, everything, fmt, output):
 
                 picture = svg(selection.documents, selection.edges).encode() if fmt == "svg" else png(
                     selection.documents, selection.edges)
-                tmp = output.with_name(output.name + ".part")
-                tmp.write_bytes(picture)
-                written = tmp.replace(output)
+                write_output(output, picture)
+                written = output
             else:
                 written = export_graph(selection, fmt, output)
         except (ExportError, OSError) as exc:
             raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {written} ({len(selection.documents)} documents, {len(selection.edges)} edges)")
+    click.echo(f"wrote {written} ({len(selection.documents)} documents, {len(selection.edges)} edges)",
+               err=is_stream(output))
 
 
 if __name__ == "__main__":  # pragma: no cover

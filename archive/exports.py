@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import queries
+from archive.outputs import write_output
 from archive.store.models import Document, Edge
 from archive.urls import url_key
 from archive.wacz import story_warc, write_wacz
@@ -151,25 +152,26 @@ def to_prov(selection: Selection):
 
 
 def export_graph(selection: Selection, fmt: str, output: Path) -> Path:
-    """Write prov-json, prov-o (Turtle), graphml, dot, jsonl or csv; atomically."""
+    """Write prov-json, prov-o (Turtle), graphml, dot, jsonl or csv (see archive/outputs.py for how)."""
     import csv
     import io
 
     import networkx as nx
 
-    tmp = output.with_name(output.name + ".part")
     if fmt == "prov-json":
-        tmp.write_text(to_prov(selection).serialize(indent=2))
+        data = to_prov(selection).serialize(indent=2)
     elif fmt == "prov-o":
-        tmp.write_text(to_prov(selection).serialize(format="rdf", rdf_format="turtle"))
+        data = to_prov(selection).serialize(format="rdf", rdf_format="turtle")
     elif fmt == "graphml":
-        nx.write_graphml(to_networkx(selection), tmp)
+        buffer = io.BytesIO()
+        nx.write_graphml(to_networkx(selection), buffer)
+        data = buffer.getvalue()
     elif fmt == "dot":
-        tmp.write_text(nx.nx_pydot.to_pydot(_dot_ready(to_networkx(selection))).to_string())
+        data = nx.nx_pydot.to_pydot(_dot_ready(to_networkx(selection))).to_string()
     elif fmt == "jsonl":
         graph = graph_json(selection)
         lines = [{"type": "document", **d} for d in graph["documents"]] + [{"type": "edge", **e} for e in graph["edges"]]
-        tmp.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+        data = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -177,10 +179,10 @@ def export_graph(selection: Selection, fmt: str, output: Path) -> Path:
         for e in selection.edges:
             writer.writerow([e.source.url, e.derived.url, e.relation, e.confidence, e.is_primary, e.story_id,
                              "; ".join(f"{x['kind']} {x['weight']:+}" for x in e.evidence)])
-        tmp.write_text(buffer.getvalue())
+        data = buffer.getvalue()
     else:
         raise ExportError(f"unknown format {fmt!r}")
-    tmp.replace(output)
+    write_output(output, data if isinstance(data, bytes) else data.encode())
     return output
 
 
