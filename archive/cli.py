@@ -240,6 +240,8 @@ def recheck(ctx, url, story_id, everything, warc_dir, settings, as_json):
         if url:
             story_id = _find(session, url).story_id
             url = url if story_id is None else None
+        elif story_id is not None and not queries.story_exists(session, story_id):
+            raise click.ClickException(f"no story {story_id} (see `provenance tree URL --json`)")
     try:
         checks = run_recheck(ctx.obj["factory"].db, warc_dir, story_id=story_id, url=url, everything=everything,
                              settings=dict(s.split("=", 1) for s in settings))
@@ -591,6 +593,8 @@ def export(ctx, story, everything, fmt, output):
                 written = output
             else:
                 written = export_graph(selection, fmt, output)
+        except BrokenPipeError:
+            raise
         except (ExportError, OSError) as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {written} ({len(selection.documents)} documents, {len(selection.edges)} edges)",

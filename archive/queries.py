@@ -67,6 +67,10 @@ def origin(session: Session, doc: Document) -> Document:
     return chain[-1].source if chain else doc
 
 
+def story_exists(session: Session, story_id: int) -> bool:
+    return abs(story_id) <= MAX_ID and session.scalar(select(exists().where(Document.story_id == story_id)))
+
+
 def story_edges(session: Session, story_id: int | None, primary_only: bool = True) -> list[Edge]:
     if story_id is None:
         return []
