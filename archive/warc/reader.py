@@ -140,9 +140,10 @@ def _iter_from(fh: BinaryIO, start: int, label: str, revisits):
     """Captures from ``start`` on; returns None at the end, or (offset, reason) where reading broke."""
     fh.seek(start)
     records = ArchiveIterator(fh, arc2warc=True, check_digests=True)
-    offset = start
+    seen = 0
     try:
         for record in records:
+            seen += 1
             offset = start + records.offset  # where this record starts (before it is read)
             try:
                 capture = _capture(record, label)
@@ -176,11 +177,12 @@ def _iter_from(fh: BinaryIO, start: int, label: str, revisits):
                     revisits.popitem(last=False)
             yield capture
     except ArchiveLoadFailed as exc:
-        if start == 0 and "Unknown archive format" in str(exc):
-            return offset, NOT_AN_ARCHIVE
-        return offset, f"unreadable record ({_first_line(exc)})"
+        if start == 0 and not seen and "Unknown archive format" in str(exc):
+            return 0, NOT_AN_ARCHIVE
+        return start + records.offset, f"unreadable record ({_first_line(exc)})"
     except Exception as exc:  # zlib.error, OverflowError (absurd Content-Length), EOFError, ...
-        return offset, f"unreadable record ({type(exc).__name__}: {_first_line(exc)})"
+        # records.offset: where the record being parsed starts (the last one read ended there)
+        return start + records.offset, f"unreadable record ({type(exc).__name__}: {_first_line(exc)})"
     return None
 
 
