@@ -506,10 +506,14 @@ def outlets(ctx, as_json):
                 numeric=["copies", "credited", "spun"])
 
 
+OUTPUT_HELP = "File to write (replaced only once complete), or - for standard output."
+
+
 @main.command()
 @click.argument("url", required=False)
 @click.option("--outlets", "for_outlets", is_flag=True, help="Who copies from whom across all stories.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), required=True,
+              help=OUTPUT_HELP)
 @click.pass_context
 def report(ctx, url, for_outlets, output):
     """A self-contained HTML report: the story's graph, timeline, copies, evidence and diffs.
@@ -546,8 +550,8 @@ EXPORT_FORMATS = ["wacz", "svg", "png", "prov-json", "prov-o", "graphml", "dot",
 @click.argument("story", required=False)
 @click.option("--all", "everything", is_flag=True, help="Export every story instead of one.")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write (replaced only once complete).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), required=True,
+              help=OUTPUT_HELP)
 @click.pass_context
 def export(ctx, story, everything, fmt, output):
     """Export a story (give any of its URLs) or --all of them.

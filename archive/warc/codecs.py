@@ -68,7 +68,10 @@ class ZstdDecoder(_Decoder):
     """zstd, frames one after another as RFC 8878 allows."""
 
     def __init__(self, limit: int = MAX_DECODED) -> None:
-        from backports import zstd
+        if sys.version_info >= (3, 14):
+            from compression import zstd
+        else:
+            from backports import zstd
 
         super().__init__(limit)
         self._zstd = zstd
