@@ -140,7 +140,7 @@ def _iter_from(fh: BinaryIO, start: int, label: str, revisits):
     """Captures from ``start`` on; returns None at the end, or (offset, reason) where reading broke."""
     fh.seek(start)
     records = ArchiveIterator(fh, arc2warc=True, check_digests=True)
-    seen = 0
+    seen, offset = 0, start
     try:
         for record in records:
             seen += 1
@@ -179,11 +179,16 @@ def _iter_from(fh: BinaryIO, start: int, label: str, revisits):
     except ArchiveLoadFailed as exc:
         if start == 0 and not seen and "Unknown archive format" in str(exc):
             return 0, NOT_AN_ARCHIVE
-        return start + records.offset, f"unreadable record ({_first_line(exc)})"
+        return _failed_at(records, start, offset), f"unreadable record ({_first_line(exc)})"
     except Exception as exc:  # zlib.error, OverflowError (absurd Content-Length), EOFError, ...
-        # records.offset: where the record being parsed starts (the last one read ended there)
-        return start + records.offset, f"unreadable record ({type(exc).__name__}: {_first_line(exc)})"
+        return _failed_at(records, start, offset), f"unreadable record ({type(exc).__name__}: {_first_line(exc)})"
     return None
+
+
+def _failed_at(records: ArchiveIterator, start: int, last: int) -> int:
+    """Where the record that broke starts: where the last one read ended (warcio's offset), unless
+    warcio lost count in a broken gzip stream; then the start of the last record read."""
+    return max(start + records.offset, last)
 
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
