@@ -117,6 +117,15 @@ def test_an_undecodable_payload_is_reported_and_skipped(tmp_path):
     assert _stored_urls(db) == {"http://town.example/alpha", "http://town.example/charlie"}
 
 
+def test_a_page_stored_decoded_under_its_encoding_header_is_read_as_it_is(tmp_path):
+    """Some tools write the decoded page and keep ``Content-Encoding``: markup is taken as it is."""
+    path = _three_pages(tmp_path / "w", middle=_page("bravo"), encoding="gzip")
+    db = f"sqlite:///{tmp_path / 'graph.db'}"
+    result = run(db, "ingest", "--workers", "1", str(path))
+    assert result.returncode == 0 and "problem" not in result.stderr, result.stderr
+    assert len(_stored_urls(db)) == 3
+
+
 def test_what_was_read_before_a_bad_file_stays_stored(tmp_path):
     good = _three_pages(tmp_path / "good")
     bad = tmp_path / "bad.warc.gz"

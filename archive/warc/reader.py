@@ -162,8 +162,8 @@ def _iter_from(fh: BinaryIO, start: int, label: str, revisits):
                 try:
                     original = read_at(place) if place else None
                     if original is not None:
-                        capture.body = decode(original["body"], _header(original["headers"], "content-encoding"),
-                                              MAX_BODY)
+                        capture.body = _decoded(original["body"], _header(original["headers"], "content-encoding"),
+                                                capture.url)
                 except (DecodeError, OSError, ArchiveLoadFailed) as exc:
                     yield ReadProblem(label, offset, f"revisit of {capture.url}: its original cannot be read ({exc})")
                     continue
@@ -263,10 +263,7 @@ def _capture(record, label: str) -> Capture | None:
             raise _Truncated(f"record for {url} does not match its digest (truncated or altered): "
                              + "; ".join(record.digest_checker.problems))
         if record.http_headers is not None and kind != "resource":
-            try:
-                body = decode(body, record.http_headers.get_header("Content-Encoding"), MAX_BODY)
-            except DecodeError as exc:
-                raise DecodeError(f"payload of {url} cannot be decoded: {exc}") from exc
+            body = _decoded(body, record.http_headers.get_header("Content-Encoding"), url)
     date_header = record.rec_headers.get_header("WARC-Date")
     try:
         date = iso_date_to_datetime(date_header) if date_header else None
@@ -277,6 +274,17 @@ def _capture(record, label: str) -> Capture | None:
         warc_offset=0, warc_length=0, record_id=record.rec_headers.get_header("WARC-Record-ID"),
         payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"), record_type=kind,
     )
+
+
+def _decoded(body: bytes, content_encoding: str | None, url: str) -> bytes:
+    """The payload with its content encoding undone. Some tools store the decoded page and keep
+    the header: a payload that does not decode but is markup is read as it is (as warcio does)."""
+    try:
+        return decode(body, content_encoding, MAX_BODY)
+    except DecodeError as exc:
+        if body.lstrip().removeprefix(b"\xef\xbb\xbf").startswith(b"<"):
+            return body
+        raise DecodeError(f"payload of {url} cannot be decoded: {exc}") from exc
 
 
 def _chunked(record) -> bool:
