@@ -41,7 +41,7 @@ class Context:
             try:
                 self._factory = session_factory(self.db)
             except StoreError as exc:
-                raise click.ClickException(str(exc)) from exc
+                raise click.ClickException(_first_line(exc)) from exc
         return self._factory
 
 
@@ -235,6 +235,8 @@ def recheck(ctx, url, story_id, everything, warc_dir, settings, as_json):
 
     if not (url or story_id or everything):
         raise click.UsageError("say what to recheck: a URL (its story), --story ID or --all")
+    if malformed := [s for s in settings if "=" not in s]:
+        raise click.UsageError(f"a setting is NAME=VALUE, not {malformed[0]!r}")
     factory = ctx.obj["factory"]()
     with factory() as session:
         if url:

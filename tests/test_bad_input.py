@@ -186,6 +186,10 @@ CASES = {
     "tree of an empty URL": (None, lambda t: ["tree", ""], "no stored capture of ''"),
     "recheck of a story that does not exist": (None, lambda t: ["recheck", "--story", "99999999999999999999"],
                                                "no story 99999999999999999999"),
+    "recheck with a setting that is not NAME=VALUE": (None, lambda t: ["recheck", "--all", "-s", "DEPTH"],
+                                                      "a setting is NAME=VALUE, not 'DEPTH'"),
+    "--db at a PostgreSQL server that does not answer": ("postgres-down", lambda t: ["documents"],
+                                                         "Connection refused"),
     "export into a missing folder": (None, lambda t: ["export", "--format", "csv", "--all", "-o", str(t / "no" / "x.csv")],
                                      "does not exist"),
     "report into a folder": (None, lambda t: ["report", "--outlets", "-o", str(t)], "is a directory"),
@@ -196,11 +200,13 @@ CASES = {
 def test_bad_input_is_one_line_of_error(case, stored, tmp_path):
     folder, db, documents = stored
     which, arguments, message = CASES[case]
-    url = {None: db, READ_ONLY: READ_ONLY, "not-sqlite": _not_sqlite(tmp_path)}[which]
+    url = {None: db, READ_ONLY: READ_ONLY, "not-sqlite": _not_sqlite(tmp_path),
+           "postgres-down": "postgresql+psycopg://nobody@127.0.0.1:1/none"}[which]
     result = run(url, *arguments(tmp_path), cwd=folder)
     assert result.returncode != 0, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
     assert message in result.stderr and lines[-1].startswith("Error: "), result.stderr
+    assert len([line for line in lines if line.startswith("Error: ")]) == 1 and not lines[-1].endswith(":")
     assert "Traceback" not in result.stderr
     # the error, after the problems found on the way (ingest) or click's usage lines
     assert all(line.startswith(("Error: ", "problem: ", "Usage: ", "Try ")) or not line.strip() for line in lines)
