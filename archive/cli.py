@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sys
 from contextlib import contextmanager
 
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from archive import queries
 from archive.outputs import is_stream, write_output
-from archive.tables import line, print_table, print_tree, printable, relation
+from archive.tables import line, print_table, print_tree, printable, printable_json, relation
 from archive.store.db import StoreError, database_url, schema_revision, session_factory
 from archive.store.models import Document, Edge
 
@@ -99,14 +98,9 @@ def main(ctx: click.Context, db: str | None, verbose: int) -> None:
     ctx.obj = {"factory": Context(database_url(db))}
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
 def _json(value, **options) -> str:
-    """JSON with non-ASCII text kept readable, and the characters a terminal would act on (json
-    escapes C0 controls itself) written as \\u escapes: the same JSON to a program."""
-    text = json.dumps(value, ensure_ascii=False, **options)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    """JSON with non-ASCII text kept readable, and safe on a terminal."""
+    return printable_json(json.dumps(value, ensure_ascii=False, **options))
 
 
 def _two_copies(command):
