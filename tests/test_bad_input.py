@@ -105,6 +105,30 @@ def test_a_broken_record_is_reported_and_the_rest_of_the_file_read(tmp_path, dam
     assert f"problem: {path} at offset {offset}: " in result.stderr and reason in result.stderr, result.stderr
     assert "read on from offset" in result.stderr and "Traceback" not in result.stderr
     assert _stored_urls(db) == {"http://town.example/alpha", "http://town.example/charlie"}
+    _assert_records_where_the_graph_says(db)
+
+
+def _assert_records_where_the_graph_says(db: str) -> None:
+    """Every stored document's WARC file and offset hold its response record."""
+    from archive.warc.reader import Located, read_at
+
+    for line in run(db, "documents", "--format", "jsonl").stdout.splitlines():
+        doc = json.loads(line)
+        record = read_at(Located(doc["warc"]["file"], doc["warc"]["offset"], 0, ""))
+        assert record is not None and record["id"] == doc["warc"]["record_id"], doc["url"]
+
+
+def test_replay_skips_a_broken_record_and_answers_from_the_others(tmp_path, caplog):
+    from archive.warc.lookup import ArchiveLookup
+
+    path = _three_pages(tmp_path / "w")
+    offset = _replace_member(path, "bravo", _absurd_length)
+    lookup = ArchiveLookup([path])
+    assert f"{path} at offset {offset}: unreadable record (OverflowError" in caplog.text
+    assert lookup.get("http://town.example/bravo") is None
+    for name in ("alpha", "charlie"):
+        found = lookup.get(f"http://town.example/{name}")
+        assert found is not None and found.body == _page(name)
 
 
 def test_an_undecodable_payload_is_reported_and_skipped(tmp_path):

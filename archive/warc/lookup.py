@@ -6,6 +6,7 @@ scanning the archive's record headers (bodies are skipped), then each lookup see
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,9 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.urls import url_key
-from archive.warc.reader import Located, archive_files, read_at
+from archive.warc.reader import Located, ReadProblem, archive_files, next_record, read_at
+
+LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -43,7 +46,21 @@ class ArchiveLookup:
                     self._scan(fh, str(path))
 
     def _scan(self, fh, label: str) -> None:
-        records = ArchiveIterator(fh)
+        """Index the file's records; a broken one is logged and skipped, as ingest does."""
+        start: int | None = 0
+        while start is not None:
+            fh.seek(start)
+            records = ArchiveIterator(fh)
+            try:
+                self._scan_from(records, label)
+                return
+            except Exception as exc:  # a broken record must not stop the replay of the others
+                failed = max(records.offset, start)  # warcio can lose count in a broken gzip stream
+                start = next_record(fh, failed + 1) if fh.seekable() else None
+                LOGGER.warning("%s", ReadProblem(label, failed, f"unreadable record ({type(exc).__name__}: {exc}), "
+                                                 "not replayed"))
+
+    def _scan_from(self, records: ArchiveIterator, label: str) -> None:
         for record in records:
             if record.rec_type not in ("response", "resource", "revisit"):
                 continue

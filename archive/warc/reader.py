@@ -131,7 +131,7 @@ def _iter_stream(fh: BinaryIO, label: str, revisits) -> Iterator[Capture | ReadP
         if reason is NOT_AN_ARCHIVE:
             yield ReadProblem(label, None, reason)
             return
-        start = _next_record(fh, offset + 1) if fh.seekable() else None
+        start = next_record(fh, offset + 1) if fh.seekable() else None
         after = "rest of file skipped" if start is None else f"read on from offset {start}"
         yield ReadProblem(label, offset, f"{reason}; {after}")
 
@@ -144,7 +144,7 @@ def _iter_from(fh: BinaryIO, start: int, label: str, revisits):
     try:
         for record in records:
             seen += 1
-            offset = start + records.offset  # where this record starts (before it is read)
+            offset = records.offset  # where this record starts in the file (warcio counts from fh.tell())
             try:
                 capture = _capture(record, label)
                 if capture is None:
@@ -179,23 +179,23 @@ def _iter_from(fh: BinaryIO, start: int, label: str, revisits):
     except ArchiveLoadFailed as exc:
         if start == 0 and not seen and "Unknown archive format" in str(exc):
             return 0, NOT_AN_ARCHIVE
-        return _failed_at(records, start, offset), f"unreadable record ({_first_line(exc)})"
+        return _failed_at(records, offset), f"unreadable record ({_first_line(exc)})"
     except Exception as exc:  # zlib.error, OverflowError (absurd Content-Length), EOFError, ...
-        return _failed_at(records, start, offset), f"unreadable record ({type(exc).__name__}: {_first_line(exc)})"
+        return _failed_at(records, offset), f"unreadable record ({type(exc).__name__}: {_first_line(exc)})"
     return None
 
 
-def _failed_at(records: ArchiveIterator, start: int, last: int) -> int:
+def _failed_at(records: ArchiveIterator, last: int) -> int:
     """Where the record that broke starts: where the last one read ended (warcio's offset), unless
     warcio lost count in a broken gzip stream; then the start of the last record read."""
-    return max(start + records.offset, last)
+    return max(records.offset, last)
 
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 NOT_AN_ARCHIVE = "not a WARC or ARC file (nor gzip of one)"
 
 
-def _next_record(fh: BinaryIO, after: int) -> int | None:
+def next_record(fh: BinaryIO, after: int) -> int | None:
     """Where the next record may start after a broken one: the next gzip member in a gzip file,
     else the next line starting ``WARC/1.``; None at the end of the file."""
     fh.seek(0)
