@@ -80,6 +80,14 @@ class _Commands(click.Group):
                                        else _first_line(exc)) from exc
 
 
+class _LogFormatter(logging.Formatter):
+    """Log lines quote crawled text (URLs, titles): its control characters escaped, line breaks
+    too (a traceback after the line is kept as it is)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's naming)
+        return printable(super().formatMessage(record))
+
+
 @click.group(cls=_Commands)
 @click.option("--db", envvar="PROVENANCE_DB", default=None, metavar="URL",
               help="SQLAlchemy database URL [env PROVENANCE_DB; default sqlite:///provenance.db].")
@@ -93,8 +101,9 @@ def main(ctx: click.Context, db: str | None, verbose: int) -> None:
         provenance ingest demo/demo.warc.gz
         provenance tree https://asiatimes.example/2024/10/trump-or-harris/
     """
-    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
-                        format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_LogFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)], handlers=[handler])
     ctx.obj = {"factory": Context(database_url(db))}
 
 

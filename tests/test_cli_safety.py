@@ -70,6 +70,17 @@ def test_the_terminal_sees_escapes_where_the_page_had_controls(hostile_db):
     assert out.startswith("origin: \\x1b[2J\\x1b[HPacific\\x9b31m Forum\\x07\\x0aorigin: Reuters\\u202e (2024-10-23)")
 
 
+def test_log_lines_escape_what_they_quote():
+    import logging
+
+    from archive.cli import _LogFormatter
+
+    record = logging.LogRecord("archive.ingest", logging.WARNING, __file__, 1, "problem with %s", (FAKE_SITE,), None)
+    line = _LogFormatter("%(levelname)s %(name)s: %(message)s").format(record)
+    assert line.startswith("WARNING archive.ingest: problem with \\x1b[2J\\x1b[HPacific\\x9b31m Forum")
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u202e]", line)
+
+
 @pytest.mark.parametrize("command", [["documents", "--format", "jsonl"], ["origin", SP, "--json"],
                                      ["tree", PF, "--json"]])
 def test_json_keeps_the_text_exactly_and_escapes_it(hostile_db, command):

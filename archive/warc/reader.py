@@ -138,6 +138,8 @@ def _iter_stream(fh: BinaryIO, label: str, revisits) -> Iterator[Capture | ReadP
 
 def _iter_from(fh: BinaryIO, start: int, label: str, revisits):
     """Captures from ``start`` on; returns None at the end, or (offset, reason) where reading broke."""
+    fh.seek(0)
+    gzipped = fh.read(3) == GZIP_MAGIC
     fh.seek(start)
     records = ArchiveIterator(fh, arc2warc=True, check_digests=True)
     seen, offset = 0, start
@@ -145,6 +147,9 @@ def _iter_from(fh: BinaryIO, start: int, label: str, revisits):
         for record in records:
             seen += 1
             offset = records.offset  # where this record starts in the file (warcio counts from fh.tell())
+            if gzipped and records.reader.decompressor is None:
+                # warcio reads on, undecoded, past a gzip member that does not inflate: stop there
+                return offset, "unreadable record (a gzip member that does not inflate)"
             try:
                 capture = _capture(record, label)
                 if capture is None:
