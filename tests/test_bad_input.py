@@ -118,13 +118,14 @@ def _assert_records_where_the_graph_says(db: str) -> None:
         assert record is not None and record["id"] == doc["warc"]["record_id"], doc["url"]
 
 
-def test_replay_skips_a_broken_record_and_answers_from_the_others(tmp_path, caplog):
+@pytest.mark.parametrize("damage, reason", [(_absurd_length, "OverflowError"), (_bad_gzip, "")])
+def test_replay_skips_a_broken_record_and_answers_from_the_others(tmp_path, caplog, damage, reason):
     from archive.warc.lookup import ArchiveLookup
 
     path = _three_pages(tmp_path / "w")
-    offset = _replace_member(path, "bravo", _absurd_length)
+    offset = _replace_member(path, "bravo", damage)
     lookup = ArchiveLookup([path])
-    assert f"{path} at offset {offset}: unreadable record (OverflowError" in caplog.text
+    assert f"{path} at offset {offset}: unreadable record (" in caplog.text and reason in caplog.text
     assert lookup.get("http://town.example/bravo") is None
     for name in ("alpha", "charlie"):
         found = lookup.get(f"http://town.example/{name}")
