@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from archive import queries
-from archive.outputs import is_stream, write_output
+from archive.output_file import is_stream, write_output
 from archive.tables import line, print_table, print_tree, printable, printable_json, relation
 from archive.store.db import StoreError, database_url, schema_revision, session_factory
 from archive.store.models import Document, Edge

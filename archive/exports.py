@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import queries
-from archive.outputs import write_output
+from archive.output_file import write_output
 from archive.store.models import Document, Edge
 from archive.urls import url_key
 from archive.wacz import story_warc, write_wacz
@@ -152,7 +152,7 @@ def to_prov(selection: Selection):
 
 
 def export_graph(selection: Selection, fmt: str, output: Path) -> Path:
-    """Write prov-json, prov-o (Turtle), graphml, dot, jsonl or csv (see archive/outputs.py for how)."""
+    """Write prov-json, prov-o (Turtle), graphml, dot, jsonl or csv (see archive/output_file.py for how)."""
     import csv
     import io
 

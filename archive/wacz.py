@@ -23,7 +23,7 @@ from pathlib import Path
 from cdxj_indexer.main import write_cdx_index
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.outputs import output_file
+from archive.output_file import output_file
 from archive.urls import url_key
 
 WACZ_VERSION = "1.1.1"
@@ -123,7 +123,7 @@ def write_wacz(
     main_url: str | None = None,
 ) -> Path:
     """Write a WACZ: ``warcs`` as (name in archive/, file), ``pages`` as pages.jsonl rows, ``extra``
-    files ("folder/name": bytes) listed in the datapackage too. Written as archive/outputs.py says
+    files ("folder/name": bytes) listed in the datapackage too. Written as archive/output_file.py says
     (a regular file only once complete); WARCs are streamed, never held in memory."""
     resources = []
     stamp = datetime.now(UTC)

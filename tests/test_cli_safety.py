@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive.cli import main
-from archive.outputs import output_file
+from archive.output_file import output_file
 from archive.warc.writer import WarcFileWriter
 from demo.site import pages
 from tests.conftest import BIN, ROOT
