@@ -36,6 +36,7 @@ def install(requirements: str) -> None:
     if not PYTHON.exists():
         print(f"creating virtual environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
+    warcio_codecs()
     stamp = VENV / f".installed-{Path(requirements).stem}"
     files = [ROOT / "pyproject.toml", ROOT / "requirements.txt", ROOT / requirements]
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
@@ -47,6 +48,22 @@ def install(requirements: str) -> None:
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", ROOT / requirements)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "-e", ROOT)
     stamp.write_text(digest)
+
+
+CODECS_PTH = "provenance_warc_codecs.pth"
+CODECS_LINE = ("import importlib.util as u; u.find_spec('archive.warc.codecs') and "
+               "__import__('archive.warc.codecs', fromlist=['_']).install_hook()\n")
+
+
+def warcio_codecs() -> None:
+    """Every Python of the environment (``warcio check`` too) reads br and zstd records: warcio's
+    own br hook needs a binding Scrapy's brotli replaces (see archive/warc/codecs.py)."""
+    purelib = subprocess.run([str(PYTHON), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    pth = Path(purelib) / CODECS_PTH
+    if not pth.exists() or pth.read_text() != CODECS_LINE:
+        pth.write_text(CODECS_LINE)
+
 
 
 SYSTEM_PACKAGES = {"chromium": "chromium", "openssl": "openssl"}  # command: Debian package

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import click
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from archive import queries
-from archive.tables import line, print_table, print_tree, relation
+from archive.output_file import is_stream, write_output
+from archive.tables import line, print_table, print_tree, printable, printable_json, relation
 from archive.store.db import StoreError, database_url, schema_revision, session_factory
 from archive.store.models import Document, Edge
 
@@ -37,11 +40,55 @@ class Context:
             try:
                 self._factory = session_factory(self.db)
             except StoreError as exc:
-                raise click.ClickException(str(exc)) from exc
+                raise click.ClickException(_first_line(exc)) from exc
         return self._factory
 
 
-@click.group()
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _database_problem(exc: SQLAlchemyError, db: str | None) -> str:
+    reason = _first_line(getattr(exc, "orig", None) or exc)
+    if "readonly" in reason or "read-only" in reason:
+        reason = f"it is read-only here ({reason})"
+    elif "file is not a database" in reason:
+        reason = "the file is not a SQLite database"
+    try:
+        url = make_url(db) if db else None
+        where = "the database" if url is None else db if url.password is None else url.render_as_string()
+    except Exception:  # not a URL at all: said as it was given
+        where = db
+    return f"cannot use {where}: {reason}"
+
+
+class _Commands(click.Group):
+    """Every command's failures worded for people: one line and a non-zero exit, no traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as exc:
+            context = (ctx.obj or {}).get("factory")
+            raise click.ClickException(_database_problem(exc, context.db if context else None)) from exc
+        except BrokenPipeError:  # `provenance documents | head`: the reader left, nothing to say
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python flushes stdout again at exit)
+            ctx.exit(1)
+        except OSError as exc:
+            raise click.ClickException(f"{exc.strerror or _first_line(exc)}: {exc.filename}" if exc.filename
+                                       else _first_line(exc)) from exc
+
+
+class _LogFormatter(logging.Formatter):
+    """Log lines quote crawled text (URLs, titles): its control characters escaped, line breaks
+    too (a traceback after the line is kept as it is)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's naming)
+        return printable(super().formatMessage(record))
+
+
+@click.group(cls=_Commands)
 @click.option("--db", envvar="PROVENANCE_DB", default=None, metavar="URL",
               help="SQLAlchemy database URL [env PROVENANCE_DB; default sqlite:///provenance.db].")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
@@ -54,9 +101,15 @@ def main(ctx: click.Context, db: str | None, verbose: int) -> None:
         provenance ingest demo/demo.warc.gz
         provenance tree https://asiatimes.example/2024/10/trump-or-harris/
     """
-    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
-                        format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_LogFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)], handlers=[handler])
     ctx.obj = {"factory": Context(database_url(db))}
+
+
+def _json(value, **options) -> str:
+    """JSON with non-ASCII text kept readable, and safe on a terminal."""
+    return printable_json(json.dumps(value, ensure_ascii=False, **options))
 
 
 def _two_copies(command):
@@ -132,13 +185,15 @@ def ingest(ctx, paths, workers, no_analyze, as_json):
         raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
-        return
-    click.echo(f"records read: {report.records}; documents added: {report.added}; "
-               f"already stored: {report.unchanged}")
-    for reason, count in sorted(report.skipped.items()):
-        click.echo(f"skipped ({reason}): {count}")
-    for problem in report.problems:
-        click.echo(f"problem: {problem}", err=True)
+    else:
+        click.echo(f"records read: {report.records}; documents added: {report.added}; "
+                   f"already stored: {report.unchanged}")
+        for reason, count in sorted(report.skipped.items()):
+            click.echo(f"skipped ({reason}): {count}")
+        for problem in report.problems:
+            click.echo(printable(f"problem: {problem}"), err=True)
+    if not report.records and report.problems:
+        raise click.ClickException("nothing could be read from " + ", ".join(paths))
 
 
 @main.command()
@@ -183,11 +238,15 @@ def recheck(ctx, url, story_id, everything, warc_dir, settings, as_json):
 
     if not (url or story_id or everything):
         raise click.UsageError("say what to recheck: a URL (its story), --story ID or --all")
+    if malformed := [s for s in settings if "=" not in s]:
+        raise click.UsageError(f"a setting is NAME=VALUE, not {malformed[0]!r}")
     factory = ctx.obj["factory"]()
     with factory() as session:
         if url:
             story_id = _find(session, url).story_id
             url = url if story_id is None else None
+        elif story_id is not None and not queries.story_exists(session, story_id):
+            raise click.ClickException(f"no story {story_id} (see `provenance tree URL --json`)")
     try:
         checks = run_recheck(ctx.obj["factory"].db, warc_dir, story_id=story_id, url=url, everything=everything,
                              settings=dict(s.split("=", 1) for s in settings))
@@ -228,7 +287,7 @@ def documents(ctx, fmt):
         docs = session.scalars(select(Document).order_by(Document.id))
         if fmt == "jsonl":
             for doc in docs:
-                click.echo(json.dumps(_doc_json(doc), ensure_ascii=False))
+                click.echo(_json(_doc_json(doc)))
             return
         print_table(["#", "site", "date", "url", "title"],
                     ((doc.id, _site(doc), _date(doc), doc.url, doc.title) for doc in docs), numeric=["#"])
@@ -250,7 +309,7 @@ def edges(ctx, fmt, primary_only, with_quotes):
         found = queries.all_edges(session, with_alternatives=not primary_only, with_quotes=with_quotes)
         if fmt == "jsonl":
             for edge in found:
-                click.echo(json.dumps(_edge_json(edge), ensure_ascii=False))
+                click.echo(_json(_edge_json(edge)))
             return
         print_table(["source", "derived", "relation", "confidence", "chosen"],
                     ((e.source.url, e.derived.url, relation(e.relation), f"{e.confidence:.2f}",
@@ -276,7 +335,7 @@ def origin(ctx, url, as_json):
             click.echo(json.dumps({"url": doc.url, "origin": root.url,
                                    "path": [_edge_json(e) for e in chain]}, indent=2))
             return
-        click.echo(f"origin: {_label(root)}")
+        click.echo(printable(f"origin: {_label(root)}"))
         if chain:
             print_table(["copy", "relation", "confidence", "made from"],
                         ((e.derived.url, relation(e.relation), f"{e.confidence:.2f}", e.source.url) for e in chain),
@@ -356,11 +415,12 @@ def explain(ctx, a, b, as_json):
         if as_json:
             click.echo(json.dumps(_edge_json(edge), indent=2))
             return
-        click.echo(f"{edge.derived.url}\n  was made from {edge.source.url}")
+        click.echo(printable(edge.derived.url))
+        click.echo(printable(f"  was made from {edge.source.url}"))
         click.echo(f"  relation: {edge.relation}, confidence {edge.confidence:.2f}"
                    f"{'' if edge.is_primary else ' (an alternative, not the chosen parent)'}")
         for item in sorted(edge.evidence, key=lambda e: -abs(e["weight"])):
-            click.echo(f"  {item['weight']:+5.1f}  {item['kind']}: {item['detail']}")
+            click.echo(printable(f"  {item['weight']:+5.1f}  {item['kind']}: {item['detail']}"))
         if edge.stats:
             click.echo("  alignment: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in edge.stats.items()))
 
@@ -385,7 +445,8 @@ def path(ctx, a, b, as_json):
         if not edges:
             click.echo("the same document")
         for edge in edges:
-            click.echo(f"{edge.source.url}\n  -{edge.relation} ({edge.confidence:.2f})-> {edge.derived.url}")
+            click.echo(printable(edge.source.url))
+            click.echo(printable(f"  -{edge.relation} ({edge.confidence:.2f})-> {edge.derived.url}"))
 
 
 _DIFF_STYLE = {"replace": dict(fg="yellow", bold=True), "insert": dict(fg="green"), "delete": dict(fg="red")}
@@ -407,18 +468,18 @@ def diff(ctx, a, b, as_json, color):
         doc_a, doc_b = _find(session, a), _find(session, b)
         chunks = word_diff(doc_a.text, doc_b.text)
     if as_json:
-        click.echo(json.dumps({"a": doc_a.url, "b": doc_b.url, "summary": summary(chunks),
-                               "chunks": [{"op": c.op, "a": " ".join(c.a), "b": " ".join(c.b)} for c in chunks]},
-                              indent=2, ensure_ascii=False))
+        click.echo(_json({"a": doc_a.url, "b": doc_b.url, "summary": summary(chunks),
+                          "chunks": [{"op": c.op, "a": " ".join(c.a), "b": " ".join(c.b)} for c in chunks]},
+                         indent=2))
         return
     out = []
     for c in chunks:
         if c.op == "equal":
-            out.append(" ".join(c.a))
+            out.append(printable(" ".join(c.a)))
             continue
         style = _DIFF_STYLE[c.op]
-        removed = f"[-{' '.join(c.a)}-]" if c.a else ""
-        added = f"{{+{' '.join(c.b)}+}}" if c.b else ""
+        removed = printable(f"[-{' '.join(c.a)}-]") if c.a else ""
+        added = printable(f"{{+{' '.join(c.b)}+}}") if c.b else ""
         out.append(click.style(removed, **{**style, "fg": "red" if c.op == "delete" else style["fg"]})
                    + click.style(added, **style))
     click.echo(" ".join(out), color=color)
@@ -450,10 +511,14 @@ def outlets(ctx, as_json):
                 numeric=["copies", "credited", "spun"])
 
 
+OUTPUT_HELP = "File to write (replaced only once complete), or - for standard output."
+
+
 @main.command()
 @click.argument("url", required=False)
 @click.option("--outlets", "for_outlets", is_flag=True, help="Who copies from whom across all stories.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), required=True,
+              help=OUTPUT_HELP)
 @click.option("--replay-url", envvar="PROVENANCE_REPLAY_URL", metavar="TEMPLATE",
               help="Link each capture to a replay: a pywb or ReplayWeb.page URL with {timestamp} and {url} "
                    "[env PROVENANCE_REPLAY_URL].")
@@ -487,10 +552,8 @@ def report(ctx, url, for_outlets, output, replay_url):
             except queries.NotFound as exc:
                 raise click.ClickException(str(exc)) from exc
             page = story_report(selection.title, selection.documents, selection.edges, replay_url)
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(output)
-    click.echo(f"wrote {output}")
+    write_output(output, page.encode())
+    click.echo(f"wrote {output}", err=is_stream(output))
 
 
 EXPORT_FORMATS = ["wacz", "svg", "png", "prov-json", "prov-o", "graphml", "gexf", "dot", "jsonl", "csv"]
@@ -500,8 +563,8 @@ EXPORT_FORMATS = ["wacz", "svg", "png", "prov-json", "prov-o", "graphml", "gexf"
 @click.argument("story", required=False)
 @click.option("--all", "everything", is_flag=True, help="Export every story instead of one.")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write (replaced only once complete).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), required=True,
+              help=OUTPUT_HELP)
 @click.option("--sign-url", metavar="URL", help="wacz: have an authsign signer sign the package (its /sign URL).")
 @click.option("--sign-token-env", metavar="NAME", default="WACZ_SIGN_TOKEN", show_default=True,
               help="wacz: environment variable holding the signer's bearer token, if it needs one.")
@@ -535,6 +598,8 @@ def export(ctx, story, everything, fmt, output, sign_url, sign_token_env):
         raise click.UsageError("give one story URL, or --all")
     if sign_url and fmt != "wacz":
         raise click.UsageError("--sign-url signs WACZ packages only (--format wacz)")
+    if sign_url and is_stream(output):
+        raise click.UsageError("--sign-url signs a package written to a file, not to a stream")
     if not output.parent.resolve().is_dir():
         raise click.ClickException(f"cannot write {output}: folder {output.parent} does not exist")
     with _session(ctx) as session:
@@ -560,14 +625,16 @@ def export(ctx, story, everything, fmt, output, sign_url, sign_token_env):
 
                 picture = svg(selection.documents, selection.edges).encode() if fmt == "svg" else png(
                     selection.documents, selection.edges)
-                tmp = output.with_name(output.name + ".part")
-                tmp.write_bytes(picture)
-                written = tmp.replace(output)
+                write_output(output, picture)
+                written = output
             else:
                 written = export_graph(selection, fmt, output)
+        except BrokenPipeError:
+            raise
         except (ExportError, OSError) as exc:
             raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {written} ({len(selection.documents)} documents, {len(selection.edges)} edges)")
+    click.echo(f"wrote {written} ({len(selection.documents)} documents, {len(selection.edges)} edges)",
+               err=is_stream(output))
 
 
 if __name__ == "__main__":  # pragma: no cover

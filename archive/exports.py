@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from archive import queries
+from archive.output_file import is_stream, write_output
 from archive.store.models import Document, Edge
 from archive.urls import is_inferred, url_key
 from archive.wacz import story_warc, write_wacz
@@ -114,9 +115,8 @@ def evidence_path(output: Path) -> Path:
 
 
 def _write(path: Path, content: str | bytes) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    tmp.replace(path)
+    """As archive/output_file.py says: ``-`` is standard output, a regular file replaced whole."""
+    write_output(path, content if isinstance(content, bytes) else content.encode("utf-8"))
 
 
 def render_graph(selection: Selection, fmt: str, evidence_file: str | None = None) -> str | bytes:
@@ -159,7 +159,7 @@ def export_graph(selection: Selection, fmt: str, output: Path) -> Path:
     them (:func:`evidence_path`)."""
     from archive.outputs.prov import evidence_json
 
-    if fmt in ("prov-json", "prov-o"):
+    if fmt in ("prov-json", "prov-o") and not is_stream(output):  # a stream gets no file beside it
         sidecar = evidence_path(output)
         _write(sidecar, json.dumps(evidence_json(selection.documents, selection.edges), indent=2, ensure_ascii=False))
         _write(output, render_graph(selection, fmt, sidecar.name))

@@ -130,7 +130,7 @@ def ingest(
     def wanted() -> Iterator[Capture]:
         for item in iter_captures(paths):
             if isinstance(item, ReadProblem):
-                LOGGER.warning("%s", item)
+                LOGGER.info("%s", item)  # the report lists problems; the command prints them, escaped
                 report.problems.append(str(item))
                 continue
             report.records += 1
@@ -169,6 +169,18 @@ def ingest(
             db = factory.kw["bind"].url.render_as_string(hide_password=False)
             analyze_many(factory, db, new_ids, workers)
             refresh_stories(factory, retemplated_ids - set(new_ids))
+    except Exception:  # raised between documents (a worker died...): the stored ones are whole
+        _keep_what_was_stored(session)
+        raise
     finally:
         session.close()
     return report
+
+
+def _keep_what_was_stored(session: Session) -> None:
+    """On an error in the middle, the documents already stored are committed: ingesting again
+    skips them and goes on from there."""
+    try:
+        session.commit()
+    except Exception:  # the error was the database's own: nothing more can be kept
+        session.rollback()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from archive.store.models import Check, Document, Edge
@@ -16,16 +16,22 @@ class NotFound(LookupError):
     pass
 
 
+MAX_ID = 2**63 - 1  # the largest id a database can hold: a larger number names no document
+
+
 def find_document(session: Session, ref: str) -> Document:
-    """The latest capture of a URL (or a document id given as ``#12`` or ``12``)."""
+    """A document by id (``#12`` or ``12``) or by URL: of a URL's captures, the one in its story's
+    tree (the first capture with edges: later captures of a changed page are versions of it, with
+    no edges of their own), else the latest."""
     ref = ref.strip()
-    if ref.lstrip("#").isdigit():
+    if ref.lstrip("#").isdigit() and int(ref.lstrip("#")) <= MAX_ID:
         doc = session.get(Document, int(ref.lstrip("#")))
         if doc is not None:
             return doc
-    doc = session.scalars(
-        select(Document).where(Document.url_key == url_key(ref)).order_by(Document.id.desc()).limit(1)
-    ).first()
+    captures = select(Document).where(Document.url_key == url_key(ref)).limit(1)
+    in_tree = exists().where((Edge.source_id == Document.id) | (Edge.derived_id == Document.id))
+    doc = (session.scalars(captures.where(in_tree).order_by(Document.id)).first()
+           or session.scalars(captures.order_by(Document.id.desc())).first())
     if doc is None:
         raise NotFound(f"no stored capture of {ref!r} (see `provenance documents`)")
     return doc
@@ -59,6 +65,10 @@ def ancestry(session: Session, doc: Document) -> list[Edge]:
 def origin(session: Session, doc: Document) -> Document:
     chain = ancestry(session, doc)
     return chain[-1].source if chain else doc
+
+
+def story_exists(session: Session, story_id: int) -> bool:
+    return abs(story_id) <= MAX_ID and session.scalar(select(exists().where(Document.story_id == story_id)))
 
 
 def story_edges(session: Session, story_id: int | None, primary_only: bool = True) -> list[Edge]:

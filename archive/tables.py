@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Sequence
 
@@ -27,9 +28,28 @@ def relation(name: str) -> Text:
     return Text(name, style=RELATION_STYLES.get(name, ""))
 
 
+# C0 and C1 controls (ESC sequences, CSI, newlines that fake a line), DEL, line and paragraph
+# separators, and the bidirectional overrides that make text read backwards
+_BEYOND_C0 = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
+_UNSAFE_IN_JSON = re.compile(f"[{_BEYOND_C0}]")  # json escapes C0 controls itself
+
+
+def printable(text: str) -> str:
+    """Crawled text made harmless on a terminal: every control character shown as an escape."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
+def printable_json(text: str) -> str:
+    """JSON text with what json leaves raw and a terminal would act on written as \\u escapes:
+    the same JSON to a program."""
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
 def _text(cell: object) -> Text:
-    """Crawled text is shown as it is: never read as rich markup (titles may hold "[...]")."""
-    return cell if isinstance(cell, Text) else Text("" if cell is None else str(cell))
+    """Crawled text is shown as it is, controls escaped: never read as rich markup (titles may
+    hold "[...]"), never as terminal commands."""
+    return cell if isinstance(cell, Text) else Text(printable("" if cell is None else str(cell)))
 
 
 def line(*parts: object) -> Text:

@@ -20,6 +20,7 @@ import hashlib
 import heapq
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from pathlib import Path
 from cdxj_indexer.main import write_cdx_index
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.output_file import output_file
 from archive.urls import url_key
 
 WACZ_VERSION = "1.1.1"
@@ -117,6 +119,12 @@ def story_warc(sources: Iterable[Path], urls: set[str], out: io.BufferedIOBase) 
     return copied
 
 
+def resource_name(file_name: str) -> str:
+    """A datapackage resource name for a file: lower case, and only the characters the
+    frictionless schema allows (``^([-a-z0-9._/])+$``; ``PREFIX-…-PID~HOST.warc.gz`` has a ``~``)."""
+    return re.sub(r"[^-a-z0-9._/]", "-", file_name.lower())
+
+
 def _sha256(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
@@ -196,28 +204,28 @@ def write_wacz(
     """Write a WACZ: ``warcs`` as (name in archive/, file), ``pages`` as pages.jsonl rows (their
     ``text`` filled from the archive's ``urn:text:`` records when missing), ``extra`` files
     ("folder/name": bytes) listed in the datapackage too; the index is compressed past
-    ``compressed_index_bytes`` (default ``COMPRESSED_INDEX_BYTES``). Written to a ``.part`` file
-    and renamed when complete; WARCs are streamed, never held in memory."""
+    ``compressed_index_bytes`` (default ``COMPRESSED_INDEX_BYTES``). Written as
+    archive/output_file.py says (a regular file only once complete); WARCs are streamed, never
+    held in memory."""
     resources = []
-    tmp = output.with_name(output.name + ".part")
     stamp = datetime.now(UTC)
     threshold = COMPRESSED_INDEX_BYTES if compressed_index_bytes is None else compressed_index_bytes
     texts, log = read_sources(warcs)
     pages = [{**page, "text": texts[url_key(page["url"])]} if "text" not in page and url_key(page["url"]) in texts
              else page for page in pages]
-    with zipfile.ZipFile(tmp, "w", allowZip64=True) as package:
+    with output_file(output) as out, zipfile.ZipFile(out, "w", allowZip64=True) as package:
 
         def add(path: str, data: bytes, compress: int = zipfile.ZIP_DEFLATED) -> None:
             info = zipfile.ZipInfo(path, stamp.timetuple()[:6])
             info.compress_type = compress
             package.writestr(info, data)
-            resources.append({"name": Path(path).name.lower(), "path": path, "hash": _sha256(data),
+            resources.append({"name": resource_name(Path(path).name), "path": path, "hash": _sha256(data),
                               "bytes": len(data)})
 
         for name, path in warcs:
             package.write(path, f"archive/{name}", compress_type=zipfile.ZIP_STORED)
             digest, size = _file_sha256(path)
-            resources.append({"name": name.lower(), "path": f"archive/{name}", "hash": digest, "bytes": size})
+            resources.append({"name": resource_name(name), "path": f"archive/{name}", "hash": digest, "bytes": size})
         for path, data in _indexes(cdxj_index([p for _, p in warcs], {p: n for n, p in warcs}), threshold).items():
             # a compressed index is read by range requests, so it is stored, as the WARCs are
             add(path, data, zipfile.ZIP_STORED if path.endswith(".gz") else zipfile.ZIP_DEFLATED)
@@ -242,7 +250,6 @@ def write_wacz(
         package.writestr("datapackage.json", package_bytes)
         package.writestr("datapackage-digest.json", json.dumps(
             {"path": "datapackage.json", "hash": _sha256(package_bytes)}, indent=2))
-    tmp.replace(output)
     return output
 
 

@@ -6,6 +6,7 @@ scanning the archive's record headers (bodies are skipped), then each lookup see
 
 from __future__ import annotations
 
+import logging
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -14,7 +15,9 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.urls import url_key
-from archive.warc.reader import Located, archive_files, open_located, read_at
+from archive.warc.reader import GZIP_MAGIC, Located, ReadProblem, archive_files, next_record, open_located, read_at
+
+LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -45,8 +48,26 @@ class ArchiveLookup:
                     self._scan(fh, str(path))
 
     def _scan(self, fh, label: str) -> None:
-        records = ArchiveIterator(fh)
+        """Index the file's records; a broken one is logged and skipped, as ingest does."""
+        gzipped = fh.read(3) == GZIP_MAGIC
+        start: int | None = 0
+        while start is not None:
+            fh.seek(start)
+            records = ArchiveIterator(fh)
+            try:
+                self._scan_from(records, label, gzipped)
+                return
+            except Exception as exc:  # a broken record must not stop the replay of the others
+                failed = max(records.offset, start)  # warcio can lose count in a broken gzip stream
+                start = next_record(fh, failed + 1) if fh.seekable() else None
+                first = str(exc).strip().splitlines()[:1]
+                reason = type(exc).__name__ + (f": {first[0][:200]!r}" if first else "")  # repr: no raw bytes in logs
+                LOGGER.warning("%s", ReadProblem(label, failed, f"unreadable record ({reason}), not replayed"))
+
+    def _scan_from(self, records: ArchiveIterator, label: str, gzipped: bool) -> None:
         for record in records:
+            if gzipped and records.reader.decompressor is None:  # see reader._iter_from
+                raise ValueError("a gzip member that does not inflate")
             if record.rec_type not in ("response", "resource", "revisit"):
                 continue
             url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")

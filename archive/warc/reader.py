@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import zipfile
-import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,8 +19,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.timeutils import iso_date_to_datetime
+
+from archive.warc import codecs
+from archive.warc.codecs import DecodeError, decode
+
+codecs.register()  # warcio's own readers (replay, indexes) decode br and zstd too
 
 LOGGER = logging.getLogger(__name__)
 
@@ -73,7 +78,10 @@ def archive_files(paths: list[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw).resolve()  # documents cite their archive by absolute path
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(ARCHIVE_SUFFIXES)))
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(ARCHIVE_SUFFIXES))
+            if not found:
+                raise FileNotFoundError(f"no WARC, ARC or WACZ files in folder {path}")
+            out.extend(found)
         elif path.is_file():
             out.append(path)
         else:
@@ -91,6 +99,8 @@ def iter_captures(paths: list[str | Path]) -> Iterator[Capture | ReadProblem]:
     for path in archive_files(paths):
         if path.name.endswith(".wacz"):
             yield from _iter_wacz(path, revisits)
+        elif path.stat().st_size == 0:
+            yield ReadProblem(str(path), None, "empty file (0 bytes)")
         else:
             with open(path, "rb") as fh:
                 yield from _iter_stream(fh, str(path), revisits)
@@ -110,57 +120,105 @@ def _iter_wacz(path: Path, revisits) -> Iterator[Capture | ReadProblem]:
 
 
 def _iter_stream(fh: BinaryIO, label: str, revisits) -> Iterator[Capture | ReadProblem]:
+    """The file's captures; past a record that cannot be read, on from the next record that can
+    (the next gzip member, or the next ``WARC/`` line of an uncompressed file)."""
+    start: int | None = 0
+    while start is not None:
+        failure = yield from _iter_from(fh, start, label, revisits)
+        if failure is None:
+            return
+        offset, reason = failure
+        if reason is NOT_AN_ARCHIVE:
+            yield ReadProblem(label, None, reason)
+            return
+        start = next_record(fh, offset + 1) if fh.seekable() else None
+        after = "rest of file skipped" if start is None else f"read on from offset {start}"
+        yield ReadProblem(label, offset, f"{reason}; {after}")
+
+
+def _iter_from(fh: BinaryIO, start: int, label: str, revisits):
+    """Captures from ``start`` on; returns None at the end, or (offset, reason) where reading broke."""
+    fh.seek(0)
+    gzipped = fh.read(3) == GZIP_MAGIC
+    fh.seek(start)
     records = ArchiveIterator(fh, arc2warc=True, check_digests=True)
-    offset = 0
+    seen, offset = 0, start
     try:
         for record in records:
-            offset = records.offset  # where this record starts (before it is read)
+            seen += 1
+            offset = records.offset  # where this record starts in the file (warcio counts from fh.tell())
+            if gzipped and records.reader.decompressor is None:
+                # warcio reads on, undecoded, past a gzip member that does not inflate: stop there
+                return offset, "unreadable record (a gzip member that does not inflate)"
             try:
                 capture = _capture(record, label)
                 if capture is None:
                     _drain(record)
                     continue
-            except _Truncated as exc:
+            except (_Truncated, DecodeError) as exc:
                 yield ReadProblem(label, offset, str(exc))
+                continue
+            except Exception as exc:  # one record that breaks a reader in a new way must not end the ingest
+                yield ReadProblem(label, offset, f"unreadable record ({type(exc).__name__}: {_first_line(exc)}), skipped")
                 continue
             capture.warc_offset, capture.warc_length = offset, records.get_record_length() or 0
             if capture.record_type == "revisit":
                 place = revisits.get(capture.payload_digest or "")
-                original = read_at(place) if place else None
+                try:
+                    original = read_at(place) if place else None
+                    if original is not None:
+                        capture.body = _decoded(original["body"], _header(original["headers"], "content-encoding"),
+                                                capture.url)
+                except (DecodeError, OSError, ArchiveLoadFailed) as exc:
+                    yield ReadProblem(label, offset, f"revisit of {capture.url}: its original cannot be read ({exc})")
+                    continue
                 if original is None:
                     yield ReadProblem(label, offset, f"revisit of {capture.url} whose original is not in this run")
                     continue
-                capture.body = _decoded(original)
-                capture.content_type = capture.content_type or dict(
-                    (k.lower(), v) for k, v in original["headers"]).get("content-type")
+                capture.content_type = capture.content_type or _header(original["headers"], "content-type")
             elif capture.payload_digest and is_html(capture.content_type):
                 revisits[capture.payload_digest] = Located(label, offset, capture.warc_length, "")
                 if len(revisits) > REVISIT_MEMORY:
                     revisits.popitem(last=False)
             yield capture
-    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
-        yield ReadProblem(label, offset, f"unreadable record ({_first_line(exc)}); rest of file skipped")
+    except ArchiveLoadFailed as exc:
+        if start == 0 and not seen and "Unknown archive format" in str(exc):
+            return 0, NOT_AN_ARCHIVE
+        return _failed_at(records, offset), f"unreadable record ({_first_line(exc)})"
+    except Exception as exc:  # zlib.error, OverflowError (absurd Content-Length), EOFError, ...
+        return _failed_at(records, offset), f"unreadable record ({type(exc).__name__}: {_first_line(exc)})"
+    return None
 
 
-def _decoded(record: dict) -> bytes:
-    """An archived body with its content encoding undone."""
-    import gzip
-    import zlib as _zlib
+def _failed_at(records: ArchiveIterator, last: int) -> int:
+    """Where the record that broke starts: where the last one read ended (warcio's offset), unless
+    warcio lost count in a broken gzip stream; then the start of the last record read."""
+    return max(records.offset, last)
 
-    encoding = dict((k.lower(), v.lower()) for k, v in record["headers"]).get("content-encoding", "")
-    body = record["body"]
-    try:
-        if encoding == "gzip":
-            return gzip.decompress(body)
-        if encoding == "deflate":
-            return _zlib.decompress(body)
-        if encoding == "br":
-            import brotli
 
-            return brotli.decompress(body)
-    except (OSError, _zlib.error, ValueError):
-        return body
-    return body
+GZIP_MAGIC = b"\x1f\x8b\x08"
+NOT_AN_ARCHIVE = "not a WARC or ARC file (nor gzip of one)"
+
+
+def next_record(fh: BinaryIO, after: int) -> int | None:
+    """Where the next record may start after a broken one: the next gzip member in a gzip file,
+    else the next line starting ``WARC/1.``; None at the end of the file."""
+    fh.seek(0)
+    marker = GZIP_MAGIC if fh.read(3) == GZIP_MAGIC else b"\nWARC/1."
+    skip = 0 if marker == GZIP_MAGIC else 1
+    position, tail = after, b""
+    fh.seek(after)
+    while block := fh.read(1 << 20):
+        found = (tail + block).find(marker)
+        if found >= 0:
+            return position - len(tail) + found + skip
+        tail = block[-(len(marker) - 1):]
+        position += len(block)
+    return None
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    return next((v for k, v in headers if k.lower() == name), None)
 
 
 def _first_line(exc: Exception) -> str:
@@ -200,7 +258,7 @@ def _capture(record, label: str) -> Capture | None:
         ctype = record.rec_headers.get_header("Content-Type")
     body = b""
     if kind != "revisit":
-        body = record.content_stream().read(MAX_BODY + 1)
+        body = _payload(record).read(MAX_BODY + 1)
         if len(body) > MAX_BODY:
             raise _Truncated(f"{url}: payload larger than {MAX_BODY} bytes, skipped")
         missing = getattr(record.raw_stream, "limit", 0)
@@ -209,6 +267,8 @@ def _capture(record, label: str) -> Capture | None:
         if record.digest_checker.passed is False:
             raise _Truncated(f"record for {url} does not match its digest (truncated or altered): "
                              + "; ".join(record.digest_checker.problems))
+        if record.http_headers is not None and kind != "resource":
+            body = _decoded(body, record.http_headers.get_header("Content-Encoding"), url)
     date_header = record.rec_headers.get_header("WARC-Date")
     try:
         date = iso_date_to_datetime(date_header) if date_header else None
@@ -219,6 +279,28 @@ def _capture(record, label: str) -> Capture | None:
         warc_offset=0, warc_length=0, record_id=record.rec_headers.get_header("WARC-Record-ID"),
         payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"), record_type=kind,
     )
+
+
+def _decoded(body: bytes, content_encoding: str | None, url: str) -> bytes:
+    """The payload with its content encoding undone. Some tools store the decoded page and keep
+    the header: a payload that does not decode but is markup is read as it is (as warcio does)."""
+    try:
+        return decode(body, content_encoding, MAX_BODY)
+    except DecodeError as exc:
+        if body.lstrip().removeprefix(b"\xef\xbb\xbf").startswith(b"<"):
+            return body
+        raise DecodeError(f"payload of {url} cannot be decoded: {exc}") from exc
+
+
+def _chunked(record) -> bool:
+    headers = record.http_headers
+    return (headers is not None and record.rec_type != "resource"
+            and "chunked" in (headers.get_header("Transfer-Encoding") or "").lower())
+
+
+def _payload(record) -> BinaryIO:
+    """The record's payload as sent: de-chunked, still content-encoded (``decode`` undoes that)."""
+    return ChunkedDataReader(record.raw_stream) if _chunked(record) else record.raw_stream
 
 
 def open_located(located: Located):
@@ -244,13 +326,9 @@ def read_at(located: Located) -> dict | None:
                 status, headers, protocol = 200, [("Content-Type", ctype)], "HTTP/1.1"
             body = b""
             if record.rec_type != "revisit":
-                chunked = "chunked" in dict((k.lower(), v.lower()) for k, v in headers).get("transfer-encoding", "")
-                if chunked:  # warcio de-chunks (and decodes) it; the headers must then say so
-                    body = record.content_stream().read()
-                    headers = [(k, v) for k, v in headers
-                               if k.lower() not in ("transfer-encoding", "content-encoding", "content-length")]
-                else:
-                    body = record.raw_stream.read()
+                body = _payload(record).read()
+                if _chunked(record):  # de-chunked here; the content encoding is left to the reader
+                    headers = [(k, v) for k, v in headers if k.lower() not in ("transfer-encoding", "content-length")]
             return {
                 "type": record.rec_type, "status": status, "headers": headers, "protocol": protocol,
                 "body": body,
