@@ -72,17 +72,22 @@ class FaultySite:
         return 200, {"Content-Type": "text/html; charset=utf-8"}, self.pages[url]
 
 
-def site(n_pages: int) -> dict[str, bytes]:
+def site(n_pages: int, hosts: int = 40, fanout: int = 0) -> dict[str, bytes]:
+    """``n_pages`` article pages on ``hosts`` hosts; with ``fanout``, page n ends with "Read more"
+    links to pages ``fanout*n+1`` to ``fanout*n+fanout``, so one seed (the first URL) reaches all."""
     rng = random.Random(9)
     texts = synthetic_articles(n_pages, seed=9)
+    urls = [f"http://host{n % hosts}.example/{2024 - rng.randint(0, 2)}/{n}/" for n in range(n_pages)]
     pages = {}
-    for n, text in enumerate(texts):
+    for n, (url, text) in enumerate(zip(urls, texts)):
         words = text.split()
         title = " ".join(words[:8])
         paragraphs = "".join(f"<p>{' '.join(words[i:i + 60])}</p>" for i in range(0, len(words), 60))
-        url = f"http://host{n % 40}.example/{2024 - rng.randint(0, 2)}/{n}/"
+        more = "".join(f'<p><a href="{urls[c]}">Read more: part {c}</a></p>'
+                       for c in range(fanout * n + 1, min(fanout * n + fanout + 1, n_pages)) if fanout)
         pages[url] = (f"<!DOCTYPE html><html><head><title>{title}</title></head><body><nav>Home News Sport</nav>"
-                      f"<article><h1>{title}</h1>{paragraphs}</article><footer>Contact</footer></body></html>").encode()
+                      f"<article><h1>{title}</h1>{paragraphs}{more}</article><footer>Contact</footer></body></html>"
+                      ).encode()
     return pages
 
 

@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scrapy.exceptions import DropItem
+
+
+class NotStored(DropItem):
+    """A page that could not be stored (the database failed): not settled, fetched again on resume."""
+
 
 @dataclass
 class PageItem:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from pathlib import Path
 
 import scrapy
@@ -28,6 +29,7 @@ from scrapy.utils.job import job_dir
 from archive.store import graph
 from archive.store.db import session_factory
 from archive.warc.lookup import ArchiveLookup
+from crawler.items import NotStored
 from crawler.middlewares import replayed_response
 
 LOGGER = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ class CrawlLedger:
         self.archived: ArchiveLookup | None = None  # the crawl's own WARC files, when resuming
         if path.exists():
             self._read()
+            self._set_aside_scrapy_queue(path.parent)
         self.file = path.open("a", buffering=1, encoding="utf-8")
 
     @classmethod
@@ -59,8 +62,8 @@ class CrawlLedger:
         crawler._provenance_ledger = ledger
         crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ledger.request_scheduled, signal=signals.request_scheduled)
-        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
-            crawler.signals.connect(ledger.item_done, signal=signal)
+        crawler.signals.connect(ledger.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ledger.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
         return ledger
 
@@ -79,6 +82,19 @@ class CrawlLedger:
                     self.scheduled[entry["s"]] = entry
                 elif "d" in entry:
                     self.settled.add(entry["d"])
+
+    @staticmethod
+    def _set_aside_scrapy_queue(folder: Path) -> None:
+        """Scrapy's queue and seen set of the run before: rebuilt from the ledger instead."""
+        shutil.rmtree(folder / "requests.queue", ignore_errors=True)
+        (folder / "requests.seen").unlink(missing_ok=True)
+
+    def page_urls(self) -> list[str]:
+        """Every page URL scheduled by earlier runs (the frontier has seen them)."""
+        return [e["url"] for e in self.scheduled.values() if e.get("callback") == "parse"]
+
+    def pending(self) -> int:
+        return sum(fp not in self.settled for fp in self.scheduled)
 
     def _write(self, entry: dict) -> None:
         self.file.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -111,8 +127,12 @@ class CrawlLedger:
             self.settled.add(fp)
             self._write({"d": fp})
 
-    def item_done(self, item, **_) -> None:
+    def item_scraped(self, item, **_) -> None:
         self.settle(getattr(item, "request_fp", None))
+
+    def item_dropped(self, item, exception=None, **_) -> None:
+        if not isinstance(exception, NotStored):  # dropped for good (no text): given up
+            self.settle(getattr(item, "request_fp", None))
 
     # -- resuming ----------------------------------------------------------------------------------
 
@@ -128,14 +148,14 @@ class CrawlLedger:
         again = 0
         for entry in pending:
             if entry["url"] in stored:
-                self.settled.add(entry["s"])
-                self._write({"d": entry["s"]})
+                self.settle(entry["s"])
                 continue
             self.crawler.engine.crawl(self._request(spider, entry))
             again += 1
-        LOGGER.info("resuming: %d requests were in flight when the crawl stopped; scheduled again "
-                    "(answered from this crawl's WARC files where their response was archived)", again)
-        self.crawler.stats.set_value("ledger/resumed_in_flight", again)
+        LOGGER.info("resuming: %d requests were queued or in flight when the crawl stopped; scheduled again "
+                    "from the ledger (answered from this crawl's WARC files where their response was archived)",
+                    again)
+        self.crawler.stats.set_value("ledger/resumed_pending", again)
 
     def archived_response(self, request: scrapy.Request):
         """The response archived for a resumed request before the crawl stopped, if any."""
@@ -165,6 +185,7 @@ class CrawlLedger:
         return True
 
     def spider_closed(self, spider) -> None:
+        self.crawler.stats.set_value("ledger/pending", self.pending())
         self.file.close()
 
 

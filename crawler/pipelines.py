@@ -22,7 +22,7 @@ from crawler.batching import Batches
 from crawler.discovery import Discovery
 from crawler.distributed import Coordinator
 from crawler.frontier import Frontier
-from crawler.items import PageItem
+from crawler.items import NotStored, PageItem
 from crawler.warc import shared_writer
 
 LOGGER = logging.getLogger(__name__)
@@ -188,7 +188,8 @@ class GraphPipeline:
         except Exception as exc:  # the writer process itself failed
             status, value = "error", repr(exc)
         if status != "ok":
-            raise DropItem(f"could not store {page.get('url')}: {value}")
+            self.stats.inc_value("provenance/not_stored")
+            raise NotStored(f"could not store {page.get('url')}: {value}")
         return value
 
     def first_seen(self, doc_id: int, when, source: str) -> None:

@@ -1,0 +1,109 @@
+"""Crash matrix of link-following crawls with JOBDIR: killed (SIGKILL of the process group, once or
+twice in a row) or interrupted (SIGINT) at several points, then resumed until done: every page of
+the site is stored exactly once, and nothing is fetched more than the kills can explain."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from benchmarks.soak import site
+from demo.server import SiteServer
+from tests.conftest import ROOT, crawl_command, provenance
+
+PAGES = 150  # on 10 hosts, each page linking to the next three by "Read more": 5 hops from the seed
+CONCURRENCY = 4
+
+
+@pytest.fixture(scope="module")
+def linked_pages() -> dict[str, bytes]:
+    return site(PAGES, hosts=10, fanout=3)
+
+
+def _slow(url: str):
+    time.sleep(0.02)  # the crawl must still be running when it is killed
+    return None
+
+
+def _command(folder: Path, db: str, seed: str, proxy: str, *settings: str) -> tuple[list[str], dict]:
+    return crawl_command(folder, db, [seed], f"JOBDIR={folder / 'job'}", "ROBOTSTXT_OBEY=False",
+                         "PROVENANCE_DEPTH=6", f"PROVENANCE_BUDGET={PAGES + 10}", f"CONCURRENT_REQUESTS={CONCURRENCY}",
+                         "PROVENANCE_PROGRESS_INTERVAL=0", *settings, proxy=proxy)
+
+
+def _interrupt(args, env, server, after: int, how: signal.Signals) -> subprocess.CompletedProcess | None:
+    """Starts the crawl and, once the site has answered ``after`` requests, sends ``how`` to its
+    process group (the crawl and its worker processes)."""
+    started = len(server.requests)
+    run = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+    deadline = time.time() + 120
+    while len(server.requests) - started < after and run.poll() is None and time.time() < deadline:
+        time.sleep(0.01)
+    assert run.poll() is None, "the crawl ended before it could be interrupted"
+    os.killpg(run.pid, how) if how == signal.SIGKILL else os.kill(run.pid, how)
+    out, err = run.communicate(timeout=120)
+    return subprocess.CompletedProcess(args, run.returncode, out, err)
+
+
+def _stored(db: str) -> Counter:
+    lines = provenance(db, "documents", "--format", "jsonl").stdout.splitlines()
+    return Counter(json.loads(line)["url"] for line in lines)
+
+
+def _resume_until_done(args, env, tmp_path: Path) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    (tmp_path / "resumed.log").write_text(result.stderr)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+@pytest.mark.parametrize("kills", [
+    pytest.param([(35, signal.SIGKILL)], id="kill-9-early"),
+    pytest.param([(90, signal.SIGKILL)], id="kill-9-late"),
+    pytest.param([(20, signal.SIGKILL), (30, signal.SIGKILL)], id="kill-9-twice"),
+    pytest.param([(50, signal.SIGINT)], id="ctrl-c"),
+])
+def test_an_interrupted_link_following_crawl_resumes_to_every_page_once(tmp_path, db_url, linked_pages, kills):
+    seed = next(iter(linked_pages))
+    with SiteServer(linked_pages, hook=_slow) as server:
+        args, env = _command(tmp_path, db_url, seed, server.proxy)
+        for after, how in kills:
+            stopped = _interrupt(args, env, server, after, how)
+            if how == signal.SIGINT:  # a clean stop says the crawl is not done, and how to go on
+                assert stopped.returncode != 0
+                assert "resume" in stopped.stderr.splitlines()[-1], stopped.stderr[-2000:]
+        before = len(server.requests)
+        resumed = _resume_until_done(args, env, tmp_path)
+        fetched = Counter(server.requests)
+    stored = _stored(db_url)
+    assert set(stored) == set(linked_pages), (len(stored), str(tmp_path / "resumed.log"))
+    assert max(stored.values()) == 1  # none twice
+    # each page fetched once, plus at most the requests in flight at each kill
+    assert sum(fetched.values()) - len(linked_pages) <= CONCURRENCY * len(kills), \
+        [u for u, n in fetched.items() if n > 1]
+    assert "resuming" in resumed.stderr and before < len(server.requests)
+
+
+def test_a_zero_byte_or_corrupt_queue_file_is_rebuilt_from_the_ledger(tmp_path, db_url, linked_pages):
+    """What a kill leaves: Scrapy's disk queue files empty or cut short. The ledger knows every
+    request scheduled and not settled, so the queue is rebuilt from it."""
+    seed = next(iter(linked_pages))
+    with SiteServer(linked_pages, hook=_slow) as server:
+        args, env = _command(tmp_path, db_url, seed, server.proxy)
+        _interrupt(args, env, server, 40, signal.SIGKILL)
+        queue = tmp_path / "job" / "requests.queue"
+        queue.mkdir(parents=True, exist_ok=True)
+        (queue / "0").write_bytes(b"")  # 0 bytes: struct.error in queuelib
+        (queue / "-1").write_bytes(b"\x00\x00\x00\x07garbage")
+        (queue / "active.json").write_text("[0, -1, 3]")
+        _resume_until_done(args, env, tmp_path)
+    stored = _stored(db_url)
+    assert set(stored) == set(linked_pages) and max(stored.values()) == 1
