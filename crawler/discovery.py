@@ -35,6 +35,7 @@ from archive.discovery.responses import (ArchivedCapture, Candidate, ResponsePro
                                          sitemap_entries, within)
 from archive.discovery.signature import Signature
 from archive.discovery.watchlist import WatchListError, load
+from crawler.errors import BadInput
 from crawler.frontier import Frontier
 
 LOGGER = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ class WatchListSource(Source):
         try:
             self.outlets = load(path)
         except WatchListError as exc:
-            raise ValueError(str(exc)) from exc  # a broken watch list stops the crawl, saying why
+            raise BadInput(str(exc)) from exc  # a broken watch list stops the crawl, saying why
         self.items: dict[str, list[Candidate]] = {}  # feed or sitemap URL -> its items
         self.asked: set[str] = set()
 
@@ -315,7 +316,7 @@ class Discovery:
         self.max_hops = settings.getint("DISCOVERY_HOPS")
         self.budget = settings.getint("DISCOVERY_BUDGET")
         self.window_days = settings.getint("DISCOVERY_WINDOW_DAYS")
-        self.since = _date(getattr(crawler.spider, "since", None) or settings.get("DISCOVERY_SINCE"))
+        self.since = since_date(getattr(crawler.spider, "since", None) or settings.get("DISCOVERY_SINCE"))
         self.sources: dict[str, Source] = {}
         for path, _ in sorted(settings.getdict("DISCOVERY_SOURCES").items(), key=lambda kv: kv[1] or 0):
             if not path or _ is None:
@@ -470,7 +471,7 @@ class Discovery:
         yield from self.date(item.document_id, item.url)
 
 
-def _date(value) -> datetime | None:
+def since_date(value) -> datetime | None:
     if not value:
         return None
     if isinstance(value, datetime):
@@ -478,4 +479,4 @@ def _date(value) -> datetime | None:
     try:
         return datetime.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"since={value!r}: give a date as YYYY-MM-DD") from None
+        raise BadInput(f"since={value!r}: give a date as YYYY-MM-DD") from None

@@ -17,6 +17,7 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.python import to_unicode
 
 from archive.warc.lookup import ArchiveLookup
+from crawler.errors import BadInput
 from crawler.warc import shared_writer
 
 LOGGER = logging.getLogger(__name__)
@@ -104,7 +105,12 @@ class ReplayMiddleware:
         path = crawler.settings.get("REPLAY_ARCHIVE")
         if not path:
             raise NotConfigured  # the usual case: crawl the live web, quietly
-        lookup = ArchiveLookup([path])
+        try:
+            lookup = ArchiveLookup([path])
+        except Exception as exc:  # a missing file, not an archive, a broken gzip or zip: all the user's input
+            raise BadInput(f"REPLAY_ARCHIVE={path}: cannot read it ({exc})") from None
+        if not len(lookup):
+            raise BadInput(f"REPLAY_ARCHIVE={path}: no captures in it")
         LOGGER.info("replaying from %s: %d URLs", path, len(lookup))
         return cls(crawler, lookup)
 

@@ -3,6 +3,7 @@
 BOT_NAME = "provenance"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` with one-line errors and a non-zero exit when not done
 
 # Be a good citizen: say who we are, obey robots.txt, adapt to the servers' pace.
 PROVENANCE_CONTACT = "https://github.com/provenance-archive"
