@@ -107,3 +107,30 @@ def test_a_zero_byte_or_corrupt_queue_file_is_rebuilt_from_the_ledger(tmp_path, 
         _resume_until_done(args, env, tmp_path)
     stored = _stored(db_url)
     assert set(stored) == set(linked_pages) and max(stored.values()) == 1
+
+
+def test_a_page_its_pipeline_failed_to_store_stays_pending(tmp_path):
+    """Settled means stored or given up for good: a page the database refused is fetched again."""
+    from scrapy import Request
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import NotStored, PageItem
+    from crawler.ledger import CrawlLedger
+
+    crawler = get_crawler(settings_dict={"JOBDIR": str(tmp_path / "job")})
+    (tmp_path / "job").mkdir(exist_ok=True)
+    ledger = CrawlLedger(crawler, tmp_path / "job" / "ledger.jsonl")
+    pages = [Request(f"http://a.example/{n}") for n in range(3)]
+    for request in pages:
+        ledger.request_scheduled(request)
+    items = [PageItem(url=r.url, status=200, content_type=None, body=b"", request_fp=ledger.fingerprint(r))
+             for r in pages]
+    ledger.item_scraped(items[0])
+    ledger.item_dropped(items[1], exception=DropItem("no text"))  # given up: settled
+    ledger.item_dropped(items[2], exception=NotStored("database is locked"))
+    ledger.spider_closed(None)
+    assert crawler.stats.get_value("ledger/pending") == 1
+    again = CrawlLedger(crawler, tmp_path / "job" / "ledger.jsonl")  # as the next run reads it
+    again.file.close()
+    assert [e["url"] for fp, e in again.scheduled.items() if fp not in again.settled] == [pages[2].url]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from scrapy import signals
 from scrapy.commands import crawl
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
@@ -47,6 +48,7 @@ class Command(crawl.Command):
         if len(args) != 1:
             raise UsageError("give one spider: scrapy crawl syndication -a url=...")
         crawler = self._create_crawler(args[0])
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
         failed: list[BaseException] = []
         started = self.crawler_process.crawl(crawler, **opts.spargs)
         if isinstance(started, asyncio.Future):
@@ -66,3 +68,8 @@ class Command(crawl.Command):
         elif (problem := unfinished(crawler)) is not None:
             LOGGER.error("%s", problem)
             self.exitcode = 1
+
+    @staticmethod
+    def item_error(item, response, spider, failure) -> None:
+        """A pipeline that raised: the page is not stored (with JOBDIR, it stays pending)."""
+        spider.crawler.stats.inc_value("provenance/not_stored")
