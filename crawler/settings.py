@@ -25,6 +25,9 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl syndication -O pages.jsonl`: one object per stored page, without its raw body (in the WARC)
+FEED_EXPORT_FIELDS = ["url", "status", "content_type", "fetched_at", "depth", "via", "referrer", "document_id",
+                      "story_id", "subject", "hop", "matched", "first_seen", "archived_copy", "warc", "page"]
 
 # The graph (any SQLAlchemy URL) and how far to look for copies.
 PROVENANCE_DB = None  # None: env PROVENANCE_DB, else sqlite:///provenance.db
