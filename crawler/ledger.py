@@ -102,6 +102,7 @@ class CrawlLedger:
     # -- recording ---------------------------------------------------------------------------------
 
     def request_scheduled(self, request: scrapy.Request) -> None:
+        """Recorded when scheduled, and again when fetched (once per fingerprint)."""
         fp = self.fingerprint(request)
         if fp in self.scheduled:
             return
@@ -182,10 +183,12 @@ class CrawlLedger:
         if fp in self.started or fp in self.settled:
             return False
         self.started.add(fp)
+        self.request_scheduled(request)  # taken from a shared queue, scheduled by another worker: ours now
         return True
 
     def spider_closed(self, spider) -> None:
-        self.crawler.stats.set_value("ledger/pending", self.pending())
+        if not self.crawler.settings.getbool("PROVENANCE_COORDINATE"):  # shared: other workers settle our requests
+            self.crawler.stats.set_value("ledger/pending", self.pending())
         self.file.close()
 
 

@@ -22,7 +22,8 @@ RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry, doubled at each furt
 RETRY_BACKOFF_MAX = 60.0
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
-TELNETCONSOLE_ENABLED = False
+TELNETCONSOLE_ENABLED = False  # no remote control of the crawl unless asked for (-s ..._ENABLED=True)
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 # `scrapy crawl syndication -O pages.jsonl`: one object per stored page, without its raw body (in the WARC)
