@@ -30,13 +30,12 @@ from archive.store import graph
 from archive.store.db import session_factory
 from archive.warc.lookup import ArchiveLookup
 from crawler.items import NotStored
-from crawler.middlewares import replayed_response
+from crawler.middlewares import DUPLICATE, replayed_response
 
 LOGGER = logging.getLogger(__name__)
 KEPT_META = ("resumed", "depth_hops", "via", "referrer", "subject", "hop", "first_seen", "discovery", "archived_copy",
              "archived_by", "warc_record", "about", "want", "listing", "site_search", "document", "page_meta",
              "handle_httpstatus_list", "dont_obey_robotstxt", "referrer_policy", "recheck_of")
-DUPLICATE = "ledger_duplicate"  # meta flag on a request dropped as already fetched
 
 
 class CrawlLedger:

@@ -22,7 +22,8 @@ from crawler.discovery import CommonCrawlSource, Discovery, since_date
 from crawler.errors import BadInput
 from crawler.frontier import Frontier
 from crawler.items import PageItem
-from crawler.ledger import DUPLICATE, CrawlLedger
+from crawler.ledger import CrawlLedger
+from crawler.middlewares import ended_quietly
 
 
 class SyndicationSpider(scrapy.Spider):
@@ -110,7 +111,7 @@ class SyndicationSpider(scrapy.Spider):
 
     def failed(self, failure):
         """A page that could not be fetched: logged, and looked up in public archives."""
-        if failure.request.meta.get(DUPLICATE):
+        if ended_quietly(failure.request):
             return  # fetched already (a resumed crawl): nothing failed
         self._settle(failure.request)
         self.crawler.stats.inc_value("provenance/fetch_failed")
@@ -123,7 +124,7 @@ class SyndicationSpider(scrapy.Spider):
         self._settle(response.request)
 
     def discovery_failed(self, failure):
-        if failure.request.meta.get(DUPLICATE):
+        if ended_quietly(failure.request):
             return
         self._settle(failure.request)
         source = failure.request.meta.get("discovery")
