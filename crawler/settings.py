@@ -65,10 +65,16 @@ DISCOVERY_BUDGET = 100  # candidate pages fetched per story
 DISCOVERY_WINDOW_DAYS = 30  # candidates dated this far from the story's date at most
 DISCOVERY_SINCE = None  # or -a since=YYYY-MM-DD: search only from then, known copies not refetched
 DISCOVERY_URL_LIST = None
+DISCOVERY_CONCURRENCY = 1  # calls of one source in the downloader at once (the rest wait, not the pages)
+DISCOVERY_DELAY = 1.0  # seconds between two calls of one source (its own download slot)
+DISCOVERY_RETRY_TIMES = 1  # retries of a failed call
+DISCOVERY_TIME_BUDGET = 300  # seconds a source may keep calling, from its first call
+DISCOVERY_DOWN_AFTER = 3  # failed calls in a row, none answered: the source is down, not asked again
 DISCOVERY_WATCHLIST = None  # a TOML file of outlets: feeds, sitemaps, site search
 GDELT_API = "https://api.gdeltproject.org/api/v2/doc/doc"
 GDELT_QUERIES = 3  # exact-phrase queries per copy searched from
 GDELT_MAX_RECORDS = 75
+GDELT_DELAY = 5.0  # GDELT asks for one call every 5 seconds at most
 WEB_SEARCH_URL = None  # e.g. "https://www.googleapis.com/customsearch/v1?key={key}&cx=ENGINE&q={query}"
 WEB_SEARCH_KEY_ENV = "WEB_SEARCH_KEY"
 WEB_SEARCH_RESULTS = "$.items[*].link"  # JSONPath of the result URLs

@@ -23,7 +23,7 @@ from crawler.errors import BadInput
 from crawler.frontier import Frontier
 from crawler.items import PageItem
 from crawler.ledger import CrawlLedger
-from crawler.middlewares import ended_quietly
+from crawler.middlewares import DUPLICATE, RESCHEDULED, ended_quietly
 
 
 class SyndicationSpider(scrapy.Spider):
@@ -124,9 +124,12 @@ class SyndicationSpider(scrapy.Spider):
         self._settle(response.request)
 
     def discovery_failed(self, failure):
-        if ended_quietly(failure.request):
+        request = failure.request
+        if not request.meta.get(RESCHEDULED):  # the call is over (a duplicate is not a failure)
+            Discovery.of(self.crawler).pace.done(request, failed=not request.meta.get(DUPLICATE))
+        if ended_quietly(request):
             return
-        self._settle(failure.request)
+        self._settle(request)
         source = failure.request.meta.get("discovery")
         self.crawler.stats.inc_value(f"sources/{source}/failed")
         response = getattr(failure.value, "response", None)
