@@ -484,8 +484,8 @@ class Pace:
     ``DISCOVERY_CONCURRENCY`` at a time (the rest wait here, not in the downloader, where they
     would take the crawl's ``CONCURRENT_REQUESTS``), in a download slot of their own (the source's
     ``delay`` apart; not the pages' AutoThrottle slots), retried ``DISCOVERY_RETRY_TIMES`` at most.
-    A source gets ``DISCOVERY_TIME_BUDGET`` seconds from its first call; one whose last
-    ``DISCOVERY_DOWN_AFTER`` calls all failed, with none answered, is taken as down. Either way its
+    A source gets ``DISCOVERY_TIME_BUDGET`` seconds from its first call; one never answered whose
+    last ``DISCOVERY_DOWN_AFTER`` calls failed, or whose call could not connect, is taken as down. Either way its
     waiting and later calls are dropped and counted (``sources/NAME/over_time``, ``.../down``)."""
 
     def __init__(self, crawler: Crawler, sources: dict[str, Source]):
@@ -531,14 +531,17 @@ class Pace:
             return True
         return False
 
-    def done(self, request: scrapy.Request, failed: bool) -> None:
-        """A call answered or failed for good: the source's next waiting call may go."""
+    def done(self, request: scrapy.Request, failed: bool, unreachable: bool = False) -> None:
+        """A call answered or failed for good: the source's next waiting call may go. A source
+        never answered whose call could not even connect (retries spent) is down at once."""
         name = request.meta.get("discovery")
         if name not in self.waiting:
             return
         self.in_flight[name] -= 1
         if failed:
             self.failed_in_a_row[name] += 1
+            if unreachable and not self.answered[name]:
+                self.failed_in_a_row[name] = max(self.failed_in_a_row[name], self.down_after)
         else:
             self.failed_in_a_row[name] = 0
             self.answered[name] += 1

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawler.discovery import CommonCrawlSource, Discovery, since_date
@@ -126,7 +127,9 @@ class SyndicationSpider(scrapy.Spider):
     def discovery_failed(self, failure):
         request = failure.request
         if not request.meta.get(RESCHEDULED):  # the call is over (a duplicate is not a failure)
-            Discovery.of(self.crawler).pace.done(request, failed=not request.meta.get(DUPLICATE))
+            unreachable = not failure.check(IgnoreRequest) and getattr(failure.value, "response", None) is None
+            Discovery.of(self.crawler).pace.done(request, failed=not request.meta.get(DUPLICATE),
+                                                 unreachable=unreachable)
         if ended_quietly(request):
             return
         self._settle(request)
