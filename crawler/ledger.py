@@ -47,6 +47,7 @@ class CrawlLedger:
         self.settled: set[str] = set()
         self.started: set[str] = set()  # let through the downloader in this run
         self.archived: ArchiveLookup | None = None  # the crawl's own WARC files, when resuming
+        self.retry_codes = {int(code) for code in crawler.settings.getlist("RETRY_HTTP_CODES")}
         if path.exists():
             self._read()
             self._set_aside_scrapy_queue(path.parent)
@@ -162,7 +163,7 @@ class CrawlLedger:
         if self.archived is None or not request.meta.get("resumed"):
             return None
         found = self.archived.get(request.url)
-        if found is None:
+        if found is None or found.status in self.retry_codes:  # an error worth another try: fetch again
             return None
         self.crawler.stats.inc_value("ledger/answered_from_warc")
         return replayed_response(request, found)
