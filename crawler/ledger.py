@@ -24,6 +24,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.job import job_dir
 
 from archive.store import graph
@@ -183,7 +184,8 @@ class CrawlLedger:
         if fp in self.started or fp in self.settled:
             return False
         self.started.add(fp)
-        self.request_scheduled(request)  # taken from a shared queue, scheduled by another worker: ours now
+        if request.callback is not NO_CALLBACK:  # robots.txt is Scrapy's own, asked again each run
+            self.request_scheduled(request)  # taken from a shared queue, scheduled by another worker: ours now
         return True
 
     def spider_closed(self, spider) -> None:
