@@ -38,6 +38,7 @@ from archive.discovery.signature import Signature
 from archive.discovery.watchlist import WatchListError, load
 from crawler.errors import BadInput
 from crawler.frontier import Frontier
+from crawler.ledger import CrawlLedger
 
 LOGGER = logging.getLogger(__name__)
 
@@ -510,6 +511,9 @@ class Pace:
             return None
         if self.in_flight[name] >= self.concurrency:
             self.waiting[name].append(request)
+            ledger = CrawlLedger.of(self.crawler)
+            if ledger is not None:  # a call waiting here when the crawl is killed is made on resume
+                ledger.request_scheduled(request)
             return None
         self.first_call.setdefault(name, time.monotonic())
         self.in_flight[name] += 1
@@ -537,7 +541,7 @@ class Pace:
         name = request.meta.get("discovery")
         if name not in self.waiting:
             return
-        self.in_flight[name] -= 1
+        self.in_flight[name] = max(0, self.in_flight[name] - 1)  # (a call resumed from the ledger was not counted)
         if failed:
             self.failed_in_a_row[name] += 1
             if unreachable and not self.answered[name]:
