@@ -16,7 +16,8 @@ from __future__ import annotations
 import io
 import logging
 import os
-from collections import Counter
+import time
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -35,7 +36,9 @@ from archive.discovery.responses import (ArchivedCapture, Candidate, ResponsePro
                                          sitemap_entries, within)
 from archive.discovery.signature import Signature
 from archive.discovery.watchlist import WatchListError, load
+from crawler.errors import BadInput
 from crawler.frontier import Frontier
+from crawler.ledger import CrawlLedger
 
 LOGGER = logging.getLogger(__name__)
 
@@ -64,6 +67,7 @@ class Source:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.settings = crawler.settings
+        self.delay = self.settings.getfloat("DISCOVERY_DELAY")  # seconds between two calls of this source
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
@@ -91,6 +95,7 @@ class GdeltSource(Source):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self.endpoint = self.settings.get("GDELT_API")
+        self.delay = self.settings.getfloat("GDELT_DELAY")
         self.queries = self.settings.getint("GDELT_QUERIES")
         self.records = self.settings.getint("GDELT_MAX_RECORDS")
 
@@ -151,7 +156,7 @@ class WatchListSource(Source):
         try:
             self.outlets = load(path)
         except WatchListError as exc:
-            raise ValueError(str(exc)) from exc  # a broken watch list stops the crawl, saying why
+            raise BadInput(str(exc)) from exc  # a broken watch list stops the crawl, saying why
         self.items: dict[str, list[Candidate]] = {}  # feed or sitemap URL -> its items
         self.asked: set[str] = set()
 
@@ -315,7 +320,7 @@ class Discovery:
         self.max_hops = settings.getint("DISCOVERY_HOPS")
         self.budget = settings.getint("DISCOVERY_BUDGET")
         self.window_days = settings.getint("DISCOVERY_WINDOW_DAYS")
-        self.since = _date(getattr(crawler.spider, "since", None) or settings.get("DISCOVERY_SINCE"))
+        self.since = since_date(getattr(crawler.spider, "since", None) or settings.get("DISCOVERY_SINCE"))
         self.sources: dict[str, Source] = {}
         for path, _ in sorted(settings.getdict("DISCOVERY_SOURCES").items(), key=lambda kv: kv[1] or 0):
             if not path or _ is None:
@@ -329,6 +334,7 @@ class Discovery:
         self.subjects: dict[int, Subject] = {}
         self.spent: Counter = Counter()  # candidates fetched per story (root subject)
         self.dated: set[int] = set()
+        self.pace = Pace(crawler, self.sources)
 
     @classmethod
     def of(cls, crawler: Crawler) -> Discovery:
@@ -359,7 +365,7 @@ class Discovery:
                     yield from self.offer(found, subject, source)
                 else:
                     self.stats.inc_value(f"sources/{source.name}/queries")
-                    yield self._ask(found, source, subject.doc_id)
+                    yield from self._ask(found, source, subject.doc_id)
 
     def gone(self, request: scrapy.Request) -> Iterator[scrapy.Request]:
         """Archive lookups for a page that could not be fetched (only pages, never API calls)."""
@@ -370,7 +376,7 @@ class Discovery:
                 self.stats.inc_value(f"sources/{source.name}/archive_lookups")
                 ask.meta.update(page_meta={k: request.meta.get(k) for k in ("depth_hops", "via", "referrer",
                                                                              "subject", "hop")})
-                yield self._ask(ask, source, request.meta.get("subject"))
+                yield from self._ask(ask, source, request.meta.get("subject"))
 
     def date(self, doc_id: int, url: str) -> Iterator[scrapy.Request]:
         """First-capture lookups in the public archives, once per document."""
@@ -380,20 +386,24 @@ class Discovery:
         for source in self.sources.values():
             for ask in source.first_seen(url):
                 ask.meta["document"] = doc_id
-                yield self._ask(ask, source, None)
+                yield from self._ask(ask, source, None)
 
-    def _ask(self, request: scrapy.Request, source: Source, subject: int | None) -> scrapy.Request:
+    def _ask(self, request: scrapy.Request, source: Source, subject: int | None) -> Iterator[scrapy.Request]:
+        """The call, now or (held by :class:`Pace`) later; never ahead of the pages in the queue."""
         spider = self.crawler.spider
         request.meta.update(discovery=source.name, subject=subject)
         if source.api:  # an API is there to be called by programs; outlets' own pages obey robots.txt
             request.meta["dont_obey_robotstxt"] = True
-        return request.replace(callback=spider.parse_discovery, errback=spider.discovery_failed,
-                               priority=request.priority + 10)
+        request = request.replace(callback=spider.parse_discovery, errback=spider.discovery_failed)
+        now = self.pace.admit(request, source)
+        if now is not None:
+            yield now
 
     # -- answers ------------------------------------------------------------------------------------
 
     def read(self, response: Response) -> Iterator[scrapy.Request]:
         source = self.sources[response.meta["discovery"]]
+        self.pace.done(response.request, failed=False)
         subject = self.subjects.get(response.meta.get("subject") or -1)
         try:
             answers = list(source.read(response))
@@ -418,7 +428,7 @@ class Discovery:
                 if "archived_copy" in answer.meta:
                     yield self._archived_copy(answer, response.meta.get("page_meta") or {})
                 else:
-                    yield self._ask(answer, source, subject.doc_id if subject else None)
+                    yield from self._ask(answer, source, subject.doc_id if subject else None)
 
     def _archived_copy(self, request: scrapy.Request, page_meta: dict) -> scrapy.Request:
         spider = self.crawler.spider
@@ -470,7 +480,83 @@ class Discovery:
         yield from self.date(item.document_id, item.url)
 
 
-def _date(value) -> datetime | None:
+class Pace:
+    """Discovery never holds page fetching hostage. Each source's calls reach the downloader
+    ``DISCOVERY_CONCURRENCY`` at a time (the rest wait here, not in the downloader, where they
+    would take the crawl's ``CONCURRENT_REQUESTS``), in a download slot of their own (the source's
+    ``delay`` apart; not the pages' AutoThrottle slots), retried ``DISCOVERY_RETRY_TIMES`` at most.
+    A source gets ``DISCOVERY_TIME_BUDGET`` seconds from its first call; one never answered whose
+    last ``DISCOVERY_DOWN_AFTER`` calls failed, or whose call could not connect, is taken as down. Either way its
+    waiting and later calls are dropped and counted (``sources/NAME/over_time``, ``.../down``)."""
+
+    def __init__(self, crawler: Crawler, sources: dict[str, Source]):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.sources = sources
+        self.concurrency = settings.getint("DISCOVERY_CONCURRENCY")
+        self.retries = settings.getint("DISCOVERY_RETRY_TIMES")
+        self.budget = settings.getfloat("DISCOVERY_TIME_BUDGET")
+        self.down_after = settings.getint("DISCOVERY_DOWN_AFTER")
+        self.first_call: dict[str, float] = {}
+        self.in_flight: Counter = Counter()
+        self.failed_in_a_row: Counter = Counter()
+        self.answered: Counter = Counter()
+        self.waiting: dict[str, deque[scrapy.Request]] = {name: deque() for name in sources}
+
+    def admit(self, request: scrapy.Request, source: Source) -> scrapy.Request | None:
+        """``request`` if it may go now; None when it waits or is dropped."""
+        name = source.name
+        if self._stopped(name):
+            return None
+        if self.in_flight[name] >= self.concurrency:
+            self.waiting[name].append(request)
+            ledger = CrawlLedger.of(self.crawler)
+            if ledger is not None:  # a call waiting here when the crawl is killed is made on resume
+                ledger.request_scheduled(request)
+            return None
+        self.first_call.setdefault(name, time.monotonic())
+        self.in_flight[name] += 1
+        self.stats.inc_value(f"sources/{name}/calls")
+        if source.api:
+            slot = f"discovery-{name}"
+            self.crawler.engine.downloader.per_slot_settings.setdefault(
+                slot, {"concurrency": self.concurrency, "delay": source.delay})
+            request.meta.update(download_slot=slot, autothrottle_dont_adjust_delay=True)
+        request.meta.setdefault("max_retry_times", self.retries)
+        return request
+
+    def _stopped(self, name: str) -> bool:
+        if self.down_after and not self.answered[name] and self.failed_in_a_row[name] >= self.down_after:
+            self.stats.inc_value(f"sources/{name}/down")
+            return True
+        if name in self.first_call and time.monotonic() - self.first_call[name] > self.budget:
+            self.stats.inc_value(f"sources/{name}/over_time")
+            return True
+        return False
+
+    def done(self, request: scrapy.Request, failed: bool, unreachable: bool = False) -> None:
+        """A call answered or failed for good: the source's next waiting call may go. A source
+        never answered whose call could not even connect (retries spent) is down at once."""
+        name = request.meta.get("discovery")
+        if name not in self.waiting:
+            return
+        self.in_flight[name] = max(0, self.in_flight[name] - 1)  # (a call resumed from the ledger was not counted)
+        if failed:
+            self.failed_in_a_row[name] += 1
+            if unreachable and not self.answered[name]:
+                self.failed_in_a_row[name] = max(self.failed_in_a_row[name], self.down_after)
+        else:
+            self.failed_in_a_row[name] = 0
+            self.answered[name] += 1
+        while self.waiting[name]:
+            ready = self.admit(self.waiting[name].popleft(), self.sources[name])
+            if ready is not None:
+                self.crawler.engine.crawl(ready)
+                return
+
+
+def since_date(value) -> datetime | None:
     if not value:
         return None
     if isinstance(value, datetime):
@@ -478,4 +564,4 @@ def _date(value) -> datetime | None:
     try:
         return datetime.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"since={value!r}: give a date as YYYY-MM-DD") from None
+        raise BadInput(f"since={value!r}: give a date as YYYY-MM-DD") from None

@@ -6,7 +6,11 @@ twice); :class:`ScaleOut` turns it on when ``REDIS_URL`` is set. What scrapy-red
 - a worker whose own queue ran dry waits while another worker is still busy, since that worker's
   pages may still bring new requests (:class:`Coordinator` keeps each worker's state in Redis);
 - each worker matches its pages as they come, but story trees are derived once, by the last worker
-  to finish, over every document the crawl added (see ``GraphPipeline.close_spider``).
+  to finish, over every document the crawl added (see ``GraphPipeline.close_spider``);
+- only a worker that ends because the crawl is done (its queue dry, nobody else busy) may clear the
+  crawl's keys: one stopped early (Ctrl-C, a close reason of its own) leaves the shared queue and
+  duplicate filter for the workers started next. With ``JOBDIR`` (one per worker), a worker keeps
+  its name across restarts, and its ledger schedules again what it had taken from the queue.
 
     scrapy crawl syndication -a urls=seeds.txt -s REDIS_URL=redis://host:6379/0 \\
         -s PROVENANCE_DB=postgresql+psycopg://host/provenance -s PROVENANCE_CRAWL_ID=monday
@@ -24,6 +28,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.settings import BaseSettings
+from scrapy.utils.job import job_dir
 
 LOGGER = logging.getLogger(__name__)
 
@@ -54,9 +59,11 @@ class Coordinator:
         self.crawler = crawler
         self.redis = redis.Redis.from_url(url)
         self.prefix = f"provenance:{crawl}"
-        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        folder = job_dir(crawler.settings)
+        self.worker = f"{socket.gethostname()}:{os.path.abspath(folder) if folder else os.getpid()}"
         self.busy_since = 0.0
         self.idle_rounds = 0
+        self.done = False  # set when this worker closes because the whole crawl is done
 
     @classmethod
     def of(cls, crawler: Crawler) -> Coordinator | None:
@@ -92,6 +99,12 @@ class Coordinator:
                 return True
         return False
 
+    def live_workers(self) -> int:
+        """Workers of the crawl still heard from (one killed and never restarted goes stale)."""
+        now, states = time.time(), self.redis.hgetall(self.key("state"))
+        return sum(now - float(states[w].decode().partition(" ")[2]) < STALE_AFTER
+                   for w in self.redis.smembers(self.key("workers")) if w in states)
+
     def may_close(self) -> bool:
         """Called when this worker is idle: close only when the queue is empty and nobody else works."""
         self.busy_since = 0.0
@@ -101,18 +114,25 @@ class Coordinator:
             self.idle_rounds = 0
             return False
         self.idle_rounds += 1
-        return self.idle_rounds >= IDLE_CHECKS
+        self.done = self.idle_rounds >= IDLE_CHECKS
+        return self.done
 
     def finish(self, documents: list[int]) -> list[int] | None:
-        """Record this worker's new documents and leave. The last worker to leave gets every
-        document of the crawl (to derive the stories once) and clears the crawl's keys."""
+        """Record this worker's new documents and leave. The last worker to leave, when the crawl
+        is done, gets every document of the crawl (to derive the stories once) and clears the
+        crawl's keys; a worker stopped early leaves them all for the next."""
         pipe = self.redis.pipeline()
         if documents:
             pipe.sadd(self.key("documents"), *documents)
         pipe.srem(self.key("workers"), self.worker)
         pipe.hdel(self.key("state"), self.worker)
-        pipe.scard(self.key("workers"))
-        remaining = pipe.execute()[-1]
+        pipe.execute()
+        remaining = self.live_workers()
+        if not self.done:
+            LOGGER.warning("worker %s stopped before the crawl was done: the shared queue (%d requests) and "
+                           "duplicate filter are kept; start a worker again to finish it", self.worker,
+                           self.redis.zcard(self.crawler.settings["SCHEDULER_QUEUE_KEY"]))
+            return None
         if remaining:
             return None
         all_documents = sorted(int(d) for d in self.redis.smembers(self.key("documents")))

@@ -65,7 +65,9 @@ class ProvenanceSummary:
         LOGGER.info("crawl finished (%s):\n%s%s", reason, table, self.sources_table())
 
     def sources_table(self) -> str:
-        """Per discovery source: queries asked, candidates fetched, and how many joined the story."""
+        """Per discovery source: queries asked, candidates fetched, how many joined the story, and
+        calls made and failed. A source whose every call failed is named as failed (a warning),
+        not left to read as "0 candidates"."""
         per: dict[str, dict[str, int]] = {}
         for key, value in self.stats.get_stats().items():
             if key.startswith("sources/") and key.count("/") == 2:
@@ -73,7 +75,14 @@ class ProvenanceSummary:
                 per.setdefault(source, {})[what] = value
         if not per:
             return ""
-        columns = ("queries", "candidates", "matched", "unmatched", "unlike", "out_of_window", "over_budget")
+        for name, counts in sorted(per.items()):
+            if counts.get("calls") and counts.get("failed", 0) >= counts["calls"]:
+                LOGGER.warning("discovery source %s FAILED: all %d of its calls failed, so it found nothing",
+                               name, counts["calls"])
+        columns = ("queries", "candidates", "matched", "unmatched", "unlike", "out_of_window", "over_budget",
+                   "calls", "failed")
         head = f"\n  {'source':<12}" + "".join(f"{c.replace('_', ' '):>14}" for c in columns)
-        lines = [f"  {name:<12}" + "".join(f"{counts.get(c, 0):>14}" for c in columns) for name, counts in sorted(per.items())]
+        lines = [f"  {name:<12}" + "".join(f"{counts.get(c, 0):>14}" for c in columns)
+                 + ("  FAILED" if counts.get("calls") and counts.get("failed", 0) >= counts["calls"] else "")
+                 for name, counts in sorted(per.items())]
         return "\n" + head + "\n" + "\n".join(lines)

@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from archive.store import graph
 from archive.store.db import session_factory
 from archive.urls import in_domains, url_key
+from crawler.ledger import CrawlLedger
 
 
 class Frontier:
@@ -38,6 +39,9 @@ class Frontier:
                     known = graph.story_url_keys(session, [url_key(u) for u in getattr(spider, "seeds", [])])
             frontier = cls(crawler, int(getattr(spider, "max_depth", crawler.settings.getint("PROVENANCE_DEPTH"))),
                            int(getattr(spider, "budget", crawler.settings.getint("PROVENANCE_BUDGET"))), known)
+            ledger = CrawlLedger.of(crawler)
+            if ledger is not None:  # a resumed crawl: pages scheduled before are seen (and count in the budget)
+                frontier.seen.update(url_key(u) for u in ledger.page_urls())
             crawler._provenance_frontier = frontier
         return frontier
 

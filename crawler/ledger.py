@@ -17,24 +17,26 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from pathlib import Path
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.job import job_dir
 
 from archive.store import graph
 from archive.store.db import session_factory
 from archive.warc.lookup import ArchiveLookup
-from crawler.middlewares import replayed_response
+from crawler.items import NotStored
+from crawler.middlewares import DUPLICATE, replayed_response
 
 LOGGER = logging.getLogger(__name__)
 KEPT_META = ("resumed", "depth_hops", "via", "referrer", "subject", "hop", "first_seen", "discovery", "archived_copy",
              "archived_by", "warc_record", "about", "want", "listing", "site_search", "document", "page_meta",
              "handle_httpstatus_list", "dont_obey_robotstxt", "referrer_policy", "recheck_of")
-DUPLICATE = "ledger_duplicate"  # meta flag on a request dropped as already fetched
 
 
 class CrawlLedger:
@@ -46,8 +48,10 @@ class CrawlLedger:
         self.settled: set[str] = set()
         self.started: set[str] = set()  # let through the downloader in this run
         self.archived: ArchiveLookup | None = None  # the crawl's own WARC files, when resuming
+        self.retry_codes = {int(code) for code in crawler.settings.getlist("RETRY_HTTP_CODES")}
         if path.exists():
             self._read()
+            self._set_aside_scrapy_queue(path.parent)
         self.file = path.open("a", buffering=1, encoding="utf-8")
 
     @classmethod
@@ -59,8 +63,8 @@ class CrawlLedger:
         crawler._provenance_ledger = ledger
         crawler.signals.connect(ledger.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ledger.request_scheduled, signal=signals.request_scheduled)
-        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
-            crawler.signals.connect(ledger.item_done, signal=signal)
+        crawler.signals.connect(ledger.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ledger.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
         return ledger
 
@@ -80,12 +84,26 @@ class CrawlLedger:
                 elif "d" in entry:
                     self.settled.add(entry["d"])
 
+    @staticmethod
+    def _set_aside_scrapy_queue(folder: Path) -> None:
+        """Scrapy's queue and seen set of the run before: rebuilt from the ledger instead."""
+        shutil.rmtree(folder / "requests.queue", ignore_errors=True)
+        (folder / "requests.seen").unlink(missing_ok=True)
+
+    def page_urls(self) -> list[str]:
+        """Every page URL scheduled by earlier runs (the frontier has seen them)."""
+        return [e["url"] for e in self.scheduled.values() if e.get("callback") == "parse"]
+
+    def pending(self) -> int:
+        return sum(fp not in self.settled for fp in self.scheduled)
+
     def _write(self, entry: dict) -> None:
         self.file.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
     # -- recording ---------------------------------------------------------------------------------
 
     def request_scheduled(self, request: scrapy.Request) -> None:
+        """Recorded when scheduled, and again when fetched (once per fingerprint)."""
         fp = self.fingerprint(request)
         if fp in self.scheduled:
             return
@@ -111,8 +129,12 @@ class CrawlLedger:
             self.settled.add(fp)
             self._write({"d": fp})
 
-    def item_done(self, item, **_) -> None:
+    def item_scraped(self, item, **_) -> None:
         self.settle(getattr(item, "request_fp", None))
+
+    def item_dropped(self, item, exception=None, **_) -> None:
+        if not isinstance(exception, NotStored):  # dropped for good (no text): given up
+            self.settle(getattr(item, "request_fp", None))
 
     # -- resuming ----------------------------------------------------------------------------------
 
@@ -128,21 +150,21 @@ class CrawlLedger:
         again = 0
         for entry in pending:
             if entry["url"] in stored:
-                self.settled.add(entry["s"])
-                self._write({"d": entry["s"]})
+                self.settle(entry["s"])
                 continue
             self.crawler.engine.crawl(self._request(spider, entry))
             again += 1
-        LOGGER.info("resuming: %d requests were in flight when the crawl stopped; scheduled again "
-                    "(answered from this crawl's WARC files where their response was archived)", again)
-        self.crawler.stats.set_value("ledger/resumed_in_flight", again)
+        LOGGER.info("resuming: %d requests were queued or in flight when the crawl stopped; scheduled again "
+                    "from the ledger (answered from this crawl's WARC files where their response was archived)",
+                    again)
+        self.crawler.stats.set_value("ledger/resumed_pending", again)
 
     def archived_response(self, request: scrapy.Request):
         """The response archived for a resumed request before the crawl stopped, if any."""
         if self.archived is None or not request.meta.get("resumed"):
             return None
         found = self.archived.get(request.url)
-        if found is None:
+        if found is None or found.status in self.retry_codes:  # an error worth another try: fetch again
             return None
         self.crawler.stats.inc_value("ledger/answered_from_warc")
         return replayed_response(request, found)
@@ -162,9 +184,13 @@ class CrawlLedger:
         if fp in self.started or fp in self.settled:
             return False
         self.started.add(fp)
+        if request.callback is not NO_CALLBACK:  # robots.txt is Scrapy's own, asked again each run
+            self.request_scheduled(request)  # taken from a shared queue, scheduled by another worker: ours now
         return True
 
     def spider_closed(self, spider) -> None:
+        if not self.crawler.settings.getbool("PROVENANCE_COORDINATE"):  # shared: other workers settle our requests
+            self.crawler.stats.set_value("ledger/pending", self.pending())
         self.file.close()
 
 

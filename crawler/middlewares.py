@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.python import to_unicode
@@ -20,11 +20,19 @@ from scrapy.utils.python import to_unicode
 from archive.warc.lookup import ArchiveLookup, Replayed, raw_exchange
 from archive.warc.reader import Located
 from archive.warc.writer import RecordRef
+from crawler.errors import BadInput
 from crawler.warc import shared_writer
 
 LOGGER = logging.getLogger(__name__)
 REPLAYED = "replayed"  # response flag: came from REPLAY_ARCHIVE, already archived there
 BROWSER_ARCHIVED = "browser-archived"  # response flag: a rendered page whose exchanges are archived
+RESCHEDULED = "retry_rescheduled"  # request meta flag: its retry was handed back to the engine, nothing failed
+DUPLICATE = "ledger_duplicate"  # request meta flag: dropped as already fetched (crawler/ledger.py)
+
+
+def ended_quietly(request: Request) -> bool:
+    """A request that ended without failing: fetched already, or to be tried again later."""
+    return bool(request.meta.get(DUPLICATE) or request.meta.get(RESCHEDULED))
 
 
 def _headers(headers) -> list[tuple[str, str]]:
@@ -117,7 +125,12 @@ class ReplayMiddleware:
         path = crawler.settings.get("REPLAY_ARCHIVE")
         if not path:
             raise NotConfigured  # the usual case: crawl the live web, quietly
-        lookup = ArchiveLookup([path])
+        try:
+            lookup = ArchiveLookup([path])
+        except Exception as exc:  # a missing file, not an archive, a broken gzip or zip: all the user's input
+            raise BadInput(f"REPLAY_ARCHIVE={path}: cannot read it ({exc})") from None
+        if not len(lookup):
+            raise BadInput(f"REPLAY_ARCHIVE={path}: no captures in it")
         LOGGER.info("replaying from %s: %d URLs", path, len(lookup))
         return cls(crawler, lookup)
 
@@ -243,30 +256,80 @@ class RedirectLoopMiddleware:
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's retries, waiting before each new try: ``RETRY_BACKOFF_BASE`` seconds doubled at
-    every try (with jitter, at most ``RETRY_BACKOFF_MAX``), or what the server's ``Retry-After``
-    asks. A struggling server gets room instead of a burst of retries."""
+    """Scrapy's retries, each new try after a wait: ``RETRY_BACKOFF_BASE`` seconds doubled at every
+    try (with jitter, at most ``RETRY_BACKOFF_MAX``), or what the server's ``Retry-After`` asks (in
+    seconds or as an HTTP date). A struggling server gets room instead of a burst of retries.
 
-    def __init__(self, settings):
+    The wait is not spent in the middleware (that would hold a downloader slot, and the crawl's
+    concurrency, for up to a minute): the retry is handed back to the engine when it is due, the
+    request that failed ends quietly (flagged ``RESCHEDULED`` for the errbacks), and the spider
+    stays open while retries are waiting."""
+
+    def __init__(self, settings, crawler: Crawler | None = None):
         super().__init__(settings)
+        self.crawler = crawler
         self.base = settings.getfloat("RETRY_BACKOFF_BASE")
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX")
+        self.waiting: set[Request] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        middleware = cls(crawler.settings, crawler)
+        crawler.signals.connect(middleware.spider_idle, signal=signals.spider_idle)
+        return middleware
 
     def delay(self, retry: Request, response: Response | None) -> float:
-        asked = response.headers.get("Retry-After") if response is not None else None
-        if asked and asked.strip().isdigit():
-            return min(self.cap, float(asked))
+        asked = retry_after(response.headers.get("Retry-After")) if response is not None else None
+        if asked is not None:
+            return min(self.cap, asked)
         tries = retry.meta.get("retry_times", 1)
         return min(self.cap, self.base * 2 ** (tries - 1)) * random.uniform(0.8, 1.2)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    def process_response(self, request: Request, response: Response) -> Request | Response:
         result = super().process_response(request, response)
         if isinstance(result, Request):
-            await asyncio.sleep(self.delay(result, response))
+            self.later(request, result, self.delay(result, response))
         return result
 
-    async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
+    def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
-            await asyncio.sleep(self.delay(result, None))
+            self.later(request, result, self.delay(result, None))
         return result
+
+    def later(self, request: Request, retry: Request, wait: float) -> None:
+        """Hands ``retry`` to the engine in ``wait`` seconds; ``request`` ends here."""
+        if wait <= 0:
+            return  # returned as is: scheduled now
+        from twisted.internet import reactor
+
+        self.waiting.add(retry)
+
+        def due() -> None:
+            self.waiting.discard(retry)
+            if self.crawler.engine is not None and self.crawler.engine.running:
+                self.crawler.engine.crawl(retry)
+
+        reactor.callLater(wait, due)
+        request.meta[RESCHEDULED] = True
+        raise IgnoreRequest(f"retrying {request.url} in {wait:.1f} s")
+
+    def spider_idle(self) -> None:
+        if self.waiting:
+            raise DontCloseSpider
+
+
+def retry_after(value: bytes | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait: a number, or an HTTP date (RFC 9110)."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -12,17 +12,19 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 
 from scrapy.crawler import Crawler
+from sqlalchemy.exc import DBAPIError
 from scrapy.exceptions import DropItem, NotConfigured
 
 from archive import graph_writer
 from archive.extract import looks_like_html
 from archive.ingest import extract_block
-from archive.store.db import session_factory
+from archive.store.db import StoreError, session_factory
 from crawler.batching import Batches
 from crawler.discovery import Discovery
+from crawler.errors import BadInput
 from crawler.distributed import Coordinator
 from crawler.frontier import Frontier
-from crawler.items import PageItem
+from crawler.items import NotStored, PageItem
 from crawler.warc import shared_writer
 
 LOGGER = logging.getLogger(__name__)
@@ -134,10 +136,14 @@ class GraphPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
-        return cls(crawler, crawler.settings.get("PROVENANCE_DB"), crawler.settings.getbool("PROVENANCE_ANALYZE"))
+        db = crawler.settings.get("PROVENANCE_DB")
+        try:
+            session_factory(db)  # a bad database URL stops the crawl here, before it fetches anything
+        except (StoreError, DBAPIError) as exc:  # DBAPIError: a file that is not a database, say
+            raise BadInput(f"PROVENANCE_DB={db}: {getattr(exc, 'orig', None) or exc}") from None
+        return cls(crawler, db, crawler.settings.getbool("PROVENANCE_ANALYZE"))
 
     def open_spider(self) -> None:
-        session_factory(self.db)  # a bad database URL stops the crawl here, with its message
         self.writer = ProcessPoolExecutor(max_workers=1, initializer=graph_writer.start,
                                           initargs=(self.db, self.coordinator is None))
         self.batches = Batches(self.writer, graph_writer.store_many, BATCH, BATCH_WAIT)
@@ -188,7 +194,8 @@ class GraphPipeline:
         except Exception as exc:  # the writer process itself failed
             status, value = "error", repr(exc)
         if status != "ok":
-            raise DropItem(f"could not store {page.get('url')}: {value}")
+            self.stats.inc_value("provenance/not_stored")
+            raise NotStored(f"could not store {page.get('url')}: {value}")
         return value
 
     def first_seen(self, doc_id: int, when, source: str) -> None:

@@ -3,6 +3,7 @@
 BOT_NAME = "provenance"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` with one-line errors and a non-zero exit when not done
 
 # Be a good citizen: say who we are, obey robots.txt, adapt to the servers' pace.
 PROVENANCE_CONTACT = "https://github.com/provenance-archive"
@@ -21,9 +22,13 @@ RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry, doubled at each furt
 RETRY_BACKOFF_MAX = 60.0
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
-TELNETCONSOLE_ENABLED = False
+TELNETCONSOLE_ENABLED = False  # no remote control of the crawl unless asked for (-s ..._ENABLED=True)
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl syndication -O pages.jsonl`: one object per stored page, without its raw body (in the WARC)
+FEED_EXPORT_FIELDS = ["url", "status", "content_type", "fetched_at", "depth", "via", "referrer", "document_id",
+                      "story_id", "subject", "hop", "matched", "first_seen", "archived_copy", "warc", "page"]
 
 # The graph (any SQLAlchemy URL) and how far to look for copies.
 PROVENANCE_DB = None  # None: env PROVENANCE_DB, else sqlite:///provenance.db
@@ -60,10 +65,16 @@ DISCOVERY_BUDGET = 100  # candidate pages fetched per story
 DISCOVERY_WINDOW_DAYS = 30  # candidates dated this far from the story's date at most
 DISCOVERY_SINCE = None  # or -a since=YYYY-MM-DD: search only from then, known copies not refetched
 DISCOVERY_URL_LIST = None
+DISCOVERY_CONCURRENCY = 1  # calls of one source in the downloader at once (the rest wait, not the pages)
+DISCOVERY_DELAY = 1.0  # seconds between two calls of one source (its own download slot)
+DISCOVERY_RETRY_TIMES = 1  # retries of a failed call
+DISCOVERY_TIME_BUDGET = 300  # seconds a source may keep calling, from its first call
+DISCOVERY_DOWN_AFTER = 3  # failed calls in a row, none answered: the source is down, not asked again
 DISCOVERY_WATCHLIST = None  # a TOML file of outlets: feeds, sitemaps, site search
 GDELT_API = "https://api.gdeltproject.org/api/v2/doc/doc"
 GDELT_QUERIES = 3  # exact-phrase queries per copy searched from
 GDELT_MAX_RECORDS = 75
+GDELT_DELAY = 5.0  # GDELT asks for one call every 5 seconds at most
 WEB_SEARCH_URL = None  # e.g. "https://www.googleapis.com/customsearch/v1?key={key}&cx=ENGINE&q={query}"
 WEB_SEARCH_KEY_ENV = "WEB_SEARCH_KEY"
 WEB_SEARCH_RESULTS = "$.items[*].link"  # JSONPath of the result URLs

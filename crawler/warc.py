@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive.warc.writer import WarcFileWriter
+from crawler.errors import BadInput
 
 _ATTR = "_provenance_warc_writer"
 _INFO_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "PROVENANCE_DEPTH", "PROVENANCE_BUDGET", "DOWNLOAD_DELAY",
@@ -26,10 +28,13 @@ def shared_writer(crawler: Crawler) -> WarcFileWriter:
             "isPartOf": settings.get("BOT_NAME"),
             "crawl-settings": {k: settings.get(k) for k in _INFO_SETTINGS},
         }
-        writer = WarcFileWriter(
-            settings.get("WARC_DIR"), prefix=settings.get("WARC_PREFIX"),
-            max_size=settings.getint("WARC_MAX_SIZE"), info=info, dedup=settings.getbool("WARC_DEDUP"),
-        )
+        folder = settings.get("WARC_DIR")
+        try:
+            writer = WarcFileWriter(folder, prefix=settings.get("WARC_PREFIX"), max_size=settings.getint("WARC_MAX_SIZE"),
+                                    info=info, dedup=settings.getbool("WARC_DEDUP"))
+            tempfile.TemporaryFile(dir=writer.directory).close()  # can files be made there?
+        except OSError as exc:
+            raise BadInput(f"WARC_DIR={folder}: cannot write WARC files there ({exc.strerror or exc})") from None
         writer.recover()  # files a killed crawl left open: complete records kept, partial tail cut
         setattr(crawler, _ATTR, writer)
 

@@ -88,7 +88,8 @@ def crawl_command(tmp_path: Path, db: str, seed_urls: list[str], *settings: str,
     args = [str(BIN / "scrapy"), "crawl", "syndication", "-a", f"urls={seeds_file}",
             "-s", f"PROVENANCE_DB={db}", "-s", f"WARC_DIR={tmp_path / 'warc'}", "-s", "LOG_LEVEL=INFO",
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "PROVENANCE_EXTRACT_WORKERS=2",
-            "-s", "PROVENANCE_ALLOW_PRIVATE_ADDRESSES=True"]  # the test web is on 127.0.0.1
+            "-s", "PROVENANCE_ALLOW_PRIVATE_ADDRESSES=True",  # the test web is on 127.0.0.1
+            "-s", "DISCOVERY_DELAY=0", "-s", "GDELT_DELAY=0"]  # the test services ask for no pause between calls
     if not any(s.startswith("DISCOVERY_SOURCES=") for s in settings):
         settings = ("DISCOVERY_SOURCES={}", *settings)  # no searching the web unless a test asks for it
     for setting in settings:

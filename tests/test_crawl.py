@@ -100,5 +100,5 @@ def test_ingest_of_the_demo_warc_gives_the_crawls_edges(tmp_path, demo_server, d
 def test_bad_seed_is_a_clear_error(tmp_path, db_url):
     result = subprocess.run([str(BIN / "scrapy"), "crawl", "syndication", "-a", "url=ftp://x", "-s",
                              f"PROVENANCE_DB={db_url}"], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode != 0
-    assert "http/https URLs only" in result.stderr
+    assert result.returncode == 2  # every bad input: tests/test_crawl_input.py
+    assert "not an http or https URL: 'ftp://x'" in result.stderr.splitlines()[-1]

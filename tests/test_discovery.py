@@ -11,6 +11,7 @@ import io
 import re
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,7 +24,7 @@ from archive.discovery.responses import (ResponseProblem, cdx_captures, commoncr
 from archive.discovery.signature import Signature
 from archive.discovery.watchlist import WatchListError, load
 from demo.server import SiteServer
-from tests.conftest import ROOT, crawl
+from tests.conftest import ROOT, crawl, crawl_command
 
 PF = "http://pacforum.example/publication/trump-or-harris-us-and-s-korea-must-stick-together/"
 AT = "http://asiatimes.example/2024/10/trump-or-harris-us-and-s-korea-must-stick-together/"
@@ -380,3 +381,27 @@ def test_query_phrases_survive_spinning_and_truncation():
     assert sum(norm(q) in norm(spun) for q in queries) >= 2  # found in the spun copy too
     assert Signature.of(TITLE, syndicated).looks_like(f"{TITLE} – Asia Times")
     assert not Signature.of(TITLE, syndicated).looks_like("Oil prices steady ahead of OPEC+ meeting")
+
+
+def test_discovery_offline_never_holds_the_pages_back(tmp_path, demo_server, demo_seeds):
+    """Every default source pointed at a dead local port, GDELT at its real 5 s pace: the pages are
+    all fetched and stored, each source is taken as down after a few failed calls (no more asked)
+    and reported FAILED, not as "0 candidates"."""
+    args, env = crawl_command(tmp_path, f"sqlite:///{tmp_path / 'graph.db'}", demo_seeds,
+                              "DISCOVERY_SOURCES={\"crawler.discovery.GdeltSource\": 1, "
+                              "\"crawler.discovery.WaybackSource\": 2, \"crawler.discovery.CommonCrawlSource\": 3}",
+                              "GDELT_API=http://127.0.0.1:9/gdelt", "WAYBACK_CDX=http://127.0.0.1:9/cdx",
+                              "COMMONCRAWL_INDEX=http://127.0.0.1:9/cc", "GDELT_DELAY=5", "DISCOVERY_DELAY=1",
+                              "RETRY_BACKOFF_BASE=1", proxy=demo_server.proxy)
+    env["no_proxy"] = "127.0.0.1"  # the dead port is reached directly, and refuses
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    (tmp_path / "crawl.log").write_text(result.stderr)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "'provenance/documents_added': 4" in result.stderr
+    stats = {k: int(v) for k, v in re.findall(r"'(sources/[a-z]+/[a-z_]+)': (\d+)", result.stderr)}
+    for source in ("gdelt", "wayback", "commoncrawl"):
+        assert stats[f"sources/{source}/calls"] == stats[f"sources/{source}/failed"] == 1, stats  # then down
+        assert re.search(rf"discovery source {source} FAILED: all \d+ of its calls failed", result.stderr)
+    assert stats["sources/gdelt/down"] > 0  # the calls it would have made after that were dropped
+    page_fetches = [u for u in demo_server.requests if not u.endswith("/robots.txt")]
+    assert len(page_fetches) == 4  # every page once; no call of a dead source reached the site

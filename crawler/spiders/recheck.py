@@ -15,7 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive.store import graph
 from archive.store.db import session_factory
-from crawler.ledger import DUPLICATE
+from crawler.middlewares import ended_quietly
 from crawler.spiders.syndication import SyndicationSpider
 
 GONE = [404, 410, 451]
@@ -53,7 +53,7 @@ class RecheckSpider(SyndicationSpider):
             yield item
 
     def failed(self, failure):
-        if failure.request.meta.get(DUPLICATE):
+        if ended_quietly(failure.request):
             return ()
         self._settle(failure.request)
         status = failure.value.response.status if failure.check(HttpError) else None

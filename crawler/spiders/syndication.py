@@ -13,14 +13,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.discovery import CommonCrawlSource, Discovery
+from crawler.discovery import CommonCrawlSource, Discovery, since_date
+from crawler.errors import BadInput
 from crawler.frontier import Frontier
 from crawler.items import PageItem
-from crawler.ledger import DUPLICATE, CrawlLedger
+from crawler.ledger import CrawlLedger
+from crawler.middlewares import DUPLICATE, RESCHEDULED, ended_quietly
 
 
 class SyndicationSpider(scrapy.Spider):
@@ -33,22 +37,28 @@ class SyndicationSpider(scrapy.Spider):
         self.candidates = candidates  # a file of candidate URLs (the `list` discovery source)
         seeds = [url] if url else []
         if urls:
-            path = Path(urls)
-            if not path.is_file():
-                raise ValueError(f"-a urls={urls}: no such file")
-            seeds += [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
-        bad = [s for s in seeds if not s.startswith(("http://", "https://"))]
-        if not seeds or bad:
-            raise ValueError("give a seed article: -a url=https://... or -a urls=FILE (http/https URLs only)"
-                             + (f"; not a URL: {bad[0]!r}" if bad else ""))
+            seeds += [line.strip() for line in _read_file("urls", urls).splitlines()
+                      if line.strip() and not line.startswith("#")]
+        if not seeds:
+            raise BadInput("give a seed article: -a url=https://... or -a urls=FILE (http/https URLs only)")
         self.seeds = seeds
+        if candidates:
+            _read_file("candidates", candidates)
+        if since:
+            since_date(since)
         self._depth_arg, self._budget_arg = depth, budget
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_depth = int(spider._depth_arg or crawler.settings.getint("PROVENANCE_DEPTH"))
-        spider.budget = int(spider._budget_arg or crawler.settings.getint("PROVENANCE_BUDGET"))
+        settings = crawler.settings
+        spider.max_depth = _count("depth", spider._depth_arg, settings.getint("PROVENANCE_DEPTH"), least=0)
+        spider.budget = _count("budget", spider._budget_arg, settings.getint("PROVENANCE_BUDGET"), least=1)
+        limit = settings.getint("URLLENGTH_LIMIT")
+        for seed in spider.seeds:
+            _check_seed(seed, limit)
+        if settings.get("DISCOVERY_SINCE"):
+            since_date(settings.get("DISCOVERY_SINCE"))
         return spider
 
     async def start(self):
@@ -102,7 +112,7 @@ class SyndicationSpider(scrapy.Spider):
 
     def failed(self, failure):
         """A page that could not be fetched: logged, and looked up in public archives."""
-        if failure.request.meta.get(DUPLICATE):
+        if ended_quietly(failure.request):
             return  # fetched already (a resumed crawl): nothing failed
         self._settle(failure.request)
         self.crawler.stats.inc_value("provenance/fetch_failed")
@@ -115,9 +125,14 @@ class SyndicationSpider(scrapy.Spider):
         self._settle(response.request)
 
     def discovery_failed(self, failure):
-        if failure.request.meta.get(DUPLICATE):
+        request = failure.request
+        if not request.meta.get(RESCHEDULED):  # the call is over (a duplicate is not a failure)
+            unreachable = not failure.check(IgnoreRequest) and getattr(failure.value, "response", None) is None
+            Discovery.of(self.crawler).pace.done(request, failed=not request.meta.get(DUPLICATE),
+                                                 unreachable=unreachable)
+        if ended_quietly(request):
             return
-        self._settle(failure.request)
+        self._settle(request)
         source = failure.request.meta.get("discovery")
         self.crawler.stats.inc_value(f"sources/{source}/failed")
         response = getattr(failure.value, "response", None)
@@ -125,3 +140,36 @@ class SyndicationSpider(scrapy.Spider):
             self.logger.info("discovery source %s: not in the replayed archive: %s", source, failure.request.url)
             return
         self.logger.warning("discovery source %s: %s failed: %s", source, failure.request.url, failure.getErrorMessage())
+
+
+def _read_file(name: str, path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"-a {name}={path}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def _count(name: str, given: str | None, default: int, least: int) -> int:
+    if given is None or given == "":
+        return default
+    try:
+        value = int(given)
+    except ValueError:
+        raise BadInput(f"-a {name}={given!r}: give a whole number") from None
+    if value < least:
+        raise BadInput(f"-a {name}={given!r}: give a number of at least {least}")
+    return value
+
+
+def _check_seed(seed: str, limit: int) -> None:
+    """An http(s) URL with a host, no longer than Scrapy fetches (``URLLENGTH_LIMIT``)."""
+    shown = seed if len(seed) <= 80 else seed[:77] + "..."
+    try:
+        parts = urlsplit(seed)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError as exc:
+        raise BadInput(f"not a URL: {shown!r} ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise BadInput(f"not an http or https URL: {shown!r} (give a seed article: -a url=https://...)")
+    if limit and len(seed) > limit:
+        raise BadInput(f"seed URL of {len(seed)} characters, longer than URLLENGTH_LIMIT ({limit}): {shown!r}")
