@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 from archive.provenance.model import Relation
 from archive.urls import is_inferred, outlet_domain
-from benchmarks.templatecorpus import REAL_PAGES, SITES, build, write_warc
+from benchmarks.templatecorpus import REAL_PAGES, SITES, build, real_bodies, write_warc
 
 WIRE = "wire:"
 FAMILIES = {s.domain: s.group for s in SITES if s.group}
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             results["real pages"] = measure(_real_truth(bodies), docs, edges, args.worst, bodies)
         for seed in args.seeds:
             try:
-                corpus = build(seed, scale=args.scale)
+                corpus = build(seed, real=real_bodies(folder) if folder else [], scale=args.scale)
             except RuntimeError as problem:  # the text pool ran out
                 print(f"false_links: seed {seed}: {problem}", file=sys.stderr)
                 return 2

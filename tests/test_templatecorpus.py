@@ -218,7 +218,6 @@ def test_missing_real_pages_is_a_clear_message(tmp_path, monkeypatch, capsys):
 def test_benchmark_end_to_end_on_one_corpus(tmp_path, monkeypatch, capsys):
     """Through `provenance ingest`, `edges` and `documents`: every page stored, the figures consistent."""
     monkeypatch.setattr(false_links, "REAL_PAGES", tmp_path / "nowhere")
-    monkeypatch.setattr(false_links, "build", lambda seed, scale: build(seed, real=[], scale=scale))
     assert false_links.main(["--seeds", "3", "--json", "--worst", "3"]) == 0
     result = json.loads(capsys.readouterr().out)["template sites seed=3"]
     assert result["documents"] == len(build(3, real=[]).pages)
