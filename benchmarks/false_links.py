@@ -1,6 +1,6 @@
 """False links on real pages and on template-heavy sites, and how well real wire copies connect.
 
-    python -m benchmarks.false_links [--seeds 1 2 3] [--real-pages ../shared/real-pages] [--worst 8] [--json]
+    python -m benchmarks.false_links [--seeds 1 2 3] [--real-pages ../shared/real-pages | --no-real] [--worst 8] [--json]
 
 Each corpus is stored with ``provenance ingest`` into a fresh SQLite file and read back with
 ``provenance edges --format jsonl --with-quotes`` and ``provenance documents --format jsonl``,
@@ -214,11 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=1, help="template corpus size multiplier")
     parser.add_argument("--real-pages", type=Path, default=None,
                         help=f"folder with corpus.warc.gz and truth.json (default {REAL_PAGES})")
+    parser.add_argument("--no-real", action="store_true", help="skip part (a); template corpora from the Lee corpus only")
     parser.add_argument("--worst", type=int, default=8, help="false links listed per corpus")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    folder = args.real_pages or REAL_PAGES
-    if not (folder / "corpus.warc.gz").exists() or not (folder / "truth.json").exists():
+    folder = None if args.no_real else args.real_pages or REAL_PAGES
+    if folder and not ((folder / "corpus.warc.gz").exists() and (folder / "truth.json").exists()):
         message = f"false_links: no real pages at {folder} (corpus.warc.gz and truth.json)"
         if args.real_pages:
             print(message, file=sys.stderr)
