@@ -7,7 +7,8 @@ shares more text between two pages than their articles do:
 
 - a broadcast group's stations on one 2008 table-layout template (navigation tables, ``<font>``
   tags, HTML comments, "Posted:" lines, the group's footer), carrying short sports briefs that all
-  end "Copyright 2008 Courtesy of The Sports Network" (one station with a single page archived);
+  end "Copyright 2008 Courtesy of The Sports Network" (one station with a single page archived),
+  and another group's stations on the same hosted platform, one brief of each archived;
 - a regional newspaper network's editions on one 2012 template (same chrome, one "Most popular"
   box on every edition, "More headlines" and "Also in the news" teasers quoting the ledes of
   stories near in date, the network's footer naming every edition);
@@ -235,12 +236,17 @@ class Site:
 
 
 GROUP = "Lakeshore Broadcasting"
+GROUP2 = "Heartland Media"
 NETWORK = "Valley Media Group"
 SITES = [
     Site("WLKS 8", "wlks8.com", "station", "Grand Rapids, MI", GROUP, "WLKS"),
     Site("KRVN 12", "krvn12.com", "station", "Lincoln, NE", GROUP, "KRVN"),
     Site("WTBQ 4", "wtbq4.com", "station", "Toledo, OH", GROUP, "WTBQ"),
     Site("KQTV 2", "kqtv2.com", "station", "St. Joseph, MO", GROUP, "KQTV"),  # one page of it in the archive
+    # another group on the same hosted platform, one page of each station archived
+    Site("WHDL 7", "whdl7.com", "station", "Peoria, IL", GROUP2, "WHDL"),
+    Site("KHMT 3", "khmt3.com", "station", "Wichita, KS", GROUP2, "KHMT"),
+    Site("WHRT 10", "whrt10.com", "station", "Fort Wayne, IN", GROUP2, "WHRT"),
     Site("The Valley Sentinel", "valleysentinel.com", "edition", "Riverton, OH", NETWORK, "VS"),
     Site("Northfield Herald", "northfieldherald.com", "edition", "Northfield, OH", NETWORK, "NH"),
     Site("Riverbend Times", "riverbendtimes.com", "edition", "Riverbend, OH", NETWORK, "RT"),
@@ -325,7 +331,7 @@ def render_station(p: Page, boxes: dict[str, list[Page]]) -> str:
                   f'{_esc(n)}</font></a></td>' + ("</tr><tr>" if i % 9 == 8 else "") for i, n in enumerate(STATION_NAV))
     body = "<br><br>\n".join(_esc(x) for x in p.paragraphs + p.tail)
     popular = _list(boxes["popular"])
-    stations = " | ".join(f"{o.name} {o.city.split(',')[0]}" for o in SITES if o.family == "station")
+    stations = " | ".join(f"{o.name} {o.city.split(',')[0]}" for o in SITES if o.group == s.group)
     return f"""<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">
 <html><head><title>{_esc(s.code)} - {_esc(p.title)}</title>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
@@ -347,9 +353,9 @@ def render_station(p: Page, boxes: dict[str, list[Page]]) -> str:
 <table width="300"><tr><td><font face="Arial" size="1">Weather Alerts: No watches or warnings in effect for the
 {_esc(s.city)} area. Click here for the 7-day forecast, interactive radar and school closings.</font></td></tr></table></td></tr></table>
 <!-- BEGIN WNFOOTER --><table width="990"><tr><td align="center"><font face="Arial" size="1">
-All content &copy; Copyright 2000 - 2008 WorldNow and {_esc(s.code)}, a {GROUP} station. All Rights Reserved.
+All content &copy; Copyright 2000 - 2008 WorldNow and {_esc(s.code)}, a {_esc(s.group)} station. All Rights Reserved.
 For more information on this site, please read our <a href="/global/privacy.asp">Privacy Policy</a> and
-<a href="/global/terms.asp">Terms of Service</a>.<br>{_esc(GROUP)} stations: {stations}. Advertise with us. Closed captioning questions? Contact our chief engineer at the station.</font></td></tr></table>
+<a href="/global/terms.asp">Terms of Service</a>.<br>{_esc(s.group)} stations: {stations}. Advertise with us. Closed captioning questions? Contact our chief engineer at the station.</font></td></tr></table>
 <!-- END WNFOOTER --></body></html>"""
 
 
@@ -522,7 +528,7 @@ class Builder:
     # the template-heavy sites' own pages
     def stations(self, per_site: int) -> None:
         for site in (s for s in SITES if s.family == "station"):
-            for i in range(1 if site.code == "KQTV" else per_site):
+            for i in range(per_site if site.code in ("WLKS", "KRVN", "WTBQ") else 1):
                 sports = i % 2 == 0
                 self.own(site, self.pool.brief(), tail=[TSN] if sports else [], section="sports" if sports else "news")
 
