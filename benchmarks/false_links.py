@@ -94,10 +94,11 @@ def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], wo
     story = {_norm(u): v["story"] for u, v in truth.items()}
     texts = {_norm(d["url"]): d.get("text") or "" for d in documents if not is_inferred(d["url"])}
     derivations = [e for e in edges if e["relation"] != Relation.QUOTES]
-    children = collections.defaultdict(list)
+    children, copies = collections.defaultdict(list), collections.defaultdict(list)
     for e in derivations:
         if is_inferred(e["source"]):
             children[e["source"]].append(story.get(_norm(e["derived"]), e["derived"]))
+            copies[e["source"]].append(e["derived"])
 
     def story_of(url: str) -> str:
         if is_inferred(url):  # the story most of its copies belong to
@@ -117,8 +118,11 @@ def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], wo
     false_links = false(derivations)
     false_quotes = false([e for e in edges if e["relation"] == Relation.QUOTES])
 
+    def sibling(e: dict) -> str | None:
+        return next((u for u in copies.get(e["source"], []) if story_of(u) != story_of(e["derived"])), None)
+
     def listing(group: list[dict], n: int) -> list[dict]:
-        return [_describe(e, texts) for e in sorted(group, key=lambda e: -float(e.get("confidence") or 0))[:n]]
+        return [_describe(e, texts, sibling(e)) for e in sorted(group, key=lambda e: -float(e.get("confidence") or 0))[:n]]
 
     result = {
         "documents": len(texts), "edges": len(derivations), "primary_edges": sum(1 for e in derivations if e.get("primary")),
@@ -136,12 +140,15 @@ def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], wo
     return result
 
 
-def _describe(e: dict, texts: dict[str, str]) -> dict:
+def _describe(e: dict, texts: dict[str, str], sibling: str | None = None) -> dict:
+    """One false link for the listing; for an inferred source, what the copy shares with ``sibling``
+    (another copy put under it, of another story)."""
+    other = sibling if is_inferred(e["source"]) else e["source"]
     return {"source": e["source"], "derived": e["derived"], "relation": e["relation"],
             "confidence": round(float(e.get("confidence") or 0), 3),
             "shared_words": (e.get("stats") or {}).get("shared_words"),
-            "shared_run": "" if is_inferred(e["source"]) else
-            _shared_run(texts.get(_norm(e["source"]), ""), texts.get(_norm(e["derived"]), ""))}
+            "shared_run": _shared_run(texts.get(_norm(other or ""), ""), texts.get(_norm(e["derived"]), "")),
+            **({"sibling": sibling} if is_inferred(e["source"]) else {})}
 
 
 def wire_figures(truth: dict[str, dict], derivations: list[dict]) -> dict:
@@ -204,7 +211,8 @@ def _print(name: str, r: dict, seconds: float) -> None:
               f"under one inferred source {r['wire_siblings_joined']}/{r['wire_sibling_pairs']}, wire copies whose "
               f"inferred parent names their agency {r['wire_copies_inferred_agency_right']}/{r['wire_copies']}")
     for w in r["worst"] + r["worst_quotes"]:
-        print(f"   {w['relation']:>13} {w['confidence']:.2f}  {w['source']}\n"
+        also = f" (with {w['sibling']})" if w.get("sibling") else ""
+        print(f"   {w['relation']:>13} {w['confidence']:.2f}  {w['source']}{also}\n"
               f"   {'':>18}-> {w['derived']}\n   {'':>18}shared words {w['shared_words']}: \"{w['shared_run']}\"")
 
 

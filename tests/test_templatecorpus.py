@@ -200,6 +200,7 @@ def test_measure_counts_false_links_quotes_and_wire_siblings():
     worst = r["worst"][0]
     assert worst["derived"] == "http://a.com/3" and worst["shared_words"] == 12
     assert worst["shared_run"] == "Copyright the Station all rights reserved"
+    assert r["worst"][-1]["source"] == inferred and r["worst"][-1]["sibling"] == "http://a.com/1"
     assert (r["copy_pairs"], r["copy_pairs_connected"]) == (6, 3)  # not d.com: its path goes through s2
     assert (r["wire_sibling_pairs"], r["wire_siblings_joined"]) == (6, 1)  # c.com's parent is b.com, not the wire
     assert (r["wire_copies"], r["wire_copies_inferred_agency_right"]) == (4, 2)
