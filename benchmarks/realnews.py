@@ -21,7 +21,7 @@ from pathlib import Path
 DATA = Path(__file__).with_name("data") / "realnews" / "articles.json"
 _ENGLISH = frozenset("the and of to in is that for on with was as by at from it his her said".split())
 # a dateline the publisher already put on its text: our wire copies add their own
-_DATELINE = re.compile(r"^[A-Z][A-Za-z.' -]{1,40}(, [A-Z][a-z.]+)? \((AP|Reuters|AFP)\) [—–-]+ ")
+_DATELINE = re.compile(r"^([A-Z][A-Za-z.'/ -]{1,40}(, [A-Z][a-z.]+( \d{1,2})?)? )?\((AP|Reuters|AFP)\) [—–-]+ ")
 _CHROME = re.compile(r"sign up|newsletter|click here|read more|subscribe|follow us|advertisement", re.I)
 MAX_WORDS = 650
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import networkx as nx
 import pytest
@@ -47,7 +48,8 @@ def test_origin_tree_copies_explain_path(db):
     explain = run(db, "explain", AT, SP).output
     assert "relation: spin" in explain and "title_copied" in explain
     path = run(db, "path", MN, SP).output.split()
-    assert path == [AT, "-excerpt", "(0.99)->", MN, AT, "-spin", "(0.95)->", SP]
+    assert path[:2] + path[3:6] + path[7:] == [AT, "-excerpt", MN, AT, "-spin", SP]
+    assert all(re.fullmatch(r"\(0\.\d\d\)->", step) for step in (path[2], path[6]))  # calibrated confidences
 
 
 def test_diff_shows_what_the_spinner_changed(db):

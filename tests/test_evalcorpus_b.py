@@ -153,3 +153,18 @@ def test_warc_matches_generator_a_writer(tmp_path):
     with path.open("rb") as f:
         urls = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(f) if r.rec_type == "response"]
     assert sorted(urls) == sorted(corpus.pages)
+
+
+def test_base_texts_are_english_independent_and_carry_no_dateline_of_their_own():
+    from benchmarks.realnews import articles, select
+
+    texts = articles()
+    assert len(texts) > 100
+    assert not any(re.match(r"^[A-Z/ ,.'\d-]*\((AP|Reuters|AFP)\) [—-]", a.paragraphs[0]) for a in texts)
+    body = " ".join(["The council said the plan would cost more than the city had set aside for it this year."] * 30)
+    truth = {"https://a.test/1": "KATHMANDU, April 25 (Reuters) - " + body,
+             "https://a.test/2": body,  # shares every 8-word run with the first: left out
+             "https://a.test/3": "Der Rat sagte, der Plan werde mehr kosten. " * 40}  # not English
+    records = select(truth, {"https://a.test/1": {"title": "The plan", "authors": None}})
+    assert [r["source"] for r in records] == ["https://a.test/1"]
+    assert records[0]["paragraphs"][0].startswith("The council") and records[0]["title"] == "The plan"

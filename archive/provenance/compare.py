@@ -108,6 +108,7 @@ def kinship(al: Alignment) -> Kinship:
 
 QUOTE_MARKS = "“\"«‘'„"
 _OPENS = re.compile(rf"(?<!\w)[{re.escape(QUOTE_MARKS)}]")  # a mark opening a quotation, not an apostrophe
+_DOUBLE_OPENS = re.compile(r"(?<!\w)[“\"«„]")
 _CLOSES = re.compile(r"\W{0,2}[”\"»’'](?!\w)")  # ... closing one, right after a passage
 QUOTED_SHARE = 0.6  # a quotation is at most this share of the text that quotes it (in quotation marks)
 
@@ -189,7 +190,14 @@ def _in_quotes(doc: Doc, start: int, end: int) -> bool:
     if para.count('"') % 2:
         return True
     opened = max(para.rfind("“"), para.rfind("«"), para.rfind("„"))
-    return opened >= 0 and max(para.rfind("”"), para.rfind("»"), para.rfind("“", opened + 1)) < opened
+    if opened >= 0 and max(para.rfind("”"), para.rfind("»"), para.rfind("“", opened + 1)) < opened:
+        return True
+    # the span starts with the attribution ("As the Forum put it, “…”"): a mark opens in its
+    # first words and one closes right after its last
+    if not _DOUBLE_OPENS.search(found.group()):
+        return False
+    last = _find(text, doc.tok.shown[max(start, end - 8) : end])
+    return last is not None and _CLOSES.match(text, last.end()) is not None
 
 
 def _all_in_quotes(doc: Doc, spans: Iterable[tuple[int, int]]) -> bool:

@@ -1,0 +1,118 @@
+"""Body-text candidates from several extractors, each a plain text with one block a line.
+
+trafilatura in fast mode is the cheap first answer; trafilatura's full cascade and
+readability-lxml are the second opinions :mod:`archive.extraction.choice` asks for when the
+first looks wrong. Every function takes the parsed (comment-free) tree and leaves it untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+
+import lxml.html
+import trafilatura
+
+LOGGER = logging.getLogger(__name__)
+
+_BLOCKS = frozenset("p div h1 h2 h3 h4 h5 h6 li td th tr br blockquote pre section article table ul ol dl dd dt"
+                    " figcaption header footer aside main caption".split())
+
+
+def trafilatura_text(tree, fast: bool) -> str:
+    """trafilatura's body text (it copies the tree it is given)."""
+    doc = trafilatura.bare_extraction(tree, include_comments=False, include_tables=True, fast=fast)
+    return (doc.text or "").strip() if doc else ""
+
+
+def block_text(node) -> str:
+    """The text of an HTML fragment with a line per block element (paragraph, heading, cell)."""
+    parts = [node.text or ""]
+    stack = [(child, False) for child in reversed(node)]
+    while stack:  # iterative: deep table nests must not hit the recursion limit
+        element, closing = stack.pop()
+        if closing:
+            parts.append("\n" if element.tag in _BLOCKS else "")
+            parts.append(element.tail or "")
+            continue
+        if not isinstance(element.tag, str):
+            parts.append(element.tail or "")
+            continue
+        parts.append("\n" if element.tag in _BLOCKS else "")
+        parts.append(element.text or "")
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def readability_text(tree, url: str | None = None) -> str:
+    """readability-lxml's article (it rewrites the tree it reads: it gets a copy)."""
+    from readability import Document
+
+    try:
+        summary = Document(copy.deepcopy(tree), url=url).summary(html_partial=True)
+    except Exception as exc:  # readability raises assorted errors on odd pages
+        LOGGER.debug("readability failed on %s: %s", url, exc)
+        return ""
+    return markup_text(summary)
+
+
+def markup_text(markup: str) -> str:
+    """:func:`block_text` of an HTML string; the string itself when lxml cannot read it."""
+    try:
+        return block_text(lxml.html.fragment_fromstring(markup, create_parent="div"))
+    except (ValueError, AssertionError, lxml.etree.ParserError):  # lxml asserts on a fragment without a body
+        return " ".join(markup.split()) if "<" not in markup else ""
+
+
+EMBEDDED_MIN_WORDS = 80  # a shorter string in a page's JSON is a teaser or a label
+
+
+def _strings(data, depth: int = 0):
+    if depth > 40:
+        return
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value, depth + 1)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value, depth + 1)
+
+
+def _script_data(node):
+    """The JSON a script holds: all of it, or the first object or array in its code
+    (``window.x.push({...})``, ``self.__DATA__ = {...}``)."""
+    code = node.text or ""
+    if len(code) < 8 * EMBEDDED_MIN_WORDS:
+        return
+    try:
+        yield json.loads(code)
+        return
+    except ValueError:
+        pass
+    decoder = json.JSONDecoder()
+    at = code.find("{")
+    for _ in range(3):
+        if at < 0:
+            return
+        try:
+            yield decoder.raw_decode(code, at)[0]
+            return
+        except ValueError:
+            at = code.find("{", at + 1)
+
+
+def embedded_text(tree) -> str:
+    """The longest text a page carries as data (JSON-LD ``articleBody``, ``__NEXT_DATA__`` and
+    other JSON scripts) for pages whose article a script renders; its markup kept as lines."""
+    best = ""
+    for node in tree.iter("script"):
+        for value in (v for data in _script_data(node) for v in _strings(data)):
+            if len(value) > len(best) and len(value.split()) >= EMBEDDED_MIN_WORDS or (
+                    len(value) > len(best) and " " not in value and len(value) >= 8 * EMBEDDED_MIN_WORDS):
+                best = value
+    return markup_text(best) if best else ""

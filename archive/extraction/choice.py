@@ -1,0 +1,195 @@
+"""The best body text of a page: the cheap candidate when it looks right, else the best of several.
+
+Each candidate is cleaned the same way first: table rows flattened by trafilatura are split into
+their cells, lines that are only link texts of the page (navigation, related-story lists) and
+template lines at either end (a headline block, dates, "Posted:", bylines, copyright, "E-mail this
+| Print this") are dropped. trafilatura's fast mode answers first and is judged by measurable
+signals: its words against the page's paragraph words, the share of it that was navigation or
+template, an article flattened into one layout-table row. Only when it looks wrong is
+readability-lxml asked too, and trafilatura's full cascade when fast mode looks short (on
+template-heavy pages it only repeats fast mode); when none finds an article, the text the page
+carries as data (JSON-LD ``articleBody``, a script's JSON, as single-page applications ship it).
+The candidate that agrees best with the others, less the share of it that was page chrome, wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from archive.extraction.candidates import embedded_text, readability_text, trafilatura_text
+
+MIN_WORDS = 40  # fewer: fast mode probably missed the article
+PARAGRAPH_SHARE = 0.5  # ... or it kept less than this share of the page's paragraph words
+CHROME_SHARE = 0.1  # ... or more than this share of it was navigation or template lines
+LAYOUT_ROW_WORDS = 60  # a flattened table row this long is an article inside a layout table
+
+_SEPARATORS = re.compile(r"\s+(?:\||·|•|»|/|-)\s+")
+_TEMPLATE_LINE = re.compile(
+    r"^(?:posted\b|last (?:updated|modified)\b|updated:|published:|by\s|e-?mail this\b|print this\b"
+    r"|copyright\b|©|\(c\)\s*\d{4}|all rights reserved|related (?:stories|articles|links)\b|share this\b"
+    r"|(?:mon|tue|wed|thu|fri|sat|sun)\w*,? |today,? )|all rights reserved\.?$|\bweather: ", re.IGNORECASE)
+_DATE_ONLY = re.compile(r"^[\w.,:/ -]{0,40}\b(?:19|20)\d\d\b[\w.,:/ -]{0,25}$")
+EDGE_LINE_WORDS = 25  # template lines are short; a long line at the edge is text
+_COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNORECASE)
+COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published, broadcast, ...")
+LABEL_WORDS = 3
+HEADING_WORDS = 20
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def count_words(text: str) -> int:
+    """Words, counting Chinese and Japanese (written without spaces) at two characters a word."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+def _flat(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+@dataclass
+class PageSignals:
+    """What the page itself says about its text: link texts and paragraph words."""
+
+    anchors: frozenset[str]
+    paragraph_words: int
+
+    @classmethod
+    def of(cls, tree) -> PageSignals:
+        body = tree.find("body")
+        if body is None:
+            return cls(frozenset(), 0)
+        anchors = frozenset(t for t in (_flat(a.text_content()) for a in body.iter("a")) if t)
+        words = sum(count_words(p.text_content() or "") for p in body.iter("p"))
+        return cls(anchors, words)
+
+
+def _cells(line: str) -> list[str]:
+    """A trafilatura table row ("| a | b |") as its cells; any other line as itself."""
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|")):
+        return [line]
+    inner = stripped[1:-1]
+    return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", inner) if cell.strip(" -")]
+
+
+def _is_navigation(line: str, anchors: frozenset[str]) -> bool:
+    pieces = [_flat(p) for p in _SEPARATORS.split(line)]
+    return bool(anchors) and all(p in anchors or not p for p in pieces) and any(pieces)
+
+
+def _is_template(line: str) -> bool:
+    words = count_words(line)
+    if words <= COPYRIGHT_LINE_WORDS and _COPYRIGHT.match(line):
+        return True
+    return words <= EDGE_LINE_WORDS and bool(_TEMPLATE_LINE.search(line) or _DATE_ONLY.match(line))
+
+
+def _is_heading(line: str) -> bool:
+    return count_words(line) <= HEADING_WORDS and not line.rstrip().endswith((".", "!", "?", '"'))
+
+
+def _is_label(line: str) -> bool:
+    """A block heading such as "Sections" or "Most Popular": short, no sentence punctuation."""
+    return count_words(line) <= LABEL_WORDS and not line.rstrip().endswith((".", "!", "?", ":", '"'))
+
+
+@dataclass
+class Cleaned:
+    text: str
+    words: int
+    chrome: int  # words dropped as navigation or template
+    layout_row: bool  # the raw text had an article-length layout-table row
+
+
+def clean(text: str, signals: PageSignals, headline: str | None = None) -> Cleaned:
+    lines, layout_row = [], False
+    for raw in text.splitlines():
+        cells = _cells(raw)
+        layout_row |= cells != [raw] and max(map(count_words, cells), default=0) >= LAYOUT_ROW_WORDS
+        lines.extend(c for c in cells if c.strip())
+    navigation = [_is_navigation(line, signals.anchors) for line in lines]
+    kept = [line for i, line in enumerate(lines) if not navigation[i]
+            and not (i + 1 < len(lines) and navigation[i + 1] and _is_label(line))]
+    head = _flat(headline) if headline else ""
+    while kept and (_is_template(kept[0]) or head and _flat(kept[0]) == head
+                    or len(kept) > 1 and _is_heading(kept[0]) and _is_template(kept[1])):
+        kept.pop(0)  # the headline block: headline, "Posted:" line, byline
+    while kept and _is_template(kept[-1]):
+        kept.pop()
+    out = "\n".join(kept)
+    words = count_words(out)
+    return Cleaned(out, words, max(0, sum(map(count_words, lines)) - words), layout_row)
+
+
+def too_short(c: Cleaned, signals: PageSignals) -> bool:
+    """Fast mode probably missed (part of) the article."""
+    return c.words < MIN_WORDS or c.words < PARAGRAPH_SHARE * signals.paragraph_words
+
+
+def too_much_chrome(c: Cleaned) -> bool:
+    """Fast mode kept the page's template (navigation, footers, a whole layout-table row)."""
+    return c.chrome > CHROME_SHARE * (c.words + c.chrome) or c.layout_row
+
+
+def _bag(text: str) -> Counter:
+    return Counter(re.findall(r"\w+", text.casefold()))
+
+
+def _f1(a: Counter, b: Counter) -> float:
+    common = sum((a & b).values())
+    return 2 * common / (sum(a.values()) + sum(b.values())) if common else 0.0
+
+
+AGREEMENT_SAME = 0.98  # candidates this alike are one opinion, not two votes
+CHROME_WEIGHT = 2.0
+LENGTH_WEIGHT = 0.3
+CONFIRMED_BONUS = 0.12  # two extractors giving the same text outweigh a somewhat longer third  # between candidates that agree as well, the fuller one (extractors err short)
+
+
+def _chrome_share(c: Cleaned) -> float:
+    return c.chrome / max(1, c.words + c.chrome)
+
+
+def choose(found: dict[str, Cleaned]) -> str:
+    """The candidate agreeing best with the others, less twice the share of it that was chrome,
+    plus a little for its length against the longest."""
+    bags = {name: _bag(c.text) for name, c in found.items() if c.words}
+    voices: list[str] = []
+    members: dict[str, int] = {}
+    for name in sorted(bags, key=lambda n: _chrome_share(found[n])):  # alike: the cleaner one speaks
+        same = next((v for v in voices if _f1(bags[name], bags[v]) >= AGREEMENT_SAME), None)
+        if same is None:
+            voices.append(name)
+        members[same or name] = members.get(same or name, 0) + 1
+    if any(found[v].words >= MIN_WORDS for v in voices):  # a snippet is no article when another has one
+        voices = [v for v in voices if found[v].words >= MIN_WORDS]
+    if not voices:
+        return ""
+    longest = max(found[v].words for v in voices)
+
+    def score(name: str) -> float:
+        c = found[name]
+        others = [_f1(bags[name], bags[o]) for o in voices if o != name]
+        agreement = sum(others) / len(others) if others else 1.0
+        return (agreement - CHROME_WEIGHT * _chrome_share(c)
+                + LENGTH_WEIGHT * c.words / longest + CONFIRMED_BONUS * (members[name] - 1))
+
+    return found[max(voices, key=score)].text
+
+
+def body_text(tree, url: str | None = None, headline: str | None = None) -> str:
+    signals = PageSignals.of(tree)
+    fast = clean(trafilatura_text(tree, fast=True), signals, headline)
+    short = too_short(fast, signals)
+    if not short and not too_much_chrome(fast):
+        return fast.text
+    found = {"fast": fast, "readability": clean(readability_text(tree, url), signals, headline)}
+    if short:  # the full cascade finds more; on template-heavy pages it only repeats fast mode
+        found["full"] = clean(trafilatura_text(tree, fast=False), signals, headline)
+    if all(c.words < MIN_WORDS for c in found.values()):  # the article may be data for a script
+        found["embedded"] = clean(embedded_text(tree), signals, headline)
+    return choose(found)

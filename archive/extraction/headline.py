@@ -1,0 +1,102 @@
+"""The publisher's headline, not the served ``<title>`` with the outlet's name in it.
+
+Publishers state their headline in several places that disagree: JSON-LD ``headline`` (what
+they give search engines: the article's own headline), the page's ``<h1>``, ``og:title`` and
+``twitter:title`` (often a shorter or teasing social-media line), and ``<title>`` (the headline
+with " - Site Name", "| Section | Site" or "：Site" around it). On 2023-2026 pages of 181
+publishers, JSON-LD's headline and then an ``<h1>`` that agrees with the other titles are the
+headline most often; the social and served titles come last, with the outlet's name cut off.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from archive.urls import outlet_domain, outlet_label
+
+_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " « ", "：", "ㅣ", "|", " / ")
+_SQUASH = re.compile(r"[\W_]+")
+MAX_HEADLINE_CHARS = 400  # longer "headlines" are paragraphs someone put in a heading
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub("", text.casefold())
+
+
+def _clean(text: object) -> str:
+    return " ".join(html.unescape(text).split()) if isinstance(text, str) else ""
+
+
+def site_names(url: str, names: list[str]) -> list[str]:
+    """The outlet's names as they might appear in a title: stated names and the domain's label."""
+    domain = outlet_domain(url)
+    return [s for s in {_squash(n) for n in names if n} | {_squash(domain), _squash(outlet_label(domain))} if s]
+
+
+def _is_site(part: str, sites: list[str]) -> bool:
+    squashed = _squash(part)
+    return bool(squashed) and any(squashed == s or (len(s) >= 4 and s in squashed and len(squashed) <= len(s) + 12)
+                                  or (len(squashed) >= 4 and squashed in s) for s in sites)
+
+
+def without_site(title: str, sites: list[str]) -> str:
+    """``title`` without the outlet's name (and a section before it) at either end."""
+    changed = True
+    while changed:
+        changed = False
+        for sep in _SEPARATORS:
+            head, found, tail = title.rpartition(sep)
+            if found and head.strip() and _is_site(tail, sites):
+                title, changed = head.strip(), True
+                break
+            first, found, rest = title.partition(sep)
+            if found and rest.strip() and _is_site(first, sites):
+                title, changed = rest.strip(), True
+                break
+    return title
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """``a`` and ``b`` share most of their words (an ``<h1>`` that is the headline, not a logo)."""
+    wa, wb = set(a.casefold().split()), set(b.casefold().split())
+    return bool(wa and wb) and len(wa & wb) >= 0.6 * min(len(wa), len(wb))
+
+
+# How much each source's word counts when they disagree (tuned on the development split).
+WEIGHTS = {"jsonld": 2.1, "h1": 1.5, "og:title": 1.0, "twitter:title": 1.0, "title": 1.0}
+
+
+def _printed_part(title: str, headings: list[str], sites: list[str]) -> str:
+    """The part of a served title that the page prints as a heading ("Story - Unknown Outlet"
+    on a page whose ``<b>`` says "Story"): old pages state no site name to cut."""
+    printed = {_squash(h) for h in headings}
+    for sep in _SEPARATORS:
+        parts = [p.strip() for p in title.split(sep)]
+        found = [p for p in parts if len(parts) > 1 and p and _squash(p) in printed and not _is_site(p, sites)]
+        if found:
+            return max(found, key=len)
+    return title
+
+
+def headline(url: str, meta: dict, article: dict, h1s: list[str], page_title: str, names: list[str],
+             headings: list[str] = ()) -> str:
+    """The headline most sources agree on, each weighted by how often it is the headline;
+    ``headings``: other emphasised texts of the page (``<h2>``, ``<b>``, large ``<font>``)."""
+    sites = site_names(url, names)
+    said = {"jsonld": _clean(article.get("headline")), "og:title": _clean(meta.get("og:title")),
+            "twitter:title": _clean(meta.get("twitter:title")),
+            "title": _printed_part(_clean(page_title), [*h1s, *headings], sites)}
+    others = [without_site(t, sites) for t in said.values() if t]
+    said["h1"] = next((h for h in map(_clean, h1s) if h and (not others or any(_overlaps(h, o) for o in others))), "")
+    votes: dict[str, float] = {}
+    first: dict[str, str] = {}
+    for source, text in said.items():
+        text = without_site(text, sites)
+        if text and len(text) <= MAX_HEADLINE_CHARS:
+            key = _squash(text)
+            votes[key] = votes.get(key, 0.0) + WEIGHTS[source]
+            first.setdefault(key, text)
+    if not votes:
+        return ""
+    return first[max(votes, key=lambda k: (votes[k], -list(first).index(k)))]

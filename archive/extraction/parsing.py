@@ -1,0 +1,121 @@
+"""Bytes to a usable lxml tree, whatever the page's age or damage.
+
+lxml's lax HTML parser is fast and right on almost every page, but it refuses a decoded string
+that still carries an ``<?xml ... encoding=...?>`` declaration, and on damaged starts it loses the
+``<body>``: nested under a ``<frameset>`` or a second ``<html>``, or swallowed by the head after an
+unclosed ``<title>`` or ``<script>``. A nested body is moved back under ``<html>``; when the tree is
+still implausible (little body text, or more text stranded in the head), the page is parsed again
+with lexbor (selectolax), which follows the HTML5 algorithm as browsers do, and then from its last
+``<body>`` tag on; the tree with the most body text is kept. Comments and processing instructions are removed from the tree (they
+change what the extractors keep: commented-out old markup reads as text to some of them).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.html
+from lxml import etree
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode
+
+LOGGER = logging.getLogger(__name__)
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # lxml and XML text nodes refuse them
+_HEAD_OK = {"title", "meta", "link", "script", "style", "noscript", "base", "template"}
+PLAUSIBLE_BODY_WORDS = 50  # fewer words in <body>: try the HTML5 parser too (cheap on such pages)
+
+
+class ParseError(ValueError):
+    """The page is not HTML any parser can read."""
+
+
+def decode(body: bytes, content_type: str | None = None) -> str:
+    """The page as text. The declared encoding first (header, then ``<meta>``, as browsers do);
+    when it is wrong (bytes it cannot decode), the ``<meta>`` one, then UTF-8, then Windows-1252,
+    whichever decodes the whole page."""
+    _, text = html_to_unicode(content_type, body)
+    if "\ufffd" not in text or b"\xef\xbf\xbd" in body:  # no damage, or damage already in the page
+        return text
+    for encoding in (html_body_declared_encoding(body), "utf-8", "cp1252"):
+        if not encoding:
+            continue
+        try:
+            return body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return text
+
+
+def _words(node) -> int:
+    return len(" ".join(node.itertext()).split()) if node is not None else 0
+
+
+def _stray_head_words(tree) -> int:
+    """Words in ``<head>`` outside the elements that belong there: body content lxml misplaced."""
+    head = tree.find("head")
+    if head is None:
+        return 0
+    return sum(_words(child) + len((child.tail or "").split()) for child in head
+               if isinstance(child.tag, str) and child.tag not in _HEAD_OK)
+
+
+def _lxml(html: str):
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        LOGGER.debug("lxml could not parse the page: %s", exc)
+        return None
+
+
+def _html5(html: str):
+    """The page as an HTML5 parser builds it (lexbor), handed to lxml as its serialisation."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    try:
+        serialised = LexborHTMLParser(html).html
+    except Exception as exc:  # lexbor raises its own errors on pathological input
+        LOGGER.debug("lexbor could not parse the page: %s", exc)
+        return None
+    return _lxml(serialised) if serialised else None
+
+
+def body_words(tree) -> int:
+    return _words(tree.find("body")) if tree is not None else 0
+
+
+def _lift_body(tree):
+    """A ``<body>`` lxml nested inside another element (a frameset, a second ``<html>``) moved
+    back under the root, where every reader looks for it."""
+    if tree is not None and tree.find("body") is None:
+        nested = max(tree.iter("body"), key=_words, default=None)
+        if nested is not None:
+            tree.append(nested)
+    return tree
+
+
+def _from_last_body_tag(html: str):
+    """The page from its last ``<body`` tag on: what is left when the head swallowed it all."""
+    at = html.lower().rfind("<body")
+    return _lxml(html[at:]) if at > 0 else None
+
+
+def parse(body: bytes | str, content_type: str | None = None):
+    """The page's lxml tree, comments removed; :class:`ParseError` when no parser finds text."""
+    html = decode(body, content_type) if isinstance(body, bytes) else body
+    html = _CONTROL.sub("", _XML_DECLARATION.sub("", html, count=1))
+    if not html.strip():
+        raise ParseError("empty page")
+    tree = _lift_body(_lxml(html))
+    words = body_words(tree)
+    for reparse in (_html5, _from_last_body_tag):
+        if tree is not None and words >= PLAUSIBLE_BODY_WORDS and words >= _stray_head_words(tree):
+            break
+        other = _lift_body(reparse(html))
+        if body_words(other) > words:
+            tree, words = other, body_words(other)
+    if tree is None:
+        raise ParseError("unparsable HTML")
+    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    return tree
