@@ -1,6 +1,6 @@
 """False links on real pages and on template-heavy sites, and how well real wire copies connect.
 
-    python -m benchmarks.false_links [--seeds 1 2 3] [--real-pages ../shared/real-pages] [--worst 8] [--json]
+    python -m benchmarks.false_links [--seeds 1 2 3] [--real-pages ../shared/real-pages | --no-real] [--worst 8] [--json]
 
 Each corpus is stored with ``provenance ingest`` into a fresh SQLite file and read back with
 ``provenance edges --format jsonl --with-quotes`` and ``provenance documents --format jsonl``,
@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 from archive.provenance.model import Relation
 from archive.urls import is_inferred, outlet_domain
-from benchmarks.templatecorpus import REAL_PAGES, SITES, build, write_warc
+from benchmarks.templatecorpus import REAL_PAGES, SITES, build, real_bodies, write_warc
 
 WIRE = "wire:"
 FAMILIES = {s.domain: s.group for s in SITES if s.group}
@@ -94,10 +94,11 @@ def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], wo
     story = {_norm(u): v["story"] for u, v in truth.items()}
     texts = {_norm(d["url"]): d.get("text") or "" for d in documents if not is_inferred(d["url"])}
     derivations = [e for e in edges if e["relation"] != Relation.QUOTES]
-    children = collections.defaultdict(list)
+    children, copies = collections.defaultdict(list), collections.defaultdict(list)
     for e in derivations:
         if is_inferred(e["source"]):
             children[e["source"]].append(story.get(_norm(e["derived"]), e["derived"]))
+            copies[e["source"]].append(e["derived"])
 
     def story_of(url: str) -> str:
         if is_inferred(url):  # the story most of its copies belong to
@@ -117,8 +118,11 @@ def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], wo
     false_links = false(derivations)
     false_quotes = false([e for e in edges if e["relation"] == Relation.QUOTES])
 
+    def sibling(e: dict) -> str | None:
+        return next((u for u in copies.get(e["source"], []) if story_of(u) != story_of(e["derived"])), None)
+
     def listing(group: list[dict], n: int) -> list[dict]:
-        return [_describe(e, texts) for e in sorted(group, key=lambda e: -float(e.get("confidence") or 0))[:n]]
+        return [_describe(e, texts, sibling(e)) for e in sorted(group, key=lambda e: -float(e.get("confidence") or 0))[:n]]
 
     result = {
         "documents": len(texts), "edges": len(derivations), "primary_edges": sum(1 for e in derivations if e.get("primary")),
@@ -136,12 +140,15 @@ def measure(truth: dict[str, dict], documents: list[dict], edges: list[dict], wo
     return result
 
 
-def _describe(e: dict, texts: dict[str, str]) -> dict:
+def _describe(e: dict, texts: dict[str, str], sibling: str | None = None) -> dict:
+    """One false link for the listing; for an inferred source, what the copy shares with ``sibling``
+    (another copy put under it, of another story)."""
+    other = sibling if is_inferred(e["source"]) else e["source"]
     return {"source": e["source"], "derived": e["derived"], "relation": e["relation"],
             "confidence": round(float(e.get("confidence") or 0), 3),
             "shared_words": (e.get("stats") or {}).get("shared_words"),
-            "shared_run": "" if is_inferred(e["source"]) else
-            _shared_run(texts.get(_norm(e["source"]), ""), texts.get(_norm(e["derived"]), ""))}
+            "shared_run": _shared_run(texts.get(_norm(other or ""), ""), texts.get(_norm(e["derived"]), "")),
+            **({"sibling": sibling} if is_inferred(e["source"]) else {})}
 
 
 def wire_figures(truth: dict[str, dict], derivations: list[dict]) -> dict:
@@ -204,7 +211,8 @@ def _print(name: str, r: dict, seconds: float) -> None:
               f"under one inferred source {r['wire_siblings_joined']}/{r['wire_sibling_pairs']}, wire copies whose "
               f"inferred parent names their agency {r['wire_copies_inferred_agency_right']}/{r['wire_copies']}")
     for w in r["worst"] + r["worst_quotes"]:
-        print(f"   {w['relation']:>13} {w['confidence']:.2f}  {w['source']}\n"
+        also = f" (with {w['sibling']})" if w.get("sibling") else ""
+        print(f"   {w['relation']:>13} {w['confidence']:.2f}  {w['source']}{also}\n"
               f"   {'':>18}-> {w['derived']}\n   {'':>18}shared words {w['shared_words']}: \"{w['shared_run']}\"")
 
 
@@ -214,11 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=1, help="template corpus size multiplier")
     parser.add_argument("--real-pages", type=Path, default=None,
                         help=f"folder with corpus.warc.gz and truth.json (default {REAL_PAGES})")
+    parser.add_argument("--no-real", action="store_true", help="skip part (a); template corpora from the Lee corpus only")
     parser.add_argument("--worst", type=int, default=8, help="false links listed per corpus")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    folder = args.real_pages or REAL_PAGES
-    if not (folder / "corpus.warc.gz").exists() or not (folder / "truth.json").exists():
+    folder = None if args.no_real else args.real_pages or REAL_PAGES
+    if folder and not ((folder / "corpus.warc.gz").exists() and (folder / "truth.json").exists()):
         message = f"false_links: no real pages at {folder} (corpus.warc.gz and truth.json)"
         if args.real_pages:
             print(message, file=sys.stderr)
@@ -234,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             results["real pages"] = measure(_real_truth(bodies), docs, edges, args.worst, bodies)
         for seed in args.seeds:
             try:
-                corpus = build(seed, scale=args.scale)
+                corpus = build(seed, real=real_bodies(folder) if folder else [], scale=args.scale)
             except RuntimeError as problem:  # the text pool ran out
                 print(f"false_links: seed {seed}: {problem}", file=sys.stderr)
                 return 2

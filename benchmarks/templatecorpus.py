@@ -7,10 +7,11 @@ shares more text between two pages than their articles do:
 
 - a broadcast group's stations on one 2008 table-layout template (navigation tables, ``<font>``
   tags, HTML comments, "Posted:" lines, the group's footer), carrying short sports briefs that all
-  end "Copyright 2008 Courtesy of The Sports Network";
-- a regional newspaper network's editions on one 2012 template (same chrome, "More headlines" and
-  "Most popular" boxes, "Also in the news" teasers quoting other stories' ledes, the network's
-  footer naming every edition);
+  end "Copyright 2008 Courtesy of The Sports Network" (one station with a single page archived),
+  and another group's stations on the same hosted platform, one brief of each archived;
+- a regional newspaper network's editions on one 2012 template (same chrome, one "Most popular"
+  box on every edition, "More headlines" and "Also in the news" teasers quoting the ledes of
+  stories near in date, the network's footer naming every edition);
 - an old newspaper site whose section table holds more text than its briefs;
 - news portals, finance sites and press-release pages (2008 and 2012 styles).
 
@@ -144,8 +145,16 @@ _TENSES = [(r"\bsays\b", "said"), (r"\bhas been\b", "was"), (r"\bhave been\b", "
 _TAIL_TIME = re.compile(r"^(.{25,}) (on \w+day|yesterday|today|last week|this week|on \w+ \d+)\.$")
 
 
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Words the real articles write in lower case somewhere (names never are)."""
+    return frozenset(w for text in articles() for w in re.findall(r"\b[a-z]+\b", text))
+
+
 def _lower_first(s: str) -> str:
-    return s if s[:2].isupper() or s.startswith("I ") else s[:1].lower() + s[1:]
+    """A sentence start moved inside a sentence: "Shares rose" -> "shares rose", "France" stays."""
+    first = s.split(" ", 1)[0]
+    return s[:1].lower() + s[1:] if first != "I" and first.lower() in _common_words() else s
 
 
 def _upper_first(s: str) -> str:
@@ -227,11 +236,17 @@ class Site:
 
 
 GROUP = "Lakeshore Broadcasting"
+GROUP2 = "Heartland Media"
 NETWORK = "Valley Media Group"
 SITES = [
     Site("WLKS 8", "wlks8.com", "station", "Grand Rapids, MI", GROUP, "WLKS"),
     Site("KRVN 12", "krvn12.com", "station", "Lincoln, NE", GROUP, "KRVN"),
     Site("WTBQ 4", "wtbq4.com", "station", "Toledo, OH", GROUP, "WTBQ"),
+    Site("KQTV 2", "kqtv2.com", "station", "St. Joseph, MO", GROUP, "KQTV"),  # one page of it in the archive
+    # another group on the same hosted platform, one page of each station archived
+    Site("WHDL 7", "whdl7.com", "station", "Peoria, IL", GROUP2, "WHDL"),
+    Site("KHMT 3", "khmt3.com", "station", "Wichita, KS", GROUP2, "KHMT"),
+    Site("WHRT 10", "whrt10.com", "station", "Fort Wayne, IN", GROUP2, "WHRT"),
     Site("The Valley Sentinel", "valleysentinel.com", "edition", "Riverton, OH", NETWORK, "VS"),
     Site("Northfield Herald", "northfieldherald.com", "edition", "Northfield, OH", NETWORK, "NH"),
     Site("Riverbend Times", "riverbendtimes.com", "edition", "Riverbend, OH", NETWORK, "RT"),
@@ -316,6 +331,7 @@ def render_station(p: Page, boxes: dict[str, list[Page]]) -> str:
                   f'{_esc(n)}</font></a></td>' + ("</tr><tr>" if i % 9 == 8 else "") for i, n in enumerate(STATION_NAV))
     body = "<br><br>\n".join(_esc(x) for x in p.paragraphs + p.tail)
     popular = _list(boxes["popular"])
+    stations = " | ".join(f"{o.name} {o.city.split(',')[0]}" for o in SITES if o.group == s.group)
     return f"""<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">
 <html><head><title>{_esc(s.code)} - {_esc(p.title)}</title>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
@@ -337,10 +353,9 @@ def render_station(p: Page, boxes: dict[str, list[Page]]) -> str:
 <table width="300"><tr><td><font face="Arial" size="1">Weather Alerts: No watches or warnings in effect for the
 {_esc(s.city)} area. Click here for the 7-day forecast, interactive radar and school closings.</font></td></tr></table></td></tr></table>
 <!-- BEGIN WNFOOTER --><table width="990"><tr><td align="center"><font face="Arial" size="1">
-All content &copy; Copyright 2000 - 2008 WorldNow and {_esc(s.code)}, a {GROUP} station. All Rights Reserved.
+All content &copy; Copyright 2000 - 2008 WorldNow and {_esc(s.code)}, a {_esc(s.group)} station. All Rights Reserved.
 For more information on this site, please read our <a href="/global/privacy.asp">Privacy Policy</a> and
-<a href="/global/terms.asp">Terms of Service</a>.<br>{_esc(GROUP)} stations: WLKS 8 Grand Rapids | KRVN 12 Lincoln |
-WTBQ 4 Toledo. Advertise with us. Closed captioning questions? Contact our chief engineer at the station.</font></td></tr></table>
+<a href="/global/terms.asp">Terms of Service</a>.<br>{_esc(s.group)} stations: {stations}. Advertise with us. Closed captioning questions? Contact our chief engineer at the station.</font></td></tr></table>
 <!-- END WNFOOTER --></body></html>"""
 
 
@@ -513,7 +528,7 @@ class Builder:
     # the template-heavy sites' own pages
     def stations(self, per_site: int) -> None:
         for site in (s for s in SITES if s.family == "station"):
-            for i in range(per_site):
+            for i in range(per_site if site.code in ("WLKS", "KRVN", "WTBQ") else 1):
                 sports = i % 2 == 0
                 self.own(site, self.pool.brief(), tail=[TSN] if sports else [], section="sports" if sports else "news")
 
@@ -643,18 +658,21 @@ class Builder:
         self._release_pages(sites, self.pool.article(200, 400))
 
     def boxes(self) -> dict[str, dict[str, list[Page]]]:
-        """Each site's related-links boxes, the same on every page of it; a network's "Most popular"
-        is shared by its editions."""
+        """Each page's related-links boxes, by URL. "Most popular" is what the site showed when it was
+        crawled: the same on every page of it (on every edition of the network); "More headlines"
+        (and the editions' teasers) are the page's own: stories of the site near it in date."""
         by_site: dict[str, list[Page]] = {}
         for p in self.pages:
             by_site.setdefault(p.site.domain, []).append(p)
         network = [p for d, ps in by_site.items() if SITE[d].family == "edition" for p in ps]
         popular_network = self.rng.sample(network, min(6, len(network)))
+        popular = {d: popular_network if SITE[d].family == "edition" else self.rng.sample(ps, min(5, len(ps)))
+                   for d, ps in by_site.items()}
         out = {}
-        for domain, pages in by_site.items():
-            more = self.rng.sample(pages, min(6, len(pages)))
-            popular = popular_network if SITE[domain].family == "edition" else self.rng.sample(pages, min(5, len(pages)))
-            out[domain] = {"more": more, "popular": popular}
+        for p in self.pages:
+            near = sorted((o for o in by_site[p.site.domain] if o is not p), key=lambda o: abs(o.when - p.when))[:8]
+            more = sorted(self.rng.sample(near, min(6, len(near))), key=lambda o: o.when, reverse=True)
+            out[p.url] = {"more": more, "popular": popular[p.site.domain]}
         return out
 
 
@@ -676,7 +694,7 @@ def build(seed: int = 1, real: list[str] | None = None, scale: int = 1) -> Corpu
     corpus = Corpus()
     boxes = b.boxes()
     for p in b.pages:
-        corpus.pages[p.url] = RENDER[p.site.family](p, boxes[p.site.domain]).encode()
+        corpus.pages[p.url] = RENDER[p.site.family](p, boxes[p.url]).encode()
         corpus.texts[p.url] = "\n".join(p.paragraphs + p.tail)
         corpus.truth[p.url] = {"story": p.story, "parent": p.parent, "relation": p.relation,
                                "outlet": p.site.domain, "date": p.when.isoformat()}

@@ -87,9 +87,10 @@ def test_template_text_is_shared_across_stories_sites_and_domains(corpus):
     by_site = collections.defaultdict(list)
     for url, t in corpus.truth.items():
         by_site[t["outlet"]].append(url)
-    stations = [u for d in ("wlks8.com", "krvn12.com", "wtbq4.com") for u in by_site[d]]
+    stations = [u for d in ("wlks8.com", "krvn12.com", "wtbq4.com", "kqtv2.com") for u in by_site[d]]
+    assert len(by_site["kqtv2.com"]) == 1
     tsn = [u for u in stations if TSN in corpus.texts[u]]
-    assert len({corpus.truth[u]["outlet"] for u in tsn}) == 3 and len({corpus.truth[u]["story"] for u in tsn}) == len(tsn)
+    assert len({corpus.truth[u]["outlet"] for u in tsn}) >= 3 and len({corpus.truth[u]["story"] for u in tsn}) == len(tsn)
     # the broadcast group's footer, on every station's pages
     assert all("WorldNow and" in corpus.pages[u].decode() and "Lakeshore Broadcasting stations" in corpus.pages[u].decode()
                for u in stations)
@@ -97,10 +98,13 @@ def test_template_text_is_shared_across_stories_sites_and_domains(corpus):
     editions = [u for d, s in SITE.items() if s.family == "edition" for u in by_site[d]]
     boxes = {re.search(r'<div class="most-popular">.*?</div>', corpus.pages[u].decode(), re.S).group(0) for u in editions}
     assert len(editions) >= 8 and len(boxes) == 1
-    # one site's related-links box on two pages of two stories
-    two = by_site["valleysentinel.com"][:2]
-    more = [re.search(r'<div class="more-headlines">.*?</div>', corpus.pages[u].decode(), re.S).group(0) for u in two]
-    assert more[0] == more[1] and corpus.truth[two[0]]["story"] != corpus.truth[two[1]]["story"]
+    # "More headlines" and teasers: each page its own, but pages near in date share much of them
+    boxes = {u: set(re.findall(r'<li><a href="([^"]+)"', re.search(r'<div class="more-headlines">.*?</div>',
+                                                                      corpus.pages[u].decode(), re.S).group(0)))
+             for u in by_site["valleysentinel.com"]}
+    assert len({frozenset(b) for b in boxes.values()}) > 1
+    assert any(len(boxes[a] & boxes[b]) >= 3 for a in boxes for b in boxes if a != b)
+    assert all(set(b) <= set(by_site["valleysentinel.com"]) for b in boxes.values())
     # agency boilerplate on different AP stories of different portals
     ap = [u for u in corpus.truth if AP_LINE in corpus.texts[u]]
     assert len({corpus.truth[u]["story"] for u in ap}) >= 6 and len({corpus.truth[u]["outlet"] for u in ap}) >= 4
@@ -136,10 +140,12 @@ def test_rewrites_keep_some_sentences_and_reword_others(corpus):
     for url in rewrites:
         story = corpus.truth[url]["story"]
         wire = [u for u, t in corpus.truth.items() if t["story"] == story and t["relation"] == "syndication"][0]
-        source = set(sentences(_article(corpus, wire).replace("\n", " ")))
+        spelt = re.sub(r"\bmln\b", "million", re.sub(r"\bbln\b", "billion", re.sub(r" pct\b", " percent",
+                                                                                   _article(corpus, wire))))
+        source = set(sentences(spelt.replace("\n", " ")))  # a paper spells out Thomson Financial's mln and pct
         mine = sentences(_article(corpus, url).replace("\n", " "))
         kept = sum(s in source for s in mine)
-        assert kept >= 3 and len(mine) - kept >= 2, (kept, len(mine))
+        assert kept >= 2 and len(mine) - kept >= 2, (kept, len(mine))
 
 
 def test_reword_changes_phrasing_and_order():
@@ -149,6 +155,7 @@ def test_reword_changes_phrasing_and_order():
             "John Smith said the company will cut jobs to save money.",
         "After the meeting ended, the minister resigned.": "The minister resigned after the meeting ended.",
         "Shares rose in early trading on Tuesday.": "On Tuesday, shares rose in early trading.",
+        "France won the Davis Cup final in Melbourne yesterday.": "Yesterday, France won the Davis Cup final in Melbourne.",
         '"We will not give up on this town," the mayor said.': "The mayor said: \"We won't give up on this town.\"",
         "The Rural Fire Service says the fire has burnt more than 2,000 hectares.":
             "The fire has burnt over 2,000 hectares, The Rural Fire Service says.",
@@ -193,6 +200,7 @@ def test_measure_counts_false_links_quotes_and_wire_siblings():
     worst = r["worst"][0]
     assert worst["derived"] == "http://a.com/3" and worst["shared_words"] == 12
     assert worst["shared_run"] == "Copyright the Station all rights reserved"
+    assert r["worst"][-1]["source"] == inferred and r["worst"][-1]["sibling"] == "http://a.com/1"
     assert (r["copy_pairs"], r["copy_pairs_connected"]) == (6, 3)  # not d.com: its path goes through s2
     assert (r["wire_sibling_pairs"], r["wire_siblings_joined"]) == (6, 1)  # c.com's parent is b.com, not the wire
     assert (r["wire_copies"], r["wire_copies_inferred_agency_right"]) == (4, 2)
@@ -211,7 +219,6 @@ def test_missing_real_pages_is_a_clear_message(tmp_path, monkeypatch, capsys):
 def test_benchmark_end_to_end_on_one_corpus(tmp_path, monkeypatch, capsys):
     """Through `provenance ingest`, `edges` and `documents`: every page stored, the figures consistent."""
     monkeypatch.setattr(false_links, "REAL_PAGES", tmp_path / "nowhere")
-    monkeypatch.setattr(false_links, "build", lambda seed, scale: build(seed, real=[], scale=scale))
     assert false_links.main(["--seeds", "3", "--json", "--worst", "3"]) == 0
     result = json.loads(capsys.readouterr().out)["template sites seed=3"]
     assert result["documents"] == len(build(3, real=[]).pages)
