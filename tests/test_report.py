@@ -204,8 +204,7 @@ def test_replay_links_open_the_capture_in_pywb(tmp_path):
     import time
     import urllib.request
 
-    from tests.test_archive import _free_port
-    from tests.tools import tool_bin
+    from tests.tools import free_port, tool_bin
 
     tools = tool_bin("pywb")
     db = f"sqlite:///{tmp_path / 'g.db'}"
@@ -215,7 +214,7 @@ def test_replay_links_open_the_capture_in_pywb(tmp_path):
     collections.mkdir()
     subprocess.run([str(tools / "wb-manager"), "init", "story"], cwd=collections, check=True, capture_output=True)
     subprocess.run([str(tools / "wb-manager"), "add", "story", str(warc)], cwd=collections, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     out = tmp_path / "story.html"
     result = CliRunner().invoke(main, ["--db", db, "report", MN, "-o", str(out), "--replay-url",
                                        f"http://127.0.0.1:{port}/story/{{timestamp}}mp_/{{url}}"])
