@@ -18,6 +18,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from lxml import etree
+
 from archive.extraction.candidates import embedded_text, readability_text, trafilatura_text
 
 MIN_WORDS = 40  # fewer: fast mode probably missed the article
@@ -59,12 +61,15 @@ class PageSignals:
 
     @classmethod
     def of(cls, tree) -> PageSignals:
-        body = tree.find("body")
-        if body is None:
-            return cls(frozenset(), 0)
-        anchors = frozenset(t for t in (_flat(a.text_content()) for a in body.iter("a")) if t)
-        words = sum(count_words(p.text_content() or "") for p in body.iter("p"))
-        return cls(anchors, words)
+        # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page
+        texts = _PLAIN_LINK_TEXTS(tree) + [a.text_content() for a in _NESTED_LINKS(tree)]
+        anchors = frozenset(t for t in map(_flat, texts) if t)
+        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))))
+
+
+_PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)]/text()", smart_strings=False)
+_NESTED_LINKS = etree.XPath("//body//a[*]")
+_PARAGRAPH_TEXTS = etree.XPath("//body//p//text()", smart_strings=False)
 
 
 def _cells(line: str) -> list[str]:
