@@ -225,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="at most this many pages a set")
     parser.add_argument("--worst", type=int, default=0, help="list the project's N worst pages a set")
     args = parser.parse_args(argv)
+    unknown = [n for n in args.sets.split(",") if n not in SETS]
+    if unknown:
+        parser.error(f"unknown set {unknown[0]!r}: choose from {', '.join(SETS)}")
     for name in args.sets.split(","):
         pages = [p for p in SETS[name]() if args.split == "all" or p.split == args.split]
         run_set(name, pages[: args.limit] if args.limit else pages, args.worst)
