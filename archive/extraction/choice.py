@@ -29,9 +29,11 @@ LAYOUT_ROW_WORDS = 60  # a flattened table row this long is an article inside a 
 
 _SEPARATORS = re.compile(r"\s+(?:\||·|•|»|/|-)\s+")
 _TEMPLATE_LINE = re.compile(
-    r"^(?:posted\b|last (?:updated|modified)\b|updated:|published:|by\s|e-?mail this\b|print this\b"
+    r"^(?:posted\b|last (?:updated|modified)\b|updated:|published:|e-?mail this\b|print this\b"
     r"|copyright\b|©|\(c\)\s*\d{4}|all rights reserved|related (?:stories|articles|links)\b|share this\b"
-    r"|(?:mon|tue|wed|thu|fri|sat|sun)\w*,? |today,? )|all rights reserved\.?$|\bweather: ", re.IGNORECASE)
+    r"|by(?:\s+[\w.,'&-]+){1,6}(?<![.!?])\s*$"  # a byline, not a sentence that starts with "By"
+    r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today),? .*\d)"  # "Tuesday, 6/3/2008 ..."
+    r"|all rights reserved\.?$|\bweather: \d", re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^[\w.,:/ -]{0,40}\b(?:19|20)\d\d\b[\w.,:/ -]{0,25}$")
 EDGE_LINE_WORDS = 25  # template lines are short; a long line at the edge is text
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNORECASE)
