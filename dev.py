@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
+PIP = "pip==25.3"
 
 
 def run(*args: str | os.PathLike, **kwargs) -> None:
@@ -40,9 +41,32 @@ def install(requirements: str) -> None:
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
+    # the pip of Python 3.11's venv (23.2) stops on extras spelt two ways (lxml[html_clean] and
+    # lxml[html-clean], asked by jusText and readability-lxml): a newer one reads them as one
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", PIP)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", ROOT / requirements)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "-e", ROOT)
     stamp.write_text(digest)
+
+
+SYSTEM_PACKAGES = {"chromium": "chromium", "openssl": "openssl"}  # command: Debian package
+
+
+def system_packages() -> None:
+    """Debian packages for browser capture (Chromium) and the signing tests (openssl), best
+    effort: the tests that need them skip, saying why, when they cannot be had."""
+    missing = [package for command, package in SYSTEM_PACKAGES.items() if not shutil.which(command)]
+    if not missing:
+        return
+    if not shutil.which("apt-get") or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        print(f"note: {' '.join(missing)} not installed (browser capture and some tests need them)", flush=True)
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *missing]):
+        print("+", " ".join(step), flush=True)
+        if subprocess.run(step, env=env).returncode != 0:
+            print(f"note: could not install {' '.join(missing)}; the tests that need them will skip", flush=True)
+            return
 
 
 def demo() -> None:
@@ -64,6 +88,7 @@ def demo() -> None:
 
 def test(extra: list[str]) -> None:
     install("requirements-test.txt")
+    system_packages()
     result = subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
     sys.exit(result.returncode)
 
@@ -76,6 +101,7 @@ def main() -> None:
         test(sys.argv[2:])
     elif task == "install":
         install("requirements-test.txt")
+        system_packages()
     else:
         print(__doc__)
         sys.exit(0 if task == "help" else 2)

@@ -31,15 +31,16 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.provenance.align import Alignment
-from archive.provenance.compare import Kinship, Pair, compare, kinship
+from archive.provenance.compare import DERIVED, Kinship, Pair, compare, quoting_side
 from archive.provenance.index import CandidateIndex
 from archive.provenance.model import Doc, StoryResult, doc_from_page
 from archive.provenance.story import analyze_story
-from archive.store import graph
+from archive.store import graph, templates
 from archive.store.models import Document, Edge, Story
-from archive.urls import url_key
+from archive.urls import INFERRED_PREFIX, url_key
 
 LOGGER = logging.getLogger(__name__)
+Aligned = tuple[Alignment, Kinship]  # an alignment and what it made of the pair
 CHUNK = 64  # documents per link-finding task
 INDEX_FROM = 500  # documents to analyse from which an in-memory candidate index pays off
 
@@ -65,7 +66,13 @@ class Links:
 
     copies: dict[int, list[int]] = field(default_factory=dict)  # document -> the copies it aligns with
     quotes: list[tuple[int, int, str]] = field(default_factory=list)  # (quoted, quoting, quoted url)
-    alignments: dict[tuple[int, int], Alignment] = field(default_factory=dict)  # (lower id, higher id)
+    alignments: dict[tuple[int, int], Aligned] = field(default_factory=dict)  # (lower id, higher id)
+
+
+def _quote(pair: Pair) -> tuple[int, int, str]:
+    """(quoted, quoting, quoted url), by quotation marks, then dates (:func:`quoting_side`)."""
+    quoted, quoting = quoting_side(pair)
+    return quoted.key, quoting.key, quoted.url
 
 
 def _earlier(a: int | str, b: int | str) -> bool:
@@ -93,9 +100,19 @@ class Analyzer:
             cached = self._pairs.remember(key, compare(a, b))
         return cached if cached.a is a or cached.a.key == a.key else cached.flipped()
 
-    def add(self, doc_id: int, page: dict) -> Doc:
-        """Remember a just-stored document from its extracted page (no need to read it back)."""
-        return self._docs.remember(doc_id, doc_from_page(doc_id, page))
+    def add(self, session: Session, doc_id: int, page: dict) -> Doc:
+        """Remember a just-stored document from its extracted page (no need to read it back but
+        for its template text)."""
+        text = templates.masked_text(session, doc_id, page["text"], page.get("credits"))
+        return self._docs.remember(doc_id, doc_from_page(doc_id, {**page, "text": text, "full_text": page["text"]}))
+
+    def forget(self, doc_ids: Iterable[int]) -> None:
+        """Drop documents whose template text changed, and their comparisons, from the caches."""
+        gone = set(doc_ids)
+        for doc_id in gone:
+            self._docs.pop(doc_id, None)
+        for key in [k for k in self._pairs if k[0] in gone or k[1] in gone]:
+            del self._pairs[key]
 
     # -- analysis ------------------------------------------------------------------------------
 
@@ -117,16 +134,15 @@ class Analyzer:
             doc, *candidates = self.docs(session, [doc_id, *others])
             for other in candidates:
                 pair = self.pair(other, doc)
-                if pair.kinship is Kinship.COPY:
+                if pair.kinship in DERIVED:
                     found.copies[doc_id].append(other.key)
-                    found.alignments[(other.key, doc_id)] = pair.alignment
+                    found.alignments[(other.key, doc_id)] = (pair.alignment, pair.kinship)
                 elif pair.kinship is Kinship.QUOTE:
-                    quoting, quoted = (pair.b, pair.a) if len(pair.b) >= len(pair.a) else (pair.a, pair.b)
-                    found.quotes.append((quoted.key, quoting.key, quoted.url))
+                    found.quotes.append(_quote(pair))
         return found
 
     def story(self, session: Session, members: Iterable[int],
-              known: dict[tuple[int, int], Alignment] | None = None) -> StoryResult:
+              known: dict[tuple[int, int], Aligned] | None = None) -> StoryResult:
         """The story's tree; ``known`` alignments (lower id, higher id) are not computed again.
         Later captures of a URL (a page re-fetched after it changed) are versions of its first
         capture, not copies of it: only the first one takes part in the tree."""
@@ -136,14 +152,63 @@ class Analyzer:
             if key not in first or _earlier(doc.key, first[key].key):
                 first[key] = doc
         docs = sorted(first.values(), key=lambda d: (d.url, str(d.key)))
-        for (low, high), alignment in (known or {}).items():
+        for (low, high), (alignment, kind) in (known or {}).items():
             key = (low, high)
             if key not in self._pairs:
                 a, b = self._docs.get(low), self._docs.get(high)
                 if a is not None and b is not None:
-                    self._pairs.remember(key, Pair(a, b, alignment, kinship(alignment)))
+                    self._pairs.remember(key, Pair(a, b, alignment, kind))
         pairs = {(i, j): self.pair(docs[i], docs[j]) for i in range(len(docs)) for j in range(i + 1, len(docs))}
         return analyze_story(docs, pairs)
+
+    def refresh(self, session: Session, doc_ids: Iterable[int]) -> set[int]:
+        """Bring the stories of documents whose template text changed up to date: their links may
+        be gone (a story splits) or new (stories merge), and their quotations may be gone. Returns
+        the stories whose trees must be derived again."""
+        doc_ids = sorted(set(doc_ids))
+        if not doc_ids:
+            return set()
+        self.forget(doc_ids)
+        old = sorted({s for s in graph.stories_of(session, doc_ids).values() if s})
+        members = graph.story_members(session, old) | set(doc_ids)
+        graph.delete_quotes(session, doc_ids)
+        links = nx.Graph()
+        links.add_nodes_from(members)
+        docs = {d.key: d for d in self.docs(session, members)}
+        ordered = sorted(docs)
+        for n, low in enumerate(ordered):
+            for high in ordered[n + 1:]:
+                if self.pair(docs[low], docs[high]).kinship in DERIVED:
+                    links.add_edge(low, high)
+        quotes = []
+        for doc_id in doc_ids:
+            doc = docs.get(doc_id)
+            if doc is None:
+                continue
+            for other in self.docs(session, [o for o in graph.candidates(session, doc_id) if o not in docs]):
+                pair = self.pair(other, doc)
+                if pair.kinship in DERIVED:
+                    links.add_edge(doc_id, other.key)
+                elif pair.kinship is Kinship.QUOTE:
+                    quotes.append(_quote(pair))
+        for doc_id in doc_ids:  # quotations with members, found again
+            for other in ordered:
+                pair = self.pair(docs[other], docs[doc_id]) if doc_id in docs and other != doc_id else None
+                if pair is not None and pair.kinship is Kinship.QUOTE:
+                    quotes.append(_quote(pair))
+        write_quotes(session, sorted(set(quotes)))
+        changed: set[int] = set()
+        for component in sorted(nx.connected_components(links), key=min):
+            if len(component) == 1:
+                graph.leave_story(session, component)
+                continue
+            story_ids = sorted({s for s in graph.stories_of(session, list(component)).values() if s})
+            outside = [s for s in story_ids if s not in old]  # stories a new link merges in, whole
+            component |= graph.story_members(session, outside)
+            keep = next((s for s in story_ids if s in old and s not in changed), outside[0] if outside else None)
+            changed.add(graph.assign_story(session, keep, sorted(component), [s for s in outside if s != keep]))
+        graph.drop_empty_stories(session, old)
+        return changed
 
     def match(self, session: Session, doc_id: int) -> set[int]:
         """Fold one newly stored document into its story's membership (its tree is derived later,
@@ -173,13 +238,13 @@ class AlignmentSpill:
             self._db = sqlite3.connect(self.path)
         return self._db
 
-    def add(self, alignments: dict[tuple[int, int], Alignment]) -> None:
+    def add(self, alignments: dict[tuple[int, int], Aligned]) -> None:
         db = self._connection()
         with db:
             db.executemany("INSERT OR REPLACE INTO alignments VALUES (?, ?, ?)",
                            ((low, high, pickle.dumps(a, pickle.HIGHEST_PROTOCOL)) for (low, high), a in alignments.items()))
 
-    def within(self, members: list[int]) -> dict[tuple[int, int], Alignment]:
+    def within(self, members: list[int]) -> dict[tuple[int, int], Aligned]:
         """The alignments between two of ``members``."""
         inside, found = set(members), {}
         for part in _chunks(sorted(inside), 500):
@@ -219,7 +284,7 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _known(alignments: dict[tuple[int, int], Alignment], members: list[int]) -> dict:
+def _known(alignments: dict[tuple[int, int], Aligned], members: list[int]) -> dict:
     inside = set(members)
     return {k: v for k, v in alignments.items() if k[0] in inside and k[1] in inside}
 
@@ -294,13 +359,31 @@ def analyze_many(factory: sessionmaker[Session], db: str, doc_ids: list[int], wo
     return {"documents": len(doc_ids), "stories": len(plans)}
 
 
+def refresh_stories(factory: sessionmaker[Session], doc_ids: Iterable[int]) -> int:
+    """Documents stored earlier whose template text changed: their stories brought up to date and
+    their trees derived again; returns how many stories were derived."""
+    doc_ids = sorted(set(doc_ids))
+    if not doc_ids:
+        return 0
+    analyzer = Analyzer()
+    with factory() as session:
+        changed = analyzer.refresh(session, doc_ids)
+        for story_id in sorted(changed):
+            members = sorted(graph.story_members(session, [story_id]))
+            if members:
+                graph.write_story(session, story_id, analyzer.story(session, members), reassign=False)
+        session.commit()
+    return len(changed)
+
+
 def analyze_all(factory: sessionmaker[Session], db: str, workers: int | None = None,
                 progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Rebuild all stories and edges from the stored documents."""
     with factory.begin() as session:
         session.execute(delete(Edge))
-        session.execute(update(Document).values(story_id=None))
         session.execute(update(Story).values(origin_id=None))
+        session.execute(delete(Document).where(Document.url_key.startswith(INFERRED_PREFIX, autoescape=True)))
+        session.execute(update(Document).values(story_id=None))
         session.execute(delete(Story))
         ids = list(session.scalars(select(Document.id).order_by(Document.id)))
     return analyze_many(factory, db, ids, workers, progress)

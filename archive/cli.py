@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from contextlib import contextmanager
 
@@ -453,13 +454,19 @@ def outlets(ctx, as_json):
 @click.argument("url", required=False)
 @click.option("--outlets", "for_outlets", is_flag=True, help="Who copies from whom across all stories.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--replay-url", envvar="PROVENANCE_REPLAY_URL", metavar="TEMPLATE",
+              help="Link each capture to a replay: a pywb or ReplayWeb.page URL with {timestamp} and {url} "
+                   "[env PROVENANCE_REPLAY_URL].")
 @click.pass_context
-def report(ctx, url, for_outlets, output):
-    """A self-contained HTML report: the story's graph, timeline, copies, evidence and diffs.
+def report(ctx, url, for_outlets, output, replay_url):
+    """A self-contained HTML report: the story's graph, time axis, copies, evidence, diffs and
+    archived texts.
 
     \b
     Example:
         provenance report https://menafn.example/1108812345/... -o story.html
+        provenance report https://menafn.example/1108812345/... -o story.html \\
+            --replay-url 'http://localhost:8080/my-web-archive/{timestamp}/{url}'
         provenance report --outlets -o outlets.html
     """
     from archive.exports import select_story
@@ -467,6 +474,8 @@ def report(ctx, url, for_outlets, output):
 
     if bool(url) == for_outlets:
         raise click.UsageError("give one story URL, or --outlets")
+    if replay_url and "{url}" not in replay_url:
+        raise click.UsageError("--replay-url needs {url} (and usually {timestamp}) in it")
     if not output.parent.resolve().is_dir():
         raise click.ClickException(f"cannot write {output}: folder {output.parent} does not exist")
     with _session(ctx) as session:
@@ -477,14 +486,14 @@ def report(ctx, url, for_outlets, output):
                 selection = select_story(session, url)
             except queries.NotFound as exc:
                 raise click.ClickException(str(exc)) from exc
-            page = story_report(selection.title, selection.documents, selection.edges)
+            page = story_report(selection.title, selection.documents, selection.edges, replay_url)
     tmp = output.with_name(output.name + ".part")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(output)
     click.echo(f"wrote {output}")
 
 
-EXPORT_FORMATS = ["wacz", "svg", "png", "prov-json", "prov-o", "graphml", "dot", "jsonl", "csv"]
+EXPORT_FORMATS = ["wacz", "svg", "png", "prov-json", "prov-o", "graphml", "gexf", "dot", "jsonl", "csv"]
 
 
 @main.command()
@@ -493,18 +502,24 @@ EXPORT_FORMATS = ["wacz", "svg", "png", "prov-json", "prov-o", "graphml", "dot",
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (replaced only once complete).")
+@click.option("--sign-url", metavar="URL", help="wacz: have an authsign signer sign the package (its /sign URL).")
+@click.option("--sign-token-env", metavar="NAME", default="WACZ_SIGN_TOKEN", show_default=True,
+              help="wacz: environment variable holding the signer's bearer token, if it needs one.")
 @click.pass_context
-def export(ctx, story, everything, fmt, output):
+def export(ctx, story, everything, fmt, output, sign_url, sign_token_env):
     """Export a story (give any of its URLs) or --all of them.
 
     \b
-    wacz       WACZ package: the story's WARC records, CDXJ index, pages, datapackage.json,
-               and its provenance graph (provenance/graph.json)
+    wacz       WACZ package: the story's WARC records, CDXJ index (compressed when large),
+               pages with their text, logs/, datapackage.json, and its provenance graph
+               (provenance/graph.json); signed with --sign-url (WACZ 1.1.1, authsign)
     svg, png   the derivation graph as a picture (as in the HTML report)
-    prov-json  W3C PROV-JSON (captures are entities, wasDerivedFrom / wasQuotedFrom)
-    prov-o     W3C PROV-O in Turtle
-    graphml    GraphML (Gephi, yEd, networkx)
-    dot        Graphviz DOT
+    prov-json  W3C PROV-JSON (captures are entities, wasDerivedFrom / wasQuotedFrom), the
+               whole evidence beside it in NAME.evidence.json
+    prov-o     W3C PROV-O in Turtle (SPARQL: ?copy prov:wasDerivedFrom ?source), evidence as above
+    graphml    GraphML (Gephi, yEd, networkx): label, weight, captured, dates
+    gexf       GEXF for Gephi, with publication days for its timeline
+    dot        Graphviz DOT (outlet and date on each box, the URL as tooltip)
     jsonl      one JSON object per document and per edge
     csv        one row per edge
 
@@ -512,11 +527,14 @@ def export(ctx, story, everything, fmt, output):
     Example:
         provenance export --format wacz https://menafn.example/1108812345/... -o story.wacz
         provenance export --format prov-json --all -o graph.prov.json
+        provenance export --format wacz --all -o all.wacz --sign-url https://signer.example/sign
     """
     from archive.exports import ExportError, export_graph, export_wacz, select_story
 
     if bool(story) == everything:
         raise click.UsageError("give one story URL, or --all")
+    if sign_url and fmt != "wacz":
+        raise click.UsageError("--sign-url signs WACZ packages only (--format wacz)")
     if not output.parent.resolve().is_dir():
         raise click.ClickException(f"cannot write {output}: folder {output.parent} does not exist")
     with _session(ctx) as session:
@@ -529,8 +547,16 @@ def export(ctx, story, everything, fmt, output):
         try:
             if fmt == "wacz":
                 written = export_wacz(selection, output, whole_files=everything)
+                if sign_url:
+                    from archive.wacz import SigningError, sign_wacz
+
+                    try:
+                        signed = sign_wacz(written, sign_url, os.environ.get(sign_token_env))
+                    except SigningError as exc:
+                        raise click.ClickException(f"{exc}; {written} was written unsigned") from exc
+                    click.echo(f"signed by {signed.get('domain')} at {signed.get('created')}")
             elif fmt in ("svg", "png"):
-                from archive.report import png, svg
+                from archive.outputs.layout import png, svg
 
                 picture = svg(selection.documents, selection.edges).encode() if fmt == "svg" else png(
                     selection.documents, selection.edges)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from archive import queries
 from archive.store.models import Document, Edge
-from archive.urls import url_key
+from archive.urls import is_inferred, url_key
 from archive.wacz import story_warc, write_wacz
 
 
@@ -35,15 +35,18 @@ class Selection:
 def select_story(session: Session, ref: str | None) -> Selection:
     """The story of the document ``ref`` (a URL or #id), or everything when ``ref`` is None."""
     if ref is None:
-        docs = list(session.scalars(select(Document).order_by(Document.id)))
+        docs = list(session.scalars(select(Document).order_by(Document.id).options(selectinload(Document.outlet))))
         return Selection("all stories", docs, list(queries.all_edges(session, with_quotes=True)))
     doc = queries.find_document(session, ref)
     if doc.story_id is None:
         return Selection(doc.title or doc.url, [doc], [], doc.url)
-    docs = list(session.scalars(select(Document).where(Document.story_id == doc.story_id).order_by(Document.id)))
+    docs = list(session.scalars(select(Document).where(Document.story_id == doc.story_id).order_by(Document.id)
+                                .options(selectinload(Document.outlet))))
     root = queries.origin(session, doc)
     edges = queries.story_edges(session, doc.story_id, primary_only=False)
-    return Selection(f"story of {root.title or root.url}", docs, edges, root.url)
+    named = root if not is_inferred(root.url) else min(  # an inferred source's title only says "not captured"
+        (d for d in docs if not is_inferred(d.url)), key=lambda d: (d.published or d.added_at, d.id), default=root)
+    return Selection(f"story of {named.title or named.url}", docs, edges, root.url)
 
 
 def graph_json(selection: Selection) -> dict:
@@ -52,7 +55,8 @@ def graph_json(selection: Selection) -> dict:
         "documents": [{
             "id": d.id, "url": d.url, "title": d.title, "site": d.site_name, "outlet": d.outlet.domain,
             "published": d.published.isoformat() if d.published else None, "story": d.story_id,
-            "warc_record_id": d.warc_record_id,
+            "warc_record_id": d.warc_record_id, "captured": not is_inferred(d.url),
+            "captured_at": d.fetched_at.isoformat() if d.fetched_at else None,
         } for d in selection.documents],
         "edges": [{
             "source": e.source.url, "derived": e.derived.url, "relation": e.relation, "confidence": e.confidence,
@@ -80,7 +84,7 @@ def export_wacz(selection: Selection, output: Path, whole_files: bool) -> Path:
     if not sources:
         raise ExportError("no archived captures to package (documents have no WARC record)")
     pages = [{"id": str(d.id), "url": d.url, "ts": (d.fetched_at or d.added_at).isoformat() + "Z",
-              "title": d.title or d.url} for d in selection.documents]
+              "title": d.title or d.url} for d in selection.documents if not is_inferred(d.url)]
     extra = {"provenance/graph.json": json.dumps(graph_json(selection), indent=2, ensure_ascii=False).encode()}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -101,98 +105,64 @@ def export_wacz(selection: Selection, output: Path, whole_files: bool) -> Path:
 
 # -- graph formats -------------------------------------------------------------------------------
 
-def to_networkx(selection: Selection):
-    """The selection as a networkx DiGraph: nodes are captures, edges source -> derived."""
-    import networkx as nx
-
-    graph = nx.DiGraph(title=selection.title)
-    for d in selection.documents:
-        graph.add_node(d.url, title=d.title or "", outlet=d.outlet.domain, site=d.site_name or "",
-                       published=d.published.isoformat() if d.published else "", story=d.story_id or -1,
-                       document_id=d.id)
-    for e in selection.edges:
-        graph.add_edge(e.source.url, e.derived.url, relation=e.relation, confidence=e.confidence,
-                       primary=e.is_primary,
-                       evidence="; ".join(f"{x['kind']} {x['weight']:+}" for x in e.evidence))
-    return graph
+GRAPH_FORMATS = ("prov-json", "prov-o", "graphml", "gexf", "dot", "jsonl", "csv")
 
 
-def to_prov(selection: Selection):
-    """W3C PROV: captures are entities, outlets agents; wasDerivedFrom (with the relation as
-    prov:type, the confidence and the evidence) or wasQuotedFrom for quotations."""
-    from prov.model import PROV_TYPE, ProvDocument
-
-    doc = ProvDocument()
-    doc.set_default_namespace("urn:provenance-archive:")
-    doc.add_namespace("pa", "https://github.com/provenance-archive/ns#")
-    ids = {}
-    for d in selection.documents:
-        entity = doc.entity(f"capture/{d.id}", {
-            "prov:location": d.url, "prov:label": d.title or d.url, "pa:outlet": d.outlet.domain,
-            "pa:warcRecordId": d.warc_record_id or "", "pa:warcFile": d.warc_file or "",
-        })
-        if d.published:
-            entity.add_attributes({"pa:published": d.published.isoformat()})
-        agent = doc.agent(f"outlet/{d.outlet.domain}", {"prov:label": d.site_name or d.outlet.domain})
-        doc.wasAttributedTo(entity, agent)
-        ids[d.id] = entity
-    for e in selection.edges:
-        if e.source_id not in ids or e.derived_id not in ids:
-            continue
-        attributes = {
-            PROV_TYPE: f"pa:{e.relation}", "pa:confidence": e.confidence, "pa:primary": e.is_primary,
-            "pa:evidence": json.dumps(e.evidence, ensure_ascii=False),
-        }
-        if e.relation == "quotes":
-            doc.wasQuotedFrom(ids[e.derived_id], ids[e.source_id], other_attributes=attributes)
-        else:
-            doc.wasDerivedFrom(ids[e.derived_id], ids[e.source_id], other_attributes=attributes)
-    return doc
+def evidence_path(output: Path) -> Path:
+    """Where a PROV export's attached evidence goes: ``story.prov.json`` -> ``story.prov.evidence.json``."""
+    return output.with_name(output.stem + ".evidence.json")
 
 
-def export_graph(selection: Selection, fmt: str, output: Path) -> Path:
-    """Write prov-json, prov-o (Turtle), graphml, dot, jsonl or csv; atomically."""
+def _write(path: Path, content: str | bytes) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    tmp.replace(path)
+
+
+def render_graph(selection: Selection, fmt: str, evidence_file: str | None = None) -> str | bytes:
+    """One of :data:`GRAPH_FORMATS` as text (GEXF as bytes)."""
     import csv
     import io
 
     import networkx as nx
 
-    tmp = output.with_name(output.name + ".part")
-    if fmt == "prov-json":
-        tmp.write_text(to_prov(selection).serialize(indent=2))
-    elif fmt == "prov-o":
-        tmp.write_text(to_prov(selection).serialize(format="rdf", rdf_format="turtle"))
-    elif fmt == "graphml":
-        nx.write_graphml(to_networkx(selection), tmp)
-    elif fmt == "dot":
-        tmp.write_text(nx.nx_pydot.to_pydot(_dot_ready(to_networkx(selection))).to_string())
-    elif fmt == "jsonl":
+    from archive.outputs import graphfiles, prov
+
+    docs, edges = selection.documents, selection.edges
+    if fmt in ("prov-json", "prov-o"):
+        document = prov.to_prov(docs, edges, evidence_file)
+        return document.serialize(indent=2) if fmt == "prov-json" else prov.to_turtle(document)
+    if fmt in ("graphml", "gexf"):
+        buffer = io.BytesIO()
+        graph = graphfiles.to_networkx(selection.title, docs, edges, gexf=fmt == "gexf")
+        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(graph, buffer)
+        return buffer.getvalue()
+    if fmt == "dot":
+        return graphfiles.to_dot(selection.title, docs, edges)
+    if fmt == "jsonl":
         graph = graph_json(selection)
         lines = [{"type": "document", **d} for d in graph["documents"]] + [{"type": "edge", **e} for e in graph["edges"]]
-        tmp.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
-    elif fmt == "csv":
+        return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
+    if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["source", "derived", "relation", "confidence", "primary", "story", "evidence"])
-        for e in selection.edges:
+        for e in edges:
             writer.writerow([e.source.url, e.derived.url, e.relation, e.confidence, e.is_primary, e.story_id,
                              "; ".join(f"{x['kind']} {x['weight']:+}" for x in e.evidence)])
-        tmp.write_text(buffer.getvalue())
+        return buffer.getvalue()
+    raise ExportError(f"unknown format {fmt!r}")
+
+
+def export_graph(selection: Selection, fmt: str, output: Path) -> Path:
+    """Write one of :data:`GRAPH_FORMATS`, atomically; PROV exports get their evidence beside
+    them (:func:`evidence_path`)."""
+    from archive.outputs.prov import evidence_json
+
+    if fmt in ("prov-json", "prov-o"):
+        sidecar = evidence_path(output)
+        _write(sidecar, json.dumps(evidence_json(selection.documents, selection.edges), indent=2, ensure_ascii=False))
+        _write(output, render_graph(selection, fmt, sidecar.name))
     else:
-        raise ExportError(f"unknown format {fmt!r}")
-    tmp.replace(output)
+        _write(output, render_graph(selection, fmt))
     return output
-
-
-def _dot_ready(graph):
-    """pydot needs quoted names and string attributes."""
-    import networkx as nx
-
-    out = nx.DiGraph(label=json.dumps(graph.graph.get("title", "")))
-    for node, data in graph.nodes(data=True):
-        out.add_node(json.dumps(node), **{k: json.dumps(str(v)) for k, v in data.items()})
-    for a, b, data in graph.edges(data=True):
-        style = {"style": '"dashed"'} if not data.get("primary") else {}
-        out.add_edge(json.dumps(a), json.dumps(b), label=json.dumps(data["relation"]),
-                     **{k: json.dumps(str(v)) for k, v in data.items() if k != "evidence"}, **style)
-    return out

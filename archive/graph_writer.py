@@ -35,11 +35,15 @@ def start(db: str | None, rounds: bool = True) -> None:
 
 def _store_one(session, page: dict, capture: dict, analyze: bool) -> tuple[int, bool, set[int], int | None]:
     analyzer = _STATE["analyzer"]
-    doc_id, created = graph.add_document(session, page, capture)
+    doc_id, created, retemplated = graph.add_document(session, page, capture)
     if created and analyze:
-        analyzer.add(doc_id, page)
+        analyzer.add(session, doc_id, page)
         changed = analyzer.match(session, doc_id)  # merged-away stories have no members: flush skips them
-        return doc_id, created, changed, next(iter(changed), None)  # a new page joins one story at most
+        story_id = next(iter(changed), None)  # a new page joins one story at most
+        if retemplated:  # what it revealed of its site's template changes other pages' links
+            changed |= analyzer.refresh(session, retemplated)
+            story_id = session.scalar(select(Document.story_id).where(Document.id == doc_id))
+        return doc_id, created, changed, story_id
     return doc_id, created, set(), session.scalar(select(Document.story_id).where(Document.id == doc_id))
 
 

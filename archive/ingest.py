@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.analysis import analyze_many
+from archive.analysis import analyze_many, refresh_stories
 from archive.extract import ExtractionError, extract_page, looks_like_html
 from archive.store import graph
 from archive.store.models import Document
@@ -138,6 +138,7 @@ def ingest(
                 yield item
 
     new_ids: list[int] = []
+    retemplated_ids: set[int] = set()  # documents stored before whose template text changed
     try:
         pending = 0
         for capture, (status, value) in _results(_new_captures(session, wanted(), report), workers):
@@ -145,7 +146,7 @@ def ingest(
                 report.skipped[str(value).split(":")[0]] += 1
                 graph.add_skipped(session, capture.url, str(value), capture.warc_file, capture.warc_offset)
                 continue
-            doc_id, created = graph.add_document(session, value, {
+            doc_id, created, retemplated = graph.add_document(session, value, {
                 "fetched_at": capture.date, "status": capture.status, "payload_digest": capture.payload_digest,
                 "warc_file": capture.warc_file, "warc_offset": capture.warc_offset,
                 "warc_length": capture.warc_length, "warc_record_id": capture.record_id,
@@ -156,6 +157,7 @@ def ingest(
                 continue
             report.added += 1
             new_ids.append(doc_id)
+            retemplated_ids.update(retemplated)
             pending += 1
             if pending >= COMMIT_EVERY:
                 session.commit()
@@ -166,6 +168,7 @@ def ingest(
         if analyze and new_ids:  # all documents are in: links and stories in one parallel pass
             db = factory.kw["bind"].url.render_as_string(hide_password=False)
             analyze_many(factory, db, new_ids, workers)
+            refresh_stories(factory, retemplated_ids - set(new_ids))
     finally:
         session.close()
     return report

@@ -1,146 +1,46 @@
-"""Reports a person can read: a story's derivation graph as a picture, its copies, the evidence
-and the word diffs; and who copies whom across all stories.
+"""Reports a person can read: a story's derivation graph, time axis, copies, evidence and word
+diffs; and who copies whom across all stories.
 
 Everything is one self-contained HTML file (inline CSS and SVG, no script, nothing fetched), and
-every string that came from a crawled page is escaped. The graph layout is plain arithmetic:
-time runs left to right (copies ordered by publication date), derivation depth top to bottom.
+every string that came from a crawled page is escaped. Each capture links to a replay of it when
+a replay service is configured (``replay_url``, e.g. a pywb collection
+``https://replay.example/my-coll/{timestamp}/{url}``) and always shows its archived text.
 """
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
 from datetime import datetime
 
-from archive.provenance.diff import Chunk, summary, word_diff
-from archive.queries import CREDIT_EVIDENCE, OutletFlow
+from archive.outputs.describe import (COLOURS, OTHER_COLOUR, RELATIONS, Credits, captured, date_flags, day,
+                                      evidence_sentence, name, primary_parents, replay_link)
+from archive.outputs.layout import capture_versions, esc, legend_html, scene, svg, timeline_svg
+from archive.outputs.textdiff import LEGEND, diff_html, paragraphs
+from archive.queries import OutletFlow
 from archive.store.models import Document, Edge
 
-COLOURS = {
-    "origin": "#1b5e20", "republication": "#1565c0", "syndication": "#6a1b9a", "excerpt": "#00838f",
-    "spin": "#c62828", "copy": "#ef6c00", "quotes": "#757575",
-}
-NODE_W, NODE_H, GAP_X, GAP_Y, MARGIN = 190, 58, 60, 44, 20
-
-
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-@dataclass
-class Placed:
-    doc: Document
-    x: float
-    y: float
-    relation: str
-
-
-def layout(documents: list[Document], edges: list[Edge]) -> dict[int, Placed]:
-    """Columns by publication order (undated copies just after their source), rows by depth."""
-    parent = {e.derived_id: e for e in edges if e.is_primary and e.relation != "quotes"}
-    depth: dict[int, int] = {}
-
-    def depth_of(doc_id: int, seen: frozenset = frozenset()) -> int:
-        if doc_id not in depth:
-            edge = parent.get(doc_id)
-            depth[doc_id] = 0 if edge is None or doc_id in seen else depth_of(edge.source_id, seen | {doc_id}) + 1
-        return depth[doc_id]
-
-    def when(doc: Document) -> datetime:
-        if doc.published:
-            return doc.published
-        edge = parent.get(doc.id)
-        source = next((d for d in documents if edge and d.id == edge.source_id), None)
-        return when(source) if source is not None and source.id != doc.id else datetime.max
-
-    ordered = sorted(documents, key=lambda d: (when(d), depth_of(d.id), d.url))
-    placed = {}
-    rows: dict[int, int] = {}
-    for column, doc in enumerate(ordered):
-        row = depth_of(doc.id)
-        rows[row] = rows.get(row, 0) + 1
-        relation = parent[doc.id].relation if doc.id in parent else "origin"
-        placed[doc.id] = Placed(doc, MARGIN + column * (NODE_W + GAP_X), MARGIN + row * (NODE_H + GAP_Y), relation)
-    return placed
-
-
-def svg(documents: list[Document], edges: list[Edge]) -> str:
-    """The derivation graph: outlets as boxes, arrows from source to copy coloured by relation."""
-    placed = layout(documents, edges)
-    width = max((p.x for p in placed.values()), default=0) + NODE_W + MARGIN
-    height = max((p.y for p in placed.values()), default=0) + NODE_H + MARGIN + 30
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" width="{width:.0f}" height="{height:.0f}" '
-             f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label="derivation graph">',
-             '<defs>' + "".join(
-                 f'<marker id="arrow-{name}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
-                 f'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="{colour}"/></marker>'
-                 for name, colour in COLOURS.items()) + '</defs>']
-    for edge in edges:
-        if not edge.is_primary or edge.source_id not in placed or edge.derived_id not in placed:
-            continue
-        a, b = placed[edge.source_id], placed[edge.derived_id]
-        x1, y1 = a.x + NODE_W / 2, a.y + NODE_H
-        x2, y2 = b.x + NODE_W / 2, b.y
-        if b.y <= a.y:  # same row: side to side
-            x1, y1, x2, y2 = a.x + NODE_W, a.y + NODE_H / 2, b.x, b.y + NODE_H / 2
-        colour = COLOURS.get(edge.relation, "#333")
-        dash = ' stroke-dasharray="6 4"' if edge.relation == "quotes" else ""
-        parts.append(
-            f'<g class="edge" data-source="{esc(edge.source.url)}" data-derived="{esc(edge.derived.url)}" '
-            f'data-relation="{esc(edge.relation)}"><line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" '
-            f'stroke="{colour}" stroke-width="2.2"{dash} marker-end="url(#arrow-{esc(edge.relation)})"/>'
-            f'<title>{esc(edge.relation)} ({edge.confidence:.2f})</title></g>')
-    for p in placed.values():
-        colour = COLOURS.get(p.relation, "#333")
-        site = p.doc.site_name or p.doc.outlet.domain
-        date = p.doc.published.date().isoformat() if p.doc.published else "undated"
-        parts.append(
-            f'<g class="node" data-url="{esc(p.doc.url)}"><a href="#doc-{p.doc.id}">'
-            f'<rect x="{p.x:.0f}" y="{p.y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="8" fill="#fff" '
-            f'stroke="{colour}" stroke-width="2.5"/>'
-            f'<text x="{p.x + 10:.0f}" y="{p.y + 22:.0f}" font-size="14" font-weight="600">{esc(site[:24])}</text>'
-            f'<text x="{p.x + 10:.0f}" y="{p.y + 42:.0f}" font-size="12" fill="{colour}">{esc(p.relation)} · {date}</text>'
-            f'<title>{esc(p.doc.url)}</title></a></g>')
-    legend_y = height - 18
-    for k, (name, colour) in enumerate(COLOURS.items()):
-        parts.append(f'<g class="legend"><rect x="{MARGIN + k * 120}" y="{legend_y - 10}" width="12" height="12" '
-                     f'fill="{colour}"/><text x="{MARGIN + k * 120 + 18}" y="{legend_y}" font-size="12">{name}</text></g>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _diff_html(chunks: list[Chunk]) -> tuple[str, str]:
-    left, right = [], []
-    for c in chunks:
-        a, b = esc(" ".join(c.a)), esc(" ".join(c.b))
-        if c.op == "equal":
-            left.append(a)
-            right.append(b)
-        elif c.op == "replace":
-            left.append(f'<del class="sub">{a}</del>')
-            right.append(f'<ins class="sub">{b}</ins>')
-        elif c.op == "delete":
-            left.append(f"<del>{a}</del>")
-        else:
-            right.append(f"<ins>{b}</ins>")
-    return " ".join(left), " ".join(right)
-
-
-def _credited(edge: Edge) -> bool:
-    return edge.relation in ("republication", "syndication") or any(e["kind"] in CREDIT_EVIDENCE for e in edge.evidence)
-
-
 STYLE = """
-body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1200px;color:#222;padding:0 1rem}
-h1{font-size:1.6rem;margin-bottom:.2rem} .sub{color:#555} table{border-collapse:collapse;width:100%;margin:1rem 0}
+body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1180px;color:#222;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem} h2{margin-top:2rem} .sub{color:#555}
+table{border-collapse:collapse;width:100%;margin:1rem 0}
 th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:14px}
-th{background:#f5f5f5} .graph-box{overflow-x:auto;border:1px solid #ddd;border-radius:8px;padding:.5rem;background:#fafafa}
-.rel{font-weight:600} .diff{display:grid;grid-template-columns:1fr 1fr;gap:1rem;font-size:13px}
-.diff div{border:1px solid #ddd;border-radius:6px;padding:.6rem;max-height:22rem;overflow:auto;background:#fff}
+th{background:#f5f5f5} .num{text-align:right;font-variant-numeric:tabular-nums}
+.graph-box{border:1px solid #ddd;border-radius:8px;padding:.5rem;background:#fafafa}
+.graph-box svg{max-width:100%;height:auto;display:block}
+.legend{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;list-style:none;padding:0;margin:.5rem 0;font-size:13px}
+.legend svg{vertical-align:-2px}
+.rel{font-weight:600} .flag{color:#b71c1c;font-weight:600} .flag::before{content:"\\26A0\\FE0E  "}
+.diff{display:grid;grid-template-columns:1fr 1fr;gap:1rem;font-size:13px}
+.diff>div{border:1px solid #ddd;border-radius:6px;padding:.6rem;max-height:24rem;overflow:auto;background:#fff}
+.diff p,.text p{margin:.3rem 0} .text{font-size:13px;max-height:20rem;overflow:auto}
 del{background:#ffebee;color:#b71c1c} ins{background:#e8f5e9;color:#1b5e20;text-decoration:none}
-del.sub,ins.sub{background:#fff59d;color:#5d4037} .evidence li{margin:.1rem 0} .w{font-family:monospace}
+del.sub{background:#fff59d;color:#5d4037} ins.sub{background:#fff59d;color:#5d4037;font-weight:600}
+.diff-legend{font-size:13px} .evidence li{margin:.15rem 0} .for{color:#1b5e20} .against{color:#b71c1c}
+.detail{color:#666;font-size:13px}
 details{margin:.8rem 0;border:1px solid #e0e0e0;border-radius:8px;padding:.5rem .8rem} summary{cursor:pointer}
-.timeline li{margin:.15rem 0} code{font-size:12px}
+code{font-size:12px} .nc{color:#555;font-style:italic}
+.matrix{width:auto} .matrix td,.matrix th{text-align:center;font-size:12px;padding:.25rem;min-width:2.2rem;border:1px solid #e0e0e0}
+.matrix th.row{text-align:left;min-width:14rem}
+.bar{display:inline-block;height:.7rem;background:#90caf9;vertical-align:middle;margin-left:.3rem}
 """
 
 
@@ -151,105 +51,192 @@ def _page(title: str, body: str) -> str:
             f'</body></html>')
 
 
-def story_report(title: str, documents: list[Document], edges: list[Edge]) -> str:
-    primary = {e.derived_id: e for e in edges if e.is_primary and e.relation != "quotes"}
-    origin = next((d for d in documents if d.id not in primary), documents[0] if documents else None)
-    out = [f"<h1>{esc(title)}</h1>",
-           f'<p class="sub">{len(documents)} captures · origin: <b>{esc(origin.site_name or origin.outlet.domain)}</b> '
-           f'<a href="{esc(origin.url)}">{esc(origin.url)}</a></p>' if origin else "",
-           "<h2>Derivation graph</h2>", f'<div class="graph-box">{svg(documents, edges)}</div>',
-           "<h2>Timeline</h2>", '<ol class="timeline">']
-    for doc in sorted(documents, key=lambda d: (d.published or datetime.max, d.url)):
-        date = doc.published.isoformat(sep=" ", timespec="minutes") if doc.published else "undated"
-        relation = primary[doc.id].relation if doc.id in primary else "origin"
-        out.append(f'<li><span class="w">{esc(date)}</span> — {esc(doc.site_name or doc.outlet.domain)} '
-                   f'<span class="rel" style="color:{COLOURS.get(relation, "#333")}">{esc(relation)}</span></li>')
-    out.append("</ol><h2>Copies</h2><table><thead><tr><th>outlet</th><th>published</th><th>relation</th>"
-               "<th>made from</th><th>confidence</th><th>credit given</th><th>archived capture</th></tr></thead><tbody>")
+def _time(when: datetime | None) -> str:
+    return when.isoformat(sep=" ", timespec="minutes") if when else "undated"
+
+
+def _relation(relation: str) -> str:
+    return (f'<span class="rel" style="color:{COLOURS.get(relation, OTHER_COLOUR)}" '
+            f'title="{esc(RELATIONS.get(relation, relation))}">{esc(relation)}</span>')
+
+
+def _capture_cell(doc: Document, replay_url: str | None, version: str | None) -> str:
+    if not captured(doc):
+        return '<span class="nc">not captured: a source the copies name, never found on the web</span>'
+    when = f"captured {esc(_time(doc.fetched_at))} UTC" if doc.fetched_at else "capture time unknown"
+    when = f"{when} ({esc(version)} of this page)" if version else when
+    link = replay_link(replay_url, doc)
+    replay = f'<a href="{esc(link)}">replay the capture</a> · ' if link else ""
+    return f'{when}<br>{replay}<a href="#text-{doc.id}">archived text</a>'
+
+
+def _evidence_items(edge: Edge) -> str:
+    items = []
+    for x in sorted(edge.evidence, key=lambda x: -abs(x["weight"])):
+        side = ("for", "supports") if x["weight"] > 0 else ("against", "weighs against") if x["weight"] < 0 else ("", "")
+        strength = "strongly " if abs(x["weight"]) >= 3 else ""
+        verdict = f' <span class="{side[0]}">({strength}{side[1]} this link, {x["weight"]:+.1f})</span>' if side[0] else ""
+        items.append(f'<li>{esc(evidence_sentence(x["kind"]))}{verdict}<br>'
+                     f'<span class="detail">{esc(x["detail"])}</span></li>')
+    return f'<ul class="evidence">{"".join(items)}</ul>'
+
+
+def story_report(title: str, documents: list[Document], edges: list[Edge], replay_url: str | None = None) -> str:
+    parents = primary_parents(edges)
     by_id = {d.id: d for d in documents}
-    for doc in sorted(documents, key=lambda d: (d.published or datetime.max, d.url)):
-        edge = primary.get(doc.id)
+    roots = sorted((d for d in documents if d.id not in parents), key=lambda d: (d.published or datetime.max, d.id))
+    origin = roots[0] if roots else None
+    ordered = sorted(documents, key=lambda d: (d.published or datetime.max, d.url))
+    flags = {d.id: date_flags(d, by_id.get(parents[d.id].source_id) if d.id in parents else None) for d in documents}
+    outlets = {name(d) for d in documents}
+    flagged = sum(1 for f in flags.values() if f)
+    out = [f"<h1>{esc(title)}</h1>"]
+    if origin is not None:
+        out.append(f'<p class="sub">{len(documents)} captures from {len(outlets)} outlets · origin: '
+                   f'<b>{esc(name(origin))}</b> ({esc(day(origin.published))}) '
+                   + (f'<a href="{esc(origin.url)}">{esc(origin.url)}</a>' if captured(origin) else
+                      '<span class="nc">not captured: a source its copies name</span>')
+                   + (f' · <span class="flag">{flagged} with dates that do not add up</span>' if flagged else "")
+                   + "</p>")
+    out += ["<h2>How the story spread</h2>",
+            '<p class="sub">Each box is a capture, in bands by generation (the origin, its copies, copies of '
+            'copies), copies of one source side by side by date; an arrow runs from the source to each copy made '
+            'from it.</p>',
+            legend_html(scene(documents, edges)), f'<div class="graph-box">{svg(documents, edges, with_legend=False)}</div>',
+            "<h2>When</h2>", '<p class="sub">Publication dates on a time axis (a red ring: a date that does not '
+            'add up; a hollow dot: not captured).</p>', f'<div class="graph-box">{timeline_svg(documents, edges)}</div>',
+            "<h2>Copies</h2><table><thead><tr><th>outlet</th><th>published</th><th>how it was made</th>"
+            "<th>confidence</th><th>credit given</th><th>archived capture</th></tr></thead><tbody>"]
+    credits, versions = Credits(documents, origin), capture_versions(documents)
+    for doc in ordered:
+        edge = parents.get(doc.id)
         source = by_id.get(edge.source_id) if edge else None
-        warc = (f'<code>{esc(doc.warc_file)}</code> @ {esc(doc.warc_offset)}<br><code>{esc(doc.warc_record_id)}</code>'
-                if doc.warc_file else "—")
+        made = (f'{_relation(edge.relation)} of <a href="#doc-{source.id}">{esc(name(source))}</a>'
+                if edge and source else _relation("origin"))
+        warnings = "".join(f'<br><span class="flag">{esc(f)}</span>' for f in flags[doc.id])
+        outlet = (f'<a href="{esc(doc.url)}">{esc(name(doc))}</a>' if captured(doc) else esc(name(doc)))
         out.append(
-            f'<tr id="doc-{doc.id}"><td><a href="{esc(doc.url)}">{esc(doc.site_name or doc.outlet.domain)}</a><br>'
-            f'<span class="sub">{esc(doc.title)}</span></td>'
-            f'<td>{esc(doc.published.date() if doc.published else "undated")}</td>'
-            f'<td class="rel">{esc(edge.relation if edge else "origin")}</td>'
-            f'<td>{esc((source.site_name or source.outlet.domain) if source else "")}</td>'
-            f'<td>{f"{edge.confidence:.2f}" if edge else ""}</td>'
-            f'<td>{("yes" if _credited(edge) else "no") if edge else ""}</td><td>{warc}</td></tr>')
-    out.append("</tbody></table><h2>Evidence and differences</h2>")
-    for edge in edges:
-        if edge.relation == "quotes" or edge.source_id not in by_id or edge.derived_id not in by_id:
-            continue
-        chunks = word_diff(edge.source.text, edge.derived.text)
-        left, right = _diff_html(chunks)
-        counts = summary(chunks)
-        items = "".join(f'<li><span class="w">{x["weight"]:+.1f}</span> <b>{esc(x["kind"])}</b>: {esc(x["detail"])}</li>'
-                        for x in sorted(edge.evidence, key=lambda x: -abs(x["weight"])))
-        kind = "" if edge.is_primary else " (alternative)"
-        out.append(
-            f'<details{" open" if edge.is_primary and edge.relation == "spin" else ""}><summary>'
-            f'<b>{esc(edge.derived.site_name or edge.derived.outlet.domain)}</b> made from '
-            f'<b>{esc(edge.source.site_name or edge.source.outlet.domain)}</b>: {esc(edge.relation)}{kind}, '
-            f'confidence {edge.confidence:.2f} — {counts["substituted"]} words substituted, {counts["inserted"]} added, '
-            f'{counts["deleted"]} cut</summary><ul class="evidence">{items}</ul>'
-            f'<div class="diff"><div><b>{esc(edge.source.url)}</b><p>{left}</p></div>'
-            f'<div><b>{esc(edge.derived.url)}</b><p>{right}</p></div></div></details>')
+            f'<tr id="doc-{doc.id}"><td>{outlet}<br><span class="sub">{esc(doc.title)}</span></td>'
+            f'<td>{esc(_time(doc.published))}{warnings}</td><td>{made}</td>'
+            f'<td class="num">{f"{edge.confidence:.2f}" if edge else ""}</td>'
+            f'<td>{esc(credits.sentence(doc, edge))}</td><td>{_capture_cell(doc, replay_url, versions.get(doc.id))}</td></tr>')
+    out.append("</tbody></table>")
+    out.append(_evidence_section(edges, by_id, parents))
+    quotes = [e for e in edges if e.relation == "quotes" and e.source_id in by_id and e.derived_id in by_id]
+    if quotes:
+        out.append("<h2>Quotations</h2><ul>" + "".join(
+            f"<li><b>{esc(name(e.derived))}</b> quotes a passage of <b>{esc(name(e.source))}</b> "
+            f"(confidence {e.confidence:.2f}): not a copy.</li>" for e in quotes) + "</ul>")
+    out.append("<h2>Archived texts</h2><p class='sub'>The text of each capture as archived (extracted from "
+               "the WARC record), for reading without a replay service.</p>")
+    for doc in ordered:
+        if captured(doc):
+            out.append(f'<details id="text-{doc.id}"><summary><b>{esc(name(doc))}</b>: {esc(doc.title)} '
+                       f'<span class="sub">(captured {esc(_time(doc.fetched_at))}, {esc(doc.url)})</span></summary>'
+                       f'<div class="text">{paragraphs(doc.text)}</div></details>')
     return _page(title, "".join(out))
 
 
+def _evidence_section(edges: list[Edge], by_id: dict[int, Document], parents: dict[int, Edge]) -> str:
+    out = ["<h2>Evidence and differences</h2>", LEGEND]
+    shown = [e for e in edges if e.relation != "quotes" and e.source_id in by_id and e.derived_id in by_id]
+    opened, alternatives = False, False
+    for edge in sorted(shown, key=lambda e: (parents.get(e.derived_id) is not e, e.derived.published or datetime.max,
+                                             e.id)):
+        if parents.get(edge.derived_id) is not edge and not alternatives:
+            alternatives = True
+            out.append("<h3>Other possible sources, weighed and not chosen</h3>")
+        if captured(edge.source):
+            left, right, counts = diff_html(edge.source.text, edge.derived.text)
+            change = (f"{counts['substituted']} words swapped, {counts['inserted']} added, "
+                      f"{counts['deleted']} cut")
+            diff = (f'<div class="diff"><div><b>source: {esc(name(edge.source))}</b>{left}</div>'
+                    f'<div><b>copy: {esc(name(edge.derived))}</b>{right}</div></div>')
+        else:
+            change, diff = "source not captured", '<p class="nc">The source was never captured: no text to compare.</p>'
+        status = "" if parents.get(edge.derived_id) is edge else " (not chosen)"
+        is_open = edge.is_primary and edge.relation == "spin" and not opened
+        opened = opened or is_open
+        out.append(
+            f'<details{" open" if is_open else ""}><summary><b>{esc(name(edge.derived))}</b> is '
+            f'{"an" if edge.relation[0] in "aeiou" else "a"} {_relation(edge.relation)} of '
+            f'<b>{esc(name(edge.source))}</b>{status}, confidence {edge.confidence:.2f} \u2014 {change}</summary>'
+            f'{_evidence_items(edge)}{diff}</details>')
+    return "".join(out)
+
+
+# -- across stories ------------------------------------------------------------------------------
+
+MATRIX_OUTLETS = 15
+ROWS_SHOWN = 200  # of the ranked tables; `provenance outlets --json` has them all
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part} ({part / whole:.0%})" if whole else "0"
+
+
+def _more(rows: int) -> str:
+    return (f"<p class='sub'>The first {ROWS_SHOWN} of {rows} rows; <code>provenance outlets --json</code> "
+            "lists them all.</p>" if rows > ROWS_SHOWN else "")
+
+
 def outlets_report(flows: list[OutletFlow]) -> str:
-    rows = "".join(
-        f"<tr><td>{esc(f.source)}</td><td>{esc(f.derived)}</td><td>{f.copies}</td>"
-        f"<td>{f.credited} ({f.credited / f.copies:.0%})</td><td>{f.spun} ({f.spun / f.copies:.0%})</td>"
-        f"<td>{esc(', '.join(f'{k} {v}' for k, v in sorted((f.relations or {}).items())))}</td></tr>" for f in flows)
-    body = ("<h1>Who copies from whom</h1><p class='sub'>Chosen-parent edges across all stories, by outlet.</p>"
-            "<table><thead><tr><th>source outlet</th><th>copied by</th><th>copies</th><th>with credit</th>"
-            f"<th>spun</th><th>relations</th></tr></thead><tbody>{rows}</tbody></table>")
+    """Who copies whom: a matrix of the most active outlets, ranked flows with credit and spin
+    rates, and each outlet's balance (copied from others, copied by others)."""
+    if not flows:
+        return _page("Who copies from whom", "<h1>Who copies from whom</h1><p>No copies stored.</p>")
+    copied: dict[str, int] = {}
+    made: dict[str, int] = {}
+    for f in flows:
+        copied[f.source] = copied.get(f.source, 0) + f.copies
+        made[f.derived] = made.get(f.derived, 0) + f.copies
+    sources = sorted(copied, key=lambda o: (-copied[o], o))[:MATRIX_OUTLETS]
+    copiers = sorted(made, key=lambda o: (-made[o], o))[:MATRIX_OUTLETS]
+    cells = {(f.source, f.derived): f for f in flows}
+    peak = max(f.copies for f in flows)
+    head = "".join(f'<th title="{esc(o)}">{k}</th>' for k, o in enumerate(copiers, 1))
+    rows = []
+    for source in sources:
+        tds = []
+        for copier in copiers:
+            f = cells.get((source, copier))
+            if f is None:
+                tds.append("<td></td>")
+                continue
+            shade = 0.15 + 0.6 * f.copies / peak
+            tds.append(f'<td style="background:rgba(21,101,192,{shade:.2f})" title="{esc(copier)} copied '
+                       f'{esc(source)} {f.copies} times, {f.credited} with credit, {f.spun} spun">{f.copies}</td>')
+        rows.append(f'<tr><th class="row">{esc(source)} <span class="sub">({copied[source]})</span></th>'
+                    f'{"".join(tds)}</tr>')
+    key = " \u00b7 ".join(f"<b>{k}</b> {esc(o)} ({made[o]})" for k, o in enumerate(copiers, 1))
+    matrix = (f'<table class="matrix"><thead><tr><th class="row">copied outlet \u2193 / copier \u2192</th>{head}'
+              f'</tr></thead><tbody>{"".join(rows)}</tbody></table><p class="sub">Copiers: {key}</p>')
+    ranked = "".join(
+        f"<tr><td>{esc(f.source)}</td><td>{esc(f.derived)}</td><td class='num'>{f.copies}"
+        f"<span class='bar' style='width:{60 * f.copies / peak:.0f}px'></span></td>"
+        f"<td class='num'>{_rate(f.credited, f.copies)}</td><td class='num'>{_rate(f.spun, f.copies)}</td>"
+        f"<td>{esc(', '.join(f'{k} {v}' for k, v in sorted((f.relations or {}).items())))}</td></tr>"
+        for f in flows[:ROWS_SHOWN])
+    balance = {}
+    for f in flows:
+        balance.setdefault(f.source, [0, 0, 0, 0])[0] += f.copies
+        copier = balance.setdefault(f.derived, [0, 0, 0, 0])
+        copier[1] += f.copies
+        copier[2] += f.credited
+        copier[3] += f.spun
+    outlets = "".join(
+        f"<tr><td>{esc(o)}</td><td class='num'>{b[0]}</td><td class='num'>{b[1]}</td>"
+        f"<td class='num'>{_rate(b[2], b[1]) if b[1] else ''}</td><td class='num'>{_rate(b[3], b[1]) if b[1] else ''}</td></tr>"
+        for o, b in sorted(balance.items(), key=lambda x: (-x[1][1], -x[1][0], x[0]))[:ROWS_SHOWN])
+    body = ("<h1>Who copies from whom</h1><p class='sub'>Chosen-source links across all stories, by outlet: "
+            f"{sum(f.copies for f in flows)} copies between {len(set(copied) | set(made))} outlets.</p>"
+            f"<h2>Matrix</h2><p class='sub'>Rows: the {len(sources)} most copied outlets; columns: the {len(copiers)} "
+            f"outlets that made most copies (numbered below); a cell counts the copies the column's outlet made of "
+            f"the row's (darker: more; in brackets, the totals).</p>{matrix}"
+            "<h2>Flows, most copies first</h2><table><thead><tr><th>source outlet</th><th>copied by</th>"
+            "<th class='num'>copies</th><th class='num'>with credit</th><th class='num'>spun</th><th>relations</th>"
+            f"</tr></thead><tbody>{ranked}</tbody></table>{_more(len(flows))}"
+            "<h2>Outlets</h2><table><thead><tr><th>outlet</th><th class='num'>copied by others</th>"
+            "<th class='num'>copies it made</th><th class='num'>of which credited</th><th class='num'>of which spun</th>"
+            f"</tr></thead><tbody>{outlets}</tbody></table>{_more(len(balance))}")
     return _page("Who copies from whom", body)
-
-
-def png(documents: list[Document], edges: list[Edge], scale: int = 2) -> bytes:
-    """The same picture as :func:`svg`, as PNG (Pillow), for slides and articles."""
-    import io
-    import math
-
-    from PIL import Image, ImageDraw, ImageFont
-
-    placed = layout(documents, edges)
-    width = int((max((p.x for p in placed.values()), default=0) + NODE_W + MARGIN) * scale)
-    height = int((max((p.y for p in placed.values()), default=0) + NODE_H + MARGIN + 30) * scale)
-    image = Image.new("RGB", (width, height), "white")
-    draw = ImageDraw.Draw(image)
-    bold, small = ImageFont.load_default(14 * scale), ImageFont.load_default(12 * scale)
-    for edge in edges:
-        if not edge.is_primary or edge.source_id not in placed or edge.derived_id not in placed:
-            continue
-        a, b = placed[edge.source_id], placed[edge.derived_id]
-        x1, y1, x2, y2 = a.x + NODE_W / 2, a.y + NODE_H, b.x + NODE_W / 2, b.y
-        if b.y <= a.y:
-            x1, y1, x2, y2 = a.x + NODE_W, a.y + NODE_H / 2, b.x, b.y + NODE_H / 2
-        colour = COLOURS.get(edge.relation, "#333333")
-        draw.line([(x1 * scale, y1 * scale), (x2 * scale, y2 * scale)], fill=colour, width=2 * scale)
-        angle = math.atan2(y2 - y1, x2 - x1)
-        head = [(x2, y2), (x2 - 10 * math.cos(angle - 0.4), y2 - 10 * math.sin(angle - 0.4)),
-                (x2 - 10 * math.cos(angle + 0.4), y2 - 10 * math.sin(angle + 0.4))]
-        draw.polygon([(x * scale, y * scale) for x, y in head], fill=colour)
-    for p in placed.values():
-        colour = COLOURS.get(p.relation, "#333333")
-        box = [p.x * scale, p.y * scale, (p.x + NODE_W) * scale, (p.y + NODE_H) * scale]
-        draw.rounded_rectangle(box, radius=8 * scale, fill="white", outline=colour, width=3 * scale)
-        date = p.doc.published.date().isoformat() if p.doc.published else "undated"
-        draw.text(((p.x + 10) * scale, (p.y + 8) * scale), (p.doc.site_name or p.doc.outlet.domain)[:24],
-                  fill="#222222", font=bold)
-        draw.text(((p.x + 10) * scale, (p.y + 32) * scale), f"{p.relation} · {date}", fill=colour, font=small)
-    for k, (name, colour) in enumerate(COLOURS.items()):
-        x, y = (MARGIN + k * 120) * scale, (height / scale - 28) * scale
-        draw.rectangle([x, y, x + 12 * scale, y + 12 * scale], fill=colour)
-        draw.text((x + 18 * scale, y - 2 * scale), name, fill="#222222", font=small)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()

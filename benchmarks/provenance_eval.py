@@ -1,12 +1,17 @@
-"""Provenance accuracy on generated corpora, against the MinHash + earliest-date baseline.
+"""Provenance accuracy on corpora of both generators, against the MinHash + earliest-date baseline.
 
-    python -m benchmarks.provenance_eval [--stories 150] [--seeds 1 2 3] [--sample ../shared/eval-sample]
+    python -m benchmarks.provenance_eval [--stories 40] [--seeds 1 2 3 11 5 7] [--seeds-b 1 2 3]
+                                         [--spin-rate 0.35] [--sample ../shared/eval-sample] [--json]
 
-For each seed: generate a corpus (benchmarks/evalcorpus.py), write it as a WARC, run
-``provenance ingest`` on it (the real pipeline: WARC reader, extraction, store, incremental
-analysis), read the edges back and score them; the baseline is scored on the same extracted
+Generator A is benchmarks/evalcorpus.py, generator B benchmarks/evalcorpus_b.py (written apart:
+other texts, outlets, templates, credits, wire stories without their original, another spinner).
+Generator A's seeds 1, 2, 3 and 11 are the tuning set (the engine was tuned on them); its other
+seeds and all of generator B are held out. For each corpus: write it as a WARC, run ``provenance
+ingest`` on it (the real pipeline: WARC reader, extraction, store, incremental analysis), read the
+edges back and score them (benchmarks/scoring.py); the baseline is scored on the same extracted
 texts. Also checks that ``provenance analyze`` (batch) gives the same edges as the ingest
-(incremental), and scores spin recall at the heaviest substitution rate.
+(incremental). Ends with one summary table and, per generator, the reliability table of the
+chosen parents' confidences pooled over its corpora.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.evalcorpus import build, write_warc
-from benchmarks.scoring import minhash_baseline, score
+from benchmarks import evalcorpus, evalcorpus_b
+from benchmarks.scoring import minhash_baseline, reliability, score
+
+TUNING_SEEDS_A = frozenset({1, 2, 3, 11})
 
 
 def _edges(factory) -> list[dict]:
@@ -27,7 +34,7 @@ def _edges(factory) -> list[dict]:
 
     with factory() as session:
         return [{"source": e.source.url, "derived": e.derived.url, "relation": e.relation,
-                 "confidence": e.confidence, "primary": e.is_primary} for e in all_edges(session)]
+                 "confidence": e.confidence, "primary": e.is_primary} for e in all_edges(session, with_quotes=True)]
 
 
 def _documents(factory) -> dict[str, tuple[str, str | None]]:
@@ -60,42 +67,102 @@ def run_warc(warc: Path, truth: dict, workdir: Path, label: str) -> dict:
     return result
 
 
+def _spin_recall(engine: dict) -> str:
+    return engine["recall_by_relation"].get("spin", "0/0")
+
+
+def _print_corpus(name: str, r: dict) -> None:
+    e, b = r["engine"], r["baseline"]
+    print(f"\n== {name}: {r['documents']} documents, ingest {r['ingest_seconds']} s, "
+          f"incremental == batch: {r['incremental_equals_batch']}")
+    print(f"{'':28}{'engine':>12}{'baseline':>12}")
+    for metric in ("parent_precision", "parent_recall", "parent_f1", "origin_accuracy", "cross_story_false_links",
+                   "quotes_false_links", "undirected_link_recall", "ece", "wire_sibling_recall", "wire_agency_match"):
+        print(f"{metric:28}{e[metric]!s:>12}{b[metric]!s:>12}")
+    print("recall by relation (engine):  ", e["recall_by_relation"])
+    print("recall by relation (baseline):", b["recall_by_relation"])
+    print("relation label accuracy:      ", e["relation_label_accuracy"])
+
+
+def _print_summary(results: dict) -> None:
+    cols = ("corpus", "split", "docs", "F1", "origin", "spin", "false", "quotes×", "ECE", "wire sib", "partial",
+            "rewrite", "incr=batch")
+    rows = []
+    for name, r in results.items():
+        e = r["engine"]
+        rel = e["recall_by_relation"]
+        rows.append((name, r["split"], r["documents"], e["parent_f1"], e["origin_accuracy"], _spin_recall(e),
+                     e["cross_story_false_links"], e["quotes_false_links"], e["ece"], e["wire_sibling_recall"],
+                     rel.get("partial", "-"), rel.get("rewrite", "-"), r["incremental_equals_batch"]))
+    widths = [max(len(str(x)) for x in col) for col in zip(cols, *rows)]
+    print("\n== summary (engine; 'false' = links between different stories, 'quotes×' = quotes edges between "
+          "stories neither of which is a quoting page)")
+    for row in (cols, *rows):
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+
+
+def _print_reliability(results: dict) -> None:
+    groups: dict[str, list] = {}
+    for r in results.values():
+        groups.setdefault(f"{r['generator']}, {r['split']}", []).extend(r["engine"]["calibration_pairs"])
+    for group, pairs in groups.items():
+        ece, table = reliability(pairs)
+        print(f"\n== reliability of chosen parents' confidence, generator {group}: ECE {ece} over {len(pairs)} parents")
+        print(f"{'bin':>9} {'count':>6} {'mean conf':>10} {'correct':>8}")
+        for row in table:
+            print(f"{row['bin']:>9} {row['count']:>6} {row['mean_confidence']:>10} {row['share_correct']:>8}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stories", type=int, default=120)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--stories", type=int, default=40, help="stories per corpus")
+    parser.add_argument("--seeds", type=int, nargs="*", default=[1, 2, 3, 11, 5, 7],
+                        help=f"generator A seeds ({', '.join(map(str, sorted(TUNING_SEEDS_A)))} are the tuning set)")
+    parser.add_argument("--seeds-b", type=int, nargs="*", default=[1, 2, 3], help="generator B seeds (all held out)")
     parser.add_argument("--sample", type=Path, default=None, help="also score a corpus folder (corpus.warc.gz + truth.json)")
-    parser.add_argument("--spin-rate", type=float, default=0.35,
-                        help="also score a corpus spun at exactly this share of content words")
+    parser.add_argument("--spin-rate", type=float, default=0.0,
+                        help="also score a corpus of each generator spun at exactly this share of content words")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if args.stories < 1:
+        parser.error("--stories must be at least 1")
+    if args.sample and not (args.sample / "corpus.warc.gz").exists():
+        parser.error(f"--sample: no corpus.warc.gz in {args.sample}")
+    plans = []  # (name, generator, split, corpus builder)
+    for seed in args.seeds:
+        split = "tuning" if seed in TUNING_SEEDS_A else "held out"
+        plans.append((f"A seed={seed}", "A", split, lambda seed=seed: evalcorpus.build(
+            n_stories=args.stories, seed=seed, quotes=args.stories // 6, unrelated=args.stories // 4)))
+    for seed in args.seeds_b:
+        plans.append((f"B seed={seed}", "B", "held out", lambda seed=seed: evalcorpus_b.build(n_stories=args.stories, seed=seed)))
+    if args.spin_rate:
+        plans.append((f"A spin {args.spin_rate:.0%}", "A", "held out", lambda: evalcorpus.build(
+            n_stories=args.stories, seed=99, quotes=args.stories // 6, unrelated=args.stories // 4, spin_rate=args.spin_rate)))
+        plans.append((f"B spin {args.spin_rate:.0%}", "B", "held out", lambda: evalcorpus_b.build(
+            n_stories=args.stories, seed=99, spin_rate=args.spin_rate)))
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for seed in args.seeds:
-            corpus = build(n_stories=args.stories, seed=seed, quotes=args.stories // 6, unrelated=args.stories // 4)
-            warc = write_warc(corpus, work / f"corpus-{seed}.warc.gz")
-            results[f"generated seed={seed}"] = run_warc(warc, corpus.truth, work, f"seed{seed}")
-        if args.spin_rate:
-            corpus = build(n_stories=args.stories, seed=99, quotes=args.stories // 6, unrelated=args.stories // 4,
-                           spin_rate=args.spin_rate)
-            warc = write_warc(corpus, work / "spun.warc.gz")
-            results[f"generated, spin rate {args.spin_rate:.0%}"] = run_warc(warc, corpus.truth, work, "spun")
+        for i, (name, generator, split, make) in enumerate(plans):
+            corpus = make()
+            warc = evalcorpus.write_warc(corpus, work / f"corpus-{i}.warc.gz")
+            results[name] = run_warc(warc, corpus.truth, work, f"c{i}") | {"generator": generator, "split": split}
         if args.sample:
             truth = json.loads((args.sample / "truth.json").read_text())
-            results["sample"] = run_warc(args.sample / "corpus.warc.gz", truth, work, "sample")
+            results["sample"] = run_warc(args.sample / "corpus.warc.gz", truth, work, "sample") | {
+                "generator": "public sample", "split": "held out"}
     if args.json:
+        for r in results.values():
+            for side in ("engine", "baseline"):
+                r[side].pop("calibration_pairs")
         print(json.dumps(results, indent=2))
         return 0
+    print(f"Tuning set: generator A seeds {sorted(TUNING_SEEDS_A)}. Held out: generator A's other seeds, "
+          "all of generator B (never used while tuning), the public sample.")
     for name, r in results.items():
-        print(f"\n== {name}: {r['documents']} documents, ingest {r['ingest_seconds']} s, "
-              f"incremental == batch: {r['incremental_equals_batch']}")
-        print(f"{'':28}{'engine':>12}{'baseline':>12}")
-        for metric in ("parent_precision", "parent_recall", "parent_f1", "origin_accuracy", "cross_story_false_links"):
-            print(f"{metric:28}{r['engine'][metric]:>12}{r['baseline'][metric]:>12}")
-        print("recall by relation (engine):  ", r["engine"]["recall_by_relation"])
-        print("recall by relation (baseline):", r["baseline"]["recall_by_relation"])
-        print("relation label accuracy:      ", r["engine"]["relation_label_accuracy"])
+        _print_corpus(f"{name} ({r['split']})", r)
+    _print_summary(results)
+    _print_reliability(results)
     return 0
 
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import random
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urljoin
 
 from scrapy import Request
@@ -16,11 +17,14 @@ from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.python import to_unicode
 
-from archive.warc.lookup import ArchiveLookup
+from archive.warc.lookup import ArchiveLookup, Replayed, raw_exchange
+from archive.warc.reader import Located
+from archive.warc.writer import RecordRef
 from crawler.warc import shared_writer
 
 LOGGER = logging.getLogger(__name__)
 REPLAYED = "replayed"  # response flag: came from REPLAY_ARCHIVE, already archived there
+BROWSER_ARCHIVED = "browser-archived"  # response flag: a rendered page whose exchanges are archived
 
 
 def _headers(headers) -> list[tuple[str, str]]:
@@ -61,7 +65,7 @@ class WarcArchiveMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if REPLAYED in response.flags:
+        if REPLAYED in response.flags or BROWSER_ARCHIVED in response.flags:
             return response
         secrets = request.meta.get("warc_redact")
         ref = self.writer.write_exchange(
@@ -93,11 +97,20 @@ class WarcArchiveMiddleware:
 class ReplayMiddleware:
     """With ``REPLAY_ARCHIVE`` set, answers every request from the archive: the newest capture of
     the URL; archived redirects are followed by RedirectMiddleware; a URL missing from the archive
-    gets a 404 flagged ``replay-miss`` and is counted, never fetched from the web."""
+    gets a 404 flagged ``replay-miss`` and is counted, never fetched from the web.
+
+    The crawl's own archive stands alone: each capture used is copied into its WARC files
+    unchanged (with the request record written with it, and a revisit's original first), and the
+    page cites the copy. A capture already in the crawl's own folder (a crawl replayed from its own
+    archive) gets a ``revisit`` record instead, so no payload is stored twice."""
 
     def __init__(self, crawler: Crawler, lookup: ArchiveLookup):
         self.stats = crawler.stats
         self.lookup = lookup
+        settings = crawler.settings
+        self.writer = shared_writer(crawler) if settings.getbool("WARC_ENABLED") else None
+        self.own = Path(settings.get("WARC_DIR")).resolve()
+        self.kept: dict[Located, RecordRef] = {}  # source record -> its copy (or revisit) here
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
@@ -115,7 +128,38 @@ class ReplayMiddleware:
             LOGGER.info("replay miss: %s", request.url)
             return Response(request.url, status=404, request=request, flags=[REPLAYED, "replay-miss"])
         self.stats.inc_value("replay/hit")
-        return replayed_response(request, found)
+        response = replayed_response(request, found)
+        if self.writer is not None:
+            ref = self.keep(found)
+            if not ref.revisit:
+                request.meta["warc"].update(ref.as_dict())
+        return response
+
+    def _in_own_folder(self, located: Located) -> bool:
+        return Path(located.path.split("#", 1)[0]).resolve().is_relative_to(self.own)
+
+    def keep(self, found: Replayed) -> RecordRef:
+        """The capture in this crawl's own archive: copied once, or revisited once."""
+        located = found.located
+        if located in self.kept:
+            return self.kept[located]
+        records = raw_exchange(located)
+        head = records[0]
+        if self._in_own_folder(located):
+            original = raw_exchange(found.original)[0] if head.kind == "revisit" and found.original else head
+            ref = self.writer.write_revisit(head.url, original.digest, original.url, original.date,
+                                            original.record_id, head.http_headers)
+            self.stats.inc_value("replay/revisits_written")
+        else:
+            if head.kind == "revisit" and found.original and found.original not in self.kept:
+                original = raw_exchange(found.original)
+                self.kept[found.original] = self.writer.write_copy(
+                    [r.member for r in original], original[0].record_id, original[0].digest)
+                self.stats.inc_value("replay/records_copied", len(original))
+            ref = self.writer.write_copy([r.member for r in records], head.record_id, head.digest)
+            self.stats.inc_value("replay/records_copied", len(records))
+        self.kept[located] = ref
+        return ref
 
 
 def replayed_response(request: Request, found) -> Response:

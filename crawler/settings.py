@@ -78,7 +78,14 @@ COMMONCRAWL_COLLECTIONS = ["CC-MAIN-2024-42"]
 # Several crawl processes on one set of stories (scrapy-redis; see crawler/distributed.py).
 REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0 turns on the shared queue and duplicate filter
 PROVENANCE_CRAWL_ID = None  # names the crawl's Redis keys; workers of one crawl share it
-ADDONS = {"crawler.distributed.ScaleOut": 0}
+ADDONS = {"crawler.distributed.ScaleOut": 0, "crawler.browser.BrowserCapture": 10}
+
+# Browser capture (crawler/browser.py): pages rendered by the system's Chromium via scrapy-playwright,
+# their resources and a screenshot archived as browsertrix-crawler writes them.
+BROWSER_CAPTURE = False  # or the syndication-browser spider
+BROWSER_EXECUTABLE = None  # None: chromium or chromium-browser on the PATH (no browser is downloaded)
+BROWSER_WAIT_UNTIL = "networkidle"  # page loaded when: "load", "domcontentloaded", "networkidle" (browsertrix waits for the network too)
+BROWSER_LAUNCH_OPTIONS = {}  # more playwright launch options, e.g. {"args": ["--no-sandbox"]}
 
 # Crawl from an archive instead of the web: a WARC file, a folder of them, or a WACZ.
 REPLAY_ARCHIVE = None
@@ -91,6 +98,9 @@ DOWNLOADER_MIDDLEWARES = {
     # after every middleware that changes the request, before decompression and redirects:
     # what is archived is what went over the wire.
     "crawler.middlewares.WarcArchiveMiddleware": 950,
+    # only with BROWSER_CAPTURE: sends pages to the browser; on the way back, before 950, it
+    # archives what the browser received (the rendered DOM it hands on is not what came over the wire)
+    "crawler.browser.BrowserCaptureMiddleware": 955,
     "crawler.middlewares.ReplayMiddleware": 960,  # only with REPLAY_ARCHIVE
     # last before the network: refuses private and metadata addresses (after DNS resolution)
     "crawler.middlewares.PrivateAddressGuard": 970,

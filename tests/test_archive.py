@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -20,7 +17,7 @@ from archive.wacz import update_index
 from archive.warc.writer import WarcFileWriter
 from demo.server import SiteServer
 from tests.conftest import BIN, ROOT, SEED_TREE, crawl, primary_tree, provenance
-from tests.tools import tool_bin
+from tests.tools import pywb_page, tool_bin
 
 FOREIGN = ROOT / "tests" / "data" / "foreign"
 PAGE = b"<html><head><title>T</title></head><body><article><p>" + b"Some words of an article. " * 40 + b"</p></article></body></html>"
@@ -93,38 +90,11 @@ def test_crawl_writes_a_cdxj_index_of_its_warcs(tmp_path, db_url, demo_server, d
     assert all(json.loads(line.split(" ", 2)[2])["filename"] in names for line in lines)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_pywb_replays_a_captured_page_with_its_text(tmp_path, db_url, demo_pages, demo_seeds):
-    tools = tool_bin("pywb")
     with SiteServer(demo_pages, gzip=True, chunked=True) as server:
         crawl(tmp_path, db_url, demo_seeds, proxy=server.proxy)
-    collections = tmp_path / "pywb"
-    collections.mkdir()
-    subprocess.run([str(tools / "wb-manager"), "init", "story"], cwd=collections, check=True, capture_output=True)
-    subprocess.run([str(tools / "wb-manager"), "add", "story", *map(str, (tmp_path / "warc").glob("*.warc.gz"))],
-                   cwd=collections, check=True, capture_output=True)
-    port = _free_port()
-    wayback = subprocess.Popen([str(tools / "wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=collections,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}/story/2030mp_/http://asiatimes.example/2024/10/trump-or-harris-us-and-s-korea-must-stick-together/"
-        for _ in range(60):
-            try:
-                with urllib.request.urlopen(url, timeout=5) as answer:
-                    page = answer.read().decode()
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("pywb did not answer")
-    finally:
-        wayback.terminate()
-        wayback.wait(10)
+    page = pywb_page(tmp_path, sorted((tmp_path / "warc").glob("*.warc.gz")),
+                     "http://asiatimes.example/2024/10/trump-or-harris-us-and-s-korea-must-stick-together/")
     assert "Camp Humphreys has strategic value" in page  # gzip and chunking undone by pywb
     assert "Trump or Harris, US and S Korea must stick together" in page
 

@@ -17,7 +17,7 @@ def test_every_command_is_documented():
 
 
 def test_every_project_setting_is_documented():
-    names = [n for n in dir(settings) if re.fullmatch(r"(PROVENANCE|WARC|REPLAY|DISCOVERY|GDELT|WEB_SEARCH|WAYBACK|COMMONCRAWL)_[A-Z_]+|REDIS_URL", n)]
+    names = [n for n in dir(settings) if re.fullmatch(r"(PROVENANCE|WARC|REPLAY|DISCOVERY|GDELT|WEB_SEARCH|WAYBACK|COMMONCRAWL|BROWSER)_[A-Z_]+|REDIS_URL", n)]
     assert names
     for name in names:
         assert f"`{name}`" in README, f"setting {name} is not in the README"

@@ -4,6 +4,8 @@ A spinner replaces single words, so a spun copy still aligns with its source as 
 identical words broken by one- to three-word substitutions. We align the word sequences with
 rapidfuzz's bit-parallel Levenshtein (a fraction of a millisecond for two 1,000-word texts) and
 group the result into *passages*: runs of identical words joined across small substitutions.
+Paragraphs a copy moved elsewhere are found by aligning what is left of both texts again (by
+longest common subsequence, which keeps a moved block whole).
 Scattered coincidences (``"one of the"``) never form a passage, which keeps two articles on the
 same topic apart.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from archive.provenance.text import Tokens
 
@@ -20,6 +22,8 @@ MIN_RUN = 3  # identical words that start a passage
 MAX_GAP = 4  # words on either side of a substitution still inside one passage
 MIN_PASSAGE = 8  # identical words a passage needs to count
 MAX_TOKENS = 30_000  # longer texts are compared on their first MAX_TOKENS words
+MOVED_PASSES = 3  # alignments of what is left, for paragraphs moved around (longest common runs)
+MIN_MOVED = 15  # identical words a moved passage needs (a paragraph, not a phrase spun around)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +84,46 @@ class Alignment:
 
 
 def align(a: Tokens, b: Tokens) -> Alignment:
+    """Shared passages in order, then those a reordering of paragraphs moved: what the first,
+    in-order alignment left of each text is aligned once more."""
     sa, sb = a.norm[:MAX_TOKENS], b.norm[:MAX_TOKENS]
-    spans = [
-        Span(op.src_start, op.src_end, op.dest_start, op.dest_end)
-        for op in Levenshtein.opcodes(sa, sb)
-        if op.tag == "equal"
-    ]
-    return Alignment(len(sa), len(sb), _passages(spans))
+    passages = _passages(_equal_spans(sa, sb, Levenshtein))
+    for _ in range(MOVED_PASSES if passages else 0):  # texts that share nothing in order share no moved paragraph
+        rest_a = _uncovered(len(sa), [(p.a0, p.a1) for p in passages])
+        rest_b = _uncovered(len(sb), [(p.b0, p.b1) for p in passages])
+        if len(rest_a) < 2 * MIN_PASSAGE or len(rest_b) < 2 * MIN_PASSAGE:
+            break
+        moved = _equal_spans(tuple(sa[i] for i in rest_a), tuple(sb[i] for i in rest_b), Indel)
+        found = [p for p in _passages([piece for s in moved for piece in _mapped(s, rest_a, rest_b)])
+                 if p.equal >= MIN_MOVED]
+        if not found:
+            break
+        passages = sorted(passages + found, key=lambda p: p.b0)
+    return Alignment(len(sa), len(sb), passages)
+
+
+def _equal_spans(sa: tuple[str, ...], sb: tuple[str, ...], metric) -> list[Span]:
+    return [Span(op.src_start, op.src_end, op.dest_start, op.dest_end)
+            for op in metric.opcodes(sa, sb) if op.tag == "equal"]
+
+
+def _uncovered(length: int, covered: list[tuple[int, int]]) -> list[int]:
+    taken = bytearray(length)
+    for start, end in covered:
+        taken[start:end] = b"\x01" * (end - start)
+    return [i for i in range(length) if not taken[i]]
+
+
+def _mapped(span: Span, index_a: list[int], index_b: list[int]) -> list[Span]:
+    """A span of the remainders in the texts' own positions, cut where either skips a passage."""
+    out, start = [], 0
+    n = span.a1 - span.a0
+    for k in range(1, n + 1):
+        if k == n or index_a[span.a0 + k] != index_a[span.a0 + k - 1] + 1 or index_b[span.b0 + k] != index_b[span.b0 + k - 1] + 1:
+            a0, b0 = index_a[span.a0 + start], index_b[span.b0 + start]
+            out.append(Span(a0, a0 + k - start, b0, b0 + k - start))
+            start = k
+    return out
 
 
 def _passages(spans: list[Span]) -> list[Passage]:

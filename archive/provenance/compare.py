@@ -1,4 +1,6 @@
-"""Is B a copy of A, does it only quote A, or are they unrelated? One alignment decides."""
+"""Is B a copy of A, does it reuse part of A or reword A, does it only quote A, or are they
+unrelated? One alignment decides, and for texts that share too little word for word, a sentence
+by sentence comparison tells a rewrite from two reports of one event."""
 
 from __future__ import annotations
 
@@ -6,6 +8,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 
 from archive.provenance.align import Alignment, Passage, Span, align
 from archive.provenance.model import Doc
@@ -18,10 +23,24 @@ SPIN_RATE = 0.02  # substituted words per word of shared passage
 SPIN_MIN = 3  # substitutions a spin needs at least
 
 
+PARTIAL_MIN_WORDS = 40  # identical words outside quotation marks that make reuse, not a quotation
+PARTIAL_PASSAGE = 20  # ... in one passage of this length at least
+REWRITE_SENTENCES = 0.6  # share of the shorter text's sentences with a reworded counterpart
+REWRITE_MIN_SENTENCES = 4
+REWRITE_SIMILARITY = 70  # rapidfuzz token-sort ratio of two sentences saying the same thing
+SENTENCE_WORDS = 6  # a shorter "sentence" is a heading, a dateline or a fragment
+_SENTENCE = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+|\n+")
+
+
 class Kinship(StrEnum):
     COPY = "copy"
+    PARTIAL = "partial"  # some passages reused inside a text of its own
+    REWRITE = "rewrite"  # sentence by sentence, reworded
     QUOTE = "quote"
     NONE = "none"
+
+
+DERIVED = frozenset({Kinship.COPY, Kinship.PARTIAL, Kinship.REWRITE})  # kinships that make one story
 
 
 @dataclass(slots=True)
@@ -89,6 +108,7 @@ def kinship(al: Alignment) -> Kinship:
 
 QUOTE_MARKS = "“\"«‘'„"
 _OPENS = re.compile(rf"(?<!\w)[{re.escape(QUOTE_MARKS)}]")  # a mark opening a quotation, not an apostrophe
+_DOUBLE_OPENS = re.compile(r"(?<!\w)[“\"«„]")
 _CLOSES = re.compile(r"\W{0,2}[”\"»’'](?!\w)")  # ... closing one, right after a passage
 QUOTED_SHARE = 0.6  # a quotation is at most this share of the text that quotes it (in quotation marks)
 
@@ -140,6 +160,60 @@ def _runs(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return runs
 
 
+def _sentences(doc: Doc) -> list[str]:
+    cached = doc.extra.get("_sentences")
+    if cached is None:
+        cached = doc.extra["_sentences"] = [
+            " ".join(words) for words in (tokens(s).norm for s in _SENTENCE.split(doc.text))
+            if len(words) >= SENTENCE_WORDS]
+    return cached
+
+
+def reworded_share(a: Doc, b: Doc) -> float:
+    """Share of the shorter text's sentences that say again, in other words, one of the other's."""
+    short, other = sorted((_sentences(a), _sentences(b)), key=len)
+    if len(short) < REWRITE_MIN_SENTENCES:
+        return 0.0
+    scores = cdist(short, other, scorer=fuzz.token_sort_ratio, score_cutoff=REWRITE_SIMILARITY, workers=1)
+    return float((scores.max(axis=1) > 0).sum()) / len(short)
+
+
+def _in_quotes(doc: Doc, start: int, end: int) -> bool:
+    """Does doc's token span [start, end) start inside double quotation marks (apostrophes and
+    single quotes say too little)? An odd number of straight double quotes, or a curly or
+    guillemet opening mark not closed yet, in its paragraph before it."""
+    text = clean(doc.text)
+    found = _find(text, doc.tok.shown[start : min(end, start + 8)])
+    if not found:
+        return False
+    para = text[text.rfind("\n", 0, found.start()) + 1 : found.start()]
+    if para.count('"') % 2:
+        return True
+    opened = max(para.rfind("“"), para.rfind("«"), para.rfind("„"))
+    if opened >= 0 and max(para.rfind("”"), para.rfind("»"), para.rfind("“", opened + 1)) < opened:
+        return True
+    # the span starts with the attribution ("As the Forum put it, “…”"): a mark opens in its
+    # first words and one closes right after its last
+    if not _DOUBLE_OPENS.search(found.group()):
+        return False
+    last = _find(text, doc.tok.shown[max(start, end - 8) : end])
+    return last is not None and _CLOSES.match(text, last.end()) is not None
+
+
+def _all_in_quotes(doc: Doc, spans: Iterable[tuple[int, int]]) -> bool:
+    runs = _runs(spans)
+    return bool(runs) and all(_in_quotes(doc, start, end) for start, end in runs)
+
+
+def _reuse(pair: Pair) -> bool:
+    """Passages of one text stand in the other outside quotation marks: reuse, not quotation."""
+    al = pair.alignment
+    if al.equal < PARTIAL_MIN_WORDS or max(p.equal for p in al.passages) < PARTIAL_PASSAGE:
+        return False
+    return not (_all_in_quotes(pair.a, ((p.a0, p.a1) for p in al.passages))
+                or _all_in_quotes(pair.b, ((p.b0, p.b1) for p in al.passages)))
+
+
 def compare(a: Doc, b: Doc) -> Pair:
     """Align two documents. The alignment is always computed in one orientation (by URL), so
     comparing A with B and B with A give the same answer whatever the arrival order."""
@@ -149,6 +223,43 @@ def compare(a: Doc, b: Doc) -> Pair:
     pair = Pair(a, b, al, kinship(al))
     if pair.kinship is Kinship.COPY and _quotation(pair):
         pair.kinship = Kinship.QUOTE
-    elif pair.kinship is Kinship.NONE and longest_shared_run(a, b) >= QUOTE_MIN_WORDS:
-        pair.kinship = Kinship.QUOTE
+    elif pair.kinship is Kinship.NONE:
+        if _reuse(pair):
+            pair.kinship = Kinship.PARTIAL
+        elif reworded_share(a, b) >= REWRITE_SENTENCES:
+            pair.kinship = Kinship.REWRITE
+        elif longest_shared_run(a, b) >= QUOTE_MIN_WORDS:
+            pair.kinship = Kinship.QUOTE
     return pair
+
+
+def _shared_runs(pair: Pair) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Where the words the two texts share in runs of QUOTE_MIN_WORDS stand, in each (a
+    quotation is often too short for the global alignment to place)."""
+    al = pair.alignment
+    if al.passages:
+        return [(p.a0, p.a1) for p in al.passages], [(p.b0, p.b1) for p in al.passages]
+    n, words_a, words_b = QUOTE_MIN_WORDS, pair.a.tok.norm, pair.b.tok.norm
+    grams_b: dict[tuple[str, ...], int] = {}
+    for j in range(len(words_b) - n + 1):
+        grams_b.setdefault(words_b[j : j + n], j)
+    spans_a, spans_b = [], []
+    for i in range(len(words_a) - n + 1):
+        j = grams_b.get(words_a[i : i + n])
+        if j is not None:
+            spans_a.append((i, i + n))
+            spans_b.append((j, j + n))
+    return spans_a, spans_b
+
+
+def quoting_side(pair: Pair) -> tuple[Doc, Doc]:
+    """(quoted, quoting): the text holding the shared words inside quotation marks quotes the
+    other; when both or neither do, the later-dated one; undated, the longer one."""
+    spans_a, spans_b = _shared_runs(pair)
+    in_a, in_b = _all_in_quotes(pair.a, spans_a), _all_in_quotes(pair.b, spans_b)
+    if in_a != in_b:
+        return (pair.b, pair.a) if in_a else (pair.a, pair.b)
+    a, b = pair.a, pair.b
+    if a.published is not None and b.published is not None and a.published != b.published:
+        return (a, b) if a.published.replace(tzinfo=None) < b.published.replace(tzinfo=None) else (b, a)
+    return (a, b) if len(b) >= len(a) else (b, a)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from archive.provenance.text import Tokens, tokens
+from archive.provenance.wires import wire_of
 
 
 class Relation(StrEnum):
@@ -50,6 +51,7 @@ class Doc:
     credits: tuple[Credit, ...] = ()
     links: tuple[str, ...] = ()  # outlinks of the article body, normalised
     spin_marks: int = 0  # spinner fingerprints seen in the text
+    wire: str | None = None  # the agency whose story it carries, by its dateline or credit (wires.py)
     extra: dict = field(default_factory=dict)
 
     @cached_property
@@ -94,7 +96,9 @@ FIRST_SEEN_TRUST = 0.6  # an archive's capture date: reliable, but only an upper
 
 
 def doc_from_page(key: int | str, page: dict) -> Doc:
-    """A :class:`Doc` from the dict :func:`archive.extract.extract_page` returns (or its stored form)."""
+    """A :class:`Doc` from the dict :func:`archive.extract.extract_page` returns (or its stored form).
+    ``text`` is what the engine compares (template text left out); ``full_text``, when given, the
+    text as extracted, where datelines and credits are read."""
     published = page.get("date")
     if isinstance(published, str):
         published = datetime.fromisoformat(published)
@@ -104,6 +108,8 @@ def doc_from_page(key: int | str, page: dict) -> Doc:
         seen = datetime.fromisoformat(seen)
         if published is None or seen < published.replace(tzinfo=None):
             published, trust = seen, max(trust, FIRST_SEEN_TRUST)
+    full = page.get("full_text")
+    extra = {"_vocabulary": frozenset(tokens(full).norm)} if full and full != page.get("text") else {}
     return Doc(
         key=key,
         url=page["url"],
@@ -115,4 +121,6 @@ def doc_from_page(key: int | str, page: dict) -> Doc:
         credits=tuple(Credit(c["kind"], c["text"], c.get("url")) for c in page.get("credits") or ()),
         links=tuple(page.get("links") or ()),
         spin_marks=page.get("spin_marks") or 0,
+        wire=wire_of(full or page.get("text") or "", page.get("author") or ""),
+        extra=extra,  # a copy may carry the template text left out of this one: it is still this one's
     )

@@ -9,23 +9,28 @@ on the set of documents, so crawling one page at a time and ``provenance analyze
 
 from __future__ import annotations
 
-import math
+import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
 import networkx as nx
 
 from archive.provenance import evidence as ev
-from archive.provenance.compare import Kinship, Pair, compare
+from archive.provenance.compare import DERIVED, REWRITE_SENTENCES, Kinship, Pair, compare, reworded_share
+from archive.provenance.confidence import features, probability
 from archive.provenance.credits import names_outlet
 from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
 from archive.provenance.text import tokens
+from archive.provenance.wires import BY_SLUG, agency_at
+from archive.urls import INFERRED_PREFIX, outlet_domain
 
 ROOT = "__root__"
 ROOT_COST = 1000.0  # every extra origin costs this much, so a story gets exactly one
 ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen one
 EXCERPT_SHARE = 0.8  # a copy holding less than this share of its source is an excerpt
 TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
+REWORDED_EXACT = 0.7  # a copy keeping less than this share of the shorter text word for word is reworded
+WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
 
 
 def _credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
@@ -68,7 +73,7 @@ class StoryAnalysis:
         for i in range(len(self.docs)):
             for j in range(i + 1, len(self.docs)):
                 pair = (pairs or {}).get((i, j)) or compare(self.docs[i], self.docs[j])
-                if pair.kinship is Kinship.COPY:
+                if pair.kinship in DERIVED:
                     self.pairs[(i, j)] = pair
                     self.pairs[(j, i)] = pair.flipped()
 
@@ -78,16 +83,47 @@ class StoryAnalysis:
             return StoryResult([self.docs[0].key], self.docs[0].key, [])
         self._prepare()
         scored = {edge: self._score(*edge) for edge in self.pairs}
-        tree_edges = self._tree({(ROOT, i): self._origin_prior(i) - ROOT_COST for i in range(n)}
-                                | {edge: weight for edge, (weight, _) in scored.items()})
+        weights = ({(ROOT, i): self._origin_prior(i) - ROOT_COST for i in range(n)}
+                   | {edge: weight for edge, (weight, _) in scored.items()})
+        tree_edges = self._tree(weights)
+        wires = self._wire_edges()
+        if wires:  # an unseen wire story as the source, when it explains the copies better
+            with_wires = weights | {(ROOT, w): -ROOT_COST for w in {p for p, _ in wires}} | {
+                edge: weight for edge, (weight, _) in wires.items()}
+            candidate = self._tree(with_wires)
+            if _total(candidate, with_wires) > _total(tree_edges, weights):
+                tree_edges, scored = candidate, scored | wires
         edges: list[EdgeResult] = []
         origin = None
         for parent, child in sorted(tree_edges, key=lambda e: str(e)):
             if parent == ROOT:
-                origin = self.docs[child].key
+                origin = self._key(child)
                 continue
             edges.extend(self._edges_for(child, parent, scored))
         return StoryResult([d.key for d in self.docs], origin, edges)
+
+    def _key(self, node) -> int | str:
+        return self.docs[node].key if isinstance(node, int) else node
+
+    def _wire_edges(self) -> dict[tuple, tuple[float, list[Evidence]]]:
+        """Copies carrying one agency's dateline or credit, with no page of that agency captured:
+        each may come from the agency's own wire story, an inferred source node."""
+        captured = {agency_at(outlet_domain(d.url)) for d in self.docs}
+        groups: dict[str, list[int]] = {}
+        for k, doc in enumerate(self.docs):
+            if doc.wire and doc.wire not in captured:
+                groups.setdefault(doc.wire, []).append(k)
+        edges = {}
+        for slug, members in groups.items():
+            first = min(self.docs[k].url for k in members)
+            node = f"{INFERRED_PREFIX}wire:{slug}:{hashlib.sha1(f'{slug} {first}'.encode()).hexdigest()[:12]}"
+            name = BY_SLUG[slug].name
+            for k in members:
+                items = [Evidence("wire_credit", WIRE_CREDIT,
+                                  f"carries {name}'s dateline or credit: its text came from {name}'s wire "
+                                  f"story, which no captured page holds")]
+                edges[(node, k)] = (WIRE_CREDIT, items)
+        return edges
 
     @staticmethod
     def _tree(weights: dict[tuple, float]) -> list[tuple]:
@@ -122,7 +158,9 @@ class StoryAnalysis:
 
     def _prepare(self) -> None:
         """What every score needs: credits, and which pairs could be parent -> child at all."""
-        self.unexplained = {edge: ev.unexplained(p) for edge, p in self.pairs.items()}
+        # a text that reuses or rewords another says things of its own: that is what it is
+        self.unexplained = {edge: ev.unexplained(p) if p.kinship is Kinship.COPY else []
+                            for edge, p in self.pairs.items()}
         self.carried = self._carried()
         self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
         self.plausible = {edge for edge, items in self.unexplained.items() if not items}
@@ -216,32 +254,46 @@ class StoryAnalysis:
                 break
         return prior
 
-    def _edges_for(self, child: int, parent: int, scored) -> list[EdgeResult]:
-        """The chosen parent's edge and, with lower confidence, close alternatives."""
+    def _edges_for(self, child: int, parent, scored) -> list[EdgeResult]:
+        """The chosen parent's edge and, with lower confidence, close alternatives; each
+        confidence is the calibrated probability that this parent is the right one."""
         incoming = {i: w for (i, j), (w, _) in scored.items() if j == child}
-        top = max(incoming.values())
-        norm = sum(math.exp(w - top) for w in incoming.values())
-
-        def confidence(w: float) -> float:
-            return math.exp(w - top) / norm / (1 + math.exp(-w / 2))
-
-        chosen = max(0.02, min(0.99, confidence(incoming[parent])))
-        alternatives = sorted((i for i in incoming if i != parent), key=lambda i: -incoming[i])
+        alternatives = sorted((i for i in incoming if i != parent), key=lambda i: (-incoming[i], str(i)))
         alternatives = [i for i in alternatives if incoming[i] >= incoming[parent] - ALTERNATIVE_MARGIN][:2]
-        results = []
+        results: list[EdgeResult] = []
         for i in [parent, *alternatives]:
-            conf = chosen if i == parent else max(0.01, min(confidence(incoming[i]), 0.9 * chosen))
-            pair = self.pairs[(i, child)]
+            pair = None if isinstance(i, str) else self.pairs[(i, child)]
+            rel = self._wire_relation(child) if pair is None else relation(pair)
+            values = features(incoming[i], [w for k, w in incoming.items() if k != i], i == parent,
+                              {e.kind for e in scored[(i, child)][1]}, pair is not None and self._twins(pair),
+                              rel is Relation.SPIN, rel in (Relation.PARTIAL, Relation.REWRITE))
+            conf = max(0.01, min(0.99, probability(values)))
+            if results:  # an alternative never outranks the chosen parent
+                conf = min(conf, 0.9 * results[0].confidence)
             results.append(EdgeResult(
-                source=self.docs[i].key,
+                source=self._key(i),
                 derived=self.docs[child].key,
-                relation=relation(pair),
+                relation=rel,
                 confidence=round(conf, 3),
                 evidence=scored[(i, child)][1],
                 primary=i == parent,
-                stats=pair_stats(pair),
+                stats={**({} if pair is None else pair_stats(pair)),
+                       "features": {k: round(v, 4) for k, v in values.items()}},
             ))
         return results
+
+    def _wire_relation(self, child: int) -> Relation:
+        """A wire copy is an excerpt when a sibling carrying the same wire holds much more of the
+        story than it does, else a syndication."""
+        doc = self.docs[child]
+        for (i, j), pair in self.pairs.items():
+            if j == child and self.docs[i].wire == doc.wire and relation(pair) is Relation.EXCERPT:
+                return Relation.EXCERPT
+        return Relation.SYNDICATION
+
+
+def _total(edges: list[tuple], weights: dict[tuple, float]) -> float:
+    return sum(weights[edge] for edge in edges)
 
 
 def _acyclic(parents: dict) -> bool:
@@ -258,7 +310,13 @@ def _acyclic(parents: dict) -> bool:
 
 def relation(pair: Pair) -> Relation:
     """What kind of copy B is of A."""
+    if pair.kinship is Kinship.PARTIAL:
+        return Relation.PARTIAL
+    if pair.kinship is Kinship.REWRITE:
+        return Relation.REWRITE
     al, b = pair.alignment, pair.b
+    if _reworded(pair):
+        return Relation.REWRITE
     if pair.spun:
         return Relation.SPIN
     if al.contain_a < EXCERPT_SHARE and al.len_b < EXCERPT_SHARE * al.len_a:
@@ -272,6 +330,19 @@ def relation(pair: Pair) -> Relation:
     if own_credit or named or ev.pointers(pair.a, b):
         return Relation.REPUBLICATION
     return Relation.COPY
+
+
+def _reworded(pair: Pair) -> bool:
+    """Most sentences said again with a good share of the words changed, and not one word for
+    another as a spinner does: phrases recast, words moved, added and dropped."""
+    al = pair.alignment
+    if al.equal >= REWORDED_EXACT * min(al.len_a, al.len_b):
+        return False
+    changes = al.substitutions
+    one_for_one = sum(1 for s in changes if 0 < s.a1 - s.a0 == s.b1 - s.b0)
+    if changes and one_for_one >= 0.5 * len(changes):
+        return False
+    return reworded_share(pair.a, pair.b) >= REWRITE_SENTENCES
 
 
 def pair_stats(pair: Pair) -> dict:

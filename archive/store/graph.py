@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
@@ -14,9 +14,12 @@ from archive.provenance import index as candidate_rules
 from archive.provenance.fingerprint import fingerprints
 from archive.provenance.index import PREFETCH, CandidateIndex, choose
 from archive.provenance.model import Doc, EdgeResult, Relation, StoryResult, doc_from_page
+from archive.provenance.template import masked, segments
 from archive.provenance.text import tokens
+from archive.store import templates
 from archive.store.models import Check, Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
-from archive.urls import outlet_domain, url_key
+from archive.provenance.wires import BY_SLUG
+from archive.urls import INFERRED_PREFIX, is_inferred, outlet_domain, url_key
 
 
 _CANDIDATES = (
@@ -35,6 +38,7 @@ _COMMON = (
     .where(Fingerprint.document_id == bindparam("me"))
     .where(select(_OTHER.hash).where(_OTHER.hash == Fingerprint.hash).limit(1).offset(bindparam("cap")).exists())
 )
+_INFERRED = Document.__table__.c.url_key.startswith(INFERRED_PREFIX, autoescape=True)  # not captures
 _COUNTS = select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -55,13 +59,22 @@ def outlet_id(session: Session, url: str, name: str | None) -> int:
 
 
 def prepared(page: dict[str, Any]) -> dict[str, Any]:
-    """The page with what storage needs computed: text digest and fingerprints. Workers call
-    this so the process that writes the database has less to do."""
+    """The page with what storage needs computed: text digest, segments and fingerprints (of the
+    text without its chrome lines). Workers call this so the process that writes the database
+    has less to do."""
     if "fingerprints" not in page:
         words = tokens(page["text"])
         page["text_digest"] = hashlib.sha1(" ".join(words.norm).encode()).hexdigest()
-        page["fingerprints"] = sorted(fingerprints(words))
+        page["fingerprints"] = sorted(fingerprints(tokens(masked(page["text"], set(), page.get("credits")))))
+    if "segments" not in page:
+        page["segments"] = segments(page["text"])
     return page
+
+
+class Stored(NamedTuple):
+    id: int
+    created: bool
+    retemplated: frozenset[int] = frozenset()  # other documents whose template text this one revealed
 
 
 def _insert_ignoring(session: Session, table, unique: list[str]):
@@ -84,9 +97,10 @@ def find_capture(session: Session, url: str, digest: str) -> int | None:
         return session.scalar(select(Document.id).where(Document.url_key == url_key(url), Document.text_digest == digest))
 
 
-def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]) -> tuple[int, bool]:
-    """Store one extracted page; returns (document id, created). The same URL with the same text
-    is the same capture, so re-running a crawl or an ingest adds nothing."""
+def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]) -> Stored:
+    """Store one extracted page; returns its id, whether it is new, and the other documents whose
+    template text it revealed. The same URL with the same text is the same capture, so re-running a
+    crawl or an ingest adds nothing. Fingerprints leave out the template text known by then."""
     page = prepared(page)
     hashes = page["fingerprints"]
     # one round trip: insert unless this capture is stored already (unique url_key + text digest)
@@ -118,10 +132,18 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
         "added_at": utcnow(),
     }]).scalar()
     if doc_id is None:
-        return find_capture(session, page["url"], page["text_digest"]), False
+        return Stored(find_capture(session, page["url"], page["text_digest"]), False)
+    segs = page["segments"]
+    retemplated = templates.learn(session, doc_id, page["url"], page.get("page_title") or page.get("title") or "",
+                                  page["text"], segs)
+    own = templates.known_template(session, (s.hash for s in segs))
+    if own:
+        hashes = sorted(fingerprints(tokens(masked(page["text"], own, page.get("credits")))))
+        connection.execute(update(Document.__table__).where(Document.__table__.c.id == doc_id)
+                           .values(fingerprint_count=len(hashes)))
     if hashes:
         connection.execute(insert(Fingerprint.__table__), [{"hash": h, "document_id": doc_id} for h in hashes])
-    return doc_id, True
+    return Stored(doc_id, True, frozenset(retemplated))
 
 
 def story_url_keys(session: Session, seed_keys: Sequence[str]) -> set[str]:
@@ -156,7 +178,7 @@ def note_first_seen(session: Session, doc_id: int, when: str, source: str) -> in
 def latest_captures(session: Session, story_id: int | None = None, url: str | None = None,
                     everything: bool = False) -> list[tuple[int, str]]:
     """(document id, URL) of the newest capture of each URL: of a story, of one URL, or all."""
-    newest = select(func.max(Document.id)).group_by(Document.url_key)
+    newest = select(func.max(Document.id)).where(~_INFERRED).group_by(Document.url_key)
     if story_id is not None:
         keys = select(Document.url_key).where(Document.story_id == story_id)
         newest = newest.where(Document.url_key.in_(keys))
@@ -236,7 +258,7 @@ def fingerprint_index(session: Session) -> CandidateIndex:
     return CandidateIndex.from_pairs(rows)
 
 
-_DOC_COLUMNS = (Document.id, Document.url, Document.text, Document.page_title, Document.title,
+_DOC_COLUMNS = (Document.id, Document.url, Document.text, Document.page_title, Document.title, Document.author,
                 Document.site_name, Outlet.name, Document.published, Document.date_trust, Document.signals)
 
 
@@ -245,21 +267,25 @@ def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
     ids = list(ids)
     if not ids:
         return []
-    query = select(*_DOC_COLUMNS).join(Outlet, Outlet.id == Document.outlet_id).where(Document.id.in_(ids))
+    query = (select(*_DOC_COLUMNS).join(Outlet, Outlet.id == Document.outlet_id)
+             .where(Document.id.in_(ids), ~_INFERRED))
     with session.no_autoflush:
         rows = session.execute(query).all()
+        template = templates.masks(session, ids)
     return [doc_from_page(doc_id, {
-        "url": url, "text": text, "page_title": page_title, "title": title, "site_name": site or outlet_name or "",
+        "url": url, "text": masked(text, template.get(doc_id, set()), (signals or {}).get("credits")),
+        "full_text": text, "page_title": page_title,
+        "title": title, "author": author, "site_name": site or outlet_name or "",
         "date": published, "date_trust": trust, "credits": (signals or {}).get("credits"),
         "links": (signals or {}).get("links"), "spin_marks": (signals or {}).get("spin_marks"),
         "first_seen": (signals or {}).get("first_seen"),
-    }) for doc_id, url, text, page_title, title, site, outlet_name, published, trust, signals in rows]
+    }) for doc_id, url, text, page_title, title, author, site, outlet_name, published, trust, signals in rows]
 
 
 def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
     if not story_ids:
         return set()
-    return set(session.scalars(select(Document.id).where(Document.story_id.in_(story_ids))))
+    return set(session.scalars(select(Document.id).where(Document.story_id.in_(story_ids), ~_INFERRED)))
 
 
 def assign_story(session: Session, story_id: int | None, members: Sequence[int], merged: Sequence[int] = (),
@@ -281,27 +307,101 @@ def assign_story(session: Session, story_id: int | None, members: Sequence[int],
                            .values(story_id=story_id))
     if others:
         connection.execute(update(stories).where(stories.c.id.in_(others)).values(origin_id=None))
+        connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(others), _INFERRED))
         connection.execute(delete(stories).where(stories.c.id.in_(others)))
     return story_id
 
 
 def write_story(session: Session, story_id: int | None, result: StoryResult, merged: Sequence[int] = (),
                 reassign: bool = True) -> int:
-    """Replace a story's tree with ``result``; stories merged into it are removed."""
+    """Replace a story's tree with ``result``; stories merged into it are removed. Inferred sources
+    (wire stories no captured page holds) become documents of the story, marked as not captured."""
     story_id = assign_story(session, story_id, result.members, merged, reassign)
+    ids = _inferred_documents(session, story_id, result)
     stories = Story.__table__
-    session.connection().execute(update(stories).where(stories.c.id == story_id).values(origin_id=result.origin))
+    session.connection().execute(update(stories).where(stories.c.id == story_id)
+                                 .values(origin_id=ids.get(result.origin, result.origin)))
     if result.edges:  # Core executemany: the ORM's per-object bookkeeping dominates at scale
-        session.connection().execute(insert(Edge.__table__), [_edge_row(story_id, e) for e in result.edges])
+        session.connection().execute(insert(Edge.__table__), [_edge_row(story_id, e, ids) for e in result.edges])
     return story_id
 
 
-def _edge_row(story_id: int | None, e: EdgeResult) -> dict:
+
+def _inferred_documents(session: Session, story_id: int, result: StoryResult) -> dict[str, int]:
+    """The story's inferred sources as documents (made on first use; those no longer used gone)."""
+    keys = sorted({k for k in [result.origin, *(e.source for e in result.edges)] if isinstance(k, str) and is_inferred(k)})
+    documents = Document.__table__
+    connection = session.connection()
+    stale = delete(documents).where(documents.c.story_id == story_id, _INFERRED)
+    connection.execute(stale.where(documents.c.url_key.not_in(keys)) if keys else stale)
+    if not keys:
+        return {}
+    children: dict[str, list[int]] = {}
+    for e in result.edges:
+        if e.source in keys:
+            children.setdefault(e.source, []).append(e.derived)
+    dates = dict(connection.execute(select(documents.c.id, documents.c.published)
+                                    .where(documents.c.id.in_([d for ds in children.values() for d in ds]))).all())
+    ids = {}
+    for key in keys:
+        agency = BY_SLUG[key.removeprefix(INFERRED_PREFIX).split(":")[1]]
+        known = [dates[d] for d in children.get(key, []) if dates.get(d) is not None]
+        row = {
+            "url": key, "url_key": key, "outlet_id": outlet_id(session, f"https://{agency.domain}/", agency.name),
+            "story_id": story_id, "title": f"{agency.name} wire story (not captured)", "page_title": None,
+            "author": agency.name, "published": min(known) if known else None, "date_trust": 0.0,
+            "site_name": f"{agency.name} (wire, not captured)", "language": None, "text": "",
+            "text_digest": hashlib.sha1(key.encode()).hexdigest(), "fingerprint_count": 0,
+            "signals": {"inferred": {"kind": "wire", "agency": agency.slug, "copies": len(children.get(key, []))}},
+            "discovered_via": "inferred", "added_at": utcnow(),
+        }
+        found = connection.execute(select(documents.c.id).where(documents.c.url_key == key)).scalar()
+        if found is None:
+            found = connection.execute(insert(documents).returning(documents.c.id), [row]).scalar_one()
+        else:
+            connection.execute(update(documents).where(documents.c.id == found).values(
+                story_id=story_id, published=row["published"], signals=row["signals"]))
+        ids[key] = found
+    return ids
+
+
+def _edge_row(story_id: int | None, e: EdgeResult, inferred: dict[str, int] | None = None) -> dict:
+    source = (inferred or {}).get(e.source, e.source)
     return {
-        "story_id": story_id, "source_id": e.source, "derived_id": e.derived, "relation": e.relation.value,
+        "story_id": story_id, "source_id": source, "derived_id": e.derived, "relation": e.relation.value,
         "confidence": e.confidence, "is_primary": e.primary, "evidence": [x.as_dict() for x in e.evidence],
         "stats": e.stats,
     }
+
+
+def delete_quotes(session: Session, doc_ids: Sequence[int]) -> None:
+    """Forget the quotations a set of documents make or receive (they are found again)."""
+    edges = Edge.__table__
+    ids = list(doc_ids)
+    session.connection().execute(delete(edges).where(
+        edges.c.relation == Relation.QUOTES.value, edges.c.source_id.in_(ids) | edges.c.derived_id.in_(ids)))
+
+
+def leave_story(session: Session, doc_ids: Iterable[int]) -> None:
+    """Documents that are nobody's copy any more: out of their story."""
+    session.connection().execute(update(Document.__table__).where(Document.__table__.c.id.in_(list(doc_ids)))
+                                 .values(story_id=None))
+
+
+def drop_empty_stories(session: Session, story_ids: Sequence[int]) -> None:
+    """Stories left without members (after a split) are removed with their edges."""
+    if not story_ids:
+        return
+    connection = session.connection()
+    stories = Story.__table__
+    used = set(connection.execute(select(Document.story_id).where(Document.story_id.in_(list(story_ids)),
+                                                                   ~_INFERRED)).scalars())
+    empty = [s for s in story_ids if s not in used]
+    if empty:
+        connection.execute(delete(Edge.__table__).where(Edge.__table__.c.story_id.in_(empty)))
+        connection.execute(update(stories).where(stories.c.id.in_(empty)).values(origin_id=None))
+        connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(empty), _INFERRED))
+        connection.execute(delete(stories).where(stories.c.id.in_(empty)))
 
 
 def write_quote(session: Session, source_id: int, derived_id: int, evidence: list[dict]) -> None:

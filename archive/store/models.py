@@ -3,6 +3,7 @@
 outlets 1─* documents *─1 stories; edges link a source document to a derived one and carry the
 relation, a confidence and the evidence list. ``fingerprints`` is the candidate index: one row per
 (hash, document), looked up by hash, so it can be partitioned by hash when it outgrows one server.
+``segments`` and ``template_segments`` hold what is known of each site's template text.
 """
 
 from __future__ import annotations
@@ -100,6 +101,33 @@ class Fingerprint(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
 
     __table_args__ = (Index("ix_fingerprints_document", "document_id"),)
+
+
+class Segment(Base):
+    """A line or sentence of a document's text (:mod:`archive.provenance.template`), indexed by
+    hash within its site, so the pages of a site that share it can be found."""
+
+    __tablename__ = "segments"
+
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    site: Mapped[str] = mapped_column(String(253))
+    words: Mapped[int]
+    edge: Mapped[bool]
+
+    __table_args__ = (Index("ix_segments_document", "document_id"), Index("ix_segments_site_hash", "site", "hash"))
+
+
+class TemplateSegment(Base):
+    """A segment known to be template text of a site: left out of what the engine compares, in
+    every document that holds it."""
+
+    __tablename__ = "template_segments"
+
+    site: Mapped[str] = mapped_column(String(253), primary_key=True)
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+
+    __table_args__ = (Index("ix_template_segments_hash", "hash"),)
 
 
 class Edge(Base):

@@ -221,7 +221,8 @@ def _capture(record, label: str) -> Capture | None:
     )
 
 
-def _open(located: Located):
+def open_located(located: Located):
+    """A seekable stream of the file (or WACZ member) a record lives in."""
     if "#" in located.path and located.path.split("#", 1)[0].endswith(".wacz"):
         package_path, member = located.path.split("#", 1)
         package = zipfile.ZipFile(package_path)
@@ -231,7 +232,7 @@ def _open(located: Located):
 
 def read_at(located: Located) -> dict | None:
     """The record at a known place: its type, HTTP status, headers and body as archived."""
-    with _open(located) as fh:
+    with open_located(located) as fh:
         fh.seek(located.offset)
         for record in ArchiveIterator(fh):
             if record.http_headers is not None and record.rec_type != "resource":

@@ -192,10 +192,7 @@ class WarcFileWriter:
         digest = response.rec_headers.get_header("WARC-Payload-Digest")
         first = self._seen.get(digest) if self.dedup and body else None
         if first is not None:
-            response = writer.create_revisit_record(
-                url, digest, first[0], first[1], http_headers=http, warc_headers_dict=dict(common),
-            )
-            response.rec_headers.add_header("WARC-Refers-To", first[2])
+            response = self._revisit_record(url, digest, *first, http, common)
         req_http = StatusAndHeaders(f"{method} {_request_target(url)} {protocol}", request_headers,
                                     is_http_request=True)
         request = writer.create_warc_record(
@@ -208,6 +205,31 @@ class WarcFileWriter:
             if len(self._seen) > DEDUP_MEMORY:
                 self._seen.popitem(last=False)
         return RecordRef(ref.warc_file, ref.warc_offset, ref.warc_length, ref.warc_record_id, digest, first is not None)
+
+    def _revisit_record(self, url: str, digest: str, refers_to_uri: str, refers_to_date: str, refers_to: str,
+                        http: StatusAndHeaders | None, headers: dict[str, str] | None = None):
+        """A WARC 1.1 ``revisit`` (identical-payload-digest profile) naming its original by
+        WARC-Refers-To-Target-URI, WARC-Refers-To-Date and WARC-Refers-To."""
+        record = self._ensure().create_revisit_record(url, digest, refers_to_uri, refers_to_date,
+                                                      http_headers=http, warc_headers_dict=dict(headers or {}))
+        record.rec_headers.add_header("WARC-Refers-To", refers_to)
+        return record
+
+    def write_revisit(self, url: str, digest: str, refers_to_uri: str, refers_to_date: str, refers_to: str,
+                      http: StatusAndHeaders | None) -> RecordRef:
+        """A revisit of a capture archived elsewhere in the same folder (a crawl replayed from its
+        own archive): the payload is not written twice."""
+        ref = self._write(self._revisit_record(url, digest, refers_to_uri, refers_to_date, refers_to, http))
+        return RecordRef(ref.warc_file, ref.warc_offset, ref.warc_length, ref.warc_record_id, digest, True)
+
+    def write_copy(self, members: list[bytes], record_id: str, digest: str | None) -> RecordRef:
+        """Records of another archive appended unchanged (each one complete gzip member), so a
+        replayed crawl's own files hold the captures it used; returns the first one's place."""
+        self._ensure()
+        offset = self._fh.tell()
+        self._fh.write(b"".join(members))
+        self._fh.flush()
+        return RecordRef(str(self._path), offset, len(members[0]), record_id, digest)
 
     def write_failure(self, url: str, *, method: str, request_headers: list[tuple[str, str]], error: str) -> RecordRef:
         """A request that got no response: the request record plus a metadata record saying why."""
@@ -224,7 +246,11 @@ class WarcFileWriter:
         writes it (a ``resource`` record for ``urn:text:URL``), and a metadata record."""
         return self._write(self._text_record(url, refers_to, text), self._metadata_record(url, refers_to, fields))
 
-    def _metadata_record(self, url: str, refers_to: str, fields: dict[str, Any]):
+    def write_metadata(self, url: str, refers_to: str | None, fields: dict[str, Any]) -> RecordRef:
+        """A ``metadata`` record about ``url`` (a browser-captured page: what it loaded)."""
+        return self._write(self._metadata_record(url, refers_to, fields))
+
+    def _metadata_record(self, url: str, refers_to: str | None, fields: dict[str, Any]):
         """A ``metadata`` record (application/warc-fields) about the record ``refers_to``."""
         lines = []
         for key, value in fields.items():
@@ -234,15 +260,23 @@ class WarcFileWriter:
         payload = ("\r\n".join(lines) + "\r\n").encode()
         return self._ensure().create_warc_record(
             url, "metadata", payload=io.BytesIO(payload), length=len(payload),
-            warc_content_type="application/warc-fields", warc_headers_dict={"WARC-Refers-To": refers_to},
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={"WARC-Refers-To": refers_to} if refers_to else {},
         )
 
     def _text_record(self, url: str, refers_to: str, text: str):
-        payload = text.encode()
+        return self._resource_record(f"urn:text:{url}", text.encode(), "text/plain; charset=utf-8", refers_to)
+
+    def _resource_record(self, uri: str, payload: bytes, content_type: str, refers_to: str | None):
         return self._ensure().create_warc_record(
-            f"urn:text:{url}", "resource", payload=io.BytesIO(payload), length=len(payload),
-            warc_content_type="text/plain; charset=utf-8", warc_headers_dict={"WARC-Refers-To": refers_to},
+            uri, "resource", payload=io.BytesIO(payload), length=len(payload), warc_content_type=content_type,
+            warc_headers_dict={"WARC-Refers-To": refers_to} if refers_to else {},
         )
+
+    def write_resource(self, uri: str, payload: bytes, content_type: str, refers_to: str | None = None) -> RecordRef:
+        """A ``resource`` record: something made, not fetched (a browser's screenshot,
+        ``urn:screenshot:URL`` as browsertrix-crawler names it)."""
+        return self._write(self._resource_record(uri, payload, content_type, refers_to))
 
 
 def complete_records_end(path: Path) -> int:

@@ -1,0 +1,173 @@
+"""Site template text: what recurs across different pages of one site is not the article.
+
+A page's extracted text often keeps some of its site's chrome: a navigation table, a "Posted:"
+line, a related-links box, a copyright footer, a wire credit every brief carries. Two different
+articles of one site (or of one network of sites built from one template) share that text, and
+without care it aligns as a copy or a quotation. Following Media Cloud's per-source sentence
+deduplication, a text is cut into *segments* (its lines, long lines into sentences), and a segment
+is template text of a site when two pages of that site that are different articles both hold it:
+
+- two pages are different articles when they are different URLs and each says something of its
+  own outside the segments they share (content words the other page never uses: a spun or edited
+  copy rewords its source with the source's own names and terms), or, on one site, when they share
+  their text under headlines that have little in common (a site whose extracted text is all
+  navigation gives its pages the same text and different headlines);
+- on different sites, only lines that are not prose (labels, menus, footers: short, or not ending
+  a sentence), at the top or bottom of both pages, two of them at least, count (a broadcast
+  group's stations, a regional network's editions: the same header and footer around different
+  stories), so a sentence one article quotes or reuses from another stays evidence;
+- lines that are chrome by their wording (copyright and rights notices, "Posted:", "Click here",
+  sharing prompts) are template everywhere, whatever else the archive holds.
+
+Template knowledge only grows as pages arrive (more pairs, never fewer), and it depends only on
+the set of stored pages, so a crawl, ``ingest`` and ``analyze`` reach the same masks. The engine
+compares masked texts: template segments are left out of alignment, containment and quotation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from archive.provenance.text import clean, is_content_word
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-Z0-9])")
+LONG_LINE = 60  # words: a longer line (a paragraph) is cut into sentences
+EDGE = 3  # segments counted as the top or bottom of a page
+EDGE_MAX_WORDS = 40  # a cross-site template segment is at most this long
+PROSE_WORDS = 12  # a longer line ending a sentence is prose
+_PROSE_END = re.compile(r"[.!?…][\"”’»)]*$")
+OWN_WORDS = 8  # content words a page must have outside the shared segments to count as its own article
+NOVEL_SHARE = 0.5  # ... of which at least this share the other page does not use
+TITLE_KIN = 0.5  # headlines sharing this share of their words belong to one article
+CHROME = re.compile(
+    r"^(?:copyright\s*(?:©|\(c\)|\d{4})|©|\(c\)\s*\d{4}|all rights reserved|posted(?: on)?:|updated:|last updated\b|"
+    r"click here\b|share (?:this|on)\b|follow us\b|sign up\b|subscribe\b|terms of (?:use|service)\b|"
+    r"privacy policy\b|advertisement$|related (?:articles|stories|links|content)\b|more headlines\b|"
+    r"most (?:popular|read|viewed)\b|read more\b|comments?\s*\(\d+\)|print this|e-?mail this)",
+    re.IGNORECASE,
+)
+RIGHTS = re.compile(r"\b(?:all rights reserved|may not be (?:published|reproduced|redistributed)|"
+                    r"copyright \d{4}|© ?\d{4})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A line or sentence of a text: its characters, its words, a stable hash of its normalised
+    words (digits folded, so "Posted: May 3, 2008" recurs as one segment) and whether it lies at
+    the top or bottom of the text."""
+
+    start: int
+    end: int
+    words: int
+    hash: int
+    edge: bool
+    chrome: bool
+    prose: bool  # a sentence of the kind articles are made of (a quotation or a reused one), not a label
+
+
+def _hash(words: Sequence[str]) -> int:
+    key = " ".join(re.sub(r"\d", "0", w) for w in words).encode()
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big", signed=True)
+
+
+def _pieces(text: str) -> Iterable[tuple[int, int]]:
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if len(_WORD.findall(line)) > LONG_LINE:
+            cut = start
+            for match in _SENTENCE_END.finditer(line):
+                yield cut, start + match.start()
+                cut = start + match.end()
+            yield cut, end
+        else:
+            yield start, end
+        start = end + 1
+
+
+def segments(text: str) -> list[Segment]:
+    """The text's segments of two words or more, in order."""
+    found = []
+    for start, end in _pieces(text):
+        words = [w.casefold() for w in _WORD.findall(clean(text[start:end]))]
+        if len(words) >= 2:
+            piece = text[start:end].strip()
+            chrome = bool(CHROME.match(piece) or (len(words) <= EDGE_MAX_WORDS and RIGHTS.search(piece)))
+            prose = len(words) > EDGE_MAX_WORDS or (len(words) > PROSE_WORDS and bool(_PROSE_END.search(piece)))
+            found.append(Segment(start, end, len(words), _hash(words), False, chrome, prose))
+    n = len(found)
+    return [Segment(s.start, s.end, s.words, s.hash, k < EDGE or k >= n - EDGE, s.chrome, s.prose)
+            for k, s in enumerate(found)]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", clean(text).casefold())
+
+
+def title_words(title: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in _WORD.findall(clean(title or "")) if len(w) > 2)
+
+
+def vocabulary(text: str) -> frozenset[str]:
+    """The text's content words: what two copies of one article share, spun or not."""
+    return frozenset(w for w in (m.casefold() for m in _WORD.findall(clean(text))) if is_content_word(w))
+
+
+def _rest(text: str, segs: Sequence[Segment], shared: set[int]) -> frozenset[str]:
+    return vocabulary(" ".join(text[s.start:s.end] for s in segs if s.hash not in shared))
+
+
+def different_articles(text_a: str, segs_a: Sequence[Segment], text_b: str, segs_b: Sequence[Segment],
+                       same_site: bool, title_a: str, title_b: str) -> bool:
+    """Are two pages (different URLs) that share some segments two articles? Each must say
+    something of its own outside what they share: content words the other page does not use at all
+    (a spun or edited copy rewords its source's sentences with the source's own names and terms; two
+    briefs in one template tell different stories). On one site, pages with the same text under
+    unrelated headlines are two articles whose text is all template."""
+    shared = {s.hash for s in segs_a} & {s.hash for s in segs_b}
+    vocab_a, vocab_b = vocabulary(text_a), vocabulary(text_b)
+    rest_a, rest_b = _rest(text_a, segs_a, shared), _rest(text_b, segs_b, shared)
+    if (len(rest_a) >= OWN_WORDS and len(rest_b) >= OWN_WORDS
+            and len(rest_a - vocab_b) >= NOVEL_SHARE * len(rest_a)
+            and len(rest_b - vocab_a) >= NOVEL_SHARE * len(rest_b)):
+        return True
+    words_a, words_b = title_words(title_a), title_words(title_b)
+    if same_site and words_a and words_b:
+        return len(words_a & words_b) < TITLE_KIN * min(len(words_a), len(words_b))
+    return False
+
+
+def shared_template(mine: Sequence[Segment], theirs: Iterable[tuple[int, int, bool]], same_site: bool,
+                    different: bool) -> set[int]:
+    """The segments (hashes) a page and another page of one site (``same_site``) or of another
+    site turn into template text, when they are ``different`` articles. ``theirs``: the other
+    page's (hash, words, at edge) segments."""
+    if not different:
+        return set()
+    by_hash = {s.hash: s for s in mine}
+    theirs = {h: (words, edge) for h, words, edge in theirs}
+    shared = [h for h in by_hash if h in theirs]
+    if same_site:
+        return set(shared)
+    chrome_like = {h for h in shared if by_hash[h].edge and theirs[h][1] and not by_hash[h].prose}
+    return chrome_like if len(chrome_like) >= 2 else set()
+
+
+def masked(text: str, template: set[int] | frozenset[int], credits: Iterable[dict] = ()) -> str:
+    """The text without its template segments and chrome lines (what the engine compares). Its
+    credit lines and datelines stay, template or not: which copy carries which is evidence."""
+    keep = [_squash(c["text"]) for c in credits or () if c.get("kind") in ("line", "dateline")]
+    keep = [k for k in keep if len(k) >= 10]
+    parts, last = [], 0
+    for seg in segments(text):
+        if (seg.chrome or seg.hash in template) and not (keep and any(k in _squash(text[seg.start:seg.end]) for k in keep)):
+            parts.append(text[last:seg.start])
+            last = seg.end
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return re.sub(r"\n{2,}", "\n", re.sub(r"[ \t]{2,}", " ", "".join(parts))).strip()

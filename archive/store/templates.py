@@ -1,0 +1,145 @@
+"""What the archive knows of each site's template text: segments stored, template segments learnt.
+
+Each stored document's segments (:mod:`archive.provenance.template`) are indexed by site and hash.
+When a document arrives, the pages that share segments with it are looked up: on its own site
+(registered domain) any segment it shares with a different article is template text there; on
+other sites, labels and footer lines at the top or bottom of both pages (one network's template).
+The segments learnt this way are recorded with the sites that showed them, and they are masked
+in every document that holds them, on any site: a scraper's copy carries its source's template,
+and masking one side of a pair only would make that text look like the copy's own. The documents
+holding newly learnt segments are returned: their masks changed, so their links and stories must
+be brought up to date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from archive.provenance.template import Segment, different_articles, masked, segments, shared_template
+from archive.store.models import Document, Segment as SegmentRow, TemplateSegment
+from archive.urls import outlet_domain, url_key
+
+NEIGHBOURS = 200  # pages sharing segments looked at per new page (the most recent first)
+
+_SEG = SegmentRow.__table__
+_TPL = TemplateSegment.__table__
+_SHARING = (
+    select(_SEG.c.document_id, _SEG.c.hash, _SEG.c.site)
+    .where(_SEG.c.hash.in_(bindparam("hashes", expanding=True)))
+    .where(_SEG.c.document_id != bindparam("me"))
+    .order_by(_SEG.c.document_id.desc())
+    .limit(20 * NEIGHBOURS)
+)
+_KNOWN = select(_TPL.c.hash).where(_TPL.c.hash.in_(bindparam("hashes", expanding=True))).distinct()
+_SEGMENTS_OF = select(_SEG.c.document_id, _SEG.c.hash, _SEG.c.words, _SEG.c.edge).where(
+    _SEG.c.document_id.in_(bindparam("ids", expanding=True)))
+_HOLDERS = select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash"))
+_MASKS = (
+    select(_SEG.c.document_id, _SEG.c.hash)
+    .join(_TPL, _TPL.c.hash == _SEG.c.hash)
+    .where(_SEG.c.document_id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def _insert_ignoring(session: Session, table):
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
+def site_of(url: str) -> str:
+    return outlet_domain(url) or "unknown"
+
+
+def known_template(session: Session, hashes: Iterable[int]) -> set[int]:
+    """Those of ``hashes`` known as template text (of any site: a copy carries its source's)."""
+    hashes = list(set(hashes))
+    if not hashes:
+        return set()
+    return set(session.connection().execute(_KNOWN, {"hashes": hashes}).scalars())
+
+
+def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: list[Segment]) -> set[int]:
+    """Store a new document's segments and learn the template text it reveals; returns the other
+    documents whose template text changed."""
+    site = site_of(url)
+    connection = session.connection()
+    unique = {s.hash: s for s in segs}
+    if unique:
+        connection.execute(_insert_ignoring(session, _SEG), [
+            {"hash": s.hash, "document_id": doc_id, "site": site, "words": s.words, "edge": s.edge}
+            for s in unique.values()])
+    known = known_template(session, unique)
+    asked = [h for h in unique if h not in known]
+    if not asked:
+        return set()
+    sharing: dict[int, str] = {}
+    for other, _, other_site in connection.execute(_SHARING, {"hashes": asked, "me": doc_id}):
+        if other not in sharing and len(sharing) < NEIGHBOURS:
+            sharing[other] = other_site
+    if not sharing:
+        return set()
+    theirs: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+    for other, h, words, edge in connection.execute(_SEGMENTS_OF, {"ids": list(sharing)}):
+        theirs[other].append((h, words, edge))
+    about = {d: (k, t or "", body or "") for d, k, t, body in session.execute(
+        select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text)
+        .where(Document.id.in_(list(sharing))))}
+    mine_key = url_key(url)
+    learnt: set[tuple[str, int]] = set()
+    for other, other_site in sharing.items():
+        key, other_title, other_body = about.get(other, ("", "", ""))
+        if key == mine_key:  # another capture of this very page
+            continue
+        same_site = other_site == site
+        different = different_articles(body, segs, other_body, segments(other_body), same_site, title, other_title)
+        found = shared_template(list(unique.values()), theirs[other], same_site, different)
+        learnt.update((site, h) for h in found)
+        learnt.update((other_site, h) for h in found)
+    return _record(session, learnt, doc_id)
+
+
+def _record(session: Session, learnt: set[tuple[str, int]], doc_id: int) -> set[int]:
+    """Record template segments; returns the documents (other than ``doc_id``) holding the new ones."""
+    if not learnt:
+        return set()
+    connection = session.connection()
+    fresh = {h for _, h in learnt} - known_template(session, {h for _, h in learnt})
+    connection.execute(_insert_ignoring(session, _TPL), [{"site": s, "hash": h} for s, h in sorted(learnt)])
+    changed: set[int] = set()
+    for h in sorted(fresh):
+        changed.update(connection.execute(_HOLDERS, {"hash": h}).scalars())
+    changed.discard(doc_id)
+    return changed
+
+
+def masks(session: Session, doc_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Each document's template segments (hashes)."""
+    ids = list(doc_ids)
+    found: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(ids), 500):
+        for doc_id, h in session.connection().execute(_MASKS, {"ids": ids[start:start + 500]}):
+            found[doc_id].add(h)
+    return found
+
+
+def masked_text(session: Session, doc_id: int, text_: str, credits: Iterable[dict] = ()) -> str:
+    return masked(text_, masks(session, [doc_id]).get(doc_id, set()), credits)
+
+
+def backfill(session: Session) -> int:
+    """Segments (and the template text they reveal) for documents stored without them, in id order."""
+    rows = session.execute(text(
+        "SELECT d.id, d.url, COALESCE(d.page_title, d.title, ''), d.text FROM documents d "
+        "WHERE NOT EXISTS (SELECT 1 FROM segments s WHERE s.document_id = d.id) ORDER BY d.id")).all()
+    for doc_id, url, title, body in rows:
+        learn(session, doc_id, url, title, body or "", segments(body or ""))
+    session.flush()
+    return len(rows)

@@ -1,0 +1,77 @@
+"""Partial reuse and rewrites are derivations; a quotation's direction comes from its marks and dates."""
+
+from __future__ import annotations
+
+from archive.provenance.align import align
+from archive.provenance.compare import DERIVED, Kinship, compare, quoting_side
+from archive.provenance.model import Relation, doc_from_page
+from archive.provenance.story import analyze_story
+from archive.provenance.text import tokens
+from benchmarks.evalcorpus import articles
+
+
+def _doc(url: str, text: str, date: str | None = None):
+    return doc_from_page(url, {"url": url, "text": text, "date": date, "date_trust": 1.0 if date else 0.0})
+
+
+def _plain(n: int) -> list[str]:
+    """Sentences of real articles without quotation marks (a reused passage outside quotes)."""
+    texts = [t for t in articles() if 250 < len(t.split()) < 450 and '"' not in t]
+    return [s.strip() for s in texts[n].split(". ") if len(s.split()) > 6]
+
+
+def test_paragraphs_moved_around_still_align():
+    sentences = _plain(0)
+    third = len(sentences) // 3
+    moved = sentences[third:2 * third] + sentences[:third] + sentences[2 * third:]
+    al = align(tokens(". ".join(sentences)), tokens(". ".join(moved)))
+    assert al.contain_a > 0.95 and al.contain_b > 0.95
+
+
+def test_a_story_reusing_some_paragraphs_of_another_is_partial_and_derived():
+    source, own = _plain(1), _plain(2)
+    reuser = own[:4] + source[2:6] + own[4:]
+    a = _doc("https://wire-desk.example/a", ". ".join(source), "2024-01-01T08:00:00")
+    b = _doc("https://paper.example/b", ". ".join(reuser), "2024-01-02T08:00:00")
+    assert compare(a, b).kinship is Kinship.PARTIAL
+    result = analyze_story([a, b])
+    (edge,) = [e for e in result.edges if e.primary]
+    assert (edge.source, edge.derived, edge.relation) == (a.key, b.key, Relation.PARTIAL)
+    assert 0.2 < edge.stats["copy_in_source"] < 0.6  # the share reused is reported
+
+
+def test_a_sentence_by_sentence_rewrite_is_a_rewrite_not_unrelated():
+    source = ("The city council voted on Tuesday to close the old harbour bridge for repairs. "
+              "Engineers found cracks in two of the main steel supports last month. "
+              "The closure is expected to last at least six months, officials said. "
+              "Commuters will be directed to the northern crossing during the works. "
+              "The repairs are estimated to cost about twelve million dollars.")
+    rewrite = ("On Tuesday the city council voted for the old harbour bridge to close for repairs. "
+               "Last month engineers found cracks in two main steel supports. "
+               "Officials said the closure is expected to last six months at least. "
+               "During the works commuters will be directed towards the northern crossing. "
+               "The repairs will cost an estimated twelve million dollars.")
+    unrelated = ("The regional football final drew a record crowd on Saturday afternoon. "
+                 "Fans travelled from across the state to watch the two teams meet. "
+                 "The home side won by a single goal scored in the final minute. "
+                 "Police reported no incidents around the stadium after the match. "
+                 "Organisers said next year's final would be moved to a larger ground.")
+    a, b = _doc("https://herald.example/bridge", source, "2024-01-01"), _doc("https://other.example/bridge", rewrite, "2024-01-02")
+    assert compare(a, b).kinship in DERIVED
+    (edge,) = analyze_story([a, b]).edges
+    assert (edge.source, edge.relation) == (a.key, Relation.REWRITE)
+    assert compare(a, _doc("https://sport.example/final", unrelated)).kinship is Kinship.NONE
+
+
+def test_the_text_holding_the_passage_in_quotation_marks_quotes_the_other_whatever_its_length():
+    source = _plain(3)
+    quoted_words = " ".join(" ".join(source).split()[30:52])
+    comment = (f"A short comment. As the report put it, \u201c{quoted_words}\u201d That is the point, "
+               "and the rest of this comment says something else entirely about local politics.")
+    a = _doc("https://zz-report.example/long", ". ".join(source))
+    b = _doc("https://aa-comment.example/short", comment)
+    pair = compare(a, b)
+    assert pair.kinship is Kinship.QUOTE
+    quoted, quoting = quoting_side(pair)
+    assert (quoted.url, quoting.url) == (a.url, b.url)
+    assert len(b) < len(a)
