@@ -2,8 +2,9 @@
 
 Each candidate is cleaned the same way first: table rows flattened by trafilatura are split into
 their cells, lines that are only link texts of the page (navigation, related-story lists) and
-template lines at either end (a headline block, dates, "Posted:", bylines, copyright, "E-mail this
-| Print this") are dropped. trafilatura's fast mode answers first and is judged by measurable
+template lines at either end (a headline block, dates, "Posted:", bylines, a site's copyright,
+"E-mail this | Print this") are dropped; a line naming a wire agency or a credit stays, since the
+engine reads those (archive/provenance/wires.py, credits.py). trafilatura's fast mode answers first and is judged by measurable
 signals: its words against the page's paragraph words, the share of it that was navigation or
 template, an article flattened into one layout-table row. Only when it looks wrong is
 readability-lxml asked too, and trafilatura's full cascade when fast mode looks short (on
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from archive.extraction.candidates import embedded_text, readability_text, trafilatura_text
+from archive.provenance.credits import credit_lines
+from archive.provenance.wires import AGENCIES
 
 MIN_WORDS = 40  # fewer: fast mode probably missed the article
 PARAGRAPH_SHARE = 0.5  # ... or it kept less than this share of the page's paragraph words
@@ -88,7 +91,16 @@ def _is_navigation(line: str, anchors: frozenset[str]) -> bool:
     return bool(anchors) and all(p in anchors or not p for p in pieces) and any(pieces)
 
 
+def _names_a_source(line: str) -> bool:
+    """A wire credit, agency byline or copyright ("By JOHN SMITH, Associated Press Writer", "Copyright
+    2008 Courtesy of The Sports Network") or a credit line: evidence the engine reads, never chrome."""
+    return any(a.head.search(line) or (a.anywhere is not None and a.anywhere.search(line)) for a in AGENCIES) \
+        or bool(credit_lines(line))
+
+
 def _is_template(line: str) -> bool:
+    if _names_a_source(line):
+        return False
     words = count_words(line)
     if words <= COPYRIGHT_LINE_WORDS and _COPYRIGHT.match(line):
         return True
