@@ -139,7 +139,9 @@ def _about(tree, url: str, meta: dict, jsonld: list[dict]) -> dict[str, Any]:
     page_title = _page_title(tree)
     site_name = (meta.get("og:site_name") or _publisher(jsonld) or meta.get("application-name") or "").strip()
     h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:3]
-    headings = [" ".join(h.text_content().split()) for h in _HEADINGS(tree)[:HEADINGS_READ]]
+    headings = []
+    if not article.get("headline") and not meta.get("og:title"):  # an old page: its title may hold the outlet's name
+        headings = [" ".join(h.text_content().split()) for h in _HEADINGS(tree)[:HEADINGS_READ]]
     title = headline(url, meta, article, h1s, page_title, [site_name, _publisher(jsonld) or ""], headings)
     return {
         "title": title,

@@ -192,3 +192,32 @@ def test_old_table_layouts_beat_trafilatura_and_readability():
     mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
     assert min(ours) > 0.8 and mean(ours) >= 0.94
     assert mean(ours) >= max(mean(theirs), mean(readability))
+
+
+@pytest.mark.parametrize("edge, dropped", [
+    ("By Staff Reporter", True), ("By JOHN SMITH, Staff Writer", True),
+    ("Tuesday, 6/3/2008 | Weather: 72F", True), ("Copyright 2008 The Daily Courier. All rights reserved.", True),
+    ("By Friday, the bridge was closed.", False), ("Money will be tight for the county this year.", False),
+    ("Sunday was the last day the bridge was open.", False),
+])
+def test_template_lines_at_the_edges_go_sentences_stay(edge, dropped):
+    import lxml.html
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    body = "The commission voted on Tuesday to close the bridge for repairs."
+    for text in (f"{edge}\n{body}", f"{body}\n{edge}"):
+        assert (clean(text, PageSignals.of(tree)).text == body) == dropped
+
+
+@pytest.mark.parametrize("edge", ["By JOHN SMITH, Associated Press Writer",
+                                  "Copyright 2008 The Associated Press. All rights reserved.",
+                                  "Copyright 2008 Courtesy of The Sports Network"])
+def test_wire_credits_at_the_edges_are_kept_for_the_engine(edge):
+    import lxml.html
+
+    from archive.provenance.wires import wire_of
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    body = "The commission voted on Tuesday to close the bridge for repairs."
+    kept = clean(f"{body}\n{edge}", PageSignals.of(tree)).text
+    assert kept == f"{body}\n{edge}" and wire_of(kept)

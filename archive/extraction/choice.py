@@ -2,8 +2,9 @@
 
 Each candidate is cleaned the same way first: table rows flattened by trafilatura are split into
 their cells, lines that are only link texts of the page (navigation, related-story lists) and
-template lines at either end (a headline block, dates, "Posted:", bylines, copyright, "E-mail this
-| Print this") are dropped. trafilatura's fast mode answers first and is judged by measurable
+template lines at either end (a headline block, dates, "Posted:", bylines, a site's copyright,
+"E-mail this | Print this") are dropped; a line naming a wire agency or a credit stays, since the
+engine reads those (archive/provenance/wires.py, credits.py). trafilatura's fast mode answers first and is judged by measurable
 signals: its words against the page's paragraph words, the share of it that was navigation or
 template, an article flattened into one layout-table row. Only when it looks wrong is
 readability-lxml asked too, and trafilatura's full cascade when fast mode looks short (on
@@ -18,7 +19,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from lxml import etree
+
 from archive.extraction.candidates import embedded_text, readability_text, trafilatura_text
+from archive.provenance.credits import credit_lines
+from archive.provenance.wires import AGENCIES
 
 MIN_WORDS = 40  # fewer: fast mode probably missed the article
 PARAGRAPH_SHARE = 0.5  # ... or it kept less than this share of the page's paragraph words
@@ -27,9 +32,11 @@ LAYOUT_ROW_WORDS = 60  # a flattened table row this long is an article inside a 
 
 _SEPARATORS = re.compile(r"\s+(?:\||·|•|»|/|-)\s+")
 _TEMPLATE_LINE = re.compile(
-    r"^(?:posted\b|last (?:updated|modified)\b|updated:|published:|by\s|e-?mail this\b|print this\b"
+    r"^(?:posted\b|last (?:updated|modified)\b|updated:|published:|e-?mail this\b|print this\b"
     r"|copyright\b|©|\(c\)\s*\d{4}|all rights reserved|related (?:stories|articles|links)\b|share this\b"
-    r"|(?:mon|tue|wed|thu|fri|sat|sun)\w*,? |today,? )|all rights reserved\.?$|\bweather: ", re.IGNORECASE)
+    r"|by(?:\s+[\w.,'&-]+){1,6}(?<![.!?])\s*$"  # a byline, not a sentence that starts with "By"
+    r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today),? .*\d)"  # "Tuesday, 6/3/2008 ..."
+    r"|all rights reserved\.?$|\bweather: \d", re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^[\w.,:/ -]{0,40}\b(?:19|20)\d\d\b[\w.,:/ -]{0,25}$")
 EDGE_LINE_WORDS = 25  # template lines are short; a long line at the edge is text
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNORECASE)
@@ -59,12 +66,15 @@ class PageSignals:
 
     @classmethod
     def of(cls, tree) -> PageSignals:
-        body = tree.find("body")
-        if body is None:
-            return cls(frozenset(), 0)
-        anchors = frozenset(t for t in (_flat(a.text_content()) for a in body.iter("a")) if t)
-        words = sum(count_words(p.text_content() or "") for p in body.iter("p"))
-        return cls(anchors, words)
+        # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page
+        texts = _PLAIN_LINK_TEXTS(tree) + [a.text_content() for a in _NESTED_LINKS(tree)]
+        anchors = frozenset(t for t in map(_flat, texts) if t)
+        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))))
+
+
+_PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)]/text()", smart_strings=False)
+_NESTED_LINKS = etree.XPath("//body//a[*]")
+_PARAGRAPH_TEXTS = etree.XPath("//body//p//text()", smart_strings=False)
 
 
 def _cells(line: str) -> list[str]:
@@ -81,7 +91,16 @@ def _is_navigation(line: str, anchors: frozenset[str]) -> bool:
     return bool(anchors) and all(p in anchors or not p for p in pieces) and any(pieces)
 
 
+def _names_a_source(line: str) -> bool:
+    """A wire credit, agency byline or copyright ("By JOHN SMITH, Associated Press Writer", "Copyright
+    2008 Courtesy of The Sports Network") or a credit line: evidence the engine reads, never chrome."""
+    return any(a.head.search(line) or (a.anywhere is not None and a.anywhere.search(line)) for a in AGENCIES) \
+        or bool(credit_lines(line))
+
+
 def _is_template(line: str) -> bool:
+    if _names_a_source(line):
+        return False
     words = count_words(line)
     if words <= COPYRIGHT_LINE_WORDS and _COPYRIGHT.match(line):
         return True

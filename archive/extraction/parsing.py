@@ -81,8 +81,17 @@ def _html5(html: str):
     return _lxml(serialised) if serialised else None
 
 
-def body_words(tree) -> int:
-    return _words(tree.find("body")) if tree is not None else 0
+def body_words(tree, enough: int | None = None) -> int:
+    """Words in the tree's ``<body>``; counting stops past ``enough``."""
+    body = tree.find("body") if tree is not None else None
+    if body is None:
+        return 0
+    words = 0
+    for text in body.itertext():
+        words += len(text.split())
+        if enough is not None and words > enough:
+            break
+    return words
 
 
 def _lift_body(tree):
@@ -108,13 +117,15 @@ def parse(body: bytes | str, content_type: str | None = None):
     if not html.strip():
         raise ParseError("empty page")
     tree = _lift_body(_lxml(html))
-    words = body_words(tree)
+    stray = _stray_head_words(tree) if tree is not None else 0
+    words = body_words(tree, enough=max(PLAUSIBLE_BODY_WORDS, stray))
     for reparse in (_html5, _from_last_body_tag):
-        if tree is not None and words >= PLAUSIBLE_BODY_WORDS and words >= _stray_head_words(tree):
+        if tree is not None and words >= PLAUSIBLE_BODY_WORDS and words >= stray:
             break
         other = _lift_body(reparse(html))
         if body_words(other) > words:
             tree, words = other, body_words(other)
+            stray = _stray_head_words(tree)
     if tree is None:
         raise ParseError("unparsable HTML")
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
