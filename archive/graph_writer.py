@@ -114,6 +114,7 @@ def first_seen(doc_id: int, when: str, source: str) -> None:
     story's tree is derived again, since the date is evidence."""
     story_id = transaction(_STATE["factory"], lambda session: graph.note_first_seen(session, doc_id, when, source))
     if story_id is not None:
+        _STATE["analyzer"].forget([doc_id])  # its cached copy holds the date it had
         _STATE["dirty"].add(story_id)
 
 

@@ -89,3 +89,29 @@ def test_wire_sources_are_stored_alike_by_crawl_and_analyze(tmp_path, versions):
                                                                    (inferred[0][0], "excerpt")}
     analyze_all(factory, db, workers=1)
     assert graph() == (crawled, inferred)
+
+
+def test_a_first_seen_date_recorded_mid_crawl_reaches_the_tree(tmp_path, versions):
+    """A public archive's capture date, learnt after the page was stored and matched, is evidence
+    in the tree the crawl derives, as in the one `provenance analyze` derives."""
+    db = f"sqlite:///{tmp_path / 'seen.db'}"
+    _, text, _ = versions[0]
+    text = text.replace("WASHINGTON (AP) — ", "")
+    graph_writer.start(db)
+    first = graph_writer.store({"url": "https://aaa.example/x", "text": text, "date": "2024-03-05T10:00:00",
+                                "date_trust": 0.5}, {}, True)[0]
+    graph_writer.store({"url": "https://bbb.example/y", "text": text, "date": "2024-03-04T10:00:00",
+                        "date_trust": 0.5}, {}, True)
+    graph_writer.flush()
+    factory = session_factory(db)
+
+    def parent() -> str:
+        with factory() as session:
+            return next(e.source.url for e in session.scalars(select(Edge)) if e.is_primary)
+
+    assert parent() == "https://bbb.example/y"
+    graph_writer.first_seen(first, "2024-03-01T08:00:00", "wayback")
+    graph_writer.flush()
+    assert parent() == "https://aaa.example/x"
+    analyze_all(factory, db, workers=1)
+    assert parent() == "https://aaa.example/x"
