@@ -9,6 +9,8 @@ a replay service is configured (``replay_url``, e.g. a pywb collection
 
 from __future__ import annotations
 
+import base64
+
 from datetime import datetime
 
 from archive.outputs.describe import (COLOURS, OTHER_COLOUR, RELATIONS, Credits, captured, date_flags, day,
@@ -17,10 +19,12 @@ from archive.outputs.layout import capture_versions, esc, legend_html, scene, sv
 from archive.outputs.textdiff import LEGEND, diff_html, paragraphs
 from archive.queries import OutletFlow
 from archive.store.models import Document, Edge
+from archive.warc.screenshots import thumbnails
 
 STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1180px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem} h2{margin-top:2rem} .sub{color:#555}
+img.shot{width:180px;border:1px solid #ccc;margin-top:.3rem}
 table{border-collapse:collapse;width:100%;margin:1rem 0}
 th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:14px}
 th{background:#f5f5f5} .num{text-align:right;font-variant-numeric:tabular-nums}
@@ -70,6 +74,15 @@ def _capture_cell(doc: Document, replay_url: str | None, version: str | None) ->
     return f'{when}<br>{replay}<a href="#text-{doc.id}">archived text</a>'
 
 
+def _picture(doc: Document, pictures: dict[str, bytes]) -> str:
+    """The capture's screenshot (a browser capture's), embedded: the report stays one file."""
+    png = pictures.get(doc.url)
+    if not png:
+        return ""
+    return (f'<br><img class="shot" alt="screenshot of {esc(doc.url)} as captured" '
+            f'src="data:image/png;base64,{base64.b64encode(png).decode()}">')
+
+
 def _evidence_items(edge: Edge) -> str:
     items = []
     for x in sorted(edge.evidence, key=lambda x: -abs(x["weight"])):
@@ -108,6 +121,7 @@ def story_report(title: str, documents: list[Document], edges: list[Edge], repla
             "<h2>Copies</h2><table><thead><tr><th>outlet</th><th>published</th><th>how it was made</th>"
             "<th>confidence</th><th>credit given</th><th>archived capture</th></tr></thead><tbody>"]
     credits, versions = Credits(documents, origin), capture_versions(documents)
+    pictures = thumbnails((d.url, d.warc_file) for d in documents if captured(d))
     for doc in ordered:
         edge = parents.get(doc.id)
         source = by_id.get(edge.source_id) if edge else None
@@ -119,7 +133,8 @@ def story_report(title: str, documents: list[Document], edges: list[Edge], repla
             f'<tr id="doc-{doc.id}"><td>{outlet}<br><span class="sub">{esc(doc.title)}</span></td>'
             f'<td>{esc(_time(doc.published))}{warnings}</td><td>{made}</td>'
             f'<td class="num">{f"{edge.confidence:.2f}" if edge else ""}</td>'
-            f'<td>{esc(credits.sentence(doc, edge))}</td><td>{_capture_cell(doc, replay_url, versions.get(doc.id))}</td></tr>')
+            f'<td>{esc(credits.sentence(doc, edge))}</td><td>{_capture_cell(doc, replay_url, versions.get(doc.id))}'
+            f'{_picture(doc, pictures)}</td></tr>')
     out.append("</tbody></table>")
     out.append(_evidence_section(edges, by_id, parents))
     quotes = [e for e in edges if e.relation == "quotes" and e.source_id in by_id and e.derived_id in by_id]

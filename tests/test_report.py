@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -297,3 +298,35 @@ def test_crawled_text_stays_text_everywhere(tmp_path):
     for tag in ("<script", "<img", "<iframe", "<svg onload", "<b>bold"):
         assert tag not in page.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Gazette" in page and "&lt;iframe src=//evil&gt;" in page
+
+
+def test_each_copy_shows_the_screenshot_its_browser_capture_archived(tmp_path):
+    """A screenshot record (urn:screenshot:<url>, as the browser capture writes it) in the page's
+    WARC file is shown, as a small embedded picture, beside that copy."""
+    import gzip
+    import io as _io
+
+    from PIL import Image
+    from warcio.warcwriter import WARCWriter
+
+    warc = tmp_path / "story.warc.gz"
+    warc.write_bytes((ROOT / "demo" / "seed-story.warc.gz").read_bytes())
+    picture = _io.BytesIO()
+    Image.new("RGB", (1200, 2400), (200, 30, 30)).save(picture, format="PNG")
+    record = _io.BytesIO()
+    writer = WARCWriter(record, gzip=True)
+    writer.write_record(writer.create_warc_record(f"urn:screenshot:{MN}", "resource", payload=_io.BytesIO(
+        picture.getvalue()), length=len(picture.getvalue()), warc_content_type="image/png"))
+    with open(warc, "ab") as fh:
+        fh.write(record.getvalue())
+    assert gzip.decompress(record.getvalue())  # a whole gzip member appended
+    db = f"sqlite:///{tmp_path / 'g.db'}"
+    assert CliRunner().invoke(main, ["--db", db, "ingest", "--workers", "1", str(warc)]).exit_code == 0
+    out = tmp_path / "story.html"
+    assert CliRunner().invoke(main, ["--db", db, "report", MN, "-o", str(out)]).exit_code == 0
+    page = out.read_text()
+    shots = re.findall(r'<img class="shot" alt="screenshot of ([^"]+) as captured" src="data:image/png;base64,([^"]+)"', page)
+    assert [url for url, _ in shots] == [MN]
+    thumbnail = Image.open(_io.BytesIO(base64.b64decode(shots[0][1])))
+    assert thumbnail.width == 360 and thumbnail.getpixel((10, 10)) == (200, 30, 30)
+    assert "<script" not in page
