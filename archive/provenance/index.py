@@ -18,6 +18,7 @@ MAX_CANDIDATES = 25
 MIN_SHARED = 2  # fingerprints two documents must share to be aligned...
 SHORT = 12  # ...or just one, when either has fewer fingerprints than this (a short excerpt)
 MIN_SHARED_SHARE = 0.2  # shared fingerprints / fingerprints of the smaller document (copies: >= 0.33 measured)
+REUSE_SHARED = 8  # ...or this many, whatever the share: a story reusing two paragraphs of a long one
 PREFETCH = 2 * MAX_CANDIDATES  # rows the ranking keeps before the share test
 # A fingerprint found in more documents than this is too common to point at a copy (a name in
 # the news of the month): candidate search leaves it out. Copies share many rarer ones; without
@@ -31,7 +32,8 @@ def choose(rows: Iterable[tuple[int, int, int]], own_count: int) -> list[int]:
     out = []
     for other_id, shared, other_count in rows:
         smaller = min(own_count, other_count or 0)
-        if shared >= (1 if smaller < SHORT else MIN_SHARED) and shared >= MIN_SHARED_SHARE * max(1, smaller):
+        if shared >= (1 if smaller < SHORT else MIN_SHARED) and (
+                shared >= MIN_SHARED_SHARE * max(1, smaller) or shared >= REUSE_SHARED):
             out.append(other_id)
     return out[:MAX_CANDIDATES]
 

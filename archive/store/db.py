@@ -22,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import create_engine, event, insert, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -173,3 +173,15 @@ def transaction(factory: sessionmaker[Session], work: Callable[[Session], T], at
             LOGGER.warning("database: %s; trying again", str(exc.orig).splitlines()[0])
             time.sleep(0.2 * 2**attempt)
     raise AssertionError("unreachable")
+
+
+def insert_ignoring(session: Session, table, unique: list[str] | None = None):
+    """INSERT ... ON CONFLICT (unique) DO NOTHING, for SQLite and PostgreSQL."""
+    name = session.get_bind().dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:  # pragma: no cover - other databases check first
+        return insert(table)
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=unique)

@@ -17,6 +17,7 @@ from archive.provenance.model import Doc, EdgeResult, Relation, StoryResult, doc
 from archive.provenance.template import masked, segments
 from archive.provenance.text import tokens
 from archive.store import templates
+from archive.store.db import insert_ignoring
 from archive.store.models import Check, Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
 from archive.provenance.wires import BY_SLUG
 from archive.urls import INFERRED_PREFIX, is_inferred, outlet_domain, url_key
@@ -49,7 +50,7 @@ def outlet_id(session: Session, url: str, name: str | None) -> int:
     if domain in cache:
         return cache[domain]
     # insert-or-ignore: another process (a crawl and an ingest) may be adding the same outlet
-    session.connection().execute(_insert_ignoring(session, Outlet.__table__, ["domain"]),
+    session.connection().execute(insert_ignoring(session, Outlet.__table__, ["domain"]),
                                  [{"domain": domain, "name": name or None}])
     outlet = session.scalar(select(Outlet).where(Outlet.domain == domain))
     if name and not outlet.name:
@@ -77,18 +78,6 @@ class Stored(NamedTuple):
     retemplated: frozenset[int] = frozenset()  # other documents whose template text this one revealed
 
 
-def _insert_ignoring(session: Session, table, unique: list[str]):
-    """INSERT ... ON CONFLICT (unique) DO NOTHING, for SQLite and PostgreSQL."""
-    name = session.get_bind().dialect.name
-    if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    elif name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:  # pragma: no cover - other databases check first
-        return insert(table)
-    return dialect_insert(table).on_conflict_do_nothing(index_elements=unique)
-
-
 SIGNALS = ("credits", "links", "spin_marks", "description", "first_seen", "archived_copy")
 
 
@@ -105,7 +94,7 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
     hashes = page["fingerprints"]
     # one round trip: insert unless this capture is stored already (unique url_key + text digest)
     connection = session.connection()  # Core, not the ORM's per-row bookkeeping: this is the hot path
-    insert_new = _insert_ignoring(session, Document.__table__, ["url_key", "text_digest"])
+    insert_new = insert_ignoring(session, Document.__table__, ["url_key", "text_digest"])
     doc_id = connection.execute(insert_new.returning(Document.__table__.c.id), [{
         "url": page["url"],
         "url_key": url_key(page["url"]),

@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from archive.provenance.template import Segment, different_articles, masked, segments, shared_template
+from archive.store.db import insert_ignoring
 from archive.store.models import Document, Segment as SegmentRow, TemplateSegment
 from archive.urls import outlet_domain, url_key
 
@@ -45,15 +46,6 @@ _MASKS = (
 )
 
 
-def _insert_ignoring(session: Session, table):
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table).on_conflict_do_nothing()
-
-
 def site_of(url: str) -> str:
     return outlet_domain(url) or "unknown"
 
@@ -73,7 +65,7 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
     connection = session.connection()
     unique = {s.hash: s for s in segs}
     if unique:
-        connection.execute(_insert_ignoring(session, _SEG), [
+        connection.execute(insert_ignoring(session, _SEG), [
             {"hash": s.hash, "document_id": doc_id, "site": site, "words": s.words, "edge": s.edge}
             for s in unique.values()])
     known = known_template(session, unique)
@@ -112,7 +104,7 @@ def _record(session: Session, learnt: set[tuple[str, int]], doc_id: int) -> set[
         return set()
     connection = session.connection()
     fresh = {h for _, h in learnt} - known_template(session, {h for _, h in learnt})
-    connection.execute(_insert_ignoring(session, _TPL), [{"site": s, "hash": h} for s, h in sorted(learnt)])
+    connection.execute(insert_ignoring(session, _TPL), [{"site": s, "hash": h} for s, h in sorted(learnt)])
     changed: set[int] = set()
     for h in sorted(fresh):
         changed.update(connection.execute(_HOLDERS, {"hash": h}).scalars())
