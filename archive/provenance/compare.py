@@ -109,6 +109,7 @@ def kinship(al: Alignment) -> Kinship:
 
 QUOTE_MARKS = "“\"«‘'„"
 _OPENS = re.compile(rf"(?<!\w)[{re.escape(QUOTE_MARKS)}]")  # a mark opening a quotation, not an apostrophe
+_CLOSING = {"“": "”", '"': '"', "«": "»", "„": "“"}  # double marks and the marks that close them
 _DOUBLE_OPENS = re.compile(r"(?<!\w)[“\"«„]")
 _CLOSES = re.compile(r"\W{0,2}[”\"»’'](?!\w)")  # ... closing one, right after a passage
 QUOTED_SHARE = 0.6  # a quotation is at most this share of the text that quotes it (in quotation marks)
@@ -131,10 +132,23 @@ def _quoted(doc: Doc, start: int, end: int) -> bool:
     opened = max(before.rfind(ch) for ch in QUOTE_MARKS)
     if opened >= 0 and "”" not in before[opened + 1 :]:
         return True
-    if not _OPENS.search(found.group()):
-        return False
+    return _introduced_quotation(doc, text, found, start, end, _OPENS)
+
+
+def _introduced_quotation(doc: Doc, text: str, found: re.Match, start: int, end: int, opens: re.Pattern) -> bool:
+    """A mark opens in the span's first words, and the quotation it opens closes right after the
+    span's last word, not before ("read ahead" in quotation marks is not a quoted article)."""
     last = _find(text, doc.tok.shown[max(start, end - 8) : end])
-    return last is not None and _CLOSES.match(text, last.end()) is not None
+    if last is None or _CLOSES.match(text, last.end()) is None:
+        return False
+    for mark in opens.finditer(found.group()):
+        closing = _CLOSING.get(mark.group())
+        if closing is None:  # a single mark: an apostrophe looks the same, so no more to check
+            return True
+        inside = text.find(closing, found.start() + mark.end())
+        if inside == -1 or inside >= last.end() - 1:
+            return True
+    return False
 
 
 def _quotation(pair: Pair) -> bool:
@@ -193,12 +207,8 @@ def _in_quotes(doc: Doc, start: int, end: int) -> bool:
     opened = max(para.rfind("“"), para.rfind("«"), para.rfind("„"))
     if opened >= 0 and max(para.rfind("”"), para.rfind("»"), para.rfind("“", opened + 1)) < opened:
         return True
-    # the span starts with the attribution ("As the Forum put it, “…”"): a mark opens in its
-    # first words and one closes right after its last
-    if not _DOUBLE_OPENS.search(found.group()):
-        return False
-    last = _find(text, doc.tok.shown[max(start, end - 8) : end])
-    return last is not None and _CLOSES.match(text, last.end()) is not None
+    # the span starts with the attribution ("As the Forum put it, “…”")
+    return _introduced_quotation(doc, text, found, start, end, _DOUBLE_OPENS)
 
 
 def _all_in_quotes(doc: Doc, spans: Iterable[tuple[int, int]]) -> bool:
