@@ -25,7 +25,7 @@ SPIN_MIN = 3  # substitutions a spin needs at least
 
 PARTIAL_MIN_WORDS = 40  # identical words outside quotation marks that make reuse, not a quotation
 PARTIAL_PASSAGE = 20  # ... in one passage of this length at least
-ENDING = 3  # words: a passage ending this close to the end of both texts is their common ending
+FOOT, HEAD = 0.25, 0.1  # the shares of a text where footers and link boxes, and headers, stand
 REWRITE_SENTENCES = 0.6  # share of the shorter text's sentences with a reworded counterpart
 REWRITE_MIN_SENTENCES = 4
 REWRITE_SIMILARITY = 70  # rapidfuzz token-sort ratio of two sentences saying the same thing
@@ -219,8 +219,11 @@ def _all_in_quotes(doc: Doc, spans: Iterable[tuple[int, int]]) -> bool:
 def _reuse(pair: Pair) -> bool:
     """Passages of one text stand in the other outside quotation marks: reuse, not quotation."""
     al = pair.alignment
-    # what both texts end with is a sign-off or a footer, not a reused paragraph
-    inside = [p for p in al.passages if p.a1 < al.len_a - ENDING or p.b1 < al.len_b - ENDING]
+    # what both texts end with, or open with, is a footer, a box of links or a header, not a
+    # paragraph one reused: it must stand inside the text of at least one of them
+    inside = [p for p in al.passages
+              if not (p.a0 >= (1 - FOOT) * al.len_a and p.b0 >= (1 - FOOT) * al.len_b)
+              and not (p.a1 <= HEAD * al.len_a and p.b1 <= HEAD * al.len_b)]
     if sum(p.equal for p in inside) < PARTIAL_MIN_WORDS or max((p.equal for p in inside), default=0) < PARTIAL_PASSAGE:
         return False
     return not (_all_in_quotes(pair.a, ((p.a0, p.a1) for p in al.passages))

@@ -12,10 +12,11 @@ is template text of a site when two pages of that site that are different articl
   copy rewords its source with the source's own names and terms), or, on one site, when they share
   their text under headlines that have little in common (a site whose extracted text is all
   navigation gives its pages the same text and different headlines);
-- on different sites, only lines that are not prose (labels, menus, footers: short, or not ending
-  a sentence), at the top or bottom of both pages, two of them at least, count (a broadcast
-  group's stations, a regional network's editions: the same header and footer around different
-  stories), so a sentence one article quotes or reuses from another stays evidence;
+- on different sites, only lines that are not prose (labels, menus, boxes of other stories'
+  headlines: short, or not ending a sentence) and sentences at the bottom of both pages (a
+  footer), two of them at least, count (a broadcast group's stations, a regional network's editions: the
+  same header and footer around different stories), so a sentence one article quotes or reuses
+  from another stays evidence;
 - lines that are chrome by their wording (copyright and rights notices, "Posted:", "Click here",
   sharing prompts) are template everywhere, whatever else the archive holds.
 
@@ -38,9 +39,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-Z
 LONG_LINE = 60  # words: a longer line (a paragraph) is cut into sentences
 EDGE = 3  # segments counted as the top or bottom of a page
 EDGE_MAX_WORDS = 40  # a cross-site template segment is at most this long
-PROSE_WORDS = 12  # a longer line ending a sentence is prose
-_PROSE_END = re.compile(r"[.!?…][\"”’»)]*$")
+PROSE_WORDS = 4  # a line of this many words or more ending a sentence is prose
+_PROSE_END = re.compile(r"[.!?…:][\"”’»)]*$")
 OWN_WORDS = 8  # content words a page must have outside the shared segments to count as its own article
+OWN_NAMES = 5  # ... or names and figures (two briefs on one sport share its words, not its names)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,}|\d[\d,.]*\d|\d)\b", re.MULTILINE)
 NOVEL_SHARE = 0.5  # ... of which at least this share the other page does not use
 TITLE_KIN = 0.5  # headlines sharing this share of their words belong to one article
 CHROME = re.compile(
@@ -65,6 +68,7 @@ class Segment:
     words: int
     hash: int
     edge: bool
+    bottom: bool  # among the last segments: where footers are
     chrome: bool
     prose: bool  # a sentence of the kind articles are made of (a quotation or a reused one), not a label
 
@@ -97,10 +101,10 @@ def segments(text: str) -> list[Segment]:
         if len(words) >= 2:
             piece = text[start:end].strip()
             chrome = bool(CHROME.match(piece) or (len(words) <= EDGE_MAX_WORDS and RIGHTS.search(piece)))
-            prose = len(words) > EDGE_MAX_WORDS or (len(words) > PROSE_WORDS and bool(_PROSE_END.search(piece)))
-            found.append(Segment(start, end, len(words), _hash(words), False, chrome, prose))
+            prose = len(words) > EDGE_MAX_WORDS or (len(words) >= PROSE_WORDS and bool(_PROSE_END.search(piece)))
+            found.append(Segment(start, end, len(words), _hash(words), False, False, chrome, prose))
     n = len(found)
-    return [Segment(s.start, s.end, s.words, s.hash, k < EDGE or k >= n - EDGE, s.chrome, s.prose)
+    return [Segment(s.start, s.end, s.words, s.hash, k < EDGE or k >= n - EDGE, k >= n - EDGE, s.chrome, s.prose)
             for k, s in enumerate(found)]
 
 
@@ -117,23 +121,35 @@ def vocabulary(text: str) -> frozenset[str]:
     return frozenset(w for w in (m.casefold() for m in _WORD.findall(clean(text))) if is_content_word(w))
 
 
-def _rest(text: str, segs: Sequence[Segment], shared: set[int]) -> frozenset[str]:
-    return vocabulary(" ".join(text[s.start:s.end] for s in segs if s.hash not in shared))
+def names(text: str) -> frozenset[str]:
+    """Names and figures: capitalised words inside sentences, and numbers. A spinner or an editor
+    leaves them alone; a different story has its own."""
+    return frozenset(m.group(1).casefold() for m in _NAME.finditer(clean(text)))
+
+
+def _rest(text: str, segs: Sequence[Segment], shared: set[int]) -> str:
+    return " ".join(text[s.start:s.end] for s in segs if s.hash not in shared)
+
+
+def _own(rest_a: frozenset[str], rest_b: frozenset[str], all_a: frozenset[str], all_b: frozenset[str],
+         least: int) -> bool:
+    """Each side's own words (outside what they share) are mostly words the other never uses."""
+    return (len(rest_a) >= least and len(rest_b) >= least
+            and len(rest_a - all_b) >= NOVEL_SHARE * len(rest_a) and len(rest_b - all_a) >= NOVEL_SHARE * len(rest_b))
 
 
 def different_articles(text_a: str, segs_a: Sequence[Segment], text_b: str, segs_b: Sequence[Segment],
                        same_site: bool, title_a: str, title_b: str) -> bool:
     """Are two pages (different URLs) that share some segments two articles? Each must say
-    something of its own outside what they share: content words the other page does not use at all
-    (a spun or edited copy rewords its source's sentences with the source's own names and terms; two
-    briefs in one template tell different stories). On one site, pages with the same text under
+    something of its own outside what they share: content words, or names and figures, the other
+    page does not use at all (a spun or edited copy rewords its source's sentences with the
+    source's own names and terms; two briefs in one template tell different stories). On one site, pages with the same text under
     unrelated headlines are two articles whose text is all template."""
     shared = {s.hash for s in segs_a} & {s.hash for s in segs_b}
-    vocab_a, vocab_b = vocabulary(text_a), vocabulary(text_b)
     rest_a, rest_b = _rest(text_a, segs_a, shared), _rest(text_b, segs_b, shared)
-    if (len(rest_a) >= OWN_WORDS and len(rest_b) >= OWN_WORDS
-            and len(rest_a - vocab_b) >= NOVEL_SHARE * len(rest_a)
-            and len(rest_b - vocab_a) >= NOVEL_SHARE * len(rest_b)):
+    if _own(vocabulary(rest_a), vocabulary(rest_b), vocabulary(text_a), vocabulary(text_b), OWN_WORDS):
+        return True
+    if _own(names(rest_a), names(rest_b), names(text_a), names(text_b), OWN_NAMES):
         return True
     words_a, words_b = title_words(title_a), title_words(title_b)
     if same_site and words_a and words_b:
@@ -145,15 +161,17 @@ def shared_template(mine: Sequence[Segment], theirs: Iterable[tuple[int, int, bo
                     different: bool) -> set[int]:
     """The segments (hashes) a page and another page of one site (``same_site``) or of another
     site turn into template text, when they are ``different`` articles. ``theirs``: the other
-    page's (hash, words, at edge) segments."""
+    page's (hash, words, at top or bottom, at bottom) segments."""
     if not different:
         return set()
     by_hash = {s.hash: s for s in mine}
-    theirs = {h: (words, edge) for h, words, edge in theirs}
+    theirs = {h: (edge, bottom) for h, _, edge, bottom in theirs}
     shared = [h for h in by_hash if h in theirs]
     if same_site:
         return set(shared)
-    chrome_like = {h for h in shared if by_hash[h].edge and theirs[h][1] and not by_hash[h].prose}
+    # labels (menus, headlines of other stories in a box); sentences only at the bottom of both
+    # pages (a footer: a quotation or a reused lede sits at the top or in the middle)
+    chrome_like = {h for h in shared if not by_hash[h].prose or (by_hash[h].bottom and theirs[h][1])}
     return chrome_like if len(chrome_like) >= 2 else set()
 
 

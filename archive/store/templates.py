@@ -36,7 +36,7 @@ _SHARING = (
     .limit(20 * NEIGHBOURS)
 )
 _KNOWN = select(_TPL.c.hash).where(_TPL.c.hash.in_(bindparam("hashes", expanding=True))).distinct()
-_SEGMENTS_OF = select(_SEG.c.document_id, _SEG.c.hash, _SEG.c.words, _SEG.c.edge).where(
+_SEGMENTS_OF = select(_SEG.c.document_id, _SEG.c.hash, _SEG.c.words, _SEG.c.edge, _SEG.c.bottom).where(
     _SEG.c.document_id.in_(bindparam("ids", expanding=True)))
 _HOLDERS = select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash"))
 _MASKS = (
@@ -66,7 +66,8 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
     unique = {s.hash: s for s in segs}
     if unique:
         connection.execute(insert_ignoring(session, _SEG), [
-            {"hash": s.hash, "document_id": doc_id, "site": site, "words": s.words, "edge": s.edge}
+            {"hash": s.hash, "document_id": doc_id, "site": site, "words": s.words, "edge": s.edge,
+             "bottom": s.bottom}
             for s in unique.values()])
     known = known_template(session, unique)
     asked = [h for h in unique if h not in known]
@@ -78,9 +79,9 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
             sharing[other] = other_site
     if not sharing:
         return set()
-    theirs: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
-    for other, h, words, edge in connection.execute(_SEGMENTS_OF, {"ids": list(sharing)}):
-        theirs[other].append((h, words, edge))
+    theirs: dict[int, list[tuple[int, int, bool, bool]]] = defaultdict(list)
+    for other, h, words, edge, bottom in connection.execute(_SEGMENTS_OF, {"ids": list(sharing)}):
+        theirs[other].append((h, words, edge, bottom))
     about = {d: (k, t or "", body or "") for d, k, t, body in session.execute(
         select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text)
         .where(Document.id.in_(list(sharing))))}

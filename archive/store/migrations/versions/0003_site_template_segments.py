@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('site', sa.String(length=253), nullable=False),
     sa.Column('words', sa.Integer(), nullable=False),
     sa.Column('edge', sa.Boolean(), nullable=False),
+    sa.Column('bottom', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('hash', 'document_id')
     )
