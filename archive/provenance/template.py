@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -116,11 +117,13 @@ def title_words(title: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in _WORD.findall(clean(title or "")) if len(w) > 2)
 
 
+@lru_cache(maxsize=512)  # a new page meets each of its neighbours with the same text
 def vocabulary(text: str) -> frozenset[str]:
     """The text's content words: what two copies of one article share, spun or not."""
     return frozenset(w for w in (m.casefold() for m in _WORD.findall(clean(text))) if is_content_word(w))
 
 
+@lru_cache(maxsize=512)
 def names(text: str) -> frozenset[str]:
     """Names and figures: capitalised words inside sentences, and numbers. A spinner or an editor
     leaves them alone; a different story has its own."""
