@@ -30,6 +30,7 @@ import networkx as nx
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.page import Page
 from archive.provenance.align import Alignment
 from archive.provenance.compare import DERIVED, Kinship, Pair, compare, quoting_side
 from archive.provenance.index import CandidateIndex
@@ -100,11 +101,11 @@ class Analyzer:
             cached = self._pairs.remember(key, compare(a, b))
         return cached if cached.a is a or cached.a.key == a.key else cached.flipped()
 
-    def add(self, session: Session, doc_id: int, page: dict) -> Doc:
+    def add(self, session: Session, doc_id: int, page: Page) -> Doc:
         """Remember a just-stored document from its extracted page (no need to read it back but
         for its template text)."""
-        text = templates.masked_text(session, doc_id, page["text"], page.get("credits"))
-        return self._docs.remember(doc_id, doc_from_page(doc_id, {**page, "text": text, "full_text": page["text"]}))
+        text = templates.masked_text(session, doc_id, page.text, page.credits)
+        return self._docs.remember(doc_id, doc_from_page(doc_id, page, text))
 
     def forget(self, doc_ids: Iterable[int]) -> None:
         """Drop documents whose template text changed, and their comparisons, from the caches."""

@@ -14,11 +14,13 @@ them (``rounds=False`` here, :func:`derive` there).
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 from sqlalchemy import select
 
 from archive.analysis import Analyzer, analyze_many
+from archive.page import FirstSeen, Page
 from archive.store import graph
 from archive.store.db import session_factory, transaction
 from archive.store.models import Document
@@ -33,7 +35,7 @@ def start(db: str | None, rounds: bool = True) -> None:
                   rounds=rounds, created=[])
 
 
-def _store_one(session, page: dict, capture: dict, analyze: bool) -> tuple[int, bool, set[int], int | None]:
+def _store_one(session, page: Page, capture: dict, analyze: bool) -> tuple[int, bool, set[int], int | None]:
     analyzer = _STATE["analyzer"]
     doc_id, created, retemplated = graph.add_document(session, page, capture)
     if created and analyze:
@@ -56,7 +58,7 @@ def _stored(doc_id: int, created: bool, changed: set[int]) -> None:
         flush()
 
 
-def store(page: dict, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
+def store(page: Page, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
     """Store one page and match it with its copies. Returns (document id, created, story id)."""
     doc_id, created, changed, story_id = transaction(_STATE["factory"],
                                                      lambda session: _store_one(session, page, capture, analyze))
@@ -64,7 +66,7 @@ def store(page: dict, capture: dict, analyze: bool) -> tuple[int, bool, int | No
     return doc_id, created, story_id
 
 
-def store_many(jobs: list[tuple[dict, dict, bool]]) -> list[tuple[str, object]]:
+def store_many(jobs: list[tuple[Page, dict, bool]]) -> list[tuple[str, object]]:
     """Several pages in one transaction (fewer commits and round trips for a fast crawl); if it
     fails, each page alone, so one bad page fails by itself. ("ok", (id, created, story)) or
     ("error", message) per page, in order."""
@@ -109,10 +111,11 @@ def same_story(doc_id: int, other: int) -> bool:
     return stories.get(doc_id) is not None and stories.get(doc_id) == stories.get(other)
 
 
-def first_seen(doc_id: int, when: str, source: str) -> None:
+def first_seen(doc_id: int, when: datetime, source: str) -> None:
     """Record a public archive's first capture of a document (the earliest one known wins); its
     story's tree is derived again, since the date is evidence."""
-    story_id = transaction(_STATE["factory"], lambda session: graph.note_first_seen(session, doc_id, when, source))
+    seen = FirstSeen(when, source)
+    story_id = transaction(_STATE["factory"], lambda session: graph.note_first_seen(session, doc_id, seen))
     if story_id is not None:
         _STATE["analyzer"].forget([doc_id])  # its cached copy holds the date it had
         _STATE["dirty"].add(story_id)

@@ -16,8 +16,10 @@ import resource
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
+from archive.page import Page
 from benchmarks.evalcorpus import iter_synthetic_articles, spin
 
 
@@ -46,10 +48,8 @@ def _pages(n: int, seed: int = 3):
         if produced >= n:
             return
         text = _with_particulars(text, rng)
-        base = {"url": f"https://origin{k % 50}.example/a/{k}/", "text": text, "title": text[:60],
-                "page_title": text[:60], "site_name": f"Origin {k % 50}", "date": f"2024-01-{1 + k % 28:02d}T08:00:00",
-                "date_trust": 1.0, "credits": [], "links": [], "spin_marks": 0}
-        yield base
+        yield Page(url=f"https://origin{k % 50}.example/a/{k}/", text=text, title=text[:60], page_title=text[:60],
+                   site_name=f"Origin {k % 50}", date=datetime(2024, 1, 1 + k % 28, 8), date_trust=1.0)
         produced += 1
         if k % 4 == 0:
             words = text.split()
@@ -57,8 +57,9 @@ def _pages(n: int, seed: int = 3):
                                               ("spin", spin(text, 0.3, rng)), ("copy", text))):
                 if produced >= n:
                     return
-                yield {**base, "url": f"https://copier{j}.example/{kind}/{k}/", "text": body,
-                       "site_name": f"Copier {j}", "date": f"2024-01-{1 + k % 28:02d}T12:00:00"}
+                yield Page(url=f"https://copier{j}.example/{kind}/{k}/", text=body, title=text[:60],
+                           page_title=text[:60], site_name=f"Copier {j}", date=datetime(2024, 1, 1 + k % 28, 12),
+                           date_trust=1.0)
                 produced += 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from archive.page import Page
 from archive.provenance import index as candidate_rules
 from archive.provenance.index import CandidateIndex
 from archive.store import graph
@@ -20,10 +21,8 @@ def stored(request, tmp_path):
     factory = session_factory(url)
     with factory.begin() as session:
         for doc, hashes in FINGERPRINTS.items():
-            graph.add_document(session, {
-                "url": f"https://site{doc}.example/a/", "text": f"text of document {doc}",
-                "text_digest": f"{doc:064d}", "fingerprints": hashes,
-            }, {"discovered_via": "test"})
+            graph.add_document(session, Page(f"https://site{doc}.example/a/", f"text of document {doc}",
+                                             text_digest=f"{doc:064d}", fingerprints=hashes), {"discovered_via": "test"})
     yield factory
     factory.kw["bind"].dispose()  # before the database is dropped
 

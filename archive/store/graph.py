@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from archive.provenance import index as candidate_rules
 from archive.provenance.fingerprint import fingerprints
 from archive.provenance.index import PREFETCH, CandidateIndex, choose
+from archive.page import FirstSeen, Page, stored_page
 from archive.provenance.model import Doc, EdgeResult, Relation, StoryResult, doc_from_page
 from archive.provenance.template import masked, segments
 from archive.provenance.text import tokens
@@ -59,16 +60,16 @@ def outlet_id(session: Session, url: str, name: str | None) -> int:
     return outlet.id
 
 
-def prepared(page: dict[str, Any]) -> dict[str, Any]:
+def prepared(page: Page) -> Page:
     """The page with what storage needs computed: text digest, segments and fingerprints (of the
     text without its chrome lines). Workers call this so the process that writes the database
     has less to do."""
-    if "fingerprints" not in page:
-        words = tokens(page["text"])
-        page["text_digest"] = hashlib.sha1(" ".join(words.norm).encode()).hexdigest()
-        page["fingerprints"] = sorted(fingerprints(tokens(masked(page["text"], set(), page.get("credits")))))
-    if "segments" not in page:
-        page["segments"] = segments(page["text"])
+    if page.fingerprints is None:
+        words = tokens(page.text)
+        page.text_digest = hashlib.sha1(" ".join(words.norm).encode()).hexdigest()
+        page.fingerprints = sorted(fingerprints(tokens(masked(page.text, set(), page.credits))))
+    if page.segments is None:
+        page.segments = segments(page.text)
     return page
 
 
@@ -78,37 +79,34 @@ class Stored(NamedTuple):
     retemplated: frozenset[int] = frozenset()  # other documents whose template text this one revealed
 
 
-SIGNALS = ("credits", "links", "spin_marks", "description", "first_seen", "archived_copy")
-
-
 def find_capture(session: Session, url: str, digest: str) -> int | None:
     with session.no_autoflush:
         return session.scalar(select(Document.id).where(Document.url_key == url_key(url), Document.text_digest == digest))
 
 
-def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]) -> Stored:
+def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Stored:
     """Store one extracted page; returns its id, whether it is new, and the other documents whose
     template text it revealed. The same URL with the same text is the same capture, so re-running a
     crawl or an ingest adds nothing. Fingerprints leave out the template text known by then."""
     page = prepared(page)
-    hashes = page["fingerprints"]
+    hashes = page.fingerprints
     # one round trip: insert unless this capture is stored already (unique url_key + text digest)
     connection = session.connection()  # Core, not the ORM's per-row bookkeeping: this is the hot path
     insert_new = insert_ignoring(session, Document.__table__, ["url_key", "text_digest"])
     doc_id = connection.execute(insert_new.returning(Document.__table__.c.id), [{
-        "url": page["url"],
-        "url_key": url_key(page["url"]),
-        "outlet_id": outlet_id(session, page["url"], page.get("site_name")),
-        "title": page.get("title"),
-        "page_title": page.get("page_title"),
-        "author": page.get("author"),
-        "published": _datetime(page.get("date")),
-        "date_trust": page.get("date_trust") or 0.0,
-        "site_name": page.get("site_name"),
-        "language": page.get("language"),
-        "text": page["text"],
-        "text_digest": page["text_digest"],
-        "signals": {k: page.get(k) for k in SIGNALS if page.get(k) is not None},
+        "url": page.url,
+        "url_key": url_key(page.url),
+        "outlet_id": outlet_id(session, page.url, page.site_name),
+        "title": page.title,
+        "page_title": page.page_title,
+        "author": page.author,
+        "published": page.date,
+        "date_trust": page.date_trust,
+        "site_name": page.site_name,
+        "language": page.language,
+        "text": page.text,
+        "text_digest": page.text_digest,
+        "signals": page.signals(),
         "fingerprint_count": len(hashes),
         "fetched_at": _datetime(capture.get("fetched_at")),
         "http_status": capture.get("status"),
@@ -121,13 +119,12 @@ def add_document(session: Session, page: dict[str, Any], capture: dict[str, Any]
         "added_at": utcnow(),
     }]).scalar()
     if doc_id is None:
-        return Stored(find_capture(session, page["url"], page["text_digest"]), False)
-    segs = page["segments"]
-    retemplated = templates.learn(session, doc_id, page["url"], page.get("page_title") or page.get("title") or "",
-                                  page["text"], segs)
+        return Stored(find_capture(session, page.url, page.text_digest), False)
+    segs = page.segments
+    retemplated = templates.learn(session, doc_id, page.url, page.page_title or page.title or "", page.text, segs)
     own = templates.known_template(session, (s.hash for s in segs))
     if own:
-        hashes = sorted(fingerprints(tokens(masked(page["text"], own, page.get("credits")))))
+        hashes = sorted(fingerprints(tokens(masked(page.text, own, page.credits))))
         connection.execute(update(Document.__table__).where(Document.__table__.c.id == doc_id)
                            .values(fingerprint_count=len(hashes)))
     if hashes:
@@ -152,15 +149,15 @@ def stories_of(session: Session, doc_ids: Sequence[int]) -> dict[int, int | None
     return dict(session.execute(select(Document.id, Document.story_id).where(Document.id.in_(doc_ids))).all())
 
 
-def note_first_seen(session: Session, doc_id: int, when: str, source: str) -> int | None:
+def note_first_seen(session: Session, doc_id: int, seen: FirstSeen) -> int | None:
     """Keep the earliest first-seen date of a document; returns its story if the date changed."""
     doc = session.get(Document, doc_id)
     if doc is None:
         return None
-    known = (doc.signals or {}).get("first_seen")
-    if known and known.get("date", "9999") <= when:
+    known = FirstSeen.from_json((doc.signals or {}).get("first_seen"))
+    if known and known.date <= seen.date:
         return None
-    doc.signals = {**(doc.signals or {}), "first_seen": {"date": when, "source": source}}
+    doc.signals = {**(doc.signals or {}), "first_seen": seen.as_json()}
     return doc.story_id
 
 
@@ -247,7 +244,7 @@ def fingerprint_index(session: Session) -> CandidateIndex:
     return CandidateIndex.from_pairs(rows)
 
 
-_DOC_COLUMNS = (Document.id, Document.url, Document.text, Document.page_title, Document.title, Document.author,
+_DOC_COLUMNS = (Document.id, Document.url, Document.text, Document.title, Document.page_title, Document.author,
                 Document.site_name, Outlet.name, Document.published, Document.date_trust, Document.signals)
 
 
@@ -261,14 +258,11 @@ def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
     with session.no_autoflush:
         rows = session.execute(query).all()
         template = templates.masks(session, ids)
-    return [doc_from_page(doc_id, {
-        "url": url, "text": masked(text, template.get(doc_id, set()), (signals or {}).get("credits")),
-        "full_text": text, "page_title": page_title,
-        "title": title, "author": author, "site_name": site or outlet_name or "",
-        "date": published, "date_trust": trust, "credits": (signals or {}).get("credits"),
-        "links": (signals or {}).get("links"), "spin_marks": (signals or {}).get("spin_marks"),
-        "first_seen": (signals or {}).get("first_seen"),
-    }) for doc_id, url, text, page_title, title, author, site, outlet_name, published, trust, signals in rows]
+    docs = []
+    for doc_id, url, text, title, page_title, author, site, outlet_name, published, trust, signals in rows:
+        page = stored_page(url, text, title, page_title, author, site, published, trust, signals)
+        docs.append(doc_from_page(doc_id, page, masked(text, template.get(doc_id, set()), page.credits), outlet_name or ""))
+    return docs
 
 
 def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
