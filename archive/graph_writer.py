@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from archive.analysis import Analyzer, analyze_many
 from archive.page import FirstSeen, Page
-from archive.store import graph
+from archive.store import reads, recheck, writes
 from archive.store.db import session_factory, transaction
 from archive.store.models import Document
 
@@ -37,10 +37,11 @@ def start(db: str | None, rounds: bool = True) -> None:
 
 def _store_one(session, page: Page, capture: dict, analyze: bool) -> tuple[int, bool, set[int], int | None]:
     analyzer = _STATE["analyzer"]
-    doc_id, created, retemplated = graph.add_document(session, page, capture)
+    stored = writes.add_document(session, page, capture)
+    doc_id, created, retemplated = stored.id, stored.created, stored.retemplated
     if created and analyze:
-        analyzer.add(session, doc_id, page)
-        changed = analyzer.match(session, doc_id)  # merged-away stories have no members: flush skips them
+        analyzer.add(session, stored, page)
+        changed = analyzer.match(session, stored)  # merged-away stories have no members: flush skips them
         story_id = next(iter(changed), None)  # a new page joins one story at most
         if retemplated:  # what it revealed of its site's template changes other pages' links
             changed |= analyzer.refresh(session, retemplated)
@@ -92,9 +93,9 @@ def flush() -> int:
     analyzer, dirty = _STATE["analyzer"], _STATE["dirty"]
 
     def derive_tree(session, story_id: int) -> int:
-        members = sorted(graph.story_members(session, [story_id]))
+        members = sorted(reads.story_members(session, [story_id]))
         if members:
-            graph.write_story(session, story_id, analyzer.story(session, members), reassign=False)
+            writes.write_story(session, story_id, analyzer.story(session, members), reassign=False)
         return int(bool(members))
 
     done = 0
@@ -107,7 +108,7 @@ def flush() -> int:
 def same_story(doc_id: int, other: int) -> bool:
     """Whether two documents are copies in one story (a discovery candidate matched)."""
     with _STATE["factory"]() as session:
-        stories = graph.stories_of(session, [doc_id, other])
+        stories = reads.stories_of(session, [doc_id, other])
     return stories.get(doc_id) is not None and stories.get(doc_id) == stories.get(other)
 
 
@@ -115,7 +116,7 @@ def first_seen(doc_id: int, when: datetime, source: str) -> None:
     """Record a public archive's first capture of a document (the earliest one known wins); its
     story's tree is derived again, since the date is evidence."""
     seen = FirstSeen(when, source)
-    story_id = transaction(_STATE["factory"], lambda session: graph.note_first_seen(session, doc_id, seen))
+    story_id = transaction(_STATE["factory"], lambda session: writes.note_first_seen(session, doc_id, seen))
     if story_id is not None:
         _STATE["analyzer"].forget([doc_id])  # its cached copy holds the date it had
         _STATE["dirty"].add(story_id)
@@ -123,7 +124,7 @@ def first_seen(doc_id: int, when: datetime, source: str) -> None:
 
 def record_check(url: str, previous: int, current: int | None, status: int | None, detail: str | None) -> str:
     """Store the outcome of re-fetching a stored copy; returns it (unchanged, changed or gone)."""
-    return transaction(_STATE["factory"], lambda session: graph.record_check(session, url, previous, current,
+    return transaction(_STATE["factory"], lambda session: recheck.record_check(session, url, previous, current,
                                                                              status, detail))
 
 
@@ -139,5 +140,5 @@ def derive(doc_ids: list[int]) -> int:
 
 
 def skip(url: str, reason: str, capture: dict) -> None:
-    transaction(_STATE["factory"], lambda session: graph.add_skipped(
+    transaction(_STATE["factory"], lambda session: writes.add_skipped(
         session, url, reason, capture.get("warc_file"), capture.get("warc_offset")))

@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     from sqlalchemy import select
 
     from archive.analysis import analyze_all
-    from archive.store import graph
+    from archive.store import reads, writes
     from archive.store.db import session_factory
     from archive.store.models import Fingerprint
 
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         with factory() as session:
             for n, page in enumerate(_pages(args.docs), 1):
-                graph.add_document(session, page, {"discovered_via": "benchmark"})
+                writes.add_document(session, page, {"discovered_via": "benchmark"})
                 if n % 2000 == 0:
                     session.commit()
                 if n % 50_000 == 0:
@@ -106,10 +106,10 @@ def main(argv: list[str] | None = None) -> int:
                       for i in sample}
             started = time.perf_counter()
             for i in sample:
-                graph.candidates(session, i, hashes[i])
+                reads.candidates(session, i, hashes[i])
             sql_ms = (time.perf_counter() - started) / len(sample) * 1000
             started = time.perf_counter()
-            index = graph.fingerprint_index(session)
+            index = reads.fingerprint_index(session)
             index_build = time.perf_counter() - started
             started = time.perf_counter()
             for i in sample:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import scrapy
 from scrapy.crawler import Crawler
 
-from archive.store import graph
+from archive.store import reads
 from archive.store.db import session_factory
 from archive.urls import in_domains, url_key
 from crawler.ledger import CrawlLedger
@@ -36,7 +36,7 @@ class Frontier:
             known = set()
             if getattr(spider, "since", None) or crawler.settings.get("DISCOVERY_SINCE"):
                 with session_factory(crawler.settings.get("PROVENANCE_DB"))() as session:
-                    known = graph.story_url_keys(session, [url_key(u) for u in getattr(spider, "seeds", [])])
+                    known = reads.story_url_keys(session, [url_key(u) for u in getattr(spider, "seeds", [])])
             frontier = cls(crawler, int(getattr(spider, "max_depth", crawler.settings.getint("PROVENANCE_DEPTH"))),
                            int(getattr(spider, "budget", crawler.settings.getint("PROVENANCE_BUDGET"))), known)
             ledger = CrawlLedger.of(crawler)

@@ -27,7 +27,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.job import job_dir
 
-from archive.store import graph
+from archive.store import reads
 from archive.store.db import session_factory
 from archive.warc.lookup import ArchiveLookup
 from crawler.items import NotStored
@@ -143,7 +143,7 @@ class CrawlLedger:
         if not pending:
             return
         with session_factory(self.crawler.settings.get("PROVENANCE_DB"))() as session:
-            stored = graph.stored_urls(session, [e["url"] for e in pending])
+            stored = reads.stored_urls(session, [e["url"] for e in pending])
         folder = Path(self.crawler.settings.get("WARC_DIR") or ".")
         files = sorted(folder.glob("*.warc.gz")) if self.crawler.settings.getbool("WARC_ENABLED") else []
         self.archived = ArchiveLookup(files) if files else None

@@ -11,7 +11,7 @@ from archive import graph_writer
 from archive.analysis import analyze_all, analyze_many, refresh_stories
 from archive.page import Page
 from archive.provenance.template import masked, segments
-from archive.store import graph
+from archive.store import reads, writes
 from archive.store.db import session_factory
 from archive.store.models import Edge, TemplateSegment
 from benchmarks.evalcorpus import articles
@@ -59,7 +59,7 @@ def _ingest_like(db: str, pages: list[Page]) -> None:
     new, retemplated = [], set()
     with factory.begin() as session:
         for page in pages:
-            stored = graph.add_document(session, replace(page), {"discovered_via": "test"})
+            stored = writes.add_document(session, replace(page), {"discovered_via": "test"})
             new.append(stored.id)
             retemplated |= stored.retemplated
     analyze_many(factory, db, new, workers=1)
@@ -116,4 +116,4 @@ def test_a_page_that_reveals_its_site_template_splits_the_story_it_made(tmp_path
     assert _edges(db) == set()
     factory = session_factory(db)
     with factory() as session:
-        assert not graph.story_members(session, [1, 2, 3])
+        assert not reads.story_members(session, [1, 2, 3])

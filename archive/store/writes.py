@@ -1,4 +1,5 @@
-"""Reading and writing the provenance graph: documents, fingerprints, stories, edges."""
+"""Writing the provenance graph: documents with their fingerprints and segments, stories and their
+trees, quotations, first-seen dates, pages that gave no document."""
 
 from __future__ import annotations
 
@@ -7,57 +8,36 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
 
-from archive.provenance import index as candidate_rules
+from archive.page import FirstSeen, Page
 from archive.provenance.fingerprint import fingerprints
-from archive.provenance.index import PREFETCH, CandidateIndex, choose
-from archive.page import FirstSeen, Page, stored_page
-from archive.provenance.model import Doc, EdgeResult, Relation, StoryResult, doc_from_page
+from archive.provenance.model import EdgeResult, Relation, StoryResult
 from archive.provenance.template import masked, segments
 from archive.provenance.text import tokens
+from archive.provenance.wires import BY_SLUG
 from archive.store import templates
 from archive.store.db import insert_ignoring
-from archive.store.models import Check, Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
-from archive.provenance.wires import BY_SLUG
+from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
+from archive.store.reads import INFERRED, find_capture
 from archive.urls import INFERRED_PREFIX, is_inferred, outlet_domain, url_key
 
 
-_CANDIDATES = (
-    select(Fingerprint.document_id, func.count().label("shared"))
-    .where(Fingerprint.hash.in_(bindparam("hashes", expanding=True)))
-    .where(Fingerprint.document_id != bindparam("me"))
-    .group_by(Fingerprint.document_id)
-    .order_by(func.count().desc(), Fingerprint.document_id)
-    .limit(PREFETCH)
-)
-_OTHER = aliased(Fingerprint)
-# The document's fingerprints found in more than ``cap`` documents (the in-memory index's cap):
-# a look past the cap-th posting, so a common fingerprint costs ``cap`` index entries, not all of them.
-_COMMON = (
-    select(Fingerprint.hash)
-    .where(Fingerprint.document_id == bindparam("me"))
-    .where(select(_OTHER.hash).where(_OTHER.hash == Fingerprint.hash).limit(1).offset(bindparam("cap")).exists())
-)
-_INFERRED = Document.__table__.c.url_key.startswith(INFERRED_PREFIX, autoescape=True)  # not captures
-_COUNTS = select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True)))
-
-
-def outlet_id(session: Session, url: str, name: str | None) -> int:
-    """The id of the url's outlet, created on first sight (cached for the session's life)."""
+def outlet(session: Session, url: str, name: str | None) -> tuple[int, str]:
+    """The id and name of the url's outlet, created on first sight (cached for the session's life)."""
     domain = outlet_domain(url) or "unknown"
-    cache = session.info.setdefault("outlet_ids", {})
+    cache = session.info.setdefault("outlets", {})
     if domain in cache:
         return cache[domain]
     # insert-or-ignore: another process (a crawl and an ingest) may be adding the same outlet
     session.connection().execute(insert_ignoring(session, Outlet.__table__, ["domain"]),
                                  [{"domain": domain, "name": name or None}])
-    outlet = session.scalar(select(Outlet).where(Outlet.domain == domain))
-    if name and not outlet.name:
-        outlet.name = name
-    cache[domain] = outlet.id
-    return outlet.id
+    row = session.scalar(select(Outlet).where(Outlet.domain == domain))
+    if name and not row.name:
+        row.name = name
+    cache[domain] = row.id, row.name or ""
+    return cache[domain]
 
 
 def prepared(page: Page) -> Page:
@@ -77,11 +57,8 @@ class Stored(NamedTuple):
     id: int
     created: bool
     retemplated: frozenset[int] = frozenset()  # other documents whose template text this one revealed
-
-
-def find_capture(session: Session, url: str, digest: str) -> int | None:
-    with session.no_autoflush:
-        return session.scalar(select(Document.id).where(Document.url_key == url_key(url), Document.text_digest == digest))
+    fingerprints: Sequence[int] = ()  # a new document's, as stored (its known template text left out)
+    outlet: str = ""  # the name of its outlet, as the store gives it back with the document
 
 
 def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Stored:
@@ -93,10 +70,11 @@ def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Store
     # one round trip: insert unless this capture is stored already (unique url_key + text digest)
     connection = session.connection()  # Core, not the ORM's per-row bookkeeping: this is the hot path
     insert_new = insert_ignoring(session, Document.__table__, ["url_key", "text_digest"])
+    outlet_key, outlet_name = outlet(session, page.url, page.site_name)
     doc_id = connection.execute(insert_new.returning(Document.__table__.c.id), [{
         "url": page.url,
         "url_key": url_key(page.url),
-        "outlet_id": outlet_id(session, page.url, page.site_name),
+        "outlet_id": outlet_key,
         "title": page.title,
         "page_title": page.page_title,
         "author": page.author,
@@ -129,24 +107,7 @@ def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Store
                            .values(fingerprint_count=len(hashes)))
     if hashes:
         connection.execute(insert(Fingerprint.__table__), [{"hash": h, "document_id": doc_id} for h in hashes])
-    return Stored(doc_id, True, frozenset(retemplated))
-
-
-def story_url_keys(session: Session, seed_keys: Sequence[str]) -> set[str]:
-    """The URLs (keys) of every stored copy in the stories of the given seeds."""
-    stories = select(Document.story_id).where(Document.url_key.in_(seed_keys), Document.story_id.is_not(None))
-    return set(session.scalars(select(Document.url_key).where(Document.story_id.in_(stories))))
-
-
-def stored_urls(session: Session, urls: Sequence[str]) -> set[str]:
-    """Those of ``urls`` that have a document, or were recorded as giving none."""
-    keys = {url_key(u): u for u in urls}
-    found = {keys[k] for k in session.scalars(select(Document.url_key).where(Document.url_key.in_(keys)))}
-    return found | set(session.scalars(select(Skipped.url).where(Skipped.url.in_(urls))))
-
-
-def stories_of(session: Session, doc_ids: Sequence[int]) -> dict[int, int | None]:
-    return dict(session.execute(select(Document.id, Document.story_id).where(Document.id.in_(doc_ids))).all())
+    return Stored(doc_id, True, frozenset(retemplated), hashes, outlet_name)
 
 
 def note_first_seen(session: Session, doc_id: int, seen: FirstSeen) -> int | None:
@@ -161,48 +122,6 @@ def note_first_seen(session: Session, doc_id: int, seen: FirstSeen) -> int | Non
     return doc.story_id
 
 
-def latest_captures(session: Session, story_id: int | None = None, url: str | None = None,
-                    everything: bool = False) -> list[tuple[int, str]]:
-    """(document id, URL) of the newest capture of each URL: of a story, of one URL, or all."""
-    newest = select(func.max(Document.id)).where(~_INFERRED).group_by(Document.url_key)
-    if story_id is not None:
-        keys = select(Document.url_key).where(Document.story_id == story_id)
-        newest = newest.where(Document.url_key.in_(keys))
-    elif url is not None:
-        newest = newest.where(Document.url_key == url_key(url))
-    elif not everything:
-        return []
-    return [tuple(row) for row in session.execute(
-        select(Document.id, Document.url).where(Document.id.in_(newest)).order_by(Document.id))]
-
-
-def record_check(session: Session, url: str, previous: int, current: int | None, status: int | None,
-                 detail: str | None) -> str:
-    """A recheck's outcome, with what changed when the text did (credit lines removed, words)."""
-    if current is None:
-        outcome = "gone"
-    elif current == previous:
-        outcome = "unchanged"
-    else:
-        outcome = "changed"
-        old, new = session.get(Document, previous), session.get(Document, current)
-        detail = change_summary(old, new)
-    session.add(Check(url=url, url_key=url_key(url), outcome=outcome, http_status=status,
-                      document_id=current, detail=detail))
-    return outcome
-
-
-def change_summary(old: Document, new: Document) -> str:
-    credits = lambda doc: {c["text"] for c in (doc.signals or {}).get("credits") or () if c.get("kind") != "canonical"}  # noqa: E731
-    removed = credits(old) - credits(new)
-    parts = [f"credit removed: {text!r}" for text in sorted(removed)]
-    if (old.title or "") != (new.title or ""):
-        parts.append(f"title was {old.title!r}")
-    delta = len(new.text.split()) - len(old.text.split())
-    parts.append(f"text {'+' if delta >= 0 else ''}{delta} words")
-    return "; ".join(parts)
-
-
 def add_skipped(session: Session, url: str, reason: str, warc_file: str | None, offset: int | None) -> None:
     exists = session.scalar(select(Skipped.id).where(
         Skipped.url == url, Skipped.reason == reason[:300], Skipped.warc_file == warc_file,
@@ -215,60 +134,6 @@ def _datetime(value):
     if isinstance(value, str):
         return datetime.fromisoformat(value)
     return value
-
-
-def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -> list[int]:
-    """Stored documents sharing enough rare word pairs with the stored document ``doc_id`` to be
-    worth aligning (``hashes``: its fingerprints, when the caller has them already)."""
-    if hashes is None:
-        hashes = list(session.scalars(select(Fingerprint.hash).where(Fingerprint.document_id == doc_id)))
-    if not hashes:
-        return []
-    own_count = len(hashes)
-    connection = session.connection()  # Core: a crawl asks this for every page
-    common = set(connection.execute(_COMMON, {"me": doc_id, "cap": candidate_rules.MAX_POSTINGS}).scalars())
-    usable = [h for h in hashes if h not in common]
-    if not usable:
-        return []
-    ranked = connection.execute(_CANDIDATES, {"hashes": usable, "me": doc_id}).all()
-    if not ranked:
-        return []
-    # counts in a second, keyed query: joining them into the grouping costs four times as much
-    counts = dict(connection.execute(_COUNTS, {"ids": [doc for doc, _ in ranked]}).all())
-    return choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), own_count)
-
-
-def fingerprint_index(session: Session) -> CandidateIndex:
-    """All fingerprints as an in-memory index (batch analysis)."""
-    rows = session.execute(select(Fingerprint.hash, Fingerprint.document_id).execution_options(yield_per=50_000))
-    return CandidateIndex.from_pairs(rows)
-
-
-_DOC_COLUMNS = (Document.id, Document.url, Document.text, Document.title, Document.page_title, Document.author,
-                Document.site_name, Outlet.name, Document.published, Document.date_trust, Document.signals)
-
-
-def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
-    """Documents as the engine sees them, read in one query (no ORM objects)."""
-    ids = list(ids)
-    if not ids:
-        return []
-    query = (select(*_DOC_COLUMNS).join(Outlet, Outlet.id == Document.outlet_id)
-             .where(Document.id.in_(ids), ~_INFERRED))
-    with session.no_autoflush:
-        rows = session.execute(query).all()
-        template = templates.masks(session, ids)
-    docs = []
-    for doc_id, url, text, title, page_title, author, site, outlet_name, published, trust, signals in rows:
-        page = stored_page(url, text, title, page_title, author, site, published, trust, signals)
-        docs.append(doc_from_page(doc_id, page, masked(text, template.get(doc_id, set()), page.credits), outlet_name or ""))
-    return docs
-
-
-def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
-    if not story_ids:
-        return set()
-    return set(session.scalars(select(Document.id).where(Document.story_id.in_(story_ids), ~_INFERRED)))
 
 
 def assign_story(session: Session, story_id: int | None, members: Sequence[int], merged: Sequence[int] = (),
@@ -290,7 +155,7 @@ def assign_story(session: Session, story_id: int | None, members: Sequence[int],
                            .values(story_id=story_id))
     if others:
         connection.execute(update(stories).where(stories.c.id.in_(others)).values(origin_id=None))
-        connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(others), _INFERRED))
+        connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(others), INFERRED))
         connection.execute(delete(stories).where(stories.c.id.in_(others)))
     return story_id
 
@@ -315,7 +180,7 @@ def _inferred_documents(session: Session, story_id: int, result: StoryResult) ->
     keys = sorted({k for k in [result.origin, *(e.source for e in result.edges)] if isinstance(k, str) and is_inferred(k)})
     documents = Document.__table__
     connection = session.connection()
-    stale = delete(documents).where(documents.c.story_id == story_id, _INFERRED)
+    stale = delete(documents).where(documents.c.story_id == story_id, INFERRED)
     connection.execute(stale.where(documents.c.url_key.not_in(keys)) if keys else stale)
     if not keys:
         return {}
@@ -330,7 +195,7 @@ def _inferred_documents(session: Session, story_id: int, result: StoryResult) ->
         agency = BY_SLUG[key.removeprefix(INFERRED_PREFIX).split(":")[1]]
         known = [dates[d] for d in children.get(key, []) if dates.get(d) is not None]
         row = {
-            "url": key, "url_key": key, "outlet_id": outlet_id(session, f"https://{agency.domain}/", agency.name),
+            "url": key, "url_key": key, "outlet_id": outlet(session, f"https://{agency.domain}/", agency.name)[0],
             "story_id": story_id, "title": f"{agency.name} wire story (not captured)", "page_title": None,
             "author": agency.name, "published": min(known) if known else None, "date_trust": 0.0,
             "site_name": f"{agency.name} (wire, not captured)", "language": None, "text": "",
@@ -378,12 +243,12 @@ def drop_empty_stories(session: Session, story_ids: Sequence[int]) -> None:
     connection = session.connection()
     stories = Story.__table__
     used = set(connection.execute(select(Document.story_id).where(Document.story_id.in_(list(story_ids)),
-                                                                   ~_INFERRED)).scalars())
+                                                                   ~INFERRED)).scalars())
     empty = [s for s in story_ids if s not in used]
     if empty:
         connection.execute(delete(Edge.__table__).where(Edge.__table__.c.story_id.in_(empty)))
         connection.execute(update(stories).where(stories.c.id.in_(empty)).values(origin_id=None))
-        connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(empty), _INFERRED))
+        connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(empty), INFERRED))
         connection.execute(delete(stories).where(stories.c.id.in_(empty)))
 
 
