@@ -261,25 +261,40 @@ class AlignmentSpill:
         return {"path": self.path, "_db": None}
 
 
-_WORKER: dict = {}
+@dataclass
+class AnalysisWorker:
+    """An analysis worker process's state: its connection, its caches, the shared candidate index."""
+
+    factory: sessionmaker[Session]
+    index: CandidateIndex | None
+    analyzer: Analyzer = field(default_factory=Analyzer)
+
+    def links(self, doc_ids: list[int]) -> Links:
+        with self.factory() as session:
+            return self.analyzer.links(session, doc_ids, self.index)
+
+    def story(self, members: list[int], spill: AlignmentSpill) -> StoryResult:
+        with self.factory() as session:
+            return self.analyzer.story(session, members, spill.within(members))
 
 
-def _start_worker(db: str) -> None:
+_worker: AnalysisWorker | None = None  # this worker process's, made by :func:`_start_worker`
+
+
+def _start_worker(db: str, index: CandidateIndex | None) -> None:
+    """Pool initializer. Workers are forked, so ``index`` is not copied: they share it, copy-on-write."""
     from archive.store.db import session_factory
 
-    _WORKER["factory"] = session_factory(db, keep_connections=True)
-    _WORKER["analyzer"] = Analyzer()
+    global _worker
+    _worker = AnalysisWorker(session_factory(db, keep_connections=True), index)
 
 
 def _links_job(doc_ids: list[int]) -> Links:
-    with _WORKER["factory"]() as session:
-        return _WORKER["analyzer"].links(session, doc_ids, _WORKER.get("index"))
+    return _worker.links(doc_ids)
 
 
 def _story_job(job: tuple[list[int], AlignmentSpill]) -> StoryResult:
-    members, spill = job
-    with _WORKER["factory"]() as session:
-        return _WORKER["analyzer"].story(session, members, spill.within(members))
+    return _worker.story(*job)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -338,27 +353,23 @@ def analyze_many(factory: sessionmaker[Session], db: str, doc_ids: list[int], wo
         return {"documents": len(doc_ids), "stories": built}
     with tempfile.TemporaryDirectory(prefix="provenance-analysis-") as tmp:
         spill = AlignmentSpill(Path(tmp) / "alignments.sqlite")
-        _WORKER["index"] = index  # workers are forked: they share it, copy-on-write
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=_start_worker, initargs=(db,)) as pool:
-                chunks = list(_chunks(doc_ids, CHUNK))
-                with factory() as session:
-                    for n, part in enumerate(pool.map(_links_job, chunks), 1):
-                        copies.update((k, v) for k, v in part.copies.items() if v)
-                        spill.add(part.alignments)
-                        write_quotes(session, part.quotes)
-                        if progress:
-                            progress("links", n, len(chunks))
-                    plans = list(stories_to_build(session, copies))
-                    results = pool.map(_story_job, [(members, spill) for members, _ in plans], chunksize=4)
-                    for n, ((_, story_ids), result) in enumerate(zip(plans, results), 1):
-                        write(session, result, story_ids)
-                        if progress:
-                            progress("stories", n, len(plans))
-                    session.commit()
-        finally:
-            _WORKER.pop("index", None)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_start_worker, initargs=(db, index)) as pool:
+            chunks = list(_chunks(doc_ids, CHUNK))
+            with factory() as session:
+                for n, part in enumerate(pool.map(_links_job, chunks), 1):
+                    copies.update((k, v) for k, v in part.copies.items() if v)
+                    spill.add(part.alignments)
+                    write_quotes(session, part.quotes)
+                    if progress:
+                        progress("links", n, len(chunks))
+                plans = list(stories_to_build(session, copies))
+                results = pool.map(_story_job, [(members, spill) for members, _ in plans], chunksize=4)
+                for n, ((_, story_ids), result) in enumerate(zip(plans, results), 1):
+                    write(session, result, story_ids)
+                    if progress:
+                        progress("stories", n, len(plans))
+                session.commit()
     return {"documents": len(doc_ids), "stories": len(plans)}
 
 

@@ -62,11 +62,43 @@ class Doc:
     links: tuple[str, ...] = ()  # outlinks of the article body, normalised
     spin_marks: int = 0  # spinner fingerprints seen in the text
     wire: str | None = None  # the agency whose story it carries, by its dateline or credit (wires.py)
-    extra: dict = field(default_factory=dict)
+    full_text: str | None = None  # the text as extracted, when ``text`` leaves template text out
+
+    # What comparisons read of a document again and again, computed once (by the module that uses it).
 
     @cached_property
     def tok(self) -> Tokens:
         return tokens(self.text)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of the page as extracted: a copy may carry the template text left out of
+        this one, and it is still this one's."""
+        return frozenset(tokens(self.full_text).norm if self.full_text else self.tok.norm)
+
+    @cached_property
+    def outlet_names(self) -> list[str]:
+        from archive.provenance.evidence import outlet_names  # (the engine's modules import this one)
+
+        return outlet_names(self)
+
+    @cached_property
+    def quote_grams(self) -> tuple[list[int], frozenset[int]]:
+        from archive.provenance.compare import quote_grams
+
+        return quote_grams(self)
+
+    @cached_property
+    def sentences(self) -> list[str]:
+        from archive.provenance.compare import sentences
+
+        return sentences(self)
+
+    @cached_property
+    def credit_spans(self) -> list[tuple[int, int, str]]:
+        from archive.provenance.story import credit_spans
+
+        return credit_spans(self)
 
     def __len__(self) -> int:
         return len(self.tok)
@@ -117,7 +149,6 @@ def doc_from_page(key: int | str, page: Page, text: str | None = None, outlet: s
             published, trust = seen, max(trust, FIRST_SEEN_TRUST)
     full = page.text
     text = full if text is None else text
-    extra = {"_vocabulary": frozenset(tokens(full).norm)} if full and full != text else {}
     return Doc(
         key=key,
         url=page.url,
@@ -130,5 +161,5 @@ def doc_from_page(key: int | str, page: Page, text: str | None = None, outlet: s
         links=tuple(page.links),
         spin_marks=page.spin_marks,
         wire=wire_of(full or text, page.author or ""),
-        extra=extra,  # a copy may carry the template text left out of this one: it is still this one's
+        full_text=full if full != text else None,
     )
