@@ -46,7 +46,7 @@ class GraphWriter:
                    analyze: bool) -> tuple[int, bool, set[int], int | None]:
         stored = writes.add_document(session, page, capture)
         if stored.created and analyze:
-            self.analyzer.add(session, stored, page)
+            self.analyzer.add(stored, page)
             changed = self.analyzer.match(session, stored)  # merged-away stories have no members: flush skips them
             story_id = next(iter(changed), None)  # a new page joins one story at most
             if stored.retemplated:  # what it revealed of its site's template changes other pages' links

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from archive.provenance.model import Credit
-from archive.provenance.template import Segment, different_articles, masked, segments, shared_template
+from archive.provenance.template import Segment, different_articles, segments, shared_template
 from archive.store.db import insert_ignoring
 from archive.store.models import Document, Segment as SegmentRow, TemplateSegment
 from archive.urls import outlet_domain, url_key
@@ -59,9 +60,13 @@ def known_template(session: Session, hashes: Iterable[int]) -> set[int]:
     return set(session.connection().execute(_KNOWN, {"hashes": hashes}).scalars())
 
 
-def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: list[Segment]) -> set[int]:
-    """Store a new document's segments and learn the template text it reveals; returns the other
-    documents whose template text changed."""
+class Learnt(NamedTuple):
+    changed: set[int]  # the other documents whose template text changed
+    template: set[int]  # the new document's segments (hashes) known as template text now
+
+
+def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: list[Segment]) -> Learnt:
+    """Store a new document's segments and learn the template text it reveals."""
     site = site_of(url)
     connection = session.connection()
     unique = {s.hash: s for s in segs}
@@ -73,13 +78,13 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
     known = known_template(session, unique)
     asked = [h for h in unique if h not in known]
     if not asked:
-        return set()
+        return Learnt(set(), known)
     sharing: dict[int, str] = {}
     for other, _, other_site in connection.execute(_SHARING, {"hashes": asked, "me": doc_id}):
         if other not in sharing and len(sharing) < NEIGHBOURS:
             sharing[other] = other_site
     if not sharing:
-        return set()
+        return Learnt(set(), known)
     theirs: dict[int, list[tuple[int, int, bool, bool]]] = defaultdict(list)
     for other, h, words, edge, bottom in connection.execute(_SEGMENTS_OF, {"ids": list(sharing)}):
         theirs[other].append((h, words, edge, bottom))
@@ -93,11 +98,16 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
         if key == mine_key:  # another capture of this very page
             continue
         same_site = other_site == site
-        different = different_articles(body, segs, other_body, segments(other_body), same_site, title, other_title)
+        different = different_articles(body, segs, other_body, _segments(other_body), same_site, title, other_title)
         found = shared_template(list(unique.values()), theirs[other], same_site, different)
         learnt.update((site, h) for h in found)
         learnt.update((other_site, h) for h in found)
-    return _record(session, learnt, doc_id)
+    return Learnt(_record(session, learnt, doc_id), known | {h for _, h in learnt})
+
+
+@lru_cache(maxsize=1024)  # a site's pages meet the same neighbours again and again
+def _segments(body: str) -> tuple[Segment, ...]:
+    return tuple(segments(body))
 
 
 def _record(session: Session, learnt: set[tuple[str, int]], doc_id: int) -> set[int]:
@@ -122,10 +132,6 @@ def masks(session: Session, doc_ids: Iterable[int]) -> dict[int, set[int]]:
         for doc_id, h in session.connection().execute(_MASKS, {"ids": ids[start:start + 500]}):
             found[doc_id].add(h)
     return found
-
-
-def masked_text(session: Session, doc_id: int, text_: str, credits: Iterable[Credit] = ()) -> str:
-    return masked(text_, masks(session, [doc_id]).get(doc_id, set()), credits)
 
 
 def backfill(session: Session) -> int:

@@ -44,12 +44,12 @@ def prepared(page: Page) -> Page:
     """The page with what storage needs computed: text digest, segments and fingerprints (of the
     text without its chrome lines). Workers call this so the process that writes the database
     has less to do."""
+    if page.segments is None:
+        page.segments = segments(page.text)
     if page.fingerprints is None:
         words = tokens(page.text)
         page.text_digest = hashlib.sha1(" ".join(words.norm).encode()).hexdigest()
-        page.fingerprints = sorted(fingerprints(tokens(masked(page.text, set(), page.credits))))
-    if page.segments is None:
-        page.segments = segments(page.text)
+        page.fingerprints = sorted(fingerprints(tokens(masked(page.text, set(), page.credits, page.segments))))
     return page
 
 
@@ -59,6 +59,7 @@ class Stored(NamedTuple):
     retemplated: frozenset[int] = frozenset()  # other documents whose template text this one revealed
     fingerprints: Sequence[int] = ()  # a new document's, as stored (its known template text left out)
     outlet: str = ""  # the name of its outlet, as the store gives it back with the document
+    template: frozenset[int] = frozenset()  # a new document's segments known as template text
 
 
 def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Stored:
@@ -99,15 +100,15 @@ def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Store
     if doc_id is None:
         return Stored(find_capture(session, page.url, page.text_digest), False)
     segs = page.segments
-    retemplated = templates.learn(session, doc_id, page.url, page.page_title or page.title or "", page.text, segs)
-    own = templates.known_template(session, (s.hash for s in segs))
+    learnt = templates.learn(session, doc_id, page.url, page.page_title or page.title or "", page.text, segs)
+    own = learnt.template
     if own:
-        hashes = sorted(fingerprints(tokens(masked(page.text, own, page.credits))))
+        hashes = sorted(fingerprints(tokens(masked(page.text, own, page.credits, segs))))
         connection.execute(update(Document.__table__).where(Document.__table__.c.id == doc_id)
                            .values(fingerprint_count=len(hashes)))
     if hashes:
         connection.execute(insert(Fingerprint.__table__), [{"hash": h, "document_id": doc_id} for h in hashes])
-    return Stored(doc_id, True, frozenset(retemplated), hashes, outlet_name)
+    return Stored(doc_id, True, frozenset(learnt.changed), hashes, outlet_name, frozenset(own))
 
 
 def note_first_seen(session: Session, doc_id: int, seen: FirstSeen) -> int | None:
