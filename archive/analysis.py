@@ -314,8 +314,7 @@ def stories_to_build(session: Session, copies: dict[int, list[int]]) -> Iterator
     for doc_id, others in copies.items():
         groups.add_edges_from((doc_id, other) for other in others)
     for component in nx.connected_components(groups):
-        story_ids = sorted({s for s in session.scalars(
-            select(Document.story_id).where(Document.id.in_(list(component)))) if s})
+        story_ids = sorted({s for s in reads.stories_of(session, list(component)).values() if s})
         members = reads.story_members(session, story_ids) | set(component)
         yield sorted(members), story_ids
 

@@ -9,8 +9,11 @@ process a crawl runs, here in this one process, one after the other, timed with 
 - the extraction worker: ``extract_page`` (the extractors and our signals), then what storage
   needs (text digest, fingerprints, segments), then pickling the page back to the crawler;
 - the graph writer: the batches the crawl sends it (16 pages a transaction), split into storing
-  the document, learning template segments, the candidate query, comparing with candidates, tree
-  derivation and the commit.
+  the document, learning template segments, the engine's view of the page, the candidate query,
+  comparing with candidates, story membership, tree derivation, and the rest (transactions,
+  commits).
+
+Each stage counts its own time, not that of the stages it calls.
 
 ``--profile`` prints cProfile's top functions of one of the two instead.
 """
@@ -41,26 +44,22 @@ SPENT: dict[str, float] = defaultdict(float)
 
 @contextmanager
 def stage(name: str):
+    """CPU time spent inside, less what the stages inside it counted."""
+    counted = sum(SPENT.values())
     started = time.process_time()
     try:
         yield
     finally:
-        SPENT[name] += time.process_time() - started
+        SPENT[name] += time.process_time() - started - (sum(SPENT.values()) - counted)
 
 
 def _timed(owner, attribute: str, name: str) -> None:
-    """Time every call of ``owner.attribute`` under ``name`` (not counting time already counted in
-    a stage it calls: the inner stage's time is taken off)."""
+    """Count every call of ``owner.attribute`` as the stage ``name``."""
     function = getattr(owner, attribute)
 
     def timed(*args, **kwargs):
-        before = dict(SPENT)
-        started = time.process_time()
-        try:
+        with stage(name):
             return function(*args, **kwargs)
-        finally:
-            inner = sum(SPENT[k] - before.get(k, 0.0) for k in SPENT)
-            SPENT[name] += time.process_time() - started - inner
 
     setattr(owner, attribute, timed)
 
@@ -86,6 +85,9 @@ def writer(pages: list, db: str) -> None:
     _timed(Analyzer, "story", "writer: tree derivation")
     _timed(Analyzer, "refresh", "writer: stories a template changed")
     _timed(writes, "add_document", "writer: store document, fingerprints")
+    _timed(Analyzer, "add", "writer: the engine's Doc of a new page")
+    _timed(writes, "assign_story", "writer: story membership, tree writes")
+    _timed(writes, "write_story", "writer: story membership, tree writes")
     graph_writer.start(db)
     for start in range(0, len(pages), BATCH_PAGES):
         jobs = [(page, {"status": 200, "discovered_via": "seed"}, True) for page in pages[start:start + BATCH_PAGES]]

@@ -41,6 +41,8 @@ _KNOWN = select(_TPL.c.hash).where(_TPL.c.hash.in_(bindparam("hashes", expanding
 _SEGMENTS_OF = select(_SEG.c.document_id, _SEG.c.hash, _SEG.c.words, _SEG.c.edge, _SEG.c.bottom).where(
     _SEG.c.document_id.in_(bindparam("ids", expanding=True)))
 _HOLDERS = select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash"))
+_ABOUT = select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text).where(
+    Document.id.in_(bindparam("ids", expanding=True)))
 _MASKS = (
     select(_SEG.c.document_id, _SEG.c.hash)
     .join(_TPL, _TPL.c.hash == _SEG.c.hash)
@@ -88,9 +90,7 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
     theirs: dict[int, list[tuple[int, int, bool, bool]]] = defaultdict(list)
     for other, h, words, edge, bottom in connection.execute(_SEGMENTS_OF, {"ids": list(sharing)}):
         theirs[other].append((h, words, edge, bottom))
-    about = {d: (k, t or "", body or "") for d, k, t, body in session.execute(
-        select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text)
-        .where(Document.id.in_(list(sharing))))}
+    about = {d: (k, t or "", body or "") for d, k, t, body in connection.execute(_ABOUT, {"ids": list(sharing)})}
     mine_key = url_key(url)
     learnt: set[tuple[str, int]] = set()
     for other, other_site in sharing.items():
