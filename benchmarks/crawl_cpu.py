@@ -15,17 +15,24 @@ process a crawl runs, here in this one process, one after the other, timed with 
 
 Each stage counts its own time, not that of the stages it calls.
 
-``--profile`` prints cProfile's top functions of one of the two instead.
+``--profile`` prints cProfile's top functions of one of the two instead. ``--crawl`` runs the real
+crawl of ``benchmarks.crawl_throughput`` (and the bare Scrapy one) and reads each process's CPU
+time from /proc while it runs: the crawler (reactor, downloader, WARC, pipelines), the extraction
+workers and the graph writer (the process holding the database open).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pickle
 import pstats
+import re
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -97,11 +104,96 @@ def writer(pages: list, db: str) -> None:
         graph_writer.flush()
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task") if os.path.exists(f"/proc/{pid}/task") else ():
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(c) for c in handle.read().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _holds(pid: int, suffix: str) -> bool:
+    try:
+        return any(os.readlink(f"/proc/{pid}/fd/{fd}").endswith(suffix) for fd in os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return False
+
+
+def _watched(args: list[str], proxy: str) -> tuple[dict[str, float], int]:
+    """Run a crawl; CPU seconds of its main process, its extraction workers and its graph writer."""
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["http_proxy"] = proxy
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+                               cwd=Path(__file__).resolve().parent.parent)
+    seen: dict[int, float] = {}
+    writers: set[int] = set()
+
+    def watch():
+        while process.poll() is None:
+            for pid in [process.pid, *_children(process.pid)]:
+                spent = _cpu_seconds(pid)
+                if spent is not None:
+                    seen[pid] = spent
+                    if pid != process.pid and pid not in writers and _holds(pid, "graph.db"):
+                        writers.add(pid)
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    stderr = process.communicate()[1]
+    watcher.join()
+    if process.returncode != 0:
+        raise SystemExit(stderr[-2000:])
+    pages = int(re.search(r"'response_received_count': (\d+)", stderr).group(1))
+    spent = {"crawler process": seen.pop(process.pid, 0.0),
+             "graph writer": sum(seen.pop(pid, 0.0) for pid in writers)}
+    spent["extraction workers"] = sum(seen.values())
+    return spent, pages
+
+
+def crawl(n: int) -> None:
+    from benchmarks.crawl_throughput import COMMON, ROOT
+    from demo.server import SiteServer
+
+    corpus = corpus_of(n)
+    pages = {u.replace("https://", "http://"): body for u, body in corpus.pages.items()}
+    scrapy = str(Path(sys.executable).parent / "scrapy")
+    with tempfile.TemporaryDirectory() as tmp, SiteServer(pages) as server:
+        urls = Path(tmp) / "urls.txt"
+        urls.write_text("\n".join(pages) + "\n")
+        bare = _watched([scrapy, "runspider", str(ROOT / "benchmarks" / "bare_spider.py"), "-a", f"urls={urls}",
+                         "-o", str(Path(tmp) / "bare.jsonl"), *COMMON], server.proxy)
+        full = _watched([scrapy, "crawl", "syndication", "-a", f"urls={urls}", "-s", "PROVENANCE_DEPTH=0",
+                         "-s", f"PROVENANCE_BUDGET={len(pages) + 10}", "-s", f"PROVENANCE_DB=sqlite:///{tmp}/graph.db",
+                         "-s", f"WARC_DIR={tmp}/warc", *COMMON], server.proxy)
+    print(f"{len(pages)} pages; ms of CPU a page, per process (read from /proc every 0.1 s)")
+    print(f"  {'bare Scrapy':46}{sum(bare[0].values()) / bare[1] * 1000:8.2f}")
+    for name, spent in full[0].items():
+        print(f"  {'full pipeline: ' + name:46}{spent / full[1] * 1000:8.2f}")
+    print(f"  {'full pipeline: all processes':46}{sum(full[0].values()) / full[1] * 1000:8.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=600)
     parser.add_argument("--profile", choices=["worker", "writer"])
+    parser.add_argument("--crawl", action="store_true", help="measure a real crawl's processes instead")
     args = parser.parse_args(argv)
+    if args.crawl:
+        crawl(args.pages)
+        return 0
     corpus = corpus_of(args.pages)
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite:///{Path(tmp) / 'graph.db'}"
