@@ -98,15 +98,16 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
         if key == mine_key:  # another capture of this very page
             continue
         same_site = other_site == site
-        different = different_articles(body, segs, other_body, _segments(other_body), same_site, title, other_title)
+        different = different_articles(body, segs, other_body, segments_of(other_body), same_site, title, other_title)
         found = shared_template(list(unique.values()), theirs[other], same_site, different)
         learnt.update((site, h) for h in found)
         learnt.update((other_site, h) for h in found)
     return Learnt(_record(session, learnt, doc_id), known | {h for _, h in learnt})
 
 
-@lru_cache(maxsize=1024)  # a site's pages meet the same neighbours again and again
-def _segments(body: str) -> tuple[Segment, ...]:
+@lru_cache(maxsize=2048)  # a site's pages meet the same neighbours again and again
+def segments_of(body: str) -> tuple[Segment, ...]:
+    """A stored document's segments (:func:`segments`), computed once for as long as it is met."""
     return tuple(segments(body))
 
 
