@@ -127,7 +127,7 @@ def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
     docs = []
     for doc_id, url, text, title, page_title, author, site, outlet_name, published, trust, signals in rows:
         page = stored_page(url, text, title, page_title, author, site, published, trust, signals)
-        compared = masked(text, template.get(doc_id, set()), page.credits, templates.segments_of(text))
+        compared = masked(text, template.get(doc_id, set()), page.credits)
         docs.append(doc_from_page(doc_id, page, compared, outlet_name or ""))
     return docs
 

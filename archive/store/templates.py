@@ -14,8 +14,7 @@ be brought up to date.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select, text
@@ -38,8 +37,6 @@ _SHARING = (
     .limit(20 * NEIGHBOURS)
 )
 _KNOWN = select(_TPL.c.hash).where(_TPL.c.hash.in_(bindparam("hashes", expanding=True))).distinct()
-_SEGMENTS_OF = select(_SEG.c.document_id, _SEG.c.hash, _SEG.c.words, _SEG.c.edge, _SEG.c.bottom).where(
-    _SEG.c.document_id.in_(bindparam("ids", expanding=True)))
 _HOLDERS = select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash"))
 _ABOUT = select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text).where(
     Document.id.in_(bindparam("ids", expanding=True)))
@@ -67,7 +64,7 @@ class Learnt(NamedTuple):
     template: set[int]  # the new document's segments (hashes) known as template text now
 
 
-def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: list[Segment]) -> Learnt:
+def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: Sequence[Segment]) -> Learnt:
     """Store a new document's segments and learn the template text it reveals."""
     site = site_of(url)
     connection = session.connection()
@@ -87,9 +84,6 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
             sharing[other] = other_site
     if not sharing:
         return Learnt(set(), known)
-    theirs: dict[int, list[tuple[int, int, bool, bool]]] = defaultdict(list)
-    for other, h, words, edge, bottom in connection.execute(_SEGMENTS_OF, {"ids": list(sharing)}):
-        theirs[other].append((h, words, edge, bottom))
     about = {d: (k, t or "", body or "") for d, k, t, body in connection.execute(_ABOUT, {"ids": list(sharing)})}
     mine_key = url_key(url)
     learnt: set[tuple[str, int]] = set()
@@ -98,17 +92,12 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
         if key == mine_key:  # another capture of this very page
             continue
         same_site = other_site == site
-        different = different_articles(body, segs, other_body, segments_of(other_body), same_site, title, other_title)
-        found = shared_template(list(unique.values()), theirs[other], same_site, different)
+        other_segs = segments(other_body)
+        different = different_articles(body, segs, other_body, other_segs, same_site, title, other_title)
+        found = shared_template(segs, other_segs, same_site, different)
         learnt.update((site, h) for h in found)
         learnt.update((other_site, h) for h in found)
     return Learnt(_record(session, learnt, doc_id), known | {h for _, h in learnt})
-
-
-@lru_cache(maxsize=2048)  # a site's pages meet the same neighbours again and again
-def segments_of(body: str) -> tuple[Segment, ...]:
-    """A stored document's segments (:func:`segments`), computed once for as long as it is met."""
-    return tuple(segments(body))
 
 
 def _record(session: Session, learnt: set[tuple[str, int]], doc_id: int) -> set[int]:
