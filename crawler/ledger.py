@@ -58,7 +58,7 @@ class CrawlLedger:
         self.settled: set[str] = set()
         self.started: set[str] = set()  # let through the downloader in this run
         self.archived: ArchiveLookup | None = None  # the crawl's own WARC files, when resuming
-        self.signals = None
+        self.crawler: Crawler | None = None  # set by from_crawler (its spider and signals, at run time)
         if path.exists():
             self._read()
             self._set_aside_scrapy_queue(path.parent)
@@ -76,8 +76,7 @@ class CrawlLedger:
                      settings.get("PROVENANCE_DB"),
                      Path(settings.get("WARC_DIR") or ".") if settings.getbool("WARC_ENABLED") else None,
                      settings.getbool("PROVENANCE_COORDINATE"))
-        ledger.signals = crawler.signals
-        ledger.spider = lambda: crawler.spider
+        ledger.crawler = crawler
         crawler.signals.connect(ledger.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(ledger.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ledger.item_dropped, signal=signals.item_dropped)
@@ -153,8 +152,8 @@ class CrawlLedger:
 
     async def process_start(self, start):
         """First what a stopped run left pending, then the spider's own start requests."""
-        self.signals.send_catch_log(RESUMED, urls=self.page_urls())
-        for request in self.resumed(self.spider()):
+        self.crawler.signals.send_catch_log(RESUMED, urls=self.page_urls())
+        for request in self.resumed(self.crawler.spider):
             yield request
         async for request in start:
             yield request
