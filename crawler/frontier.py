@@ -23,7 +23,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
-from archive.store import graph
+from archive.store import reads
 from archive.store.db import session_factory
 from archive.urls import in_domains, url_key
 from crawler.trail import trail_of
@@ -93,7 +93,7 @@ class Frontier:
         seeds = [request async for request in start]
         if self.since_db is not None:
             with session_factory(self.since_db)() as session:
-                self.known = graph.story_url_keys(session, [url_key(r.url) for r in seeds if isinstance(r, Request)])
+                self.known = reads.story_url_keys(session, [url_key(r.url) for r in seeds if isinstance(r, Request)])
         for request in seeds:
             if not isinstance(request, Request) or self._passes(request, None):
                 yield request

@@ -28,7 +28,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.job import job_dir
 
-from archive.store import graph
+from archive.store import reads
 from archive.store.db import session_factory
 from archive.warc.lookup import ArchiveLookup
 from crawler.frontier import RESUMED
@@ -163,7 +163,7 @@ class CrawlLedger:
         if not pending:
             return []
         with session_factory(self.db)() as session:
-            stored = graph.stored_urls(session, [e["url"] for e in pending])
+            stored = reads.stored_urls(session, [e["url"] for e in pending])
         files = sorted(self.warc_dir.glob("*.warc.gz")) if self.warc_dir is not None else []
         self.archived = ArchiveLookup(files) if files else None
         again = []

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from scrapy.exceptions import DropItem, NotConfigured
 
 from archive import graph_writer
+from archive.page import FirstSeen, Page
 from archive.store.db import StoreError, session_factory
 from archive.warc.writer import WarcFileWriter
 from crawler.batching import Batches
@@ -50,13 +51,13 @@ class ArchiveTextPipeline:
         if not record_id or item.page is None:
             return item
         page = item.page
-        self.writer.write_derived(item.url, record_id, page["text"], {
+        self.writer.write_derived(item.url, record_id, page.text, {
             "via": item.via,
-            "title": page.get("title") or "",
-            "published": page.get("date") or "",
-            "site-name": page.get("site_name") or "",
-            "credit": [c for c in page.get("credits", []) if c["kind"] != "canonical"],
-            "outlink": page.get("links", [])[:500],
+            "title": page.title or "",
+            "published": page.date.isoformat() if page.date else "",
+            "site-name": page.site_name,
+            "credit": [c.as_dict() for c in page.credits if c.kind != "canonical"],
+            "outlink": page.links[:500],
         })
         self.stats.inc_value("warc/derived_records", 2)
         return item
@@ -106,7 +107,7 @@ class GraphPipeline:
         capture = {**item.warc, "fetched_at": item.warc.get("fetched_at") or item.fetched_at,
                    "status": item.status, "discovered_via": item.via}
         if item.page is not None:
-            item.page.update(first_seen=item.first_seen, archived_copy=item.archived_copy)
+            item.page.first_seen, item.page.archived_copy = FirstSeen.from_json(item.first_seen), item.archived_copy
         if item.page is None:
             await loop.run_in_executor(self.writer, graph_writer.skip, item.url, item.error or "no text", capture)
             self.stats.inc_value("provenance/skipped")
@@ -129,7 +130,7 @@ class GraphPipeline:
         self.stats.inc_value("recheck/checked")
         self.writer.submit(graph_writer.record_check, url, previous, current, status, detail)
 
-    async def _store(self, page: dict, capture: dict) -> tuple[int, bool, int | None]:
+    async def _store(self, page: Page, capture: dict) -> tuple[int, bool, int | None]:
         """Pages go to the writer in small batches, one transaction each."""
         try:
             status, value = await self.batches.run((page, capture, self.analyze))
@@ -137,10 +138,10 @@ class GraphPipeline:
             status, value = "error", repr(exc)
         if status != "ok":
             self.stats.inc_value("provenance/not_stored")
-            raise NotStored(f"could not store {page.get('url')}: {value}")
+            raise NotStored(f"could not store {page.url}: {value}")
         return value
 
     def first_seen(self, doc_id: int, when, source: str) -> None:
         """A public archive's first capture of a stored page: dating evidence for its story."""
         if self.writer is not None:
-            self.writer.submit(graph_writer.first_seen, doc_id, when.isoformat(), source)
+            self.writer.submit(graph_writer.first_seen, doc_id, when, source)

@@ -19,6 +19,7 @@ from scrapy.utils.test import get_crawler
 
 from archive.discovery.responses import Candidate
 from archive.discovery.signature import Signature
+from archive.page import Page
 from crawler import settings as project
 from crawler.discovery import Discovery, GdeltSource, Subject, UrlListSource, WatchListSource, WaybackSource
 from crawler.fate import Fates
@@ -175,8 +176,8 @@ def opened_discovery(crawler, **settings) -> Discovery:
 
 def stored_seed(doc_id: int = 1) -> PageItem:
     item = PageItem(url=SEED, status=200, content_type="text/html", body=b"", depth=0, document_id=doc_id)
-    item.page = {"title": "Trump or Harris, US and S Korea must stick together",
-                 "text": "Seoul and Washington must stick together whoever wins. " * 20, "date": "2024-10-23"}
+    item.page = Page(SEED, "Seoul and Washington must stick together whoever wins. " * 20,
+                     title="Trump or Harris, US and S Korea must stick together", date=datetime(2024, 10, 23))
     return item
 
 
@@ -220,7 +221,7 @@ def test_sources_ask_and_read_as_the_services_answer():
     crawler = crawler_with(GDELT_API="http://gdelt.example/doc", GDELT_QUERIES=2)
     gdelt = GdeltSource.from_crawler(crawler)
     subject = Subject(1, SEED, Signature.of("A headline of the story", "Seoul and Washington agree. " * 30,
-                                            "2024-10-23"), 1, 0, 0)
+                                            datetime(2024, 10, 23)), 1, 0, 0)
     asks = list(gdelt.search(subject, (datetime(2024, 10, 1), datetime(2024, 11, 1))))
     assert 1 <= len(asks) <= 2 and all("startdatetime=20241001000000" in r.url for r in asks)
     answer = json.dumps({"articles": [{"url": "http://copy.example/", "title": "A headline",
@@ -270,7 +271,7 @@ async def test_the_callback_awaits_extraction_and_yields_the_leads_then_the_page
         *leads, item = [out async for out in spider.parse(response)]
     finally:
         extraction.close()
-    assert isinstance(item, PageItem) and item.page is not None and "alliance" in item.page["text"]
+    assert isinstance(item, PageItem) and item.page is not None and "alliance" in item.page.text
     assert [(r.url, trail_of(r)) for r in leads] == [("http://origin.example/story",
                                                       Trail(via="canonical", referrer=SEED))]
     assert leads[0].callback == spider.parse and leads[0].errback == spider.failed
@@ -304,7 +305,7 @@ def test_the_exchange_and_the_text_are_archived_and_the_key_redacted(tmp_path):
     record_id = request.meta["warc"]["warc_record_id"]
     pipeline = ArchiveTextPipeline(files.writer, crawler.stats)
     item = PageItem("http://api.example/q", 200, "text/html", b"", warc=request.meta["warc"])
-    item.page = {"text": "the text", "title": "T", "credits": [], "links": []}
+    item.page = Page("http://api.example/q", "the text", title="T")
     assert pipeline.process_item(item) is item
     files.close()
     records = []

@@ -33,6 +33,7 @@ from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from archive.provenance.model import Credit
 from archive.provenance.text import clean, is_content_word
 
 _WORD = re.compile(r"\w+")
@@ -178,10 +179,10 @@ def shared_template(mine: Sequence[Segment], theirs: Iterable[tuple[int, int, bo
     return chrome_like if len(chrome_like) >= 2 else set()
 
 
-def masked(text: str, template: set[int] | frozenset[int], credits: Iterable[dict] = ()) -> str:
+def masked(text: str, template: set[int] | frozenset[int], credits: Iterable[Credit] = ()) -> str:
     """The text without its template segments and chrome lines (what the engine compares). Its
     credit lines and datelines stay, template or not: which copy carries which is evidence."""
-    keep = [_squash(c["text"]) for c in credits or () if c.get("kind") in ("line", "dateline")]
+    keep = [_squash(c.text) for c in credits or () if c.kind in ("line", "dateline")]
     keep = [k for k in keep if len(k) >= 10]
     parts, last = [], 0
     for seg in segments(text):

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from archive.provenance.model import Credit
 from archive.provenance.template import Segment, different_articles, masked, segments, shared_template
 from archive.store.db import insert_ignoring
 from archive.store.models import Document, Segment as SegmentRow, TemplateSegment
@@ -123,7 +124,7 @@ def masks(session: Session, doc_ids: Iterable[int]) -> dict[int, set[int]]:
     return found
 
 
-def masked_text(session: Session, doc_id: int, text_: str, credits: Iterable[dict] = ()) -> str:
+def masked_text(session: Session, doc_id: int, text_: str, credits: Iterable[Credit] = ()) -> str:
     return masked(text_, masks(session, [doc_id]).get(doc_id, set()), credits)
 
 

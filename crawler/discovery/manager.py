@@ -114,7 +114,7 @@ class Discovery:
         else:
             return
         page = item.page
-        subject = Subject(item.document_id, item.url, Signature.of(page.get("title"), page["text"], page.get("date")),
+        subject = Subject(item.document_id, item.url, Signature.of(page.title, page.text, page.date),
                           root, hop, item.depth)
         yield from self.explore(subject)
         yield from self.date(item.document_id, item.url)

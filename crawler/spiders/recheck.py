@@ -13,7 +13,7 @@ from __future__ import annotations
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from archive.store import graph
+from archive.store import reads
 from archive.store.db import session_factory
 from crawler.middlewares import ended_quietly
 from crawler.pipelines import GraphPipeline
@@ -36,7 +36,7 @@ class RecheckSpider(SyndicationSpider):
 
     async def start(self):
         with session_factory(self.crawler.settings.get("PROVENANCE_DB"))() as session:
-            targets = graph.latest_captures(session, story_id=int(self.story) if self.story else None,
+            targets = reads.latest_captures(session, story_id=int(self.story) if self.story else None,
                                             url=self.url, everything=self.everything)
         if not targets:
             self.logger.warning("nothing stored to recheck")

@@ -113,7 +113,7 @@ class SyndicationSpider(scrapy.Spider):
 
     def leads(self, item: PageItem):
         depth = item.depth + 1
-        for url, via in item.page.get("leads", []):
+        for url, via in item.page.leads:
             if self.frontier is None or self.frontier.wants(url, depth):  # no Request built for what was seen
                 yield scrapy.Request(url, callback=self.parse, errback=self.failed,
                                      meta={KEY: Trail(via=via, referrer=item.url)})
