@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import fields, replace
 from datetime import datetime
 
@@ -317,3 +318,138 @@ def test_the_exchange_and_the_text_are_archived_and_the_key_redacted(tmp_path):
     assert "http://api.example/q?key=REDACTED" in uris and not any("s3cret" in (u or "") for u in uris)
     assert ("resource", "urn:text:http://api.example/q", record_id) in records
     assert crawler.stats.get_value("warc/derived_records") == 2
+
+
+# -- the other middlewares, the graph, the summary ----------------------------------------------------
+
+
+def test_replay_answers_from_the_archive_and_counts_misses(tmp_path):
+    from crawler.middlewares import REPLAYED, ReplayMiddleware
+    from tests.conftest import ROOT
+
+    crawler = crawler_with(REPLAY_ARCHIVE=str(ROOT / "demo" / "seed-story.warc.gz"), WARC_ENABLED=False)
+    middleware = ReplayMiddleware.from_crawler(crawler)
+    assert middleware.writer is None
+    seed = next(line for line in (ROOT / "demo" / "seeds.txt").read_text().split() if line.startswith("http"))
+    hit = middleware.process_request(Request(seed, meta={KEY: Trail()}))
+    assert hit.status == 200 and REPLAYED in hit.flags and b"<html" in hit.body.lower()
+    miss = middleware.process_request(Request("https://nowhere.example/", meta={KEY: Trail()}))
+    assert miss.status == 404 and "replay-miss" in miss.flags
+    assert crawler.stats.get_value("replay/hit") == 1 and crawler.stats.get_value("replay/miss") == 1
+
+
+def test_a_redirect_back_into_its_chain_is_a_loop():
+    from crawler.middlewares import RedirectLoopMiddleware
+
+    crawler = crawler_with()
+    middleware = RedirectLoopMiddleware.from_crawler(crawler)
+    request = Request("http://a.example/b", meta={"redirect_urls": ["http://a.example/a"]})
+    onward = Response(request.url, status=302, headers={"Location": "/c"}, request=request)
+    assert middleware.process_response(request, onward) is onward
+    with pytest.raises(IgnoreRequest, match="redirect loop"):
+        middleware.process_response(request, Response(request.url, status=302, headers={"Location": "/a"}))
+    assert crawler.stats.get_value("provenance/redirect_loops") == 1
+
+
+@deferred_f_from_coro_f
+async def test_private_addresses_are_refused_before_any_connection():
+    from crawler.middlewares import PrivateAddressGuard
+
+    crawler = crawler_with(PROVENANCE_ALLOW_PRIVATE_ADDRESSES=False)
+    guard = PrivateAddressGuard.from_crawler(crawler)
+    with pytest.raises(IgnoreRequest):
+        await guard.process_request(Request("http://127.0.0.1:8080/admin"))
+    with pytest.raises(IgnoreRequest, match="only http and https"):
+        await guard.process_request(Request("ftp://example.com/file"))
+    assert crawler.stats.get_value("security/refused_private_address") == 1
+
+
+def test_the_browser_renders_pages_only():
+    from crawler.browser import BrowserCaptureMiddleware
+
+    middleware = BrowserCaptureMiddleware(crawler_with().stats, None, "load")
+    story_page = Request("http://a.example/", meta={KEY: Trail()})
+    call = Request("http://api.example/q", meta={KEY: Trail(call="gdelt")})
+    archived = Request("http://archive.example/x", meta={KEY: Trail(archived_copy="http://gone.example/")})
+    robots = Request("http://a.example/robots.txt")
+    for request in (story_page, call, archived, robots):
+        middleware.process_request(request)
+    assert story_page.meta["playwright"] and story_page.meta["playwright_page_goto_kwargs"] == {"wait_until": "load"}
+    assert not any("playwright" in r.meta for r in (call, archived, robots))
+
+
+def test_the_search_key_is_a_secret_and_common_crawl_records_are_ranges():
+    from crawler.discovery import CommonCrawlSource, WebSearchSource
+
+    subject = Subject(1, SEED, Signature.of("A headline", "Seoul and Washington agree on Tuesday. " * 30), 1, 0, 0)
+    search = WebSearchSource(0.0, "http://s.example/v1?key={key}&q={query}", "k3y", "$.items[*].link", None, 1)
+    (ask,) = search.search(subject, (None, None))
+    assert "key=k3y" in ask.url and trail_of(ask).secrets == ("k3y",)
+
+    cc = CommonCrawlSource(0.0, "http://index.example/", "http://data.example", ["CC-MAIN-2024-42"])
+    (lookup,) = cc.gone("http://gone.example/")
+    assert lookup.url.startswith("http://index.example/CC-MAIN-2024-42-index?") and lookup.dont_filter
+    assert lookup.meta["handle_httpstatus_list"] == [404] and trail_of(lookup).want == "copy"
+    line = json.dumps({"url": "http://gone.example/", "timestamp": "20241026101500", "status": "200", "mime": "text/html",
+                       "filename": "crawl-data/x.warc.gz", "offset": "100", "length": "50"}).encode()
+    (record,) = cc.read(Response(lookup.url, body=line, request=lookup))
+    assert record.url == "http://data.example/crawl-data/x.warc.gz" and record.headers["Range"] == b"bytes=100-149"
+    assert trail_of(record) == Trail(archived_copy="http://gone.example/", warc_record=True)
+    assert list(cc.read(Response(lookup.url, status=404, request=lookup))) == []
+
+
+def test_a_failed_page_is_counted_and_looked_up_in_the_archives():
+    crawler = crawler_with(DISCOVERY_SOURCES={"crawler.discovery.WaybackSource": 1})
+    spider = crawler.spider
+    spider.__dict__.update(discovery=opened_discovery(crawler), ledger=None)
+    from twisted.python.failure import Failure
+
+    request = Request("http://gone.example/", meta={KEY: Trail(via="credit_link"), "depth": 1})
+    failure = Failure(IgnoreRequest("refused"))
+    failure.request = request
+    (lookup,) = spider.failed(failure)
+    assert trail_of(lookup).call == "wayback" and trail_of(lookup).page == trail_of(request)
+    assert crawler.stats.get_value("provenance/fetch_failed") == 1
+    request.meta[DUPLICATE] = True  # dropped by the ledger as fetched already: nothing failed
+    assert list(spider.failed(failure)) == []
+
+
+@deferred_f_from_coro_f
+async def test_the_graph_pipeline_stores_an_extracted_page_and_drops_one_without_text(tmp_path):
+    from scrapy.exceptions import DropItem
+
+    from crawler.extraction import Extraction
+    from crawler.pipelines import GraphPipeline
+
+    crawler = crawler_with(PROVENANCE_DB=f"sqlite:///{tmp_path / 'graph.db'}", PROVENANCE_EXTRACT_WORKERS=1)
+    extraction, pipeline = Extraction.from_crawler(crawler), GraphPipeline.from_crawler(crawler)
+    assert pipeline.coordinator is None  # one crawl process: no CoordinationExtension
+    extraction.open()
+    pipeline.open_spider()
+    try:
+        item = PageItem(SEED, 200, "text/html", ARTICLE, fetched_at="2024-10-25T10:00:00",
+                        warc={"warc_record_id": "<urn:uuid:1>"})
+        await extraction.extract(item)
+        stored = await pipeline.process_item(item)
+        assert stored is item and item.document_id is not None and item.body == b""
+        empty = PageItem("http://a.example/empty", 200, "image/png", b"\x89PNG")
+        await extraction.extract(empty)
+        with pytest.raises(DropItem, match="no document"):
+            await pipeline.process_item(empty)
+    finally:
+        pipeline.close_spider()
+        extraction.close()
+    assert crawler.stats.get_value("provenance/documents_added") == 1
+    assert crawler.stats.get_value("provenance/skipped") == 1 and crawler.stats.get_value("provenance/not_html") == 1
+
+
+def test_the_summary_names_a_source_whose_every_call_failed(caplog):
+    from crawler.extensions import ProvenanceSummary
+
+    crawler = crawler_with()
+    summary = ProvenanceSummary(crawler.stats, 10, None)
+    for key, value in {"sources/gdelt/calls": 3, "sources/gdelt/failed": 3, "sources/list/candidates": 2}.items():
+        crawler.stats.set_value(key, value)
+    table = summary.sources_table()
+    assert re.search(r"gdelt +0 +0 .* 3 +3  FAILED", table) and re.search(r"list +0 +2 ", table)
+    assert "discovery source gdelt FAILED" in caplog.text

@@ -55,15 +55,16 @@ class SyndicationSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, depth: str | None = None, budget: str | None = None,
                      since: str | None = None, candidates: str | None = None, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        settings.set("PROVENANCE_DEPTH", _count("depth", depth, settings.getint("PROVENANCE_DEPTH"), least=0), "spider")
-        settings.set("PROVENANCE_BUDGET", _count("budget", budget, settings.getint("PROVENANCE_BUDGET"), least=1),
-                     "spider")
+        settings = crawler.settings  # an argument is given on the command line, as -s is: same priority
+        if depth not in (None, ""):
+            settings.set("PROVENANCE_DEPTH", _count("depth", depth, least=0), "cmdline")
+        if budget not in (None, ""):
+            settings.set("PROVENANCE_BUDGET", _count("budget", budget, least=1), "cmdline")
         if since:  # only what is new: known copies are not fetched again, searches start here
-            settings.set("DISCOVERY_SINCE", since, "spider")
+            settings.set("DISCOVERY_SINCE", since, "cmdline")
         if candidates:  # a file of candidate URLs (the `list` discovery source)
             _read_file("candidates", candidates)
-            settings.set("DISCOVERY_URL_LIST", candidates, "spider")
+            settings.set("DISCOVERY_URL_LIST", candidates, "cmdline")
         since_date(settings.get("DISCOVERY_SINCE"))
         limit = settings.getint("URLLENGTH_LIMIT")
         for seed in spider.seeds:
@@ -195,9 +196,7 @@ def _read_file(name: str, path: str) -> str:
         raise BadInput(f"-a {name}={path}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
 
 
-def _count(name: str, given: str | None, default: int, least: int) -> int:
-    if given is None or given == "":
-        return default
+def _count(name: str, given: str, least: int) -> int:
     try:
         value = int(given)
     except ValueError:
