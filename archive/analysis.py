@@ -36,7 +36,8 @@ from archive.provenance.compare import DERIVED, Kinship, Pair, compare, quoting_
 from archive.provenance.index import CandidateIndex
 from archive.provenance.model import Doc, StoryResult, doc_from_page
 from archive.provenance.story import analyze_story
-from archive.store import reads, templates, writes
+from archive.provenance.template import masked
+from archive.store import reads, writes
 from archive.store.models import Document, Edge, Story
 from archive.urls import INFERRED_PREFIX, url_key
 
@@ -101,10 +102,10 @@ class Analyzer:
             cached = self._pairs.remember(key, compare(a, b))
         return cached if cached.a is a or cached.a.key == a.key else cached.flipped()
 
-    def add(self, session: Session, stored: writes.Stored, page: Page) -> Doc:
-        """Remember a just-stored document from its extracted page (no need to read it back but
-        for its template text)."""
-        text = templates.masked_text(session, stored.id, page.text, page.credits)
+    def add(self, stored: writes.Stored, page: Page) -> Doc:
+        """Remember a just-stored document from its extracted page and what storing it learnt of
+        its template text (nothing is read back)."""
+        text = masked(page.text, stored.template, page.credits, page.segments)
         return self._docs.remember(stored.id, doc_from_page(stored.id, page, text, stored.outlet))
 
     def forget(self, doc_ids: Iterable[int]) -> None:
@@ -313,8 +314,7 @@ def stories_to_build(session: Session, copies: dict[int, list[int]]) -> Iterator
     for doc_id, others in copies.items():
         groups.add_edges_from((doc_id, other) for other in others)
     for component in nx.connected_components(groups):
-        story_ids = sorted({s for s in session.scalars(
-            select(Document.story_id).where(Document.id.in_(list(component)))) if s})
+        story_ids = sorted({s for s in reads.stories_of(session, list(component)).values() if s})
         members = reads.story_members(session, story_ids) | set(component)
         yield sorted(members), story_ids
 

@@ -18,14 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.analysis import Analyzer, analyze_many
 from archive.page import FirstSeen, Page
 from archive.store import reads, recheck, writes
 from archive.store.db import session_factory, transaction
-from archive.store.models import Document
 
 FLUSH_EVERY = 100  # pages between two rounds of tree derivation for the stories that grew
 
@@ -46,14 +44,14 @@ class GraphWriter:
                    analyze: bool) -> tuple[int, bool, set[int], int | None]:
         stored = writes.add_document(session, page, capture)
         if stored.created and analyze:
-            self.analyzer.add(session, stored, page)
+            self.analyzer.add(stored, page)
             changed = self.analyzer.match(session, stored)  # merged-away stories have no members: flush skips them
             story_id = next(iter(changed), None)  # a new page joins one story at most
             if stored.retemplated:  # what it revealed of its site's template changes other pages' links
                 changed |= self.analyzer.refresh(session, stored.retemplated)
-                story_id = session.scalar(select(Document.story_id).where(Document.id == stored.id))
+                story_id = reads.story_of(session, stored.id)
             return stored.id, True, changed, story_id
-        return stored.id, stored.created, set(), session.scalar(select(Document.story_id).where(Document.id == stored.id))
+        return stored.id, stored.created, set(), reads.story_of(session, stored.id)
 
     def _stored(self, doc_id: int, created: bool, changed: set[int]) -> None:
         self.dirty.update(changed)

@@ -36,6 +36,10 @@ _COMMON = (
 )
 INFERRED = Document.__table__.c.url_key.startswith(INFERRED_PREFIX, autoescape=True)  # not captures
 _COUNTS = select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True)))
+# Built once: a crawl's writer runs these for every page, and building a statement costs more than SQLite running it.
+_STORY_OF = select(Document.story_id).where(Document.id == bindparam("id"))
+_STORIES_OF = select(Document.id, Document.story_id).where(Document.id.in_(bindparam("ids", expanding=True)))
+_MEMBERS = select(Document.id).where(Document.story_id.in_(bindparam("ids", expanding=True)), ~INFERRED)
 
 
 def find_capture(session: Session, url: str, digest: str) -> int | None:
@@ -57,7 +61,11 @@ def stored_urls(session: Session, urls: Sequence[str]) -> set[str]:
 
 
 def stories_of(session: Session, doc_ids: Sequence[int]) -> dict[int, int | None]:
-    return dict(session.execute(select(Document.id, Document.story_id).where(Document.id.in_(doc_ids))).all())
+    return dict(session.connection().execute(_STORIES_OF, {"ids": list(doc_ids)}).all())
+
+
+def story_of(session: Session, doc_id: int) -> int | None:
+    return session.connection().execute(_STORY_OF, {"id": doc_id}).scalar()
 
 
 def latest_captures(session: Session, story_id: int | None = None, url: str | None = None,
@@ -119,11 +127,12 @@ def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
     docs = []
     for doc_id, url, text, title, page_title, author, site, outlet_name, published, trust, signals in rows:
         page = stored_page(url, text, title, page_title, author, site, published, trust, signals)
-        docs.append(doc_from_page(doc_id, page, masked(text, template.get(doc_id, set()), page.credits), outlet_name or ""))
+        compared = masked(text, template.get(doc_id, set()), page.credits)
+        docs.append(doc_from_page(doc_id, page, compared, outlet_name or ""))
     return docs
 
 
 def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
     if not story_ids:
         return set()
-    return set(session.scalars(select(Document.id).where(Document.story_id.in_(story_ids), ~INFERRED)))
+    return set(session.connection().execute(_MEMBERS, {"ids": list(story_ids)}).scalars())

@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from archive.page import FirstSeen, Page
@@ -18,10 +19,29 @@ from archive.provenance.template import masked, segments
 from archive.provenance.text import tokens
 from archive.provenance.wires import BY_SLUG
 from archive.store import templates
-from archive.store.db import insert_ignoring
+from archive.store.db import insert_ignoring, insert_ignoring_on
 from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
 from archive.store.reads import INFERRED, find_capture
 from archive.urls import INFERRED_PREFIX, is_inferred, outlet_domain, url_key
+
+
+_DOCS, _STORIES, _EDGES = Document.__table__, Story.__table__, Edge.__table__
+# Built once: the writer of a crawl runs these for every page, and building a statement costs
+# more than SQLite running it.
+_COUNT = update(_DOCS).where(_DOCS.c.id == bindparam("doc")).values(fingerprint_count=bindparam("count"))
+_FINGERPRINTS = insert(Fingerprint.__table__)
+_NEW_STORY = insert(_STORIES).returning(_STORIES.c.id)
+_DROP_TREES = delete(_EDGES).where(_EDGES.c.story_id.in_(bindparam("stories", expanding=True)))
+_JOIN_STORY = update(_DOCS).where(_DOCS.c.id.in_(bindparam("ids", expanding=True))).values(
+    story_id=bindparam("story"))
+_ORIGIN = update(_STORIES).where(_STORIES.c.id == bindparam("story")).values(origin_id=bindparam("origin"))
+_EDGE_ROWS = insert(_EDGES)
+
+
+@lru_cache(maxsize=None)
+def _insert_document(dialect: str):
+    """Insert unless this capture is stored already (unique url_key + text digest), returning its id."""
+    return insert_ignoring_on(dialect, _DOCS, ("url_key", "text_digest")).returning(_DOCS.c.id)
 
 
 def outlet(session: Session, url: str, name: str | None) -> tuple[int, str]:
@@ -44,12 +64,12 @@ def prepared(page: Page) -> Page:
     """The page with what storage needs computed: text digest, segments and fingerprints (of the
     text without its chrome lines). Workers call this so the process that writes the database
     has less to do."""
+    if page.segments is None:
+        page.segments = segments(page.text)
     if page.fingerprints is None:
         words = tokens(page.text)
         page.text_digest = hashlib.sha1(" ".join(words.norm).encode()).hexdigest()
-        page.fingerprints = sorted(fingerprints(tokens(masked(page.text, set(), page.credits))))
-    if page.segments is None:
-        page.segments = segments(page.text)
+        page.fingerprints = sorted(fingerprints(tokens(masked(page.text, set(), page.credits, page.segments))))
     return page
 
 
@@ -59,6 +79,7 @@ class Stored(NamedTuple):
     retemplated: frozenset[int] = frozenset()  # other documents whose template text this one revealed
     fingerprints: Sequence[int] = ()  # a new document's, as stored (its known template text left out)
     outlet: str = ""  # the name of its outlet, as the store gives it back with the document
+    template: frozenset[int] = frozenset()  # a new document's segments known as template text
 
 
 def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Stored:
@@ -69,9 +90,8 @@ def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Store
     hashes = page.fingerprints
     # one round trip: insert unless this capture is stored already (unique url_key + text digest)
     connection = session.connection()  # Core, not the ORM's per-row bookkeeping: this is the hot path
-    insert_new = insert_ignoring(session, Document.__table__, ["url_key", "text_digest"])
     outlet_key, outlet_name = outlet(session, page.url, page.site_name)
-    doc_id = connection.execute(insert_new.returning(Document.__table__.c.id), [{
+    doc_id = connection.execute(_insert_document(session.get_bind().dialect.name), [{
         "url": page.url,
         "url_key": url_key(page.url),
         "outlet_id": outlet_key,
@@ -99,15 +119,14 @@ def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Store
     if doc_id is None:
         return Stored(find_capture(session, page.url, page.text_digest), False)
     segs = page.segments
-    retemplated = templates.learn(session, doc_id, page.url, page.page_title or page.title or "", page.text, segs)
-    own = templates.known_template(session, (s.hash for s in segs))
+    learnt = templates.learn(session, doc_id, page.url, page.page_title or page.title or "", page.text, segs)
+    own = learnt.template
     if own:
-        hashes = sorted(fingerprints(tokens(masked(page.text, own, page.credits))))
-        connection.execute(update(Document.__table__).where(Document.__table__.c.id == doc_id)
-                           .values(fingerprint_count=len(hashes)))
+        hashes = sorted(fingerprints(tokens(masked(page.text, own, page.credits, segs))))
+        connection.execute(_COUNT, {"doc": doc_id, "count": len(hashes)})
     if hashes:
-        connection.execute(insert(Fingerprint.__table__), [{"hash": h, "document_id": doc_id} for h in hashes])
-    return Stored(doc_id, True, frozenset(retemplated), hashes, outlet_name)
+        connection.execute(_FINGERPRINTS, [{"hash": h, "document_id": doc_id} for h in hashes])
+    return Stored(doc_id, True, frozenset(learnt.changed), hashes, outlet_name, frozenset(own))
 
 
 def note_first_seen(session: Session, doc_id: int, seen: FirstSeen) -> int | None:
@@ -144,15 +163,14 @@ def assign_story(session: Session, story_id: int | None, members: Sequence[int],
     of a crawl, and the ORM's bookkeeping would cost more than the database."""
     connection = session.connection()
     others = [s for s in merged if s != story_id]
-    stories, edges = Story.__table__, Edge.__table__
+    stories = _STORIES
     stale = [*others] if story_id is None else [story_id, *others]  # their trees are replaced
     if story_id is None:
-        story_id = connection.execute(insert(stories).returning(stories.c.id), [{}]).scalar_one()
+        story_id = connection.execute(_NEW_STORY, [{}]).scalar_one()
     if stale:
-        connection.execute(delete(edges).where(edges.c.story_id.in_(stale)))
+        connection.execute(_DROP_TREES, {"stories": stale})
     if reassign:
-        connection.execute(update(Document.__table__).where(Document.__table__.c.id.in_(list(members)))
-                           .values(story_id=story_id))
+        connection.execute(_JOIN_STORY, {"ids": list(members), "story": story_id})
     if others:
         connection.execute(update(stories).where(stories.c.id.in_(others)).values(origin_id=None))
         connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(others), INFERRED))
@@ -166,11 +184,9 @@ def write_story(session: Session, story_id: int | None, result: StoryResult, mer
     (wire stories no captured page holds) become documents of the story, marked as not captured."""
     story_id = assign_story(session, story_id, result.members, merged, reassign)
     ids = _inferred_documents(session, story_id, result)
-    stories = Story.__table__
-    session.connection().execute(update(stories).where(stories.c.id == story_id)
-                                 .values(origin_id=ids.get(result.origin, result.origin)))
+    session.connection().execute(_ORIGIN, {"story": story_id, "origin": ids.get(result.origin, result.origin)})
     if result.edges:  # Core executemany: the ORM's per-object bookkeeping dominates at scale
-        session.connection().execute(insert(Edge.__table__), [_edge_row(story_id, e, ids) for e in result.edges])
+        session.connection().execute(_EDGE_ROWS, [_edge_row(story_id, e, ids) for e in result.edges])
     return story_id
 
 
