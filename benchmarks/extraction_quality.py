@@ -177,7 +177,10 @@ EXTRACTORS = {"provenance extract_page": _ours, "trafilatura.extract()": _trafil
 
 
 def _flat(text: str | None) -> str:
-    text = unicodedata.normalize("NFKC", text or "").replace("\u2019", "'").replace("\u2018", "'")
+    """A title as read: NFKC, plain quotation marks, invisible marks (zero-width spaces, soft
+    hyphens) left out."""
+    text = "".join(c for c in unicodedata.normalize("NFKC", text or "") if unicodedata.category(c) != "Cf")
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
     return " ".join(text.replace("\u201c", '"').replace("\u201d", '"').split()).casefold()
 
 

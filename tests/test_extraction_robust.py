@@ -171,6 +171,29 @@ def test_headline_prefers_the_stated_headline_and_an_agreeing_h1():
     assert headline(URL, {}, {}, [], "Bridge to close - Daily Courier", ["Daily Courier"]) == "Bridge to close"
 
 
+STATED = "Council votes to close the Elm Street bridge"
+SOCIAL = "Why farmers will drive twenty minutes more"
+
+
+@pytest.mark.parametrize("jsonld, og, h1, title, expected", [
+    # the CMS copied JSON-LD's headline into <h1> and <title>: og:title was written on purpose
+    (STATED, SOCIAL, STATED, f"{STATED} - Daily Courier", SOCIAL),
+    # the page prints og:title's: JSON-LD's was written on purpose
+    (STATED, SOCIAL, SOCIAL, f"{SOCIAL} - Daily Courier", STATED),
+    # one holds the other: the longer adds a kicker or a section
+    (f"Elm Street: {STATED}", STATED, f"Elm Street: {STATED}", f"Elm Street: {STATED}", STATED),
+    (STATED, f"{STATED} - Local news", STATED, f"{STATED} - Local news", STATED),
+])
+def test_headline_when_json_ld_and_og_title_disagree(jsonld, og, h1, title, expected):
+    assert headline(URL, {"og:title": og}, {"headline": jsonld}, [h1], title, ["Daily Courier"]) == expected
+
+
+def test_headline_spelling_without_added_quotes_or_invisible_marks():
+    quoted = "&quot;Bridge closes&quot;: county votes four to one"
+    assert headline(URL, {"og:title": "Bridge closes: county\u200b votes four to one"}, {"headline": quoted},
+                    ['"Bridge closes": county votes four to one'], "x", []) == "Bridge closes: county votes four to one"
+
+
 def test_old_table_layouts_beat_trafilatura_and_readability():
     """benchmarks/oldpages.py's 2004-2010 templates (two pages each): at least 0.94 F1, no page skipped,
     and no worse than trafilatura's default extract() or readability-lxml on the same pages."""
