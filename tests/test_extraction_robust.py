@@ -286,3 +286,15 @@ def test_wire_credits_at_the_edges_are_kept_for_the_engine(edge):
     body = "The commission voted on Tuesday to close the bridge for repairs."
     kept = clean(f"{body}\n{edge}", PageSignals.of(tree)).text
     assert kept == f"{body}\n{edge}" and wire_of(kept)
+
+
+def test_block_text_keeps_a_paragraph_on_one_line_whatever_its_source_line_breaks():
+    import lxml.html
+
+    from archive.extraction.candidates import block_text
+
+    fragment = lxml.html.fragment_fromstring(
+        "<div><p>The county commission voted\nfour to one on Tuesday.</p><p>Repairs\r\nwill cost"
+        " <b>1.2 million</b>\ndollars.</p><pre>a\nb</pre></div>")
+    assert block_text(fragment) == ("The county commission voted four to one on Tuesday.\n"
+                                    "Repairs will cost 1.2 million dollars.\na\nb")
