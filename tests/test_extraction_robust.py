@@ -225,9 +225,16 @@ SOCIAL = "Why farmers will drive twenty minutes more"
     # one holds the other: the longer adds a kicker or a section
     (f"Elm Street: {STATED}", STATED, f"Elm Street: {STATED}", f"Elm Street: {STATED}", STATED),
     (STATED, f"{STATED} - Local news", STATED, f"{STATED} - Local news", STATED),
+    # no JSON-LD headline: og:title differs from the copies on purpose too
+    (None, SOCIAL, STATED, f"{STATED} - Daily Courier", SOCIAL),
 ])
 def test_headline_when_json_ld_and_og_title_disagree(jsonld, og, h1, title, expected):
     assert headline(URL, {"og:title": og}, {"headline": jsonld}, [h1], title, ["Daily Courier"]) == expected
+
+
+def test_og_title_that_is_only_the_outlet_is_no_headline():
+    assert headline(URL, {"og:title": "The Daily Courier"}, {}, [STATED], f"{STATED} - Daily Courier",
+                    ["The Daily Courier"]) == STATED
 
 
 def test_headline_spelling_without_added_quotes_or_invisible_marks():
