@@ -381,7 +381,7 @@ def test_the_browser_renders_pages_only():
 def test_the_search_key_is_a_secret_and_common_crawl_records_are_ranges():
     from crawler.discovery import CommonCrawlSource, WebSearchSource
 
-    subject = Subject(1, SEED, Signature.of("A headline", "Seoul and Washington agree on Tuesday. " * 30), 1, 0, 0)
+    subject = Subject(1, SEED, Signature.of("A headline of the story", "Seoul and Washington agree. " * 30), 1, 0, 0)
     search = WebSearchSource(0.0, "http://s.example/v1?key={key}&q={query}", "k3y", "$.items[*].link", None, 1)
     (ask,) = search.search(subject, (None, None))
     assert "key=k3y" in ask.url and trail_of(ask).secrets == ("k3y",)
