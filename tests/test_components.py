@@ -453,3 +453,13 @@ def test_the_summary_names_a_source_whose_every_call_failed(caplog):
     table = summary.sources_table()
     assert re.search(r"gdelt +0 +0 .* 3 +3  FAILED", table) and re.search(r"list +0 +2 ", table)
     assert "discovery source gdelt FAILED" in caplog.text
+
+
+def test_archive_never_imports_scrapy_and_only_the_spider_side_schedules():
+    from tests.conftest import ROOT
+
+    scrapy_imports = [p for p in (ROOT / "archive").rglob("*.py")
+                      if re.search(r"^\s*(import scrapy|from scrapy)", p.read_text(), re.M)]
+    assert scrapy_imports == []
+    scheduling = {p.relative_to(ROOT).as_posix() for p in (ROOT / "crawler").rglob("*.py") if "engine.crawl(" in p.read_text()}
+    assert scheduling <= {"crawler/middlewares.py"}  # the back-off retry, handed to the engine when due

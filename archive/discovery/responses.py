@@ -9,7 +9,6 @@ for anything else: services answer errors as text, HTML or empty bodies with sta
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from time import struct_time
