@@ -1,4 +1,4 @@
-"""What the spider hands to the pipelines: one fetched page and where it is archived."""
+"""What the spider hands to the pipelines: one fetched page, extracted, and where it is archived."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class PageItem:
     via: str = "seed"  # how the crawler found it: seed, canonical, credit link, ...
     referrer: str | None = None
     warc: dict[str, Any] = field(default_factory=dict)  # file, offset, length, record id, digest
-    page: Page | None = field(default=None, metadata={"serializer": exported_page})  # ExtractPipeline
+    page: Page | None = field(default=None, metadata={"serializer": exported_page})  # crawler/extraction.py
     error: str | None = None  # why extraction gave nothing
     document_id: int | None = None  # set by GraphPipeline
     story_id: int | None = None
