@@ -305,3 +305,16 @@ def test_block_text_keeps_a_paragraph_on_one_line_whatever_its_source_line_break
         " <b>1.2 million</b>\ndollars.</p><pre>a\nb</pre></div>")
     assert block_text(fragment) == ("The county commission voted four to one on Tuesday.\n"
                                     "Repairs will cost 1.2 million dollars.\na\nb")
+
+
+@pytest.mark.parametrize("void", ['<embed src="/flash/player.swf" width=400>', '<source src="/v.mp4">',
+                                  "<wbr>", "<track src=/subs.vtt>"])
+def test_paragraphs_after_an_html5_void_element_are_kept(void):
+    """libxml2 does not know these elements are empty and nests the rest of the story in them;
+    trafilatura drops an ``<embed>`` and all it holds."""
+    story = f"<p>{ARTICLE[0]}</p><p>{ARTICLE[1]}</p>{void}<p>{ARTICLE[2]}</p><p>{ARTICLE[3]}</p>"
+    page = f"<html><head><title>Bridge</title></head><body><article><div>{story}</div></article></body></html>"
+    tree = parse(page.encode())
+    assert tree.find(f".//{void[1:].split()[0].rstrip('>')}").getchildren() == []
+    text = extract_page(page.encode(), "http://courier.example/news/bridge.html")["text"]
+    assert prf(text, "\n".join(ARTICLE))[1] == 1.0
