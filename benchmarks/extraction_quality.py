@@ -160,7 +160,7 @@ def _ours(page: Page) -> tuple[str, dict | None]:
         record = extract_page(page.body, page.url, page.content_type)
     except ExtractionError:
         return "", None
-    return record["text"], record
+    return record.text, record.exported()
 
 
 def _trafilatura(page: Page) -> tuple[str, None]:

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from archive.extract import extract_page
+from archive.page import Page
 from archive.extraction.choice import PageSignals, clean
 from archive.extraction.headline import headline, without_site
 from archive.extraction.parsing import body_words, parse
@@ -64,19 +65,19 @@ GOLD = "\n".join(ARTICLE)
 URL = "http://www.dailycourier.com/news/2008/06/03/bridge.html"
 
 
-def _assert_article(page: dict) -> None:
-    p, r, _ = prf(page["text"], GOLD)
-    assert r == 1.0, page["text"]
-    assert p > 0.97, page["text"]  # nav, related stories, "Posted:", byline, copyright all left out
+def _assert_article(page: Page) -> None:
+    p, r, _ = prf(page.text, GOLD)
+    assert r == 1.0, page.text
+    assert p > 0.97, page.text  # nav, related stories, "Posted:", byline, copyright all left out
     for chrome in ("Obituaries", "Posted:", "Copyright", "E-mail this", "School board", "Old layout"):
-        assert chrome not in page["text"]
+        assert chrome not in page.text
 
 
 def test_comment_laden_table_layout_stores_the_article_not_the_chrome():
     page = extract_page(old_page(paragraphs="p"), URL, "text/html")
     _assert_article(page)
-    assert page["title"] == "Bridge to close for repairs"
-    assert page["page_title"] == "Bridge to close for repairs - The Daily Courier"
+    assert page.title == "Bridge to close for repairs"
+    assert page.page_title == "Bridge to close for repairs - The Daily Courier"
 
 
 def test_article_in_br_separated_layout_cell():
@@ -156,7 +157,7 @@ def test_comments_are_gone_from_the_parsed_tree():
 def test_control_characters_and_wrong_charset_do_not_lose_the_page():
     body = old_page(charset="utf-8").replace(b"Tuesday", b"Tuesday\x00\x08").replace(b"utf-8", b"iso-8859-1")
     page = extract_page(body, URL, "text/html; charset=utf-8")
-    assert "Elm Street bridge" in page["text"]
+    assert "Elm Street bridge" in page.text
 
 
 def test_article_carried_as_script_data_is_not_skipped():
@@ -165,7 +166,7 @@ def test_article_carried_as_script_data_is_not_skipped():
     body = (f"<html><head><title>Bridge to close</title></head><body><div id=root>Loading...</div>"
             f"<script>window.__STATE__ = {state};</script></body></html>").encode()
     page = extract_page(body, URL, "text/html")
-    assert prf(page["text"], story)[2] > 0.95
+    assert prf(page.text, story)[2] > 0.95
 
 
 def test_clean_drops_navigation_and_template_lines_but_keeps_credit_lines():
@@ -254,7 +255,7 @@ def test_old_table_layouts_beat_trafilatura_and_readability():
 
     ours, theirs, readability = [], [], []
     for name, body, gold, _, _ in pages(20, seed=7):
-        ours.append(prf(extract_page(body, f"http://{name}.example/story.html", "text/html")["text"], gold)[2])
+        ours.append(prf(extract_page(body, f"http://{name}.example/story.html", "text/html").text, gold)[2])
         theirs.append(prf(trafilatura.extract(body) or "", gold)[2])
         try:
             summary = Document(body).summary(html_partial=True)

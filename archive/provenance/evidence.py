@@ -25,12 +25,9 @@ NOVEL_SHARE = 0.3  # share of new words that makes an inserted stretch new conte
 
 
 def outlet_names(doc: Doc) -> list[str]:
-    cached = doc.extra.get("_names")
-    if cached is None:
-        domain = outlet_domain(doc.url)
-        cached = [n for n in dict.fromkeys([squash(doc.site_name), squash(outlet_label(domain))]) if n]
-        doc.extra["_names"] = cached
-    return cached
+    """The names the document's outlet goes by, squashed (``Doc.outlet_names``)."""
+    domain = outlet_domain(doc.url)
+    return [n for n in dict.fromkeys([squash(doc.site_name), squash(outlet_label(domain))]) if n]
 
 
 def same_outlet(a: Doc, b: Doc) -> bool:
@@ -43,9 +40,7 @@ def unexplained(pair: Pair) -> list[Evidence]:
     only what B has beyond A's stretch there counts as added, and only its words that A does not
     use at all (a headline repeated by a page template adds nothing new)."""
     al, words_b = pair.alignment, pair.b.tok.norm
-    known = pair.a.extra.get("_vocabulary")
-    if known is None:
-        known = pair.a.extra["_vocabulary"] = frozenset(pair.a.tok.norm)
+    known = pair.a.vocabulary
     bounds = [(0, 0, 0, 0)] + [(p.a0, p.a1, p.b0, p.b1) for p in al.passages] + [(al.len_a, al.len_a, al.len_b, al.len_b)]
     missing = 0
     for k, ((_, a_end, _, b_end), (a_start, _, b_start, _)) in enumerate(zip(bounds, bounds[1:])):
@@ -103,8 +98,8 @@ def names(a: Doc, b: Doc) -> list[Evidence]:
     """B names A's outlet in a credit line or a wire dateline."""
     if same_outlet(a, b):
         return []
-    wanted = outlet_names(a)
-    own = set(outlet_names(b))
+    wanted = a.outlet_names
+    own = set(b.outlet_names)
     out = []
     for credit in b.credits:
         if credit.kind not in ("line", "dateline"):
@@ -131,7 +126,7 @@ def title_core(doc: Doc) -> str:
     """The squashed title without the trailing parts that name the doc's own outlet."""
     parts = [doc.title.strip()] if doc.title else []
     suffixes = title_suffixes(doc.title)
-    own = outlet_names(doc)
+    own = doc.outlet_names
     while suffixes and names_outlet(suffixes[-1], own):
         suffixes.pop()
     head = squash(doc.title)

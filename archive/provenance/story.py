@@ -33,29 +33,26 @@ REWORDED_EXACT = 0.7  # a copy keeping less than this share of the shorter text 
 WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
 
 
-def _credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
-    """Token offsets of the doc's credit lines and datelines."""
-    cached = doc.extra.get("_credit_spans")
-    if cached is None:
-        cached, words = [], doc.tok.norm
-        for credit in doc.credits:
-            if credit.kind not in ("line", "dateline"):
-                continue
-            needle = tokens(credit.text).norm
-            if not needle:
-                continue
-            for i in range(len(words) - len(needle) + 1):
-                if words[i : i + len(needle)] == needle:
-                    cached.append((i, i + len(needle), credit.text))
-                    break
-        doc.extra["_credit_spans"] = cached
-    return cached
+def credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    """Token offsets of the doc's credit lines and datelines (``Doc.credit_spans``)."""
+    spans, words = [], doc.tok.norm
+    for credit in doc.credits:
+        if credit.kind not in ("line", "dateline"):
+            continue
+        needle = tokens(credit.text).norm
+        if not needle:
+            continue
+        for i in range(len(words) - len(needle) + 1):
+            if words[i : i + len(needle)] == needle:
+                spans.append((i, i + len(needle), credit.text))
+                break
+    return spans
 
 
 def _carried_lines(pair: Pair) -> list[str]:
     """B's credit lines that B shares with A (aligned inside a passage)."""
     out = []
-    for start, end, text in _credit_spans(pair.b):
+    for start, end, text in pair.b.credit_spans:
         inside = sum(
             max(0, min(end, p.b1) - max(start, p.b0)) for p in pair.alignment.passages
         )
@@ -195,7 +192,7 @@ class StoryAnalysis:
         for (i, j), pair in self.pairs.items():
             if self.unexplained[(i, j)]:
                 continue
-            lines = [c for c in _carried_lines(pair) if not names_outlet(c, ev.outlet_names(pair.a))]
+            lines = [c for c in _carried_lines(pair) if not names_outlet(c, pair.a.outlet_names)]
             if lines:
                 carried[(i, j)] = lines
         return carried
