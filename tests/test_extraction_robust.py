@@ -110,7 +110,7 @@ def station_page() -> bytes:
 
 
 def test_station_layout_cell_is_not_stored_as_one_flattened_row():
-    text = extract_page(station_page(), URL, "text/html")["text"]
+    text = extract_page(station_page(), URL, "text/html").text
     p, r, _ = prf(text, GOLD)
     assert r == 1.0 and p > 0.8, text  # the side box's weather line may stay (readability keeps it)
     for chrome in ("Posted:", "Email This Story", "Most Popular", "Lakeshore"):
@@ -317,7 +317,7 @@ def test_paragraphs_after_an_html5_void_element_are_kept(void):
     page = f"<html><head><title>Bridge</title></head><body><article><div>{story}</div></article></body></html>"
     tree = parse(page.encode())
     assert tree.find(f".//{void[1:].split()[0].rstrip('>')}").getchildren() == []
-    text = extract_page(page.encode(), "http://courier.example/news/bridge.html")["text"]
+    text = extract_page(page.encode(), "http://courier.example/news/bridge.html").text
     assert prf(text, "\n".join(ARTICLE))[1] == 1.0
 
 
@@ -332,7 +332,7 @@ def _lead_page(lead_markup: str, description: str) -> bytes:
 
 def test_the_lead_paragraph_the_page_shows_is_stored_first():
     page = _lead_page(f'<p class="standfirst"><strong>{ARTICLE[0]}</strong></p>', ARTICLE[0])
-    text = extract_page(page, URL, "text/html")["text"]
+    text = extract_page(page, URL, "text/html").text
     assert text.splitlines()[0] == ARTICLE[0]
     assert text.count("Elm Street bridge") == 1
 
@@ -342,5 +342,5 @@ def test_the_lead_paragraph_the_page_shows_is_stored_first():
     ("", "School board approves new budget after a long debate on Tuesday night about teachers and buses."),
 ])
 def test_a_description_not_shown_or_shown_only_as_a_teaser_is_not_added(lead_markup, description):
-    text = extract_page(_lead_page(lead_markup, description), URL, "text/html")["text"]
+    text = extract_page(_lead_page(lead_markup, description), URL, "text/html").text
     assert "Elm Street bridge" not in text and "School board" not in text
