@@ -306,3 +306,41 @@ def test_block_text_keeps_a_paragraph_on_one_line_whatever_its_source_line_break
         " <b>1.2 million</b>\ndollars.</p><pre>a\nb</pre></div>")
     assert block_text(fragment) == ("The county commission voted four to one on Tuesday.\n"
                                     "Repairs will cost 1.2 million dollars.\na\nb")
+
+
+@pytest.mark.parametrize("void", ['<embed src="/flash/player.swf" width=400>', '<source src="/v.mp4">',
+                                  "<wbr>", "<track src=/subs.vtt>"])
+def test_paragraphs_after_an_html5_void_element_are_kept(void):
+    """libxml2 does not know these elements are empty and nests the rest of the story in them;
+    trafilatura drops an ``<embed>`` and all it holds."""
+    story = f"<p>{ARTICLE[0]}</p><p>{ARTICLE[1]}</p>{void}<p>{ARTICLE[2]}</p><p>{ARTICLE[3]}</p>"
+    page = f"<html><head><title>Bridge</title></head><body><article><div>{story}</div></article></body></html>"
+    tree = parse(page.encode())
+    assert tree.find(f".//{void[1:].split()[0].rstrip('>')}").getchildren() == []
+    text = extract_page(page.encode(), "http://courier.example/news/bridge.html").text
+    assert prf(text, "\n".join(ARTICLE))[1] == 1.0
+
+
+def _lead_page(lead_markup: str, description: str) -> bytes:
+    story = "".join(f"<p>{p}</p>" for p in ARTICLE[1:])
+    return (f'<html><head><title>Bridge to close</title><meta name="description" content="{description}"></head>'
+            f"<body><nav><a href=/>Home</a> <a href=/news/>News</a></nav><header><h1>Bridge to close</h1>"
+            f"{lead_markup}</header><article>{story}</article>"
+            '<aside><h3>More news</h3><a href="/news/9.html"><p>School board approves new budget after a long '
+            "debate on Tuesday night about teachers and buses.</p></a></aside></body></html>").encode()
+
+
+def test_the_lead_paragraph_the_page_shows_is_stored_first():
+    page = _lead_page(f'<p class="standfirst"><strong>{ARTICLE[0]}</strong></p>', ARTICLE[0])
+    text = extract_page(page, URL, "text/html").text
+    assert text.splitlines()[0] == ARTICLE[0]
+    assert text.count("Elm Street bridge") == 1
+
+
+@pytest.mark.parametrize("lead_markup, description", [
+    ("", ARTICLE[0]),  # a description the page does not show is not its text
+    ("", "School board approves new budget after a long debate on Tuesday night about teachers and buses."),
+])
+def test_a_description_not_shown_or_shown_only_as_a_teaser_is_not_added(lead_markup, description):
+    text = extract_page(_lead_page(lead_markup, description), URL, "text/html").text
+    assert "Elm Street bridge" not in text and "School board" not in text
