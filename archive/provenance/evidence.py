@@ -14,7 +14,7 @@ from wordfreq import zipf_frequency
 
 from archive.provenance.compare import Pair
 from archive.provenance.credits import names_outlet, squash, title_suffixes
-from archive.provenance.model import Doc, Evidence
+from archive.provenance.model import Credit, Doc, Evidence
 from archive.provenance.text import is_content_word
 from archive.urls import outlet_domain, outlet_label, url_key
 
@@ -116,8 +116,38 @@ def names(a: Doc, b: Doc) -> list[Evidence]:
     return out[:2]
 
 
+def crediting(a: Doc, b: Doc) -> list[Credit]:
+    """B's credits that point to A or name A's outlet."""
+    if same_outlet(a, b):
+        return []
+    target, wanted, own = url_key(a.url), outlet_names(a), set(outlet_names(b))
+    out = []
+    for credit in b.credits:
+        if credit.url and url_key(credit.url) == target and url_key(b.url) != target:
+            out.append(credit)
+        elif credit.kind in ("line", "dateline") and (hit := names_outlet(credit.text, wanted)) and hit not in own:
+            out.append(credit)
+    return out
+
+
+def _travels(credit: Credit) -> tuple[str, str]:
+    """What a credit looks like in any copy that carries it: a credit line (and a link inside
+    it) by its words, a tag in the page's head by where it points."""
+    if credit.kind in ("line", "dateline", "link"):
+        return ("text", squash(credit.text))
+    return (credit.kind, url_key(credit.url or ""))
+
+
+def carries_credit(intermediary: Doc, credits: list[Credit]) -> bool:
+    """Does the intermediary carry one of these credits as they stand (the same line, the same
+    tag)? Only then can a copy have inherited them from it; a credit worded by the copy itself
+    names the copy's immediate source."""
+    held = {_travels(c) for c in intermediary.credits}
+    return any(_travels(c) in held for c in credits)
+
+
 def credit_shared_with(credits: list[Evidence], intermediary: Doc) -> list[Evidence]:
-    """B's credit to X may be inherited: another possible source of B credits X as well."""
+    """B's credit to X may be inherited: another possible source of B carries the same credit to X."""
     return [Evidence(e.kind, round(e.weight * 0.3, 2), f"{e.detail} (also in {intermediary.url}: may be inherited)")
             for e in credits]
 

@@ -228,12 +228,16 @@ class StoryAnalysis:
         """B's credits to A, weakened when another possible source of B credits A too (B may
         have inherited the credit line), plus credits B shares with A (a sign B copied A)."""
         own = self.credits.get((i, j), [])
+        a, b = self.docs[i], self.docs[j]
         sharers = [m for m in range(len(self.docs))
-                   if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.possible]
+                   if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.possible
+                   and ev.carries_credit(self.docs[m], ev.crediting(a, b))]
         if own and sharers:
             own = ev.credit_shared_with(own, self.docs[sharers[0]])
+        # B carries the very credit line the source has (not one worded alike by another copier)
         shared = [x for x in range(len(self.docs))
-                  if x not in (i, j) and self.credits.get((x, j)) and self.credits.get((x, i))]
+                  if x not in (i, j) and self.credits.get((x, j)) and self.credits.get((x, i))
+                  and ev.carries_credit(a, ev.crediting(self.docs[x], b))]
         if shared and (i, j) in self.plausible:
             own = own + [Evidence("same_credit_as_source", 1.5,
                                   f"credits {self.docs[shared[0]].url} as the source does")]
