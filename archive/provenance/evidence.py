@@ -22,6 +22,7 @@ ALLOWED_NOVEL_AT_EDGE = 25  # new words a copy may add at its top or bottom (not
 INSERTED_PASSAGE = 10  # words added mid-text that a copy of A alone could not have
 SPIN_MARKS_GAP = 3.0  # spinner debris per 1,000 words that tells two texts apart
 NOVEL_SHARE = 0.3  # share of new words that makes an inserted stretch new content
+REACH = 10  # words: a copy aligned this close to a line on both sides had the line before it
 
 
 def outlet_names(doc: Doc) -> list[str]:
@@ -70,6 +71,22 @@ def dropped_dateline(a: Doc, b: Doc) -> list[Evidence]:
     for credit in a.credits:
         if credit.kind == "dateline" and squash(credit.text) not in flat_b:
             return [Evidence("dateline_dropped", -1.0, f"the copy lacks the source's dateline {credit.text!r}")]
+    return []
+
+
+def dropped_credit(pair: Pair, lines: list[tuple[int, int, str]]) -> list[Evidence]:
+    """A credit line travels with the text it stands in: B copied A's text on both sides of one
+    of A's credit lines (or up to A's edge) and lacks the line, so B was not made from A but,
+    most likely, from the source that line names. ``lines``: A's credit lines, as token spans
+    of A."""
+    al = pair.alignment
+    for start, end, text in lines:
+        if sum(max(0, min(end, p.a1) - max(start, p.a0)) for p in al.passages) >= 0.5 * (end - start):
+            continue  # carried
+        before = start <= REACH or any(p.a0 < start and p.a1 >= start - REACH for p in al.passages)
+        after = end >= al.len_a - REACH or any(p.a1 > end and p.a0 <= end + REACH for p in al.passages)
+        if before and after:
+            return [Evidence("credit_dropped", -1.5, f"the copy lacks the source's credit line {text!r}")]
     return []
 
 

@@ -212,10 +212,18 @@ class StoryAnalysis:
             + ev.inherited_credit(pair, self.carried.get((i, j), []))
             + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
+            + ev.dropped_credit(pair, self._own_lines(i))
             + ev.dates(self.dated[i], self.dated[j])
             + self.spin[(i, j)]
         )
         return sum(e.weight for e in items), items
+
+    def _own_lines(self, i: int) -> list[tuple[int, int, str]]:
+        """Doc i's credit lines, as token spans, but those naming its own outlet (a copyright
+        or sign-off of its own)."""
+        doc = self.docs[i]
+        lines, names = {c.text for c in doc.credits if c.kind == "line"}, ev.outlet_names(doc)
+        return [(s, e, t) for s, e, t in _credit_spans(doc) if t in lines and not names_outlet(t, names)]
 
     @staticmethod
     def _twins(pair: Pair) -> bool:
