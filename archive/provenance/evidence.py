@@ -74,19 +74,19 @@ def dropped_dateline(a: Doc, b: Doc) -> list[Evidence]:
     return []
 
 
-def dropped_credit(pair: Pair, lines: list[tuple[int, int, str]]) -> list[Evidence]:
+def dropped_credit(pair: Pair, lines: list[tuple[int, int, str]], carried: list[str]) -> list[Evidence]:
     """A credit line travels with the text it stands in: B copied A's text on both sides of one
     of A's credit lines (or up to A's edge) and lacks the line, so B was not made from A but,
     most likely, from the source that line names. ``lines``: A's credit lines, as token spans
-    of A."""
+    of A; ``carried``: those B carries."""
     al = pair.alignment
     for start, end, text in lines:
-        if sum(max(0, min(end, p.a1) - max(start, p.a0)) for p in al.passages) >= 0.5 * (end - start):
-            continue  # carried
+        if text in carried:
+            continue
         before = start <= REACH or any(p.a0 < start and p.a1 >= start - REACH for p in al.passages)
         after = end >= al.len_a - REACH or any(p.a1 > end and p.a0 <= end + REACH for p in al.passages)
         if before and after:
-            return [Evidence("credit_dropped", -1.5, f"the copy lacks the source's credit line {text!r}")]
+            return [Evidence("credit_dropped", -1.0, f"the copy lacks the source's credit line {text!r}")]
     return []
 
 
@@ -147,20 +147,14 @@ def crediting(a: Doc, b: Doc) -> list[Credit]:
     return out
 
 
-def _travels(credit: Credit) -> tuple[str, str]:
-    """What a credit looks like in any copy that carries it: a credit line (and a link inside
-    it) by its words, a tag in the page's head by where it points."""
-    if credit.kind in ("line", "dateline", "link"):
-        return ("text", squash(credit.text))
-    return (credit.kind, url_key(credit.url or ""))
-
-
-def carries_credit(intermediary: Doc, credits: list[Credit]) -> bool:
-    """Does the intermediary carry one of these credits as they stand (the same line, the same
-    tag)? Only then can a copy have inherited them from it; a credit worded by the copy itself
-    names the copy's immediate source."""
-    held = {_travels(c) for c in intermediary.credits}
-    return any(_travels(c) in held for c in credits)
+def carries_credit(intermediary: Doc, credits: list[Credit], carried: list[str]) -> bool:
+    """Could a copy have inherited these credits from the intermediary? Only when it carries
+    them from there: a credit line standing in a passage the copy shares with the intermediary
+    (``carried``: the copy's lines aligned with it, spun or not), a tag in the head pointing where
+    the intermediary's does. A credit worded by the copy itself names its immediate source."""
+    tags = {(c.kind, url_key(c.url or "")) for c in intermediary.credits}
+    return any(c.text in carried if c.kind in ("line", "dateline", "link") else (c.kind, url_key(c.url or "")) in tags
+               for c in credits)
 
 
 def credit_shared_with(credits: list[Evidence], intermediary: Doc) -> list[Evidence]:

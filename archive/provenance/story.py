@@ -34,7 +34,8 @@ WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text
 
 
 def _credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
-    """Token offsets of the doc's credit lines and datelines."""
+    """Token offsets of the doc's credit lines and datelines, wherever they stand (a copy may
+    hold a line twice: its source's at the top, and again at the foot)."""
     cached = doc.extra.get("_credit_spans")
     if cached is None:
         cached, words = [], doc.tok.norm
@@ -47,21 +48,28 @@ def _credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
             for i in range(len(words) - len(needle) + 1):
                 if words[i : i + len(needle)] == needle:
                     cached.append((i, i + len(needle), credit.text))
-                    break
         doc.extra["_credit_spans"] = cached
     return cached
 
 
+def _joined(doc: Doc) -> str:
+    cached = doc.extra.get("_joined")
+    if cached is None:
+        cached = doc.extra["_joined"] = f" {' '.join(doc.tok.norm)} "
+    return cached
+
+
 def _carried_lines(pair: Pair) -> list[str]:
-    """B's credit lines that B shares with A (aligned inside a passage)."""
+    """B's credit lines that B shares with A: aligned inside a passage (spun or not), or standing
+    in A's text word for word (a line too short to align on its own)."""
     out = []
     for start, end, text in _credit_spans(pair.b):
         inside = sum(
             max(0, min(end, p.b1) - max(start, p.b0)) for p in pair.alignment.passages
         )
-        if inside >= 0.5 * (end - start):
+        if inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in _joined(pair.a):
             out.append(text)
-    return out
+    return list(dict.fromkeys(out))
 
 
 class StoryAnalysis:
@@ -212,7 +220,7 @@ class StoryAnalysis:
             + ev.inherited_credit(pair, self.carried.get((i, j), []))
             + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
-            + ev.dropped_credit(pair, self._own_lines(i))
+            + ev.dropped_credit(pair, self._own_lines(i), _carried_lines(self.pairs[(j, i)]))
             + ev.dates(self.dated[i], self.dated[j])
             + self.spin[(i, j)]
         )
@@ -239,13 +247,13 @@ class StoryAnalysis:
         a, b = self.docs[i], self.docs[j]
         sharers = [m for m in range(len(self.docs))
                    if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.possible
-                   and ev.carries_credit(self.docs[m], ev.crediting(a, b))]
+                   and ev.carries_credit(self.docs[m], ev.crediting(a, b), _carried_lines(self.pairs[(m, j)]))]
         if own and sharers:
             own = ev.credit_shared_with(own, self.docs[sharers[0]])
         # B carries the very credit line the source has (not one worded alike by another copier)
         shared = [x for x in range(len(self.docs))
                   if x not in (i, j) and self.credits.get((x, j)) and self.credits.get((x, i))
-                  and ev.carries_credit(a, ev.crediting(self.docs[x], b))]
+                  and ev.carries_credit(a, ev.crediting(self.docs[x], b), _carried_lines(self.pairs[(i, j)]))]
         if shared and (i, j) in self.plausible:
             own = own + [Evidence("same_credit_as_source", 1.5,
                                   f"credits {self.docs[shared[0]].url} as the source does")]
