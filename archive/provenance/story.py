@@ -129,9 +129,24 @@ class StoryAnalysis:
             for k in members:
                 items = [Evidence("wire_credit", WIRE_CREDIT,
                                   f"carries {name}'s dateline or credit: its text came from {name}'s wire "
-                                  f"story, which no captured page holds")]
-                edges[(node, k)] = (WIRE_CREDIT, items)
+                                  f"story, which no captured page holds")] + self._captured_source(k, members)
+                edges[(node, k)] = (sum(e.weight for e in items), items)
         return edges
+
+    def _captured_source(self, k: int, members: list[int]) -> list[Evidence]:
+        """What says that a wire copy came from a captured copy of the wire rather than from the
+        wire itself: it credits that copy (a credit names the immediate source), or it is that
+        copy spun (a wire sends its text as written; swapping synonyms is a copier's doing)."""
+        for m in members:
+            if m == k or (m, k) not in self.possible:
+                continue
+            if self.credits.get((m, k)):
+                return [Evidence("credits_captured_copy", -WIRE_CREDIT,
+                                 f"credits {self.docs[m].url}, a captured copy of the wire, as its source")]
+            if relation(self.pairs[(m, k)]) is Relation.SPIN:
+                return [Evidence("spun_captured_copy", -WIRE_CREDIT,
+                                 f"is {self.docs[m].url} spun: a wire sends its text as written")]
+        return []
 
     @staticmethod
     def _tree(weights: dict[tuple, float]) -> list[tuple]:
@@ -182,15 +197,18 @@ class StoryAnalysis:
         # the spun side of a pair came after the other side, whatever it says
         self.spun_after = {edge for edge, items in self.spin.items()
                            if any(e.kind == "spinner_marks" and e.weight < 0 for e in items)}
+        # ... and so did a copy after the page it credits as its source
+        self.made_after = self.spun_after | {(j, i) for (i, j), items in self.credits.items() if items}
         self.dated = [self._date_checked(k) for k in range(len(self.docs))]
 
     def _date_checked(self, k: int) -> Doc:
         """The doc, without its date when that date is before a doc it was demonstrably made
-        after (a spin dated before its source is back-dated: none of its date comparisons count)."""
+        after (a spin dated before its source, a copy dated before the page it credits, are
+        back-dated: none of their date comparisons count)."""
         doc = self.docs[k]
         if doc.published is None:
             return doc
-        for later, earlier in self.spun_after:
+        for later, earlier in self.made_after:
             other = self.docs[earlier]
             if later == k and other.published is not None and doc.published < other.published:
                 return replace(doc, published=None, date_trust=0.0)
