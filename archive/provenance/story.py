@@ -303,7 +303,7 @@ class StoryAnalysis:
             pair = None if isinstance(i, str) else self.pairs[(i, child)]
             rel = self._wire_relation(child) if pair is None else relation(pair)
             values = features(incoming[i], [w for k, w in incoming.items() if k != i], i == parent,
-                              {e.kind for e in scored[(i, child)][1]}, pair is not None and self._twins(pair),
+                              {e.kind for e in scored[(i, child)][1]}, self._twins(pair) if pair else self._wire_twin(child),
                               rel is Relation.SPIN, rel in (Relation.PARTIAL, Relation.REWRITE))
             conf = max(0.01, min(0.99, probability(values)))
             if results:  # an alternative never outranks the chosen parent
@@ -319,6 +319,13 @@ class StoryAnalysis:
                        "features": {k: round(v, 4) for k, v in values.items()}},
             ))
         return results
+
+    def _wire_twin(self, child: int) -> bool:
+        """A captured copy of the same wire has the child's text: the child may have been taken
+        from it as well as from the wire, and nothing tells which."""
+        wire = self.docs[child].wire
+        return any(j == child and self.docs[i].wire == wire and self._twins(pair)
+                   for (i, j), pair in self.pairs.items())
 
     def _wire_relation(self, child: int) -> Relation:
         """A wire copy is an excerpt when a sibling carrying the same wire holds much more of the
