@@ -236,6 +236,7 @@ class StoryAnalysis:
             + ev.closeness(pair, best_equal)
             + self._credits(i, j)
             + ev.inherited_credit(pair, self.carried.get((i, j), []))
+            + (ev.attribution(pair) if pair.kinship is not Kinship.COPY else [])
             + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
             + ev.dropped_credit(pair, self._own_lines(i), _carried_lines(self.pairs[(j, i)]))
