@@ -30,6 +30,7 @@ ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen
 EXCERPT_SHARE = 0.8  # a copy holding less than this share of its source is an excerpt
 TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
 REWORDED_EXACT = 0.7  # a copy keeping less than this share of the shorter text word for word is reworded
+REACH = ev.REACH  # words between a credit line and the passages around it
 WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
 
 
@@ -60,14 +61,19 @@ def _joined(doc: Doc) -> str:
 
 
 def _carried_lines(pair: Pair) -> list[str]:
-    """B's credit lines that B shares with A: aligned inside a passage (spun or not), or standing
-    in A's text word for word (a line too short to align on its own)."""
-    out = []
+    """B's credit lines that B shares with A: aligned inside a passage (spun or not), standing in
+    A's text word for word (a line too short to align on its own), or standing where one of A's
+    own credit lines stands, between the same shared passages (a line a spinner reworded)."""
+    out, passages = [], pair.alignment.passages
+    lines_a = _credit_spans(pair.a)
     for start, end, text in _credit_spans(pair.b):
-        inside = sum(
-            max(0, min(end, p.b1) - max(start, p.b0)) for p in pair.alignment.passages
-        )
+        inside = sum(max(0, min(end, p.b1) - max(start, p.b0)) for p in passages)
         if inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in _joined(pair.a):
+            out.append(text)
+            continue
+        low = max((p.a1 for p in passages if p.b1 <= start + REACH), default=0)
+        high = min((p.a0 for p in passages if p.b0 >= end - REACH), default=pair.alignment.len_a)
+        if any(low - REACH <= s0 and e0 <= high + REACH for s0, e0, _ in lines_a):
             out.append(text)
     return list(dict.fromkeys(out))
 
