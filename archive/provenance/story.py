@@ -63,9 +63,10 @@ def _joined(doc: Doc) -> str:
 def _carried_lines(pair: Pair) -> list[str]:
     """B's credit lines that B shares with A: aligned inside a passage (spun or not), standing in
     A's text word for word (a line too short to align on its own), or standing where one of A's
-    own credit lines stands, between the same shared passages (a line a spinner reworded)."""
+    own credit lines stands, between the same shared passages, when B is A spun (a line the
+    spinner reworded; two copiers' own lines, worded alike, stand at the foot of both)."""
     out, passages = [], pair.alignment.passages
-    lines_a = _credit_spans(pair.a)
+    lines_a = _credit_spans(pair.a) if pair.spun else []
     for start, end, text in _credit_spans(pair.b):
         inside = sum(max(0, min(end, p.b1) - max(start, p.b0)) for p in passages)
         if inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in _joined(pair.a):
