@@ -94,14 +94,28 @@ def dropped_credit(pair: Pair, lines: list[tuple[int, int, str]], carried: list[
     return []
 
 
-def closeness(pair: Pair, best_equal: int) -> list[Evidence]:
-    """Compared with B's closest relative, how many of B's exact words A lacks. Copies that share
-    a note, a credit line or a spinner's word choices sit on one copy chain."""
-    lag = best_equal - pair.alignment.equal
+def _trigrams(doc: Doc) -> frozenset[int]:
+    cached = doc.extra.get("_trigrams")
+    if cached is None:
+        words = doc.tok.norm
+        cached = doc.extra["_trigrams"] = frozenset(hash(words[k : k + 3]) for k in range(len(words) - 2))
+    return cached
+
+
+def shared_runs(a: Doc, b: Doc) -> int:
+    """Three-word runs the two texts share, wherever they stand: unlike an alignment, the count
+    does not depend on how paragraphs a spinner moved around happened to align."""
+    return len(_trigrams(a) & _trigrams(b))
+
+
+def closeness(shared: int, best: int) -> list[Evidence]:
+    """Compared with B's closest relative, how many of B's three-word runs A lacks. Copies that
+    share a note, a credit line or a spinner's word choices sit on one copy chain."""
+    lag = best - shared
     if lag <= 0:
-        return [Evidence("closest_text", 0.5, f"closest text: {pair.alignment.equal} words identical")]
+        return [Evidence("closest_text", 0.5, f"closest text: {shared} three-word runs shared")]
     return [Evidence("closer_text_elsewhere", -min(6.0, 0.12 * lag),
-                     f"another copy shares {lag} more identical words with it")]
+                     f"another copy shares {lag} more three-word runs with it")]
 
 
 def pointers(a: Doc, b: Doc) -> list[Evidence]:

@@ -194,6 +194,7 @@ class StoryAnalysis:
         self.carried = self._carried()
         self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
         self.plausible = {edge for edge, items in self.unexplained.items() if not items}
+        self.shared = {edge: ev.shared_runs(p.a, p.b) for edge, p in self.pairs.items()}
         self.spin = {edge: ev.spin_direction(pair) for edge, pair in self.pairs.items()}
         # a possible parent: holds all of the copy, is not the spun side, and does not credit the copy
         self.possible = {
@@ -236,11 +237,11 @@ class StoryAnalysis:
     def _score(self, i: int, j: int) -> tuple[float, list[Evidence]]:
         pair = self.pairs[(i, j)]
         a, b = pair.a, pair.b
-        rivals = [p.alignment.equal for (x, y), p in self.pairs.items() if y == j and (x, y) in self.possible]
-        best_equal = max(rivals or [p.alignment.equal for (x, y), p in self.pairs.items() if y == j])
+        rivals = [self.shared[(x, y)] for (x, y) in self.pairs if y == j and (x, y) in self.possible]
+        best_equal = max(rivals or [self.shared[(x, y)] for (x, y) in self.pairs if y == j])
         items = (
             self.unexplained[(i, j)]
-            + ev.closeness(pair, best_equal)
+            + ev.closeness(self.shared[(i, j)], best_equal)
             + self._credits(i, j)
             + ev.inherited_credit(pair, self.carried.get((i, j), []))
             + (ev.attribution(pair) if pair.kinship is not Kinship.COPY else [])
