@@ -54,11 +54,12 @@ def unexplained(pair: Pair) -> list[Evidence]:
     bounds = [(0, 0, 0, 0)] + [(p.a0, p.a1, p.b0, p.b1) for p in al.passages] + [(al.len_a, al.len_a, al.len_b, al.len_b)]
     missing = 0
     for k, ((_, a_end, _, b_end), (a_start, _, b_start, _)) in enumerate(zip(bounds, bounds[1:])):
-        added = (b_start - b_end) - (a_start - a_end)
+        at_edge = k == 0 or k == len(bounds) - 2
+        # at either end nothing is replaced: what A has there, B cut; what B has there is its own
+        added = (b_start - b_end) - (0 if at_edge else a_start - a_end)
         if added < INSERTED_PASSAGE:
             continue
         novel = sum(1 for w in words_b[b_end:b_start] if w not in known and is_content_word(w))
-        at_edge = k == 0 or k == len(bounds) - 2
         if at_edge:
             missing += max(0, novel - ALLOWED_NOVEL_AT_EDGE)
         elif novel >= NOVEL_SHARE * added:
