@@ -16,7 +16,7 @@ from dataclasses import replace
 import networkx as nx
 
 from archive.provenance import evidence as ev
-from archive.provenance.compare import DERIVED, REWRITE_SENTENCES, Kinship, Pair, compare, reworded_share
+from archive.provenance.compare import DERIVED, REWRITE_SENTENCES, SPIN_MIN, Kinship, Pair, compare, reworded_share
 from archive.provenance.confidence import features, probability
 from archive.provenance.credits import names_outlet
 from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
@@ -29,7 +29,7 @@ ROOT_COST = 1000.0  # every extra origin costs this much, so a story gets exactl
 ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen one
 EXCERPT_SHARE = 0.8  # a copy holding less than this share of its source is an excerpt
 TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
-REWORDED_EXACT = 0.7  # a copy keeping less than this share of the shorter text word for word is reworded
+REWORDED_BREAKS = 0.25  # breaks in the alignment, among breaks and swaps, that make a rewrite, not a spin
 REACH = ev.REACH  # words between a credit line and the passages around it
 WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
 
@@ -150,7 +150,7 @@ class StoryAnalysis:
             if self.credits.get((m, k)):
                 return [Evidence("credits_captured_copy", -WIRE_CREDIT,
                                  f"credits {self.docs[m].url}, a captured copy of the wire, as its source")]
-            if relation(self.pairs[(m, k)]) is Relation.SPIN:
+            if relation(self.pairs[(m, k)]) is Relation.SPIN or self._spinner_signs(m, k):
                 return [Evidence("spun_captured_copy", -WIRE_CREDIT,
                                  f"is {self.docs[m].url} spun: a wire sends its text as written")]
         return []
@@ -252,6 +252,12 @@ class StoryAnalysis:
             + self.spin[(i, j)]
         )
         return sum(e.weight for e in items), items
+
+    def _spinner_signs(self, i: int, j: int) -> bool:
+        """J is i with words swapped, and the swaps bear a spinner's marks: debris i lacks, or
+        words rarer than those they replace (not a rewrite by an editor)."""
+        return self.pairs[(i, j)].spun and any(
+            e.kind in ("spinner_marks", "substituted_words_rarer") and e.weight == 0 for e in self.spin[(i, j)])
 
     def _own_lines(self, i: int) -> list[tuple[int, int, str]]:
         """Doc i's credit lines, as token spans, but those naming its own outlet (a copyright
@@ -387,14 +393,12 @@ def relation(pair: Pair) -> Relation:
 
 
 def _reworded(pair: Pair) -> bool:
-    """Most sentences said again with a good share of the words changed, and not one word for
-    another as a spinner does: phrases recast, words moved, added and dropped."""
+    """Most sentences said again, and not one word for another as a spinner does: a spinner's
+    copy stays aligned in long passages with words swapped inside them; a rewrite breaks the
+    alignment wherever a phrase was recast, a clause turned around or a sentence split."""
     al = pair.alignment
-    if al.equal >= REWORDED_EXACT * min(al.len_a, al.len_b):
-        return False
-    changes = al.substitutions
-    one_for_one = sum(1 for s in changes if 0 < s.a1 - s.a0 == s.b1 - s.b0)
-    if changes and one_for_one >= 0.5 * len(changes):
+    changes, breaks = len(al.substitutions), max(0, len(al.passages) - 1)
+    if changes < SPIN_MIN or breaks < SPIN_MIN or breaks < REWORDED_BREAKS * (breaks + changes):
         return False
     return reworded_share(pair.a, pair.b) >= REWRITE_SENTENCES
 
