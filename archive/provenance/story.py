@@ -30,6 +30,7 @@ ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen
 EXCERPT_SHARE = 0.8  # a copy holding less than this share of its source is an excerpt
 TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
 REWORDED_BREAKS = 0.25  # breaks in the alignment, among breaks and swaps, that make a rewrite, not a spin
+REWORDED_EXACT = 0.7  # ... or, in fewer passages, less than this share of the shorter text kept word for word
 REACH = ev.REACH  # words between a credit line and the passages around it
 WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
 
@@ -394,13 +395,16 @@ def relation(pair: Pair) -> Relation:
 
 def _reworded(pair: Pair) -> bool:
     """Most sentences said again, and not one word for another as a spinner does: a spinner's
-    copy stays aligned in long passages with words swapped inside them; a rewrite breaks the
-    alignment wherever a phrase was recast, a clause turned around or a sentence split."""
+    copy stays aligned in long passages with words swapped one for one inside them; a rewrite
+    breaks the alignment wherever a phrase was recast, a clause turned around or a sentence split,
+    or (a short text kept in one passage) changes words several for several, adds and drops them."""
     al = pair.alignment
-    changes, breaks = len(al.substitutions), max(0, len(al.passages) - 1)
-    if changes < SPIN_MIN or breaks < SPIN_MIN or breaks < REWORDED_BREAKS * (breaks + changes):
-        return False
-    return reworded_share(pair.a, pair.b) >= REWRITE_SENTENCES
+    changes, breaks = al.substitutions, max(0, len(al.passages) - 1)
+    broken = len(changes) >= SPIN_MIN and breaks >= SPIN_MIN and breaks >= REWORDED_BREAKS * (breaks + len(changes))
+    one_for_one = sum(1 for s in changes if 0 < s.a1 - s.a0 == s.b1 - s.b0)
+    recast = (al.equal < REWORDED_EXACT * min(al.len_a, al.len_b) and bool(changes)
+              and one_for_one < 0.5 * len(changes))
+    return (broken or recast) and reworded_share(pair.a, pair.b) >= REWRITE_SENTENCES
 
 
 def pair_stats(pair: Pair) -> dict:
