@@ -23,6 +23,7 @@ INSERTED_PASSAGE = 10  # words added mid-text that a copy of A alone could not h
 SPIN_MARKS_GAP = 3.0  # spinner debris per 1,000 words that tells two texts apart
 NOVEL_SHARE = 0.3  # share of new words that makes an inserted stretch new content
 REACH = 10  # words: a copy aligned this close to a line on both sides had the line before it
+_LINES = ("line", "dateline", "link")  # credits that stand in the text (a link's text is its line)
 ATTRIBUTION_WORDS = 12  # an attribution ("According to X,") stands this close before a passage it introduces
 
 
@@ -169,11 +170,13 @@ def crediting(a: Doc, b: Doc) -> list[Credit]:
 def carries_credit(intermediary: Doc, credits: list[Credit], carried: list[str]) -> bool:
     """Could a copy have inherited these credits from the intermediary? Only when it carries
     them from there: a credit line standing in a passage the copy shares with the intermediary
-    (``carried``: the copy's lines aligned with it, spun or not), a tag in the head pointing where
+    (``carried``: the copy's lines aligned with it, spun or not) or the same line among the
+    intermediary's credits, a tag in the head pointing where
     the intermediary's does. A credit worded by the copy itself names its immediate source."""
     tags = {(c.kind, url_key(c.url or "")) for c in intermediary.credits}
-    return any(c.text in carried if c.kind in ("line", "dateline", "link") else (c.kind, url_key(c.url or "")) in tags
-               for c in credits)
+    lines = {squash(c.text) for c in intermediary.credits if c.kind in _LINES}  # as extracted, even if not kept in its text
+    return any((c.text in carried or squash(c.text) in lines) if c.kind in _LINES
+               else (c.kind, url_key(c.url or "")) in tags for c in credits)
 
 
 def attribution(pair: Pair) -> list[Evidence]:
