@@ -318,9 +318,14 @@ class StoryAnalysis:
         for i in [parent, *alternatives]:
             pair = None if isinstance(i, str) else self.pairs[(i, child)]
             rel = self._wire_relation(child) if pair is None else relation(pair)
+            if rel in (Relation.EXCERPT, Relation.COPY) and self.unexplained.get((i, child)):
+                rel = Relation.PARTIAL  # it took part of the source, and says things of its own
+            # how much better this direction scores than the other way round (1: no other way)
+            reverse = scored.get((child, i))
+            direction = 1.0 if reverse is None else max(-1.0, min(1.0, (incoming[i] - reverse[0]) / 10))
             values = features(incoming[i], [w for k, w in incoming.items() if k != i], i == parent,
                               {e.kind for e in scored[(i, child)][1]}, self._twins(pair) if pair else self._wire_twin(child),
-                              rel is Relation.SPIN, rel in (Relation.PARTIAL, Relation.REWRITE))
+                              rel is Relation.SPIN, rel in (Relation.PARTIAL, Relation.REWRITE), direction)
             conf = max(0.01, min(0.99, probability(values)))
             if results:  # an alternative never outranks the chosen parent
                 conf = min(conf, 0.9 * results[0].confidence)
