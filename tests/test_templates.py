@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from archive import graph_writer
 from archive.analysis import analyze_all, analyze_many, refresh_stories
-from archive.provenance.template import masked, segments
+from archive.provenance.template import masked, segments, shared_template
 from archive.store import graph
 from archive.store.db import session_factory
 from archive.store.models import Edge, TemplateSegment
@@ -115,3 +115,67 @@ def test_a_page_that_reveals_its_site_template_splits_the_story_it_made(tmp_path
     factory = session_factory(db)
     with factory() as session:
         assert not graph.story_members(session, [1, 2, 3])
+
+
+def _station_footer(code: str, group: str, stations: str) -> str:
+    return (f"All content © Copyright 2000 - 2008 WorldNow and {code}, a {group} station. All Rights Reserved. "
+            "For more information on this site, please read our Privacy Policy and Terms of Service. "
+            f"{group} stations: {stations}. Advertise with us. Closed captioning questions? "
+            "Contact our chief engineer at the station.")
+
+
+def test_a_footer_paragraph_naming_each_station_is_template_across_the_group(tmp_path):
+    """One page per station, each footer one paragraph naming its own station: the footer's
+    sentences that end both pages are the group's template, and the two briefs stay apart."""
+    stations = "WHDL 7 Peoria | KHMT 3 Wichita | WHRT 10 Fort Wayne"
+    briefs = [" ".join(t.split()[:90]) for t in articles()[50:52]]
+    one = _page("https://whdl7.example/story?s=1", "NFL: Bears edge Packers", briefs[0],
+                "Weather Alerts: No watches or warnings in effect for the Peoria, IL area.",
+                _station_footer("WHDL", "Heartland Media", stations))
+    two = _page("https://khmt3.example/story?s=2", "MLB: Cubs sign pitcher", briefs[1],
+                "Weather Alerts: No watches or warnings in effect for the Wichita, KS area.",
+                _station_footer("KHMT", "Heartland Media", stations))
+    segs_one, segs_two = segments(one["text"]), segments(two["text"])
+    found = shared_template(segs_one, segs_two, same_site=False, different=True)
+    footer = {s.hash for s in segments(_station_footer("WHDL", "Heartland Media", stations))}
+    assert len(found) >= 3 and found <= footer
+    db = f"sqlite:///{tmp_path / 'stations.db'}"
+    _ingest_like(db, [one, two])
+    assert _edges(db) == set()
+
+
+def test_sentences_two_articles_share_in_their_middle_are_not_template_across_sites():
+    """A sentence one article reuses from another on another site stays evidence: only the block
+    that ends both pages, or labels, become template across sites."""
+    texts = [" ".join(t.split()[:80]) for t in articles()[60:63]]
+    reused = "The minister said the agreement would be signed in the capital before the end of the year."
+    a = segments("\n".join([texts[0], reused, texts[1]]))
+    b = segments("\n".join([texts[2], reused, " ".join(texts[1].split()[::-1])]))
+    assert shared_template(a, b, same_site=False, different=True) == set()
+
+
+def test_migration_0004_cuts_the_stored_segments_again(tmp_path):
+    """A database whose segments were cut by the older rule gets them cut again, and learns anew."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from archive.store.db import _alembic, make_engine
+    from archive.store.models import Segment as SegmentRow
+
+    db = f"sqlite:///{tmp_path / 'old-segments.db'}"
+    page = _page("https://whdl7.example/story?s=1", "NFL: Bears edge Packers", " ".join(articles()[50].split()[:90]),
+                 _station_footer("WHDL", "Heartland Media", "WHDL 7 Peoria | KHMT 3 Wichita"))
+    _ingest_like(db, [page])
+    engine = make_engine(db)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM segments"))
+        connection.execute(text("INSERT INTO segments (hash, document_id, site, words, edge, bottom) "
+                                "VALUES (42, 1, 'whdl7.example', 99, 1, 1)"))
+        command.stamp(_alembic(connection), "0003")
+    with engine.begin() as connection:
+        command.upgrade(_alembic(connection), "head")
+    factory = session_factory(db)
+    with factory() as session:
+        stored = set(session.scalars(select(SegmentRow.hash)))
+    engine.dispose()
+    assert stored == {s.hash for s in segments(page["text"])}

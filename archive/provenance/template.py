@@ -37,7 +37,7 @@ from archive.provenance.text import clean, is_content_word
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-Z0-9])")
-LONG_LINE = 60  # words: a longer line (a paragraph) is cut into sentences
+LONG_LINE = 25  # words: a longer line (a paragraph, a footer of several notices) is cut into sentences
 EDGE = 3  # segments counted as the top or bottom of a page
 EDGE_MAX_WORDS = 40  # a cross-site template segment is at most this long
 PROSE_WORDS = 4  # a line of this many words or more ending a sentence is prose
@@ -160,22 +160,31 @@ def different_articles(text_a: str, segs_a: Sequence[Segment], text_b: str, segs
     return False
 
 
-def shared_template(mine: Sequence[Segment], theirs: Iterable[tuple[int, int, bool]], same_site: bool,
+def _trailing(segs: Sequence[Segment], shared: set[int]) -> set[int]:
+    """The shared segments of the block that ends the text: from its last segment back, segments
+    the other page holds too or that are chrome, up to the first that is neither."""
+    found = set()
+    for seg in reversed(segs):
+        if seg.hash in shared:
+            found.add(seg.hash)
+        elif not seg.chrome:
+            break
+    return found
+
+
+def shared_template(mine: Sequence[Segment], theirs: Sequence[Segment], same_site: bool,
                     different: bool) -> set[int]:
     """The segments (hashes) a page and another page of one site (``same_site``) or of another
-    site turn into template text, when they are ``different`` articles. ``theirs``: the other
-    page's (hash, words, at top or bottom, at bottom) segments."""
+    site turn into template text, when they are ``different`` articles."""
     if not different:
         return set()
-    by_hash = {s.hash: s for s in mine}
-    theirs = {h: (edge, bottom) for h, _, edge, bottom in theirs}
-    shared = [h for h in by_hash if h in theirs]
+    shared = {s.hash for s in mine} & {s.hash for s in theirs}
     if same_site:
-        return set(shared)
-    # labels (menus, headlines of other stories in a box); sentences only at the bottom of both
-    # pages (a footer: a quotation or a reused lede sits at the top or in the middle)
-    chrome_like = {h for h in shared if not by_hash[h].prose or (by_hash[h].bottom and theirs[h][1])}
-    return chrome_like if len(chrome_like) >= 2 else set()
+        return shared
+    # labels (menus, headlines of other stories in a box) anywhere; sentences only in the block
+    # that ends both pages (a footer: a quotation or a reused lede sits at the top or in the middle)
+    found = {s.hash for s in mine if s.hash in shared and not s.prose} | (_trailing(mine, shared) & _trailing(theirs, shared))
+    return found if len(found) >= 2 else set()
 
 
 def masked(text: str, template: set[int] | frozenset[int], credits: Iterable[dict] = ()) -> str:

@@ -36,8 +36,6 @@ _SHARING = (
     .limit(20 * NEIGHBOURS)
 )
 _KNOWN = select(_TPL.c.hash).where(_TPL.c.hash.in_(bindparam("hashes", expanding=True))).distinct()
-_SEGMENTS_OF = select(_SEG.c.document_id, _SEG.c.hash, _SEG.c.words, _SEG.c.edge, _SEG.c.bottom).where(
-    _SEG.c.document_id.in_(bindparam("ids", expanding=True)))
 _HOLDERS = select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash"))
 _MASKS = (
     select(_SEG.c.document_id, _SEG.c.hash)
@@ -79,9 +77,6 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
             sharing[other] = other_site
     if not sharing:
         return set()
-    theirs: dict[int, list[tuple[int, int, bool, bool]]] = defaultdict(list)
-    for other, h, words, edge, bottom in connection.execute(_SEGMENTS_OF, {"ids": list(sharing)}):
-        theirs[other].append((h, words, edge, bottom))
     about = {d: (k, t or "", body or "") for d, k, t, body in session.execute(
         select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text)
         .where(Document.id.in_(list(sharing))))}
@@ -92,8 +87,9 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
         if key == mine_key:  # another capture of this very page
             continue
         same_site = other_site == site
-        different = different_articles(body, segs, other_body, segments(other_body), same_site, title, other_title)
-        found = shared_template(list(unique.values()), theirs[other], same_site, different)
+        other_segs = segments(other_body)
+        different = different_articles(body, segs, other_body, other_segs, same_site, title, other_title)
+        found = shared_template(segs, other_segs, same_site, different)
         learnt.update((site, h) for h in found)
         learnt.update((other_site, h) for h in found)
     return _record(session, learnt, doc_id)
