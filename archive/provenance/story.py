@@ -219,7 +219,7 @@ class StoryAnalysis:
             return doc
         for later, earlier in self.made_after:
             other = self.docs[earlier]
-            if later == k and other.published is not None and doc.published < other.published:
+            if later == k and other.published is not None and _before(doc, other):
                 return replace(doc, published=None, date_trust=0.0)
         return doc
 
@@ -356,6 +356,14 @@ class StoryAnalysis:
             if j == child and self.docs[i].wire == doc.wire and relation(pair) is Relation.EXCERPT:
                 return Relation.EXCERPT
         return Relation.SYNDICATION
+
+
+def _before(a: Doc, b: Doc) -> bool:
+    """Is a dated before b? A date known only to the day (printed, guessed) is not before a time
+    later that same day."""
+    if min(a.date_trust, b.date_trust) >= 1.0:
+        return a.published.replace(tzinfo=None) < b.published.replace(tzinfo=None)
+    return a.published.date() < b.published.date()
 
 
 def _total(edges: list[tuple], weights: dict[tuple, float]) -> float:
