@@ -237,8 +237,11 @@ def title_copied(a: Doc, b: Doc, plain: str, twins: bool = False) -> list[Eviden
     return []
 
 
-def dates(a: Doc, b: Doc) -> list[Evidence]:
-    """Publication dates: evidence, not truth (they can be missing, shifted or back-dated)."""
+def dates(a: Doc, b: Doc, reworked: bool = False) -> list[Evidence]:
+    """Publication dates: evidence, not truth (they can be missing, shifted or back-dated).
+    Among several earlier texts, a copier (a scraper, a spinner) takes what just came out in its
+    feeds, so the most recent earlier one gets a little more; a text reworked by a newsroom
+    (``reworked``: a rewrite, a partial reuse) goes back to the first report, the earliest."""
     if a.published is None or b.published is None:
         return []
     trust = min(a.date_trust, b.date_trust)
@@ -248,9 +251,9 @@ def dates(a: Doc, b: Doc) -> list[Evidence]:
         days = (b.published.date() - a.published.date()).days
     if abs(days) < 1 / 24 or trust <= 0:
         return []
-    if days > 0:  # among equal texts, a little for the earliest: the one every later copy could
-        # have taken (favouring the most recent hung rewrites and spins of the origin under its copies)
-        weight = trust * (0.45 + 0.05 * min(math.log1p(days), 4))
+    if days > 0:
+        lag = 0.1 * min(math.log1p(days), 4)
+        weight = trust * (0.45 + lag / 2 if reworked else 0.6 - lag)
         return [Evidence("published_later", weight, f"published {_span(days)} after the source")]
     return [Evidence("published_earlier", -1.2 * trust, f"published {_span(-days)} before the source")]
 

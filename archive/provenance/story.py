@@ -249,7 +249,7 @@ class StoryAnalysis:
             + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
             + ev.dropped_credit(pair, self._own_lines(i), _carried_lines(self.pairs[(j, i)]))
-            + ev.dates(self.dated[i], self.dated[j])
+            + ev.dates(self.dated[i], self.dated[j], reworked=_reworked(pair))
             + self.spin[(i, j)]
         )
         return sum(e.weight for e in items), items
@@ -261,11 +261,13 @@ class StoryAnalysis:
             e.kind in ("spinner_marks", "substituted_words_rarer") and e.weight == 0 for e in self.spin[(i, j)])
 
     def _own_lines(self, i: int) -> list[tuple[int, int, str]]:
-        """Doc i's credit lines, as token spans, but those naming its own outlet (a copyright
-        or sign-off of its own)."""
+        """Doc i's credit lines naming another outlet of the story (the source a copy lacking the
+        line would have come from), as token spans; not those naming its own outlet."""
         doc = self.docs[i]
         lines, names = {c.text for c in doc.credits if c.kind == "line"}, ev.outlet_names(doc)
-        return [(s, e, t) for s, e, t in _credit_spans(doc) if t in lines and not names_outlet(t, names)]
+        others = [n for k, d in enumerate(self.docs) if k != i for n in ev.outlet_names(d) if n not in names]
+        return [(s, e, t) for s, e, t in _credit_spans(doc)
+                if t in lines and not names_outlet(t, names) and names_outlet(t, others)]
 
     @staticmethod
     def _twins(pair: Pair) -> bool:
@@ -406,14 +408,24 @@ def relation(pair: Pair) -> Relation:
     return Relation.COPY
 
 
+def _broken(al) -> bool:
+    """The alignment broken where phrases were recast, more than words swapped inside it."""
+    changes, breaks = len(al.substitutions), max(0, len(al.passages) - 1)
+    return changes >= SPIN_MIN and breaks >= SPIN_MIN and breaks >= REWORDED_BREAKS * (breaks + changes)
+
+
+def _reworked(pair: Pair) -> bool:
+    """A newsroom's work on the text (reuse of some passages, a rewrite), not a copier's."""
+    return pair.kinship in (Kinship.PARTIAL, Kinship.REWRITE) or _broken(pair.alignment)
+
+
 def _reworded(pair: Pair) -> bool:
     """Most sentences said again, and not one word for another as a spinner does: a spinner's
     copy stays aligned in long passages with words swapped one for one inside them; a rewrite
     breaks the alignment wherever a phrase was recast, a clause turned around or a sentence split,
     or (a short text kept in one passage) changes words several for several, adds and drops them."""
     al = pair.alignment
-    changes, breaks = al.substitutions, max(0, len(al.passages) - 1)
-    broken = len(changes) >= SPIN_MIN and breaks >= SPIN_MIN and breaks >= REWORDED_BREAKS * (breaks + len(changes))
+    changes, broken = al.substitutions, _broken(al)
     one_for_one = sum(1 for s in changes if 0 < s.a1 - s.a0 == s.b1 - s.b0)
     recast = (al.equal < REWORDED_EXACT * min(al.len_a, al.len_b) and bool(changes)
               and one_for_one < 0.5 * len(changes))
