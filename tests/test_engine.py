@@ -182,3 +182,16 @@ def test_a_spin_lacking_a_republications_credit_line_was_spun_from_the_origin():
     assert chosen[spin.url].source == ORIGIN and chosen[spin.url].relation is Relation.SPIN
     alternative = next(e for e in result.edges if e.derived == spin.url and e.source == republication.url)
     assert "credit_dropped" in {e.kind for e in alternative.evidence}
+
+
+def test_a_date_known_to_the_day_is_not_before_a_time_later_that_day():
+    """A spin printed "31 December" was made after a copy timestamped 07:30 that day: its date
+    is not a back-date, and it still counts against the other candidates."""
+    def page(url, text, date, trust, marks=0):
+        return doc_from_page(url, {"url": url, "text": text, "page_title": "Hill Top evacuated", "date": date,
+                                   "date_trust": trust, "spin_marks": marks})
+    origin = page(ORIGIN, FIRE, "2024-12-30T10:00:00", 1.0)
+    copy = page("https://mirror.example/fire", FIRE, "2024-12-31T07:30:00", 1.0)
+    spin = page("https://farm.example/fire", _spin(FIRE), "2024-12-31", 0.6, marks=12)
+    edges = [edge for edge in analyze_story([origin, copy, spin]).edges if edge.derived == spin.url]
+    assert "published_later" in {item.kind for edge in edges for item in edge.evidence}
