@@ -348,7 +348,7 @@ def _credit_links(tree, url: str) -> list[dict]:
             if len(context.split()) <= 80 and _CREDIT_HINT.search(context):
                 found = next((c.text for c in credit_lines(context) if c.kind == "line"), None)
             seen[block] = found
-        target = _abs(url, node.get("href"))
+        target = seen[block] and _abs(url, node.get("href"))  # only links inside credit lines
         if seen[block] and target:
             out.append({"kind": "link", "text": seen[block], "url": target})
     return out

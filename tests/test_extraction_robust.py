@@ -83,6 +83,48 @@ def test_article_in_br_separated_layout_cell():
     _assert_article(extract_page(old_page(), URL, "text/html"))
 
 
+def station_page() -> bytes:
+    """A 2008 broadcast station's layout: the story, its headline, "Posted:" and "Updated:" lines
+    and "Email This Story" links in one table cell, a "Most Popular" box and a long footer beside
+    it. trafilatura flattens the cell into one row that glues them to the article."""
+    popular = "".join(f'<li><a href="/global/story.asp?s={i}">{t}</a></li>' for i, t in enumerate(
+        ["The three soldiers killed by a misguided bomb", "Around 1,000 people have braved the cold for a vigil"]))
+    body = "<br><br>\n".join(ARTICLE)
+    return (
+        "<html><head><title>WXYZ - Bridge to close for repairs</title></head><body>\n"
+        f"<table width=990><tr><td>WXYZ 8 - Your Local News Leader</td></tr></table><table>{NAV}</table>\n"
+        "<table width=990><tr><td valign=top width=650>\n"
+        "<font face=Arial size=4><b>Bridge to close for repairs</b></font><br>\n"
+        "<font size=1>Posted: Jun 3, 2008 08:20 PM EDT<br>Updated: Jun 3, 2008 10:20 PM EDT</font><br><br>\n"
+        f"<font face=Arial size=2>{body}</font>\n<br><br><font size=1><a href=/email>Email This Story</a> |\n"
+        "<a href=/print>Print This Story</a></font></td>\n"
+        f"<td valign=top width=300><table><tr><td><b>Most Popular</b><ul>{popular}</ul></td></tr></table>\n"
+        "<table><tr><td><font size=1>Weather Alerts: No watches or warnings in effect for the area. Click here for "
+        "the 7-day forecast, interactive radar and school closings.</font></td></tr></table></td></tr></table>\n"
+        "<table><tr><td><font size=1>All content &copy; Copyright 2000 - 2008 WorldNow and WXYZ, a Lakeshore "
+        "Broadcasting station. All Rights Reserved. For more information on this site, please read our "
+        "<a href=/privacy>Privacy Policy</a> and <a href=/terms>Terms of Service</a>. Lakeshore Broadcasting "
+        "stations: WLKS 8 Grand Rapids | KRVN 12 Lincoln. Advertise with us.</font></td></tr></table>\n"
+        "</body></html>\n").encode()
+
+
+def test_station_layout_cell_is_not_stored_as_one_flattened_row():
+    text = extract_page(station_page(), URL, "text/html")["text"]
+    p, r, _ = prf(text, GOLD)
+    assert r == 1.0 and p > 0.8, text  # the side box's weather line may stay (readability keeps it)
+    for chrome in ("Posted:", "Email This Story", "Most Popular", "Lakeshore"):
+        assert chrome not in text
+
+
+def test_choice_weighs_a_flattened_layout_row_not_what_cleaning_dropped():
+    from archive.extraction.choice import Cleaned, choose
+
+    article = "\n".join(ARTICLE)
+    glued = Cleaned(f"Bridge to close Posted: 6/3/2008 {article} Email This Story", 105, 0, True)
+    clean_after_nav = Cleaned(article, 100, 30, False)  # its navigation lines were dropped by cleaning
+    assert choose({"fast": glued, "readability": clean_after_nav}) == article
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "iso-8859-1"])
 def test_xml_declaration_with_encoding_is_read(encoding):
     body = old_page(declaration=f'<?xml version="1.0" encoding="{encoding}"?>\n', charset=encoding)
@@ -171,6 +213,36 @@ def test_headline_prefers_the_stated_headline_and_an_agreeing_h1():
     assert headline(URL, {}, {}, [], "Bridge to close - Daily Courier", ["Daily Courier"]) == "Bridge to close"
 
 
+STATED = "Council votes to close the Elm Street bridge"
+SOCIAL = "Why farmers will drive twenty minutes more"
+
+
+@pytest.mark.parametrize("jsonld, og, h1, title, expected", [
+    # the CMS copied JSON-LD's headline into <h1> and <title>: og:title was written on purpose
+    (STATED, SOCIAL, STATED, f"{STATED} - Daily Courier", SOCIAL),
+    # the page prints og:title's: JSON-LD's was written on purpose
+    (STATED, SOCIAL, SOCIAL, f"{SOCIAL} - Daily Courier", STATED),
+    # one holds the other: the longer adds a kicker or a section
+    (f"Elm Street: {STATED}", STATED, f"Elm Street: {STATED}", f"Elm Street: {STATED}", STATED),
+    (STATED, f"{STATED} - Local news", STATED, f"{STATED} - Local news", STATED),
+    # no JSON-LD headline: og:title differs from the copies on purpose too
+    (None, SOCIAL, STATED, f"{STATED} - Daily Courier", SOCIAL),
+])
+def test_headline_when_json_ld_and_og_title_disagree(jsonld, og, h1, title, expected):
+    assert headline(URL, {"og:title": og}, {"headline": jsonld}, [h1], title, ["Daily Courier"]) == expected
+
+
+def test_og_title_that_is_only_the_outlet_is_no_headline():
+    assert headline(URL, {"og:title": "The Daily Courier"}, {}, [STATED], f"{STATED} - Daily Courier",
+                    ["The Daily Courier"]) == STATED
+
+
+def test_headline_spelling_without_added_quotes_or_invisible_marks():
+    quoted = "&quot;Bridge closes&quot;: county votes four to one"
+    assert headline(URL, {"og:title": "Bridge closes: county\u200b votes four to one"}, {"headline": quoted},
+                    ['"Bridge closes": county votes four to one'], "x", []) == "Bridge closes: county votes four to one"
+
+
 def test_old_table_layouts_beat_trafilatura_and_readability():
     """benchmarks/oldpages.py's 2004-2010 templates (two pages each): at least 0.94 F1, no page skipped,
     and no worse than trafilatura's default extract() or readability-lxml on the same pages."""
@@ -221,3 +293,15 @@ def test_wire_credits_at_the_edges_are_kept_for_the_engine(edge):
     body = "The commission voted on Tuesday to close the bridge for repairs."
     kept = clean(f"{body}\n{edge}", PageSignals.of(tree)).text
     assert kept == f"{body}\n{edge}" and wire_of(kept)
+
+
+def test_block_text_keeps_a_paragraph_on_one_line_whatever_its_source_line_breaks():
+    import lxml.html
+
+    from archive.extraction.candidates import block_text
+
+    fragment = lxml.html.fragment_fromstring(
+        "<div><p>The county commission voted\nfour to one on Tuesday.</p><p>Repairs\r\nwill cost"
+        " <b>1.2 million</b>\ndollars.</p><pre>a\nb</pre></div>")
+    assert block_text(fragment) == ("The county commission voted four to one on Tuesday.\n"
+                                    "Repairs will cost 1.2 million dollars.\na\nb")

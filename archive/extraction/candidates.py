@@ -27,24 +27,29 @@ def trafilatura_text(tree, fast: bool) -> str:
 
 
 def block_text(node) -> str:
-    """The text of an HTML fragment with a line per block element (paragraph, heading, cell)."""
-    parts = [node.text or ""]
+    """The text of an HTML fragment with a line per block element (paragraph, heading, cell); line
+    breaks in the markup's source are spaces, as a browser shows them."""
+    parts = [_spaced(node.text)]
     stack = [(child, False) for child in reversed(node)]
     while stack:  # iterative: deep table nests must not hit the recursion limit
         element, closing = stack.pop()
         if closing:
             parts.append("\n" if element.tag in _BLOCKS else "")
-            parts.append(element.tail or "")
+            parts.append(_spaced(element.tail))
             continue
         if not isinstance(element.tag, str):
-            parts.append(element.tail or "")
+            parts.append(_spaced(element.tail))
             continue
         parts.append("\n" if element.tag in _BLOCKS else "")
-        parts.append(element.text or "")
+        parts.append(_spaced(element.text) if element.tag != "pre" else element.text or "")
         stack.append((element, True))
         stack.extend((child, False) for child in reversed(element))
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _spaced(text: str | None) -> str:
+    return text.replace("\n", " ").replace("\r", " ") if text else ""
 
 
 def readability_text(tree, url: str | None = None) -> str:

@@ -10,7 +10,7 @@ template, an article flattened into one layout-table row. Only when it looks wro
 readability-lxml asked too, and trafilatura's full cascade when fast mode looks short (on
 template-heavy pages it only repeats fast mode); when none finds an article, the text the page
 carries as data (JSON-LD ``articleBody``, a script's JSON, as single-page applications ship it).
-The candidate that agrees best with the others, less the share of it that was page chrome, wins.
+The candidate that agrees best with the others wins, unless it flattened a layout-table row.
 """
 
 from __future__ import annotations
@@ -164,9 +164,9 @@ def _f1(a: Counter, b: Counter) -> float:
 
 
 AGREEMENT_SAME = 0.98  # candidates this alike are one opinion, not two votes
-CHROME_WEIGHT = 2.0
-LENGTH_WEIGHT = 0.3
-CONFIRMED_BONUS = 0.12  # two extractors giving the same text outweigh a somewhat longer third  # between candidates that agree as well, the fuller one (extractors err short)
+LENGTH_WEIGHT = 0.3  # between candidates that agree as well, the fuller one (extractors err short)
+CONFIRMED_BONUS = 0.12  # two extractors giving the same text outweigh a somewhat longer third
+LAYOUT_ROW_PENALTY = 0.2  # a flattened layout row glues headline, dates and links to the article
 
 
 def _chrome_share(c: Cleaned) -> float:
@@ -174,8 +174,10 @@ def _chrome_share(c: Cleaned) -> float:
 
 
 def choose(found: dict[str, Cleaned]) -> str:
-    """The candidate agreeing best with the others, less twice the share of it that was chrome,
-    plus a little for its length against the longest."""
+    """The candidate agreeing best with the others, plus a little for its length against the
+    longest, less a penalty when it flattened a layout-table row. What cleaning dropped (navigation
+    lines, template lines at the edges) does not count against a candidate: the cleaned text is
+    what is stored; a flattened row is what cleaning cannot take apart."""
     bags = {name: _bag(c.text) for name, c in found.items() if c.words}
     voices: list[str] = []
     members: dict[str, int] = {}
@@ -194,8 +196,8 @@ def choose(found: dict[str, Cleaned]) -> str:
         c = found[name]
         others = [_f1(bags[name], bags[o]) for o in voices if o != name]
         agreement = sum(others) / len(others) if others else 1.0
-        return (agreement - CHROME_WEIGHT * _chrome_share(c)
-                + LENGTH_WEIGHT * c.words / longest + CONFIRMED_BONUS * (members[name] - 1))
+        return (agreement + LENGTH_WEIGHT * c.words / longest + CONFIRMED_BONUS * (members[name] - 1)
+                - LAYOUT_ROW_PENALTY * c.layout_row)
 
     return found[max(voices, key=score)].text
 

@@ -1,11 +1,14 @@
 """The publisher's headline, not the served ``<title>`` with the outlet's name in it.
 
 Publishers state their headline in several places that disagree: JSON-LD ``headline`` (what
-they give search engines: the article's own headline), the page's ``<h1>``, ``og:title`` and
-``twitter:title`` (often a shorter or teasing social-media line), and ``<title>`` (the headline
-with " - Site Name", "| Section | Site" or "：Site" around it). On 2023-2026 pages of 181
-publishers, JSON-LD's headline and then an ``<h1>`` that agrees with the other titles are the
-headline most often; the social and served titles come last, with the outlet's name cut off.
+they give search engines), the page's ``<h1>``, ``og:title`` and ``twitter:title`` (often a
+shorter or teasing social-media line), and ``<title>`` (the headline with " - Site Name",
+"| Section | Site" or "：Site" around it). Each is voted for, without the outlet's name. When
+JSON-LD and ``og:title`` disagree, the page's markup says which: a CMS copies one headline into
+the ``<h1>`` and ``<title>``, so the one of the two that differs from those copies was written for
+this article on purpose (so is an ``og:title`` unlike them on a page without JSON-LD); when one
+holds the other, the longer adds a kicker or a section. On 2023-2026 pages of 181 publishers this
+picks their own parsers' headline on 89.9 % (the vote alone: 82 %).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from archive.urls import outlet_domain, outlet_label
 
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " « ", "：", "ㅣ", "|", " / ")
 _SQUASH = re.compile(r"[\W_]+")
+_QUOTES = re.compile("[\"'‘’“”«»„‚‹›]")
 MAX_HEADLINE_CHARS = 400  # longer "headlines" are paragraphs someone put in a heading
 
 
@@ -24,8 +28,11 @@ def _squash(text: str) -> str:
     return _SQUASH.sub("", text.casefold())
 
 
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")  # soft hyphens, zero-width marks
+
+
 def _clean(text: object) -> str:
-    return " ".join(html.unescape(text).split()) if isinstance(text, str) else ""
+    return " ".join(_INVISIBLE.sub("", html.unescape(text)).split()) if isinstance(text, str) else ""
 
 
 def site_names(url: str, names: list[str]) -> list[str]:
@@ -89,14 +96,31 @@ def headline(url: str, meta: dict, article: dict, h1s: list[str], page_title: st
             "title": _printed_part(_clean(page_title), [*h1s, *headings], sites)}
     others = [without_site(t, sites) for t in said.values() if t]
     said["h1"] = next((h for h in map(_clean, h1s) if h and (not others or any(_overlaps(h, o) for o in others))), "")
-    votes: dict[str, float] = {}
-    first: dict[str, str] = {}
+    stated = {}
     for source, text in said.items():
         text = without_site(text, sites)
         if text and len(text) <= MAX_HEADLINE_CHARS:
-            key = _squash(text)
-            votes[key] = votes.get(key, 0.0) + WEIGHTS[source]
-            first.setdefault(key, text)
-    if not votes:
+            stated[source] = text
+    if not stated:
         return ""
-    return first[max(votes, key=lambda k: (votes[k], -list(first).index(k)))]
+    keys = {source: _squash(text) for source, text in stated.items()}
+    votes: dict[str, float] = {}
+    for source, key in keys.items():
+        votes[key] = votes.get(key, 0.0) + WEIGHTS[source]
+    order = list(votes)
+    best = max(votes, key=lambda k: (votes[k], -order.index(k)))
+    jsonld, social = keys.get("jsonld"), keys.get("og:title")
+    if jsonld and social and jsonld != social and best in (jsonld, social):
+        if jsonld in social or social in jsonld:  # the longer adds a kicker, a section, a date
+            best = min(jsonld, social, key=len)
+        else:
+            # The CMS copies one headline into the page's <h1> and <title>; the one of JSON-LD
+            # and og:title that differs from those copies was written for this article on purpose.
+            best = social if {keys.get("h1"), keys.get("title")} == {jsonld} else jsonld
+    elif (social and not jsonld and best != social and best not in social and social not in best
+          and not _is_site(stated["og:title"], sites)):
+        best = social  # likewise with no JSON-LD: og:title differs from the copies on purpose
+    # among spellings of one headline, the one with the fewest quotation marks (JSON-LD's and the
+    # <h1>'s often add them), og:title's first: it is written as plain text
+    spellings = [stated[s] for s in ("og:title", *stated) if keys.get(s) == best]
+    return min(spellings, key=lambda t: len(_QUOTES.findall(t)))

@@ -94,7 +94,8 @@ def _pieces(text: str) -> Iterable[tuple[int, int]]:
         start = end + 1
 
 
-def segments(text: str) -> list[Segment]:
+@lru_cache(maxsize=2048)  # a stored page is the neighbour of many pages that arrive after it
+def segments(text: str) -> tuple[Segment, ...]:
     """The text's segments of two words or more, in order."""
     found = []
     for start, end in _pieces(text):
@@ -105,8 +106,8 @@ def segments(text: str) -> list[Segment]:
             prose = len(words) > EDGE_MAX_WORDS or (len(words) >= PROSE_WORDS and bool(_PROSE_END.search(piece)))
             found.append(Segment(start, end, len(words), _hash(words), False, False, chrome, prose))
     n = len(found)
-    return [Segment(s.start, s.end, s.words, s.hash, k < EDGE or k >= n - EDGE, k >= n - EDGE, s.chrome, s.prose)
-            for k, s in enumerate(found)]
+    return tuple(Segment(s.start, s.end, s.words, s.hash, k < EDGE or k >= n - EDGE, k >= n - EDGE, s.chrome, s.prose)
+                 for k, s in enumerate(found))
 
 
 def _squash(text: str) -> str:

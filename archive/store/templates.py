@@ -14,7 +14,7 @@ be brought up to date.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
@@ -56,7 +56,7 @@ def known_template(session: Session, hashes: Iterable[int]) -> set[int]:
     return set(session.connection().execute(_KNOWN, {"hashes": hashes}).scalars())
 
 
-def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: list[Segment]) -> set[int]:
+def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: Sequence[Segment]) -> set[int]:
     """Store a new document's segments and learn the template text it reveals; returns the other
     documents whose template text changed."""
     site = site_of(url)
