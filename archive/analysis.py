@@ -20,7 +20,7 @@ import pickle
 import sqlite3
 import tempfile
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -30,12 +30,14 @@ import networkx as nx
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.page import Page
 from archive.provenance.align import Alignment
 from archive.provenance.compare import DERIVED, Kinship, Pair, compare, quoting_side
 from archive.provenance.index import CandidateIndex
 from archive.provenance.model import Doc, StoryResult, doc_from_page
 from archive.provenance.story import analyze_story
-from archive.store import graph, templates
+from archive.provenance.template import masked
+from archive.store import reads, writes
 from archive.store.models import Document, Edge, Story
 from archive.urls import INFERRED_PREFIX, url_key
 
@@ -89,7 +91,7 @@ class Analyzer:
     def docs(self, session: Session, ids: Iterable[int]) -> list[Doc]:
         ids = list(dict.fromkeys(ids))
         missing = [i for i in ids if i not in self._docs]
-        for doc in graph.load_docs(session, missing):
+        for doc in reads.load_docs(session, missing):
             self._docs.remember(doc.key, doc)
         return [self._docs[i] for i in ids if i in self._docs]
 
@@ -100,11 +102,11 @@ class Analyzer:
             cached = self._pairs.remember(key, compare(a, b))
         return cached if cached.a is a or cached.a.key == a.key else cached.flipped()
 
-    def add(self, session: Session, doc_id: int, page: dict) -> Doc:
-        """Remember a just-stored document from its extracted page (no need to read it back but
-        for its template text)."""
-        text = templates.masked_text(session, doc_id, page["text"], page.get("credits"))
-        return self._docs.remember(doc_id, doc_from_page(doc_id, {**page, "text": text, "full_text": page["text"]}))
+    def add(self, stored: writes.Stored, page: Page) -> Doc:
+        """Remember a just-stored document from its extracted page and what storing it learnt of
+        its template text (nothing is read back)."""
+        text = masked(page.text, stored.template, page.credits, page.segments)
+        return self._docs.remember(stored.id, doc_from_page(stored.id, page, text, stored.outlet))
 
     def forget(self, doc_ids: Iterable[int]) -> None:
         """Drop documents whose template text changed, and their comparisons, from the caches."""
@@ -116,15 +118,17 @@ class Analyzer:
 
     # -- analysis ------------------------------------------------------------------------------
 
-    def links(self, session: Session, doc_ids: Iterable[int], index: CandidateIndex | None = None) -> Links:
+    def links(self, session: Session, doc_ids: Iterable[int], index: CandidateIndex | None = None,
+              hashes: dict[int, Sequence[int]] | None = None) -> Links:
         """For each document, the earlier-stored candidates it aligns with as a copy, and the ones
         it quotes. Each pair is compared once, by its later document: a new document meets every
-        earlier one, and a batch meets every pair. ``index`` (in memory) answers like the database."""
+        earlier one, and a batch meets every pair. ``index`` (in memory) answers like the database;
+        ``hashes``: fingerprints of documents the caller has just stored (not read back)."""
         found = Links()
         wanted = {}
         for doc_id in doc_ids:
             others = (index.candidates(doc_id, index.fingerprints_of(doc_id)) if index is not None
-                      else graph.candidates(session, doc_id))
+                      else reads.candidates(session, doc_id, (hashes or {}).get(doc_id)))
             wanted[doc_id] = [o for o in others if o < doc_id]
         self.docs(session, {i for doc_id, others in wanted.items() if others for i in (doc_id, *others)})
         for doc_id, others in wanted.items():
@@ -169,9 +173,9 @@ class Analyzer:
         if not doc_ids:
             return set()
         self.forget(doc_ids)
-        old = sorted({s for s in graph.stories_of(session, doc_ids).values() if s})
-        members = graph.story_members(session, old) | set(doc_ids)
-        graph.delete_quotes(session, doc_ids)
+        old = sorted({s for s in reads.stories_of(session, doc_ids).values() if s})
+        members = reads.story_members(session, old) | set(doc_ids)
+        writes.delete_quotes(session, doc_ids)
         links = nx.Graph()
         links.add_nodes_from(members)
         docs = {d.key: d for d in self.docs(session, members)}
@@ -185,7 +189,7 @@ class Analyzer:
             doc = docs.get(doc_id)
             if doc is None:
                 continue
-            for other in self.docs(session, [o for o in graph.candidates(session, doc_id) if o not in docs]):
+            for other in self.docs(session, [o for o in reads.candidates(session, doc_id) if o not in docs]):
                 pair = self.pair(other, doc)
                 if pair.kinship in DERIVED:
                     links.add_edge(doc_id, other.key)
@@ -200,22 +204,22 @@ class Analyzer:
         changed: set[int] = set()
         for component in sorted(nx.connected_components(links), key=min):
             if len(component) == 1:
-                graph.leave_story(session, component)
+                writes.leave_story(session, component)
                 continue
-            story_ids = sorted({s for s in graph.stories_of(session, list(component)).values() if s})
+            story_ids = sorted({s for s in reads.stories_of(session, list(component)).values() if s})
             outside = [s for s in story_ids if s not in old]  # stories a new link merges in, whole
-            component |= graph.story_members(session, outside)
+            component |= reads.story_members(session, outside)
             keep = next((s for s in story_ids if s in old and s not in changed), outside[0] if outside else None)
-            changed.add(graph.assign_story(session, keep, sorted(component), [s for s in outside if s != keep]))
-        graph.drop_empty_stories(session, old)
+            changed.add(writes.assign_story(session, keep, sorted(component), [s for s in outside if s != keep]))
+        writes.drop_empty_stories(session, old)
         return changed
 
-    def match(self, session: Session, doc_id: int) -> set[int]:
+    def match(self, session: Session, stored: writes.Stored) -> set[int]:
         """Fold one newly stored document into its story's membership (its tree is derived later,
         by :meth:`story`); returns the ids of the stories that changed."""
-        found = self.links(session, [doc_id])
+        found = self.links(session, [stored.id], hashes={stored.id: list(stored.fingerprints)})
         write_quotes(session, found.quotes)
-        return {graph.assign_story(session, story_ids[0] if story_ids else None, members, story_ids)
+        return {writes.assign_story(session, story_ids[0] if story_ids else None, members, story_ids)
                 for members, story_ids in stories_to_build(session, found.copies)}
 
 
@@ -258,25 +262,40 @@ class AlignmentSpill:
         return {"path": self.path, "_db": None}
 
 
-_WORKER: dict = {}
+@dataclass
+class AnalysisWorker:
+    """An analysis worker process's state: its connection, its caches, the shared candidate index."""
+
+    factory: sessionmaker[Session]
+    index: CandidateIndex | None
+    analyzer: Analyzer = field(default_factory=Analyzer)
+
+    def links(self, doc_ids: list[int]) -> Links:
+        with self.factory() as session:
+            return self.analyzer.links(session, doc_ids, self.index)
+
+    def story(self, members: list[int], spill: AlignmentSpill) -> StoryResult:
+        with self.factory() as session:
+            return self.analyzer.story(session, members, spill.within(members))
 
 
-def _start_worker(db: str) -> None:
+_worker: AnalysisWorker | None = None  # this worker process's, made by :func:`_start_worker`
+
+
+def _start_worker(db: str, index: CandidateIndex | None) -> None:
+    """Pool initializer. Workers are forked, so ``index`` is not copied: they share it, copy-on-write."""
     from archive.store.db import session_factory
 
-    _WORKER["factory"] = session_factory(db, keep_connections=True)
-    _WORKER["analyzer"] = Analyzer()
+    global _worker
+    _worker = AnalysisWorker(session_factory(db, keep_connections=True), index)
 
 
 def _links_job(doc_ids: list[int]) -> Links:
-    with _WORKER["factory"]() as session:
-        return _WORKER["analyzer"].links(session, doc_ids, _WORKER.get("index"))
+    return _worker.links(doc_ids)
 
 
 def _story_job(job: tuple[list[int], AlignmentSpill]) -> StoryResult:
-    members, spill = job
-    with _WORKER["factory"]() as session:
-        return _WORKER["analyzer"].story(session, members, spill.within(members))
+    return _worker.story(*job)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -295,19 +314,18 @@ def stories_to_build(session: Session, copies: dict[int, list[int]]) -> Iterator
     for doc_id, others in copies.items():
         groups.add_edges_from((doc_id, other) for other in others)
     for component in nx.connected_components(groups):
-        story_ids = sorted({s for s in session.scalars(
-            select(Document.story_id).where(Document.id.in_(list(component)))) if s})
-        members = graph.story_members(session, story_ids) | set(component)
+        story_ids = sorted({s for s in reads.stories_of(session, list(component)).values() if s})
+        members = reads.story_members(session, story_ids) | set(component)
         yield sorted(members), story_ids
 
 
 def write(session: Session, result: StoryResult, story_ids: list[int]) -> int:
-    return graph.write_story(session, story_ids[0] if story_ids else None, result, story_ids)
+    return writes.write_story(session, story_ids[0] if story_ids else None, result, story_ids)
 
 
 def write_quotes(session: Session, quotes: list[tuple[int, int, str]]) -> None:
     for quoted, quoting, url in quotes:
-        graph.write_quote(session, quoted, quoting, [{
+        writes.write_quote(session, quoted, quoting, [{
             "kind": "shared_sentence", "weight": 0.0,
             "detail": f"quotes a passage of {url} without copying the article",
         }])
@@ -321,7 +339,7 @@ def analyze_many(factory: sessionmaker[Session], db: str, doc_ids: list[int], wo
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     copies: dict[int, list[int]] = {}
     with factory() as session:
-        index = graph.fingerprint_index(session) if len(doc_ids) >= INDEX_FROM else None
+        index = reads.fingerprint_index(session) if len(doc_ids) >= INDEX_FROM else None
     if workers <= 1 or len(doc_ids) < 2 * CHUNK:
         analyzer = Analyzer()
         with factory() as session:
@@ -335,27 +353,23 @@ def analyze_many(factory: sessionmaker[Session], db: str, doc_ids: list[int], wo
         return {"documents": len(doc_ids), "stories": built}
     with tempfile.TemporaryDirectory(prefix="provenance-analysis-") as tmp:
         spill = AlignmentSpill(Path(tmp) / "alignments.sqlite")
-        _WORKER["index"] = index  # workers are forked: they share it, copy-on-write
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=_start_worker, initargs=(db,)) as pool:
-                chunks = list(_chunks(doc_ids, CHUNK))
-                with factory() as session:
-                    for n, part in enumerate(pool.map(_links_job, chunks), 1):
-                        copies.update((k, v) for k, v in part.copies.items() if v)
-                        spill.add(part.alignments)
-                        write_quotes(session, part.quotes)
-                        if progress:
-                            progress("links", n, len(chunks))
-                    plans = list(stories_to_build(session, copies))
-                    results = pool.map(_story_job, [(members, spill) for members, _ in plans], chunksize=4)
-                    for n, ((_, story_ids), result) in enumerate(zip(plans, results), 1):
-                        write(session, result, story_ids)
-                        if progress:
-                            progress("stories", n, len(plans))
-                    session.commit()
-        finally:
-            _WORKER.pop("index", None)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_start_worker, initargs=(db, index)) as pool:
+            chunks = list(_chunks(doc_ids, CHUNK))
+            with factory() as session:
+                for n, part in enumerate(pool.map(_links_job, chunks), 1):
+                    copies.update((k, v) for k, v in part.copies.items() if v)
+                    spill.add(part.alignments)
+                    write_quotes(session, part.quotes)
+                    if progress:
+                        progress("links", n, len(chunks))
+                plans = list(stories_to_build(session, copies))
+                results = pool.map(_story_job, [(members, spill) for members, _ in plans], chunksize=4)
+                for n, ((_, story_ids), result) in enumerate(zip(plans, results), 1):
+                    write(session, result, story_ids)
+                    if progress:
+                        progress("stories", n, len(plans))
+                session.commit()
     return {"documents": len(doc_ids), "stories": len(plans)}
 
 
@@ -369,9 +383,9 @@ def refresh_stories(factory: sessionmaker[Session], doc_ids: Iterable[int]) -> i
     with factory() as session:
         changed = analyzer.refresh(session, doc_ids)
         for story_id in sorted(changed):
-            members = sorted(graph.story_members(session, [story_id]))
+            members = sorted(reads.story_members(session, [story_id]))
             if members:
-                graph.write_story(session, story_id, analyzer.story(session, members), reassign=False)
+                writes.write_story(session, story_id, analyzer.story(session, members), reassign=False)
         session.commit()
     return len(changed)
 

@@ -6,14 +6,13 @@ that provenance needs and extractors drop: the served ``<title>`` (outlet suffix
 canonical and source meta tags, schema.org ``isBasedOn``, credit lines with their links, wire
 datelines, spinner marks, and a publication date with how far it can be trusted.
 
-:func:`extract_page` is a pure function of (body, url, content type) returning a picklable dict,
-so the crawler can run it in worker processes and ``ingest`` in a pool.
+:func:`extract_page` is a pure function of (body, url, content type) returning a
+:class:`archive.page.Page`, so the crawler can run it in worker processes and ``ingest`` in a pool.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 import logging
 import re
 from datetime import UTC, datetime
@@ -27,7 +26,9 @@ from lxml import etree
 from archive.extraction.choice import body_text, count_words
 from archive.extraction.headline import headline
 from archive.extraction.parsing import ParseError, decode, parse
+from archive.page import Page
 from archive.provenance.credits import credit_lines, spin_marks
+from archive.provenance.model import Credit
 from archive.urls import canonical_url
 from archive.warc.reader import HTML_TYPES
 
@@ -71,7 +72,7 @@ def looks_like_html(body: bytes, content_type: str | None) -> bool:
 __all__ = ["ExtractionError", "decode", "extract_page", "looks_like_html", "page_leads"]
 
 
-def extract_page(body: bytes | str, url: str, content_type: str | None = None) -> dict[str, Any]:
+def extract_page(body: bytes | str, url: str, content_type: str | None = None) -> Page:
     try:
         tree = parse(body, content_type)
     except ParseError as exc:
@@ -89,17 +90,10 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     if count_words(text) < MIN_WORDS:
         raise ExtractionError("no article text found")
     date, trust = stated or _guessed_date(guessed, url, links)
-    return {
-        "url": url,
-        **about,
-        "date": date.isoformat() if date else None,
-        "date_trust": trust,
-        "text": text,
-        "credits": _unique([asdict(c) for c in credit_lines(text)] + pointers),
-        "links": links,
-        "leads": leads,
-        "spin_marks": spin_marks(text),
-    }
+    return Page(
+        url=url, **about, date=date, date_trust=trust, text=text,
+        credits=_unique([*credit_lines(text), *pointers]), links=links, leads=leads, spin_marks=spin_marks(text),
+    )
 
 
 def _without_headline(text: str, title: str | None) -> str:
@@ -179,14 +173,8 @@ def _author(tree, meta: dict, article: dict) -> str | None:
     return "; ".join(dict.fromkeys(names)) or None
 
 
-def _unique(items: list[dict]) -> list[dict]:
-    seen, out = set(), []
-    for item in items:
-        key = (item["kind"], item["text"], item.get("url"))
-        if key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
+def _unique(items: list[Credit]) -> tuple[Credit, ...]:
+    return tuple(dict.fromkeys(items))
 
 
 def _page_title(tree) -> str:
@@ -277,23 +265,23 @@ def _guessed_date(found: str | None, url: str, links: list[str]) -> tuple[dateti
     return (from_url, TRUST_URL) if from_url else (None, 0.0)
 
 
-def _source_signals(tree, meta: dict, jsonld: list[dict], url: str) -> list[dict]:
+def _source_signals(tree, meta: dict, jsonld: list[dict], url: str) -> list[Credit]:
     out = []
     for node in tree.xpath("//link[@rel and @href]"):
         if "canonical" in node.get("rel", "").lower().split():
-            out.append({"kind": "canonical", "text": node.get("href"), "url": _abs(url, node.get("href"))})
+            out.append(Credit("canonical", node.get("href"), _abs(url, node.get("href"))))
     if meta.get("og:url"):
-        out.append({"kind": "og_url", "text": meta["og:url"], "url": _abs(url, meta["og:url"])})
+        out.append(Credit("og_url", meta["og:url"], _abs(url, meta["og:url"])))
     for key, kind in _META_SOURCE_KEYS.items():
         if meta.get(key):
-            out.append({"kind": kind, "text": meta[key], "url": _abs(url, meta[key])})
+            out.append(Credit(kind, meta[key], _abs(url, meta[key])))
     for item in jsonld:
         based = item.get("isBasedOn") or item.get("isBasedOnUrl")
         for value in based if isinstance(based, list) else [based]:
             target = value.get("url") or value.get("@id") if isinstance(value, dict) else value
             if isinstance(target, str):
-                out.append({"kind": "is_based_on", "text": target, "url": _abs(url, target)})
-    return [c for c in out if c["url"]]
+                out.append(Credit("is_based_on", target, _abs(url, target)))
+    return [c for c in out if c.url]
 
 
 _READ_MORE = re.compile(r"\b(?:read|continue|see)\s+(?:more|the\s+(?:original|full)\s*\w*|the\s+rest)\b"
@@ -301,13 +289,13 @@ _READ_MORE = re.compile(r"\b(?:read|continue|see)\s+(?:more|the\s+(?:original|fu
 
 
 def page_leads(tree, url: str, meta: dict | None = None, jsonld: list | None = None,
-               pointers: list[dict] | None = None) -> list[tuple[str, str]]:
+               pointers: list[Credit] | None = None) -> list[tuple[str, str]]:
     """URLs a page names as its source or as another copy, with how it names them: canonical and
     og:url, original-source / syndication-source meta, schema.org isBasedOn, links inside credit
     lines, and "read more at" links."""
     if pointers is None:
         pointers = _source_signals(tree, meta or _meta(tree), jsonld or _jsonld(tree), url) + _credit_links(tree, url)
-    leads = [(c["url"], "credit_link" if c["kind"] == "link" else c["kind"]) for c in pointers]
+    leads = [(c.url, "credit_link" if c.kind == "link" else c.kind) for c in pointers]
     for node in _content_links(tree):
         if _READ_MORE.search(" ".join(node.text_content().split())[:120]):
             target = _abs(url, node.get("href"))
@@ -333,7 +321,7 @@ def _content_links(tree) -> list:
     return _CONTENT_LINKS(tree)
 
 
-def _credit_links(tree, url: str) -> list[dict]:
+def _credit_links(tree, url: str) -> list[Credit]:
     """Links inside credit sentences ("originally published by <a>Pacific Forum</a>")."""
     out, seen = [], {}
     for node in _content_links(tree):
@@ -350,7 +338,7 @@ def _credit_links(tree, url: str) -> list[dict]:
             seen[block] = found
         target = seen[block] and _abs(url, node.get("href"))  # only links inside credit lines
         if seen[block] and target:
-            out.append({"kind": "link", "text": seen[block], "url": target})
+            out.append(Credit("link", seen[block], target))
     return out
 
 

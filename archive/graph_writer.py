@@ -14,127 +14,171 @@ them (``rounds=False`` here, :func:`derive` there).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from archive.analysis import Analyzer, analyze_many
-from archive.store import graph
+from archive.page import FirstSeen, Page
+from archive.store import reads, recheck, writes
 from archive.store.db import session_factory, transaction
-from archive.store.models import Document
 
 FLUSH_EVERY = 100  # pages between two rounds of tree derivation for the stories that grew
-_STATE: dict = {}
+
+
+@dataclass
+class GraphWriter:
+    """The writer process's state: its connection, the analysis caches, the stories that grew."""
+
+    factory: sessionmaker[Session]
+    db: str | None
+    rounds: bool = True  # derive grown stories' trees every FLUSH_EVERY pages (else only at the end)
+    analyzer: Analyzer = field(default_factory=Analyzer)
+    dirty: set[int] = field(default_factory=set)  # stories whose trees are to be derived again
+    pages: int = 0
+    created: list[int] = field(default_factory=list)  # the documents this process added
+
+    def _store_one(self, session: Session, page: Page, capture: dict,
+                   analyze: bool) -> tuple[int, bool, set[int], int | None]:
+        stored = writes.add_document(session, page, capture)
+        if stored.created and analyze:
+            self.analyzer.add(stored, page)
+            changed = self.analyzer.match(session, stored)  # merged-away stories have no members: flush skips them
+            story_id = next(iter(changed), None)  # a new page joins one story at most
+            if stored.retemplated:  # what it revealed of its site's template changes other pages' links
+                changed |= self.analyzer.refresh(session, stored.retemplated)
+                story_id = reads.story_of(session, stored.id)
+            return stored.id, True, changed, story_id
+        return stored.id, stored.created, set(), reads.story_of(session, stored.id)
+
+    def _stored(self, doc_id: int, created: bool, changed: set[int]) -> None:
+        self.dirty.update(changed)
+        self.pages += 1
+        if created:
+            self.created.append(doc_id)
+        if self.rounds and self.pages % FLUSH_EVERY == 0:
+            self.flush()
+
+    def store(self, page: Page, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
+        """Store one page and match it with its copies. Returns (document id, created, story id)."""
+        doc_id, created, changed, story_id = transaction(
+            self.factory, lambda session: self._store_one(session, page, capture, analyze))
+        self._stored(doc_id, created, changed)
+        return doc_id, created, story_id
+
+    def store_many(self, jobs: list[tuple[Page, dict, bool]]) -> list[tuple[str, object]]:
+        """Several pages in one transaction (fewer commits and round trips for a fast crawl); if it
+        fails, each page alone, so one bad page fails by itself. ("ok", (id, created, story)) or
+        ("error", message) per page, in order."""
+        try:
+            results = transaction(self.factory, lambda session: [self._store_one(session, *job) for job in jobs])
+        except Exception:  # one page's failure must not take the others with it
+            out = []
+            for job in jobs:
+                try:
+                    out.append(("ok", self.store(*job)))
+                except Exception as exc:
+                    out.append(("error", f"{type(exc).__name__}: {exc}"))
+            return out
+        out = []
+        for doc_id, created, changed, story_id in results:
+            self._stored(doc_id, created, changed)
+            out.append(("ok", (doc_id, created, story_id)))
+        return out
+
+    def flush(self) -> int:
+        """Derive the trees of the stories that grew since the last flush; returns how many."""
+
+        def derive_tree(session, story_id: int) -> int:
+            members = sorted(reads.story_members(session, [story_id]))
+            if members:
+                writes.write_story(session, story_id, self.analyzer.story(session, members), reassign=False)
+            return int(bool(members))
+
+        done = 0
+        while self.dirty:
+            done += transaction(self.factory, partial(derive_tree, story_id=self.dirty.pop()))
+        return done
+
+    def same_story(self, doc_id: int, other: int) -> bool:
+        with self.factory() as session:
+            stories = reads.stories_of(session, [doc_id, other])
+        return stories.get(doc_id) is not None and stories.get(doc_id) == stories.get(other)
+
+    def first_seen(self, doc_id: int, when: datetime, source: str) -> None:
+        seen = FirstSeen(when, source)
+        story_id = transaction(self.factory, lambda session: writes.note_first_seen(session, doc_id, seen))
+        if story_id is not None:
+            self.analyzer.forget([doc_id])  # its cached copy holds the date it had
+            self.dirty.add(story_id)
+
+    def record_check(self, url: str, previous: int, current: int | None, status: int | None,
+                     detail: str | None) -> str:
+        return transaction(self.factory, lambda session: recheck.record_check(session, url, previous, current,
+                                                                              status, detail))
+
+    def derive(self, doc_ids: list[int]) -> int:
+        self.dirty.clear()
+        return analyze_many(self.factory, self.db, doc_ids, workers=1)["stories"]
+
+    def skip(self, url: str, reason: str, capture: dict) -> None:
+        transaction(self.factory, lambda session: writes.add_skipped(
+            session, url, reason, capture.get("warc_file"), capture.get("warc_offset")))
+
+
+_writer: GraphWriter | None = None  # this process's, made by :func:`start`
 
 
 def start(db: str | None, rounds: bool = True) -> None:
     """Process initializer: open the database (raising here reports a bad URL at crawl start)."""
-    _STATE.update(factory=session_factory(db, keep_connections=True), db=db, analyzer=Analyzer(), dirty=set(), pages=0,
-                  rounds=rounds, created=[])
+    global _writer
+    _writer = GraphWriter(session_factory(db, keep_connections=True), db, rounds)
 
 
-def _store_one(session, page: dict, capture: dict, analyze: bool) -> tuple[int, bool, set[int], int | None]:
-    analyzer = _STATE["analyzer"]
-    doc_id, created, retemplated = graph.add_document(session, page, capture)
-    if created and analyze:
-        analyzer.add(session, doc_id, page)
-        changed = analyzer.match(session, doc_id)  # merged-away stories have no members: flush skips them
-        story_id = next(iter(changed), None)  # a new page joins one story at most
-        if retemplated:  # what it revealed of its site's template changes other pages' links
-            changed |= analyzer.refresh(session, retemplated)
-            story_id = session.scalar(select(Document.story_id).where(Document.id == doc_id))
-        return doc_id, created, changed, story_id
-    return doc_id, created, set(), session.scalar(select(Document.story_id).where(Document.id == doc_id))
+# What the crawler submits to the writer process: module-level, so the pool can pickle them.
 
-
-def _stored(doc_id: int, created: bool, changed: set[int]) -> None:
-    _STATE["dirty"].update(changed)
-    _STATE["pages"] += 1
-    if created:
-        _STATE["created"].append(doc_id)
-    if _STATE["rounds"] and _STATE["pages"] % FLUSH_EVERY == 0:
-        flush()
-
-
-def store(page: dict, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
+def store(page: Page, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
     """Store one page and match it with its copies. Returns (document id, created, story id)."""
-    doc_id, created, changed, story_id = transaction(_STATE["factory"],
-                                                     lambda session: _store_one(session, page, capture, analyze))
-    _stored(doc_id, created, changed)
-    return doc_id, created, story_id
+    return _writer.store(page, capture, analyze)
 
 
-def store_many(jobs: list[tuple[dict, dict, bool]]) -> list[tuple[str, object]]:
-    """Several pages in one transaction (fewer commits and round trips for a fast crawl); if it
-    fails, each page alone, so one bad page fails by itself. ("ok", (id, created, story)) or
-    ("error", message) per page, in order."""
-    try:
-        results = transaction(_STATE["factory"], lambda session: [_store_one(session, *job) for job in jobs])
-    except Exception:  # one page's failure must not take the others with it
-        out = []
-        for job in jobs:
-            try:
-                out.append(("ok", store(*job)))
-            except Exception as exc:
-                out.append(("error", f"{type(exc).__name__}: {exc}"))
-        return out
-    out = []
-    for doc_id, created, changed, story_id in results:
-        _stored(doc_id, created, changed)
-        out.append(("ok", (doc_id, created, story_id)))
-    return out
+def store_many(jobs: list[tuple[Page, dict, bool]]) -> list[tuple[str, object]]:
+    """Several pages in one transaction (:meth:`GraphWriter.store_many`)."""
+    return _writer.store_many(jobs)
 
 
 def flush() -> int:
     """Derive the trees of the stories that grew since the last flush; returns how many."""
-    analyzer, dirty = _STATE["analyzer"], _STATE["dirty"]
-
-    def derive_tree(session, story_id: int) -> int:
-        members = sorted(graph.story_members(session, [story_id]))
-        if members:
-            graph.write_story(session, story_id, analyzer.story(session, members), reassign=False)
-        return int(bool(members))
-
-    done = 0
-    while dirty:
-        story_id = dirty.pop()
-        done += transaction(_STATE["factory"], partial(derive_tree, story_id=story_id))
-    return done
+    return _writer.flush()
 
 
 def same_story(doc_id: int, other: int) -> bool:
     """Whether two documents are copies in one story (a discovery candidate matched)."""
-    with _STATE["factory"]() as session:
-        stories = graph.stories_of(session, [doc_id, other])
-    return stories.get(doc_id) is not None and stories.get(doc_id) == stories.get(other)
+    return _writer.same_story(doc_id, other)
 
 
-def first_seen(doc_id: int, when: str, source: str) -> None:
+def first_seen(doc_id: int, when: datetime, source: str) -> None:
     """Record a public archive's first capture of a document (the earliest one known wins); its
     story's tree is derived again, since the date is evidence."""
-    story_id = transaction(_STATE["factory"], lambda session: graph.note_first_seen(session, doc_id, when, source))
-    if story_id is not None:
-        _STATE["analyzer"].forget([doc_id])  # its cached copy holds the date it had
-        _STATE["dirty"].add(story_id)
+    _writer.first_seen(doc_id, when, source)
 
 
 def record_check(url: str, previous: int, current: int | None, status: int | None, detail: str | None) -> str:
     """Store the outcome of re-fetching a stored copy; returns it (unchanged, changed or gone)."""
-    return transaction(_STATE["factory"], lambda session: graph.record_check(session, url, previous, current,
-                                                                             status, detail))
+    return _writer.record_check(url, previous, current, status, detail)
 
 
 def created() -> list[int]:
     """The documents this process added."""
-    return list(_STATE["created"])
+    return list(_writer.created)
 
 
 def derive(doc_ids: list[int]) -> int:
     """Match and derive the stories of ``doc_ids`` (a whole shared crawl's); returns how many."""
-    _STATE["dirty"].clear()
-    return analyze_many(_STATE["factory"], _STATE["db"], doc_ids, workers=1)["stories"]
+    return _writer.derive(doc_ids)
 
 
 def skip(url: str, reason: str, capture: dict) -> None:
-    transaction(_STATE["factory"], lambda session: graph.add_skipped(
-        session, url, reason, capture.get("warc_file"), capture.get("warc_offset")))
+    _writer.skip(url, reason, capture)

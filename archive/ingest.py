@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.analysis import analyze_many, refresh_stories
 from archive.extract import ExtractionError, extract_page, looks_like_html
-from archive.store import graph
+from archive.store import writes
 from archive.store.models import Document
 from archive.urls import url_key
 from archive.warc.reader import Capture, ReadProblem, iter_captures
@@ -46,7 +46,7 @@ class IngestReport:
 def extract_job(body: bytes, url: str, content_type: str | None) -> tuple[str, object]:
     """Run in a worker: ("ok", page ready to store) or ("error", reason). Never raises across the pool."""
     try:
-        return "ok", graph.prepared(extract_page(body, url, content_type))
+        return "ok", writes.prepared(extract_page(body, url, content_type))
     except ExtractionError as exc:
         return "error", str(exc)
     except Exception as exc:  # a crash in one page must not end the ingest
@@ -144,20 +144,20 @@ def ingest(
         for capture, (status, value) in _results(_new_captures(session, wanted(), report), workers):
             if status == "error":
                 report.skipped[str(value).split(":")[0]] += 1
-                graph.add_skipped(session, capture.url, str(value), capture.warc_file, capture.warc_offset)
+                writes.add_skipped(session, capture.url, str(value), capture.warc_file, capture.warc_offset)
                 continue
-            doc_id, created, retemplated = graph.add_document(session, value, {
+            stored = writes.add_document(session, value, {
                 "fetched_at": capture.date, "status": capture.status, "payload_digest": capture.payload_digest,
                 "warc_file": capture.warc_file, "warc_offset": capture.warc_offset,
                 "warc_length": capture.warc_length, "warc_record_id": capture.record_id,
                 "discovered_via": "ingest",
             })
-            if not created:
+            if not stored.created:
                 report.unchanged += 1
                 continue
             report.added += 1
-            new_ids.append(doc_id)
-            retemplated_ids.update(retemplated)
+            new_ids.append(stored.id)
+            retemplated_ids.update(stored.retemplated)
             pending += 1
             if pending >= COMMIT_EVERY:
                 session.commit()

@@ -115,7 +115,8 @@ def public_pages() -> Iterator[Page]:
             if expected is None:
                 continue
             source = archive.extractfile(files[name]).read()
-            gold = lxml.html.parse(io.BytesIO(archive.extractfile(expected).read())).getroot().text_content()
+            gold = lxml.html.parse(io.BytesIO(archive.extractfile(expected).read()),  # the files are UTF-8 and say no charset
+                                   lxml.html.HTMLParser(encoding="utf-8")).getroot().text_content()
             short = name.split("/")[-2]
             yield Page(short, f"https://{short}.example/article", source, gold, _held_out(short))
 
@@ -160,7 +161,7 @@ def _ours(page: Page) -> tuple[str, dict | None]:
         record = extract_page(page.body, page.url, page.content_type)
     except ExtractionError:
         return "", None
-    return record["text"], record
+    return record.text, record.exported()
 
 
 def _trafilatura(page: Page) -> tuple[str, None]:

@@ -16,8 +16,10 @@ import resource
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
+from archive.page import Page
 from benchmarks.evalcorpus import iter_synthetic_articles, spin
 
 
@@ -46,10 +48,8 @@ def _pages(n: int, seed: int = 3):
         if produced >= n:
             return
         text = _with_particulars(text, rng)
-        base = {"url": f"https://origin{k % 50}.example/a/{k}/", "text": text, "title": text[:60],
-                "page_title": text[:60], "site_name": f"Origin {k % 50}", "date": f"2024-01-{1 + k % 28:02d}T08:00:00",
-                "date_trust": 1.0, "credits": [], "links": [], "spin_marks": 0}
-        yield base
+        yield Page(url=f"https://origin{k % 50}.example/a/{k}/", text=text, title=text[:60], page_title=text[:60],
+                   site_name=f"Origin {k % 50}", date=datetime(2024, 1, 1 + k % 28, 8), date_trust=1.0)
         produced += 1
         if k % 4 == 0:
             words = text.split()
@@ -57,8 +57,9 @@ def _pages(n: int, seed: int = 3):
                                               ("spin", spin(text, 0.3, rng)), ("copy", text))):
                 if produced >= n:
                     return
-                yield {**base, "url": f"https://copier{j}.example/{kind}/{k}/", "text": body,
-                       "site_name": f"Copier {j}", "date": f"2024-01-{1 + k % 28:02d}T12:00:00"}
+                yield Page(url=f"https://copier{j}.example/{kind}/{k}/", text=body, title=text[:60],
+                           page_title=text[:60], site_name=f"Copier {j}", date=datetime(2024, 1, 1 + k % 28, 12),
+                           date_trust=1.0)
                 produced += 1
 
 
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     from sqlalchemy import select
 
     from archive.analysis import analyze_all
-    from archive.store import graph
+    from archive.store import reads, writes
     from archive.store.db import session_factory
     from archive.store.models import Fingerprint
 
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         with factory() as session:
             for n, page in enumerate(_pages(args.docs), 1):
-                graph.add_document(session, page, {"discovered_via": "benchmark"})
+                writes.add_document(session, page, {"discovered_via": "benchmark"})
                 if n % 2000 == 0:
                     session.commit()
                 if n % 50_000 == 0:
@@ -105,10 +106,10 @@ def main(argv: list[str] | None = None) -> int:
                       for i in sample}
             started = time.perf_counter()
             for i in sample:
-                graph.candidates(session, i, hashes[i])
+                reads.candidates(session, i, hashes[i])
             sql_ms = (time.perf_counter() - started) / len(sample) * 1000
             started = time.perf_counter()
-            index = graph.fingerprint_index(session)
+            index = reads.fingerprint_index(session)
             index_build = time.perf_counter() - started
             started = time.perf_counter()
             for i in sample:

@@ -58,7 +58,7 @@ class Builder:
             relation: str = "copy", evidence: list[dict] | None = None, stats: dict | None = None,
             credits: list[dict] | None = None, primary: bool = True) -> Document:
         inferred = url.startswith(INFERRED_PREFIX)
-        domain = "apnews.com" if inferred else outlet_domain(url)  # as archive/store/graph.py makes them
+        domain = "apnews.com" if inferred else outlet_domain(url)  # as archive/store/writes.py makes them
         outlet = self.outlets.get(domain)
         if outlet is None:
             outlet = self.outlets[domain] = Outlet(domain=domain, name=site)

@@ -32,7 +32,8 @@ from scrapy.settings import BaseSettings
 
 from archive.wacz import PAGE_RESOURCE
 from crawler.middlewares import BROWSER_ARCHIVED
-from crawler.warc import shared_writer
+from crawler.trail import trail_of
+from crawler.warc import warc_writer
 
 LOGGER = logging.getLogger(__name__)
 EXECUTABLES = ("chromium", "chromium-browser")
@@ -112,21 +113,22 @@ class BrowserCaptureMiddleware:
     """Sends the frontier's page requests to the browser, then archives the browser's exchanges
     and a screenshot; the response the spider sees is the rendered DOM."""
 
-    def __init__(self, crawler: Crawler):
-        self.stats = crawler.stats
-        self.writer = shared_writer(crawler) if crawler.settings.getbool("WARC_ENABLED") else None
-        self.wait_until = crawler.settings.get("BROWSER_WAIT_UNTIL")
+    def __init__(self, stats, writer, wait_until: str):
+        self.stats = stats
+        self.writer = writer  # None when WARC_ENABLED is off
+        self.wait_until = wait_until
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
         if not crawler.settings.getbool("BROWSER_CAPTURE"):
             raise NotConfigured
-        return cls(crawler)
+        return cls(crawler.stats, warc_writer(crawler), crawler.settings.get("BROWSER_WAIT_UNTIL"))
 
     def process_request(self, request: Request) -> None:
-        # meta keys the frontier sets on pages (crawler/frontier.py); a gone page read from a
+        # pages of the story, not discovery's calls nor robots.txt; a gone page read from a
         # public archive is its archived bytes, not a page to render
-        if "depth_hops" not in request.meta or "archived_copy" in request.meta:
+        trail = trail_of(request)
+        if trail is None or not trail.is_page or trail.archived_copy:
             return None
         responses = _Responses()
         request.meta.update(playwright=True, playwright_include_page=True, browser_responses=responses,

@@ -55,27 +55,15 @@ class ScaleOut:
 class Coordinator:
     """One worker's view of the shared crawl: its state, the others', and the crawl's documents."""
 
-    def __init__(self, crawler: Crawler, url: str, crawl: str):
-        self.crawler = crawler
+    def __init__(self, url: str, crawl: str, folder: str | None, queue_key: str, seen_key: str):
         self.redis = redis.Redis.from_url(url)
         self.prefix = f"provenance:{crawl}"
-        folder = job_dir(crawler.settings)
         self.worker = f"{socket.gethostname()}:{os.path.abspath(folder) if folder else os.getpid()}"
+        self.queue_key = queue_key  # scrapy-redis's shared request queue and duplicate filter
+        self.seen_key = seen_key
         self.busy_since = 0.0
         self.idle_rounds = 0
         self.done = False  # set when this worker closes because the whole crawl is done
-
-    @classmethod
-    def of(cls, crawler: Crawler) -> Coordinator | None:
-        """The crawl's coordinator, or None when this crawl runs alone."""
-        if not crawler.settings.getbool("PROVENANCE_COORDINATE"):
-            return None
-        coordinator = getattr(crawler, "_provenance_coordinator", None)
-        if coordinator is None:
-            coordinator = cls(crawler, crawler.settings["REDIS_URL"],
-                              crawler.settings.get("PROVENANCE_CRAWL_ID") or "syndication")
-            crawler._provenance_coordinator = coordinator
-        return coordinator
 
     def key(self, name: str) -> str:
         return f"{self.prefix}:{name}"
@@ -109,7 +97,7 @@ class Coordinator:
         """Called when this worker is idle: close only when the queue is empty and nobody else works."""
         self.busy_since = 0.0
         self.redis.hset(self.key("state"), self.worker, f"idle {time.time()}")
-        queued = self.redis.zcard(self.crawler.settings["SCHEDULER_QUEUE_KEY"])
+        queued = self.redis.zcard(self.queue_key)
         if queued or self.others_busy():
             self.idle_rounds = 0
             return False
@@ -131,29 +119,31 @@ class Coordinator:
         if not self.done:
             LOGGER.warning("worker %s stopped before the crawl was done: the shared queue (%d requests) and "
                            "duplicate filter are kept; start a worker again to finish it", self.worker,
-                           self.redis.zcard(self.crawler.settings["SCHEDULER_QUEUE_KEY"]))
+                           self.redis.zcard(self.queue_key))
             return None
         if remaining:
             return None
         all_documents = sorted(int(d) for d in self.redis.smembers(self.key("documents")))
         self.redis.delete(self.key("documents"), self.key("workers"), self.key("state"),
-                          self.crawler.settings["SCHEDULER_QUEUE_KEY"],
-                          self.crawler.settings["SCHEDULER_DUPEFILTER_KEY"])
+                          self.queue_key,
+                          self.seen_key)
         return all_documents
 
 
 class CoordinationExtension:
-    """Keeps this worker's state in Redis and the spider open while other workers are busy."""
+    """Keeps this worker's state in Redis and the spider open while other workers are busy; the
+    graph pipeline finds its :class:`Coordinator` here (``crawler.get_extension``)."""
 
     def __init__(self, coordinator: Coordinator):
         self.coordinator = coordinator
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
-        coordinator = Coordinator.of(crawler)
-        if coordinator is None:
-            raise NotConfigured
-        ext = cls(coordinator)
+        settings = crawler.settings
+        if not settings.getbool("PROVENANCE_COORDINATE"):
+            raise NotConfigured  # this crawl runs alone
+        ext = cls(Coordinator(settings["REDIS_URL"], settings.get("PROVENANCE_CRAWL_ID") or "syndication",
+                              job_dir(settings), settings["SCHEDULER_QUEUE_KEY"], settings["SCHEDULER_DUPEFILTER_KEY"]))
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.active, signal=signals.response_received)
         crawler.signals.connect(ext.active, signal=signals.item_scraped)

@@ -7,6 +7,7 @@ import logging
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
 LOGGER = logging.getLogger(__name__)
@@ -16,8 +17,8 @@ class ProvenanceSummary:
     """Every ``PROVENANCE_PROGRESS_INTERVAL`` seconds: pages fetched, documents stored, leads
     followed. At the end: a table of the copies found, by relation."""
 
-    def __init__(self, crawler: Crawler, interval: float, db: str | None):
-        self.stats = crawler.stats
+    def __init__(self, stats: StatsCollector, interval: float, db: str | None):
+        self.stats = stats
         self.interval = interval
         self.db = db
         self.loop: task.LoopingCall | None = None
@@ -27,7 +28,7 @@ class ProvenanceSummary:
         interval = crawler.settings.getfloat("PROVENANCE_PROGRESS_INTERVAL")
         if not interval:
             raise NotConfigured
-        ext = cls(crawler, interval, crawler.settings.get("PROVENANCE_DB"))
+        ext = cls(crawler.stats, interval, crawler.settings.get("PROVENANCE_DB"))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

@@ -1,4 +1,4 @@
-"""What the spider hands to the pipelines: one fetched page and where it is archived."""
+"""What the spider hands to the pipelines: one fetched page, extracted, and where it is archived."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from archive.page import Page
+
 
 class NotStored(DropItem):
     """A page that could not be stored (the database failed): not settled, fetched again on resume."""
 
 
-def exported_page(page: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The extraction result as feed exports write it: without the fingerprints (numbers for the engine)."""
-    return None if page is None else {k: v for k, v in page.items() if k != "fingerprints"}
+def exported_page(page: Page | None) -> dict[str, Any] | None:
+    """The extraction result as feed exports write it (:meth:`archive.page.Page.exported`)."""
+    return None if page is None else page.exported()
 
 
 @dataclass
@@ -28,7 +30,7 @@ class PageItem:
     via: str = "seed"  # how the crawler found it: seed, canonical, credit link, ...
     referrer: str | None = None
     warc: dict[str, Any] = field(default_factory=dict)  # file, offset, length, record id, digest
-    page: dict[str, Any] | None = field(default=None, metadata={"serializer": exported_page})  # ExtractPipeline
+    page: Page | None = field(default=None, metadata={"serializer": exported_page})  # crawler/extraction.py
     error: str | None = None  # why extraction gave nothing
     document_id: int | None = None  # set by GraphPipeline
     story_id: int | None = None

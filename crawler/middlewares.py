@@ -15,13 +15,15 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.python import to_unicode
 
 from archive.warc.lookup import ArchiveLookup, Replayed, raw_exchange
 from archive.warc.reader import Located
-from archive.warc.writer import RecordRef
+from archive.warc.writer import RecordRef, WarcFileWriter
 from crawler.errors import BadInput
-from crawler.warc import shared_writer
+from crawler.trail import trail_of
+from crawler.warc import warc_writer
 
 LOGGER = logging.getLogger(__name__)
 REPLAYED = "replayed"  # response flag: came from REPLAY_ARCHIVE, already archived there
@@ -50,9 +52,9 @@ def request_headers(request: Request) -> list[tuple[str, str]]:
     return headers
 
 
-def _redacted(url: str, secrets: list[str] | None) -> str:
+def _redacted(url: str, secrets: tuple[str, ...]) -> str:
     """An API key in a query URL is not archived (the request meta names what to hide)."""
-    for secret in secrets or ():
+    for secret in secrets:
         url = url.replace(secret, "REDACTED")
     return url
 
@@ -61,21 +63,22 @@ class WarcArchiveMiddleware:
     """Writes each request and its response (redirects and errors included) to WARC, as they
     went over the wire, and records where in ``request.meta["warc"]``."""
 
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
-        self.stats = crawler.stats
-        self.writer = shared_writer(crawler)
+    def __init__(self, writer: WarcFileWriter, stats: StatsCollector):
+        self.writer = writer
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
-        if not crawler.settings.getbool("WARC_ENABLED"):
+        writer = warc_writer(crawler)
+        if writer is None:
             raise NotConfigured("WARC_ENABLED is off")
-        return cls(crawler)
+        return cls(writer, crawler.stats)
 
     def process_response(self, request: Request, response: Response) -> Response:
         if REPLAYED in response.flags or BROWSER_ARCHIVED in response.flags:
             return response
-        secrets = request.meta.get("warc_redact")
+        trail = trail_of(request)
+        secrets = trail.secrets if trail is not None else ()
         ref = self.writer.write_exchange(
             _redacted(request.url, secrets),
             method=request.method,
@@ -112,12 +115,11 @@ class ReplayMiddleware:
     page cites the copy. A capture already in the crawl's own folder (a crawl replayed from its own
     archive) gets a ``revisit`` record instead, so no payload is stored twice."""
 
-    def __init__(self, crawler: Crawler, lookup: ArchiveLookup):
-        self.stats = crawler.stats
+    def __init__(self, stats: StatsCollector, lookup: ArchiveLookup, writer: WarcFileWriter | None, own: Path):
+        self.stats = stats
         self.lookup = lookup
-        settings = crawler.settings
-        self.writer = shared_writer(crawler) if settings.getbool("WARC_ENABLED") else None
-        self.own = Path(settings.get("WARC_DIR")).resolve()
+        self.writer = writer  # None when WARC_ENABLED is off
+        self.own = own.resolve()
         self.kept: dict[Located, RecordRef] = {}  # source record -> its copy (or revisit) here
 
     @classmethod
@@ -132,7 +134,7 @@ class ReplayMiddleware:
         if not len(lookup):
             raise BadInput(f"REPLAY_ARCHIVE={path}: no captures in it")
         LOGGER.info("replaying from %s: %d URLs", path, len(lookup))
-        return cls(crawler, lookup)
+        return cls(crawler.stats, lookup, warc_writer(crawler), Path(crawler.settings.get("WARC_DIR")))
 
     def process_request(self, request: Request) -> Response:
         found = self.lookup.get(request.url)
@@ -196,14 +198,14 @@ class PrivateAddressGuard:
     is a new request and is checked again; the address actually connected to is checked on the
     response). ``PROVENANCE_ALLOW_PRIVATE_ADDRESSES = True`` lifts the guard (tests need loopback)."""
 
-    def __init__(self, crawler: Crawler):
-        self.stats = crawler.stats
+    def __init__(self, stats: StatsCollector):
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
         if crawler.settings.getbool("PROVENANCE_ALLOW_PRIVATE_ADDRESSES"):
             raise NotConfigured
-        return cls(crawler)
+        return cls(crawler.stats)
 
     async def process_request(self, request: Request) -> None:
         from urllib.parse import urlsplit
@@ -237,12 +239,12 @@ class RedirectLoopMiddleware:
     """A redirect back to a URL of its own chain is a loop: the request fails with a clear reason
     (Scrapy would drop the looping request silently as a duplicate)."""
 
-    def __init__(self, crawler: Crawler):
-        self.stats = crawler.stats
+    def __init__(self, stats: StatsCollector):
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
-        return cls(crawler)
+        return cls(crawler.stats)
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get("Location")

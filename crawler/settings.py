@@ -50,7 +50,7 @@ WARC_OPERATOR = ""
 WARC_DEDUP = True  # identical payloads written once, later captures as revisit records
 WARC_WRITE_TEXT = True  # extracted text and a metadata record beside each page
 
-# Discovery: where to look for copies nobody links to (crawler/discovery.py; README "Discovery").
+# Discovery: where to look for copies nobody links to (crawler/discovery/, one module per source; README "Discovery").
 # Each source switches itself off when its own settings are missing.
 DISCOVERY_SOURCES = {
     "crawler.discovery.UrlListSource": 100,  # DISCOVERY_URL_LIST or -a candidates=FILE
@@ -116,16 +116,22 @@ DOWNLOADER_MIDDLEWARES = {
     # last before the network: refuses private and metadata addresses (after DNS resolution)
     "crawler.middlewares.PrivateAddressGuard": 970,
 }
+SPIDER_MIDDLEWARES = {
+    # after DepthMiddleware (900), which gives each request Scrapy's `depth`: which pages are fetched
+    "crawler.frontier.Frontier": 850,
+    # only with JOBDIR: what a stopped run left pending is scheduled first (past the frontier: seen already)
+    "crawler.ledger.CrawlLedger": 100,
+}
+# sinks only: the spider yields each page extracted, with the requests for its leads
 ITEM_PIPELINES = {
-    "crawler.pipelines.ExtractPipeline": 300,
-    "crawler.pipelines.LeadsPipeline": 320,
     "crawler.pipelines.ArchiveTextPipeline": 350,
     "crawler.pipelines.GraphPipeline": 400,
-    "crawler.pipelines.DiscoveryPipeline": 450,
 }
 
 EXTENSIONS = {
-    "crawler.ledger.CrawlLedger": 100,  # only with JOBDIR: a killed crawl resumes without loss
+    "crawler.warc.WarcFiles": 50,  # only with WARC_ENABLED: the WARC writer the middlewares and pipelines share
+    "crawler.extraction.Extraction": 60,  # the worker processes the spider's callback awaits
+    "crawler.discovery.Discovery": 70,  # only with DISCOVERY_SOURCES: the sources the callbacks ask
     "crawler.extensions.ProvenanceSummary": 500,
     "crawler.distributed.CoordinationExtension": 510,  # only with REDIS_URL
 }

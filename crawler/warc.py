@@ -1,27 +1,37 @@
-"""One WARC writer per crawl, shared by the archiving middleware and the text pipeline."""
+"""One WARC writer per crawl, an extension shared by the archiving middlewares and the text
+pipeline, which find it with ``crawler.get_extension(WarcFiles)`` (extensions are built before
+the engine's components)."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
+import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
 from archive.warc.writer import WarcFileWriter
 from crawler.errors import BadInput
 
-_ATTR = "_provenance_warc_writer"
 _INFO_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "PROVENANCE_DEPTH", "PROVENANCE_BUDGET", "DOWNLOAD_DELAY",
                   "AUTOTHROTTLE_ENABLED", "CONCURRENT_REQUESTS_PER_DOMAIN")
 
 
-def shared_writer(crawler: Crawler) -> WarcFileWriter:
-    writer = getattr(crawler, _ATTR, None)
-    if writer is None:
-        settings = crawler.settings
-        import scrapy
+class WarcFiles:
+    """The crawl's WARC files (``WARC_ENABLED``): opened when the crawl is built, so a folder
+    that cannot be written stops it before it fetches anything; closed, and the folder's CDXJ
+    index updated, when the engine stops."""
 
+    def __init__(self, writer: WarcFileWriter):
+        self.writer = writer
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcFiles:
+        settings = crawler.settings
+        if not settings.getbool("WARC_ENABLED"):
+            raise NotConfigured("WARC_ENABLED is off")
         info = {
             "software": f"provenance-archive/0.1 (Scrapy {scrapy.__version__})",
             "operator": settings.get("WARC_OPERATOR") or settings.get("PROVENANCE_CONTACT") or "",
@@ -36,14 +46,19 @@ def shared_writer(crawler: Crawler) -> WarcFileWriter:
         except OSError as exc:
             raise BadInput(f"WARC_DIR={folder}: cannot write WARC files there ({exc.strerror or exc})") from None
         writer.recover()  # files a killed crawl left open: complete records kept, partial tail cut
-        setattr(crawler, _ATTR, writer)
+        files = cls(writer)
+        crawler.signals.connect(files.close, signal=signals.engine_stopped)
+        return files
 
-        def close_writer() -> None:
-            writer.close()
-            if writer.files:  # one CDXJ index of the folder, for pywb and friends
-                from archive.wacz import update_index
+    def close(self) -> None:
+        self.writer.close()
+        if self.writer.files:  # one CDXJ index of the folder, for pywb and friends
+            from archive.wacz import update_index
 
-                update_index(Path(writer.directory))
+            update_index(Path(self.writer.directory))
 
-        crawler.signals.connect(close_writer, signal=signals.engine_stopped, weak=False)
-    return writer
+
+def warc_writer(crawler: Crawler) -> WarcFileWriter | None:
+    """The crawl's writer, None when WARC_ENABLED is off (for a component's ``from_crawler``)."""
+    files = crawler.get_extension(WarcFiles)
+    return files.writer if files is not None else None

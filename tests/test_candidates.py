@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from archive.page import Page
 from archive.provenance import index as candidate_rules
 from archive.provenance.index import CandidateIndex
-from archive.store import graph
+from archive.store import reads, writes
 from archive.store.db import session_factory
 
 # document -> its fingerprints: 1 and 2 share two of their own; 42 is in every document
@@ -20,18 +21,16 @@ def stored(request, tmp_path):
     factory = session_factory(url)
     with factory.begin() as session:
         for doc, hashes in FINGERPRINTS.items():
-            graph.add_document(session, {
-                "url": f"https://site{doc}.example/a/", "text": f"text of document {doc}",
-                "text_digest": f"{doc:064d}", "fingerprints": hashes,
-            }, {"discovered_via": "test"})
+            writes.add_document(session, Page(f"https://site{doc}.example/a/", f"text of document {doc}",
+                                             text_digest=f"{doc:064d}", fingerprints=hashes), {"discovered_via": "test"})
     yield factory
     factory.kw["bind"].dispose()  # before the database is dropped
 
 
 def both(factory, doc: int) -> tuple[list[int], list[int]]:
     with factory() as session:
-        index = graph.fingerprint_index(session)
-        return graph.candidates(session, doc), index.candidates(doc, index.fingerprints_of(doc))
+        index = reads.fingerprint_index(session)
+        return reads.candidates(session, doc), index.candidates(doc, index.fingerprints_of(doc))
 
 
 def test_database_and_index_agree(stored):

@@ -127,14 +127,14 @@ def test_a_page_its_pipeline_failed_to_store_stays_pending(tmp_path):
     """Settled means stored or given up for good: a page the database refused is fetched again."""
     from scrapy import Request
     from scrapy.exceptions import DropItem
+    from scrapy.utils.misc import build_from_crawler
     from scrapy.utils.test import get_crawler
 
     from crawler.items import NotStored, PageItem
     from crawler.ledger import CrawlLedger
 
     crawler = get_crawler(settings_dict={"JOBDIR": str(tmp_path / "job")})
-    (tmp_path / "job").mkdir(exist_ok=True)
-    ledger = CrawlLedger(crawler, tmp_path / "job" / "ledger.jsonl")
+    ledger = build_from_crawler(CrawlLedger, crawler)
     pages = [Request(f"http://a.example/{n}") for n in range(3)]
     for request in pages:
         ledger.request_scheduled(request)
@@ -145,7 +145,7 @@ def test_a_page_its_pipeline_failed_to_store_stays_pending(tmp_path):
     ledger.item_dropped(items[2], exception=NotStored("database is locked"))
     ledger.spider_closed(None)
     assert crawler.stats.get_value("ledger/pending") == 1
-    again = CrawlLedger(crawler, tmp_path / "job" / "ledger.jsonl")  # as the next run reads it
+    again = build_from_crawler(CrawlLedger, get_crawler(settings_dict={"JOBDIR": str(tmp_path / "job")}))  # the next run
     again.file.close()
     assert [e["url"] for fp, e in again.scheduled.items() if fp not in again.settled] == [pages[2].url]
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 import pytest
 
 from archive.extract import extract_page
+from archive.page import Page
 from archive.provenance.align import align
 from archive.provenance.compare import Kinship, compare
 from archive.provenance.credits import credit_lines
@@ -112,11 +114,9 @@ def test_result_does_not_depend_on_arrival_order(docs):
     rng = random.Random(7)
     for _ in range(5):
         rng.shuffle(members)
-        fresh = [doc_from_page(d.url, {"url": d.url, "text": d.text, "page_title": d.title, "site_name": d.site_name,
-                                       "date": d.published, "date_trust": d.date_trust,
-                                       "credits": [{"kind": c.kind, "text": c.text, "url": c.url}
-                                                   for c in d.credits],
-                                       "links": d.links, "spin_marks": d.spin_marks}) for d in members]
+        fresh = [doc_from_page(d.url, Page(d.url, d.text, page_title=d.title, site_name=d.site_name, date=d.published,
+                                           date_trust=d.date_trust, credits=d.credits, links=list(d.links),
+                                           spin_marks=d.spin_marks)) for d in members]
         fresh.sort(key=lambda d: d.url)
         got = {(e.source, e.derived, e.relation) for e in analyze_story(fresh).edges if e.primary}
         assert got == expected
@@ -125,10 +125,9 @@ def test_result_does_not_depend_on_arrival_order(docs):
 def test_back_dated_verbatim_copy_is_still_the_copy(docs):
     """A content farm back-dates its copy of the spun page; the dates must not win over the text."""
     farm = docs[SP]
-    page = {"url": "http://megafarm.example/x/", "text": farm.text, "page_title": farm.title + " – Mega Farm",
-            "site_name": "Mega Farm", "date": "2024-10-20T00:00:00", "date_trust": 1.0, "credits": [],
-            "spin_marks": farm.spin_marks}
-    copy = doc_from_page(page["url"], page)
+    page = Page("http://megafarm.example/x/", farm.text, page_title=farm.title + " – Mega Farm", site_name="Mega Farm",
+                date=datetime(2024, 10, 20), date_trust=1.0, spin_marks=farm.spin_marks)
+    copy = doc_from_page(page.url, page)
     result = analyze_story([docs[PF], docs[AT], docs[SP], copy])
     chosen = {e.derived: e for e in result.edges if e.primary}
     assert chosen[copy.url].source == SP

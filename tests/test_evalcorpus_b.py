@@ -123,7 +123,7 @@ def test_the_extractor_reads_the_article_of_every_layout(corpus):
         layouts.setdefault(outlet.template, url)
     assert len(layouts) == 9
     for template, url in layouts.items():
-        got = set(re.findall(r"\w+", (extract_page(corpus.pages[url], url).get("text") or "").lower()))
+        got = set(re.findall(r"\w+", extract_page(corpus.pages[url], url).text.lower()))
         gold = set(re.findall(r"\w+", corpus.texts[url].lower()))
         assert len(gold & got) / len(gold) > 0.9, template
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 
 from archive.extract import ExtractionError, TRUST_META, TRUST_VISIBLE, extract_page, page_leads
+from archive.provenance.model import Credit
 
 AT = "http://asiatimes.example/2024/10/trump-or-harris-us-and-s-korea-must-stick-together/"
 MN = "http://menafn.example/1108812345/Trump-Or-Harris-US-And-S-Korea-Must-Stick-Together/"
@@ -14,29 +17,29 @@ PF = "http://pacforum.example/publication/trump-or-harris-us-and-s-korea-must-st
 
 def test_republication_fields_and_signals(demo_pages):
     page = extract_page(demo_pages[AT], AT, "text/html; charset=utf-8")
-    assert page["title"] == "Trump or Harris, US and S Korea must stick together"
-    assert page["page_title"].endswith("- Asia Times")
-    assert page["author"] == "Hanbyeol Sohn"
-    assert page["date"] == "2024-10-24T22:40:00" and page["date_trust"] == TRUST_META
-    assert page["site_name"] == "Asia Times"
-    assert page["language"] == "en"
-    assert page["text"].count("\n") > 20 and "Camp Humphreys" in page["text"]
-    assert "© 2024" not in page["text"]  # boilerplate left out
-    kinds = {(c["kind"], c.get("url")) for c in page["credits"]}
+    assert page.title == "Trump or Harris, US and S Korea must stick together"
+    assert page.page_title.endswith("- Asia Times")
+    assert page.author == "Hanbyeol Sohn"
+    assert page.date == datetime(2024, 10, 24, 22, 40) and page.date_trust == TRUST_META
+    assert page.site_name == "Asia Times"
+    assert page.language == "en"
+    assert page.text.count("\n") > 20 and "Camp Humphreys" in page.text
+    assert "© 2024" not in page.text  # boilerplate left out
+    kinds = {(c.kind, c.url) for c in page.credits}
     assert ("link", PF) in kinds and ("is_based_on", PF) in kinds and ("canonical", AT) in kinds
-    assert any(c["kind"] == "line" and "originally published by Pacific Forum" in c["text"] for c in page["credits"])
+    assert any(c.kind == "line" and "originally published by Pacific Forum" in c.text for c in page.credits)
 
 
 def test_wire_dateline_and_syndication_meta(demo_pages):
     page = extract_page(demo_pages[MN], MN)
-    assert {"kind": "dateline", "text": "(MENAFN- Asia Times)", "url": None} in page["credits"]
-    assert any(c["kind"] == "syndication_source" and c["url"] == AT for c in page["credits"])
-    assert page["date"].startswith("2024-10-25") and page["date_trust"] == TRUST_VISIBLE
+    assert Credit("dateline", "(MENAFN- Asia Times)") in page.credits
+    assert any(c.kind == "syndication_source" and c.url == AT for c in page.credits)
+    assert page.date.date() == date(2024, 10, 25) and page.date_trust == TRUST_VISIBLE
 
 
 def test_spinner_marks_are_counted(demo_pages):
-    assert extract_page(demo_pages[SP], SP)["spin_marks"] > 10
-    assert extract_page(demo_pages[AT], AT)["spin_marks"] <= 2
+    assert extract_page(demo_pages[SP], SP).spin_marks > 10
+    assert extract_page(demo_pages[AT], AT).spin_marks <= 2
 
 
 def test_page_leads_name_sources_not_navigation(demo_pages):
@@ -64,7 +67,7 @@ def test_body_text_at_least_as_good_as_trafilatura_extract():
     corpus = build(n_stories=15, seed=32, quotes=3, unrelated=10)
     ours, theirs = [], []
     for url, body in corpus.pages.items():
-        ours.append(prf(extract_page(body, url)["text"], corpus.texts[url])[2])
+        ours.append(prf(extract_page(body, url).text, corpus.texts[url])[2])
         theirs.append(prf(trafilatura.extract(body.decode()) or "", corpus.texts[url])[2])
     assert sum(ours) / len(ours) >= sum(theirs) / len(theirs) - 0.005
     assert sum(ours) / len(ours) > 0.95

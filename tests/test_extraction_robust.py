@@ -12,6 +12,7 @@ import json
 import pytest
 
 from archive.extract import extract_page
+from archive.page import Page
 from archive.extraction.choice import PageSignals, clean
 from archive.extraction.headline import headline, without_site
 from archive.extraction.parsing import body_words, parse
@@ -64,19 +65,19 @@ GOLD = "\n".join(ARTICLE)
 URL = "http://www.dailycourier.com/news/2008/06/03/bridge.html"
 
 
-def _assert_article(page: dict) -> None:
-    p, r, _ = prf(page["text"], GOLD)
-    assert r == 1.0, page["text"]
-    assert p > 0.97, page["text"]  # nav, related stories, "Posted:", byline, copyright all left out
+def _assert_article(page: Page) -> None:
+    p, r, _ = prf(page.text, GOLD)
+    assert r == 1.0, page.text
+    assert p > 0.97, page.text  # nav, related stories, "Posted:", byline, copyright all left out
     for chrome in ("Obituaries", "Posted:", "Copyright", "E-mail this", "School board", "Old layout"):
-        assert chrome not in page["text"]
+        assert chrome not in page.text
 
 
 def test_comment_laden_table_layout_stores_the_article_not_the_chrome():
     page = extract_page(old_page(paragraphs="p"), URL, "text/html")
     _assert_article(page)
-    assert page["title"] == "Bridge to close for repairs"
-    assert page["page_title"] == "Bridge to close for repairs - The Daily Courier"
+    assert page.title == "Bridge to close for repairs"
+    assert page.page_title == "Bridge to close for repairs - The Daily Courier"
 
 
 def test_article_in_br_separated_layout_cell():
@@ -109,7 +110,7 @@ def station_page() -> bytes:
 
 
 def test_station_layout_cell_is_not_stored_as_one_flattened_row():
-    text = extract_page(station_page(), URL, "text/html")["text"]
+    text = extract_page(station_page(), URL, "text/html").text
     p, r, _ = prf(text, GOLD)
     assert r == 1.0 and p > 0.8, text  # the side box's weather line may stay (readability keeps it)
     for chrome in ("Posted:", "Email This Story", "Most Popular", "Lakeshore"):
@@ -156,7 +157,7 @@ def test_comments_are_gone_from_the_parsed_tree():
 def test_control_characters_and_wrong_charset_do_not_lose_the_page():
     body = old_page(charset="utf-8").replace(b"Tuesday", b"Tuesday\x00\x08").replace(b"utf-8", b"iso-8859-1")
     page = extract_page(body, URL, "text/html; charset=utf-8")
-    assert "Elm Street bridge" in page["text"]
+    assert "Elm Street bridge" in page.text
 
 
 def test_article_carried_as_script_data_is_not_skipped():
@@ -165,7 +166,7 @@ def test_article_carried_as_script_data_is_not_skipped():
     body = (f"<html><head><title>Bridge to close</title></head><body><div id=root>Loading...</div>"
             f"<script>window.__STATE__ = {state};</script></body></html>").encode()
     page = extract_page(body, URL, "text/html")
-    assert prf(page["text"], story)[2] > 0.95
+    assert prf(page.text, story)[2] > 0.95
 
 
 def test_clean_drops_navigation_and_template_lines_but_keeps_credit_lines():
@@ -254,7 +255,7 @@ def test_old_table_layouts_beat_trafilatura_and_readability():
 
     ours, theirs, readability = [], [], []
     for name, body, gold, _, _ in pages(20, seed=7):
-        ours.append(prf(extract_page(body, f"http://{name}.example/story.html", "text/html")["text"], gold)[2])
+        ours.append(prf(extract_page(body, f"http://{name}.example/story.html", "text/html").text, gold)[2])
         theirs.append(prf(trafilatura.extract(body) or "", gold)[2])
         try:
             summary = Document(body).summary(html_partial=True)
@@ -305,3 +306,41 @@ def test_block_text_keeps_a_paragraph_on_one_line_whatever_its_source_line_break
         " <b>1.2 million</b>\ndollars.</p><pre>a\nb</pre></div>")
     assert block_text(fragment) == ("The county commission voted four to one on Tuesday.\n"
                                     "Repairs will cost 1.2 million dollars.\na\nb")
+
+
+@pytest.mark.parametrize("void", ['<embed src="/flash/player.swf" width=400>', '<source src="/v.mp4">',
+                                  "<wbr>", "<track src=/subs.vtt>"])
+def test_paragraphs_after_an_html5_void_element_are_kept(void):
+    """libxml2 does not know these elements are empty and nests the rest of the story in them;
+    trafilatura drops an ``<embed>`` and all it holds."""
+    story = f"<p>{ARTICLE[0]}</p><p>{ARTICLE[1]}</p>{void}<p>{ARTICLE[2]}</p><p>{ARTICLE[3]}</p>"
+    page = f"<html><head><title>Bridge</title></head><body><article><div>{story}</div></article></body></html>"
+    tree = parse(page.encode())
+    assert tree.find(f".//{void[1:].split()[0].rstrip('>')}").getchildren() == []
+    text = extract_page(page.encode(), "http://courier.example/news/bridge.html").text
+    assert prf(text, "\n".join(ARTICLE))[1] == 1.0
+
+
+def _lead_page(lead_markup: str, description: str) -> bytes:
+    story = "".join(f"<p>{p}</p>" for p in ARTICLE[1:])
+    return (f'<html><head><title>Bridge to close</title><meta name="description" content="{description}"></head>'
+            f"<body><nav><a href=/>Home</a> <a href=/news/>News</a></nav><header><h1>Bridge to close</h1>"
+            f"{lead_markup}</header><article>{story}</article>"
+            '<aside><h3>More news</h3><a href="/news/9.html"><p>School board approves new budget after a long '
+            "debate on Tuesday night about teachers and buses.</p></a></aside></body></html>").encode()
+
+
+def test_the_lead_paragraph_the_page_shows_is_stored_first():
+    page = _lead_page(f'<p class="standfirst"><strong>{ARTICLE[0]}</strong></p>', ARTICLE[0])
+    text = extract_page(page, URL, "text/html").text
+    assert text.splitlines()[0] == ARTICLE[0]
+    assert text.count("Elm Street bridge") == 1
+
+
+@pytest.mark.parametrize("lead_markup, description", [
+    ("", ARTICLE[0]),  # a description the page does not show is not its text
+    ("", "School board approves new budget after a long debate on Tuesday night about teachers and buses."),
+])
+def test_a_description_not_shown_or_shown_only_as_a_teaser_is_not_added(lead_markup, description):
+    text = extract_page(_lead_page(lead_markup, description), URL, "text/html").text
+    assert "Elm Street bridge" not in text and "School board" not in text

@@ -48,22 +48,19 @@ def test_a_retry_waits_outside_the_downloader(monkeypatch):
 
 
 def test_discovery_calls_take_no_priority_and_go_one_at_a_time():
-    from types import SimpleNamespace
-
-    from crawler.discovery import GdeltSource, Pace
+    from crawler.discovery.gdelt import GdeltSource
+    from crawler.discovery.pace import Pace
+    from crawler.trail import KEY, Trail
 
     crawler = get_crawler(Spider, {"DISCOVERY_CONCURRENCY": 1, "GDELT_DELAY": 5.0, "DISCOVERY_DOWN_AFTER": 2,
                                    "DISCOVERY_TIME_BUDGET": 300, "DISCOVERY_RETRY_TIMES": 1})
-    crawler.engine = SimpleNamespace(downloader=SimpleNamespace(per_slot_settings={}), crawl=lambda r: sent.append(r))
-    sent: list[Request] = []
-    source = GdeltSource(crawler)
-    pace = Pace(crawler, {"gdelt": source})
-    calls = [Request(f"http://api.example/q{n}", meta={"discovery": "gdelt"}) for n in range(4)]
+    source = GdeltSource.from_crawler(crawler)
+    pace = Pace(crawler.stats, {"gdelt": source}, concurrency=1, retries=1, budget=300, down_after=2)
+    calls = [Request(f"http://api.example/q{n}", meta={KEY: Trail(call="gdelt")}) for n in range(4)]
     assert pace.admit(calls[0], source) is calls[0]
     assert calls[0].priority == 0 and calls[0].meta["download_slot"] == "discovery-gdelt"
-    assert crawler.engine.downloader.per_slot_settings["discovery-gdelt"] == {"concurrency": 1, "delay": 5.0}
+    assert pace.slots["discovery-gdelt"] == {"concurrency": 1, "delay": 5.0}
     assert all(pace.admit(call, source) is None for call in calls[1:])  # they wait in discovery
-    pace.done(calls[0], failed=True)
-    assert sent == [calls[1]]  # the next one goes when the first is over
-    pace.done(calls[1], failed=True)  # two failures, none answered: the source is down
-    assert sent == [calls[1]] and crawler.stats.get_value("sources/gdelt/down") == 2
+    assert pace.done(calls[0], failed=True) == [calls[1]]  # the next one goes when the first is over
+    assert pace.done(calls[1], failed=True) == []  # two failures, none answered: the source is down
+    assert crawler.stats.get_value("sources/gdelt/down") == 2

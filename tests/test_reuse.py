@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from archive.page import Page
 from archive.provenance.align import align
 from archive.provenance.compare import DERIVED, Kinship, compare, quoting_side
 from archive.provenance.model import Relation, doc_from_page
@@ -11,7 +14,8 @@ from benchmarks.evalcorpus import articles
 
 
 def _doc(url: str, text: str, date: str | None = None):
-    return doc_from_page(url, {"url": url, "text": text, "date": date, "date_trust": 1.0 if date else 0.0})
+    return doc_from_page(url, Page(url, text, date=datetime.fromisoformat(date) if date else None,
+                                   date_trust=1.0 if date else 0.0))
 
 
 def _plain(n: int) -> list[str]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
 from archive import graph_writer
 from archive.analysis import analyze_all, analyze_many, refresh_stories
+from archive.page import Page
 from archive.provenance.template import masked, segments, shared_template
-from archive.store import graph
+from archive.store import reads, writes
 from archive.store.db import session_factory
 from archive.store.models import Edge, TemplateSegment
 from benchmarks.evalcorpus import articles
@@ -23,13 +26,12 @@ FOOTER = ["Copyright 2008 Courtesy of The Sports Network. All Rights Reserved.",
           "Advertise with us | Careers at the station | Public inspection file | EEO report"]
 
 
-def _page(url: str, title: str, *lines: str) -> dict:
-    return {"url": url, "title": title, "page_title": title, "text": "\n".join(lines), "site_name": "",
-            "date": None, "date_trust": 0.0, "credits": [], "links": []}
+def _page(url: str, title: str, *lines: str) -> Page:
+    return Page(url, "\n".join(lines), title=title, page_title=title)
 
 
 @pytest.fixture(scope="module")
-def pages() -> list[dict]:
+def pages() -> list[Page]:
     texts = [t for t in articles() if 120 < len(t.split()) < 260][:7]
     short = [" ".join(t.split()[:70]) for t in articles()[40:43]]
     return [
@@ -52,22 +54,22 @@ def _edges(db: str) -> set[tuple[str, str, str, bool]]:
         return {(e.source.url, e.derived.url, e.relation, e.is_primary) for e in session.scalars(select(Edge))}
 
 
-def _ingest_like(db: str, pages: list[dict]) -> None:
+def _ingest_like(db: str, pages: list[Page]) -> None:
     factory = session_factory(db)
     new, retemplated = [], set()
     with factory.begin() as session:
         for page in pages:
-            stored = graph.add_document(session, dict(page), {"discovered_via": "test"})
+            stored = writes.add_document(session, replace(page), {"discovered_via": "test"})
             new.append(stored.id)
             retemplated |= stored.retemplated
     analyze_many(factory, db, new, workers=1)
     refresh_stories(factory, retemplated - set(new))
 
 
-def _crawl_like(db: str, pages: list[dict]) -> None:
+def _crawl_like(db: str, pages: list[Page]) -> None:
     graph_writer.start(db)
     for page in pages:
-        graph_writer.store(dict(page), {"discovered_via": "test"}, True)
+        graph_writer.store(replace(page), {"discovered_via": "test"}, True)
     graph_writer.flush()
 
 
@@ -105,16 +107,16 @@ def test_a_page_that_reveals_its_site_template_splits_the_story_it_made(tmp_path
     db = f"sqlite:///{tmp_path / 'split.db'}"
     first, scrape, second = pages[2], pages[3], pages[5]
     graph_writer.start(db)
-    graph_writer.store(dict(first), {}, True)
-    graph_writer.store(dict(scrape), {}, True)
+    graph_writer.store(replace(first), {}, True)
+    graph_writer.store(replace(scrape), {}, True)
     graph_writer.flush()
     assert _edges(db), "before the site's template is known, the two align"
-    graph_writer.store(dict(second), {}, True)
+    graph_writer.store(replace(second), {}, True)
     graph_writer.flush()
     assert _edges(db) == set()
     factory = session_factory(db)
     with factory() as session:
-        assert not graph.story_members(session, [1, 2, 3])
+        assert not reads.story_members(session, [1, 2, 3])
 
 
 def _station_footer(code: str, group: str, stations: str) -> str:
@@ -135,7 +137,7 @@ def test_a_footer_paragraph_naming_each_station_is_template_across_the_group(tmp
     two = _page("https://khmt3.example/story?s=2", "MLB: Cubs sign pitcher", briefs[1],
                 "Weather Alerts: No watches or warnings in effect for the Wichita, KS area.",
                 _station_footer("KHMT", "Heartland Media", stations))
-    segs_one, segs_two = segments(one["text"]), segments(two["text"])
+    segs_one, segs_two = segments(one.text), segments(two.text)
     found = shared_template(segs_one, segs_two, same_site=False, different=True)
     footer = {s.hash for s in segments(_station_footer("WHDL", "Heartland Media", stations))}
     assert len(found) >= 3 and found <= footer
@@ -178,4 +180,4 @@ def test_migration_0004_cuts_the_stored_segments_again(tmp_path):
     with factory() as session:
         stored = set(session.scalars(select(SegmentRow.hash)))
     engine.dispose()
-    assert stored == {s.hash for s in segments(page["text"])}
+    assert stored == {s.hash for s in segments(page.text)}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 
 from archive import graph_writer
 from archive.analysis import analyze_all
+from archive.page import Page
 from archive.provenance.model import Relation, doc_from_page
 from archive.provenance.story import analyze_story
 from archive.provenance.wires import wire_of
@@ -37,16 +40,16 @@ def versions() -> list[tuple[str, str, str]]:
     lede = "WASHINGTON (AP) — "
     update = "In a later statement officials added that the review would begin next month with outside experts. "
     return [
-        ("https://portal-one.example/news/1", lede + ". ".join(base[:12]) + ".", "2024-03-01T10:00:00"),
+        ("https://portal-one.example/news/1", lede + ". ".join(base[:12]) + ".", datetime(2024, 3, 1, 10)),
         ("https://portal-two.example/story/x", lede + ". ".join(base[:8]) + ". " + update + ". ".join(base[8:]) + ".",
-         "2024-03-01T14:00:00"),
-        ("https://town-paper.example/ap/x", lede + ". ".join(base[:6]) + ".", "2024-03-02T08:00:00"),
+         datetime(2024, 3, 1, 14)),
+        ("https://town-paper.example/ap/x", lede + ". ".join(base[:6]) + ".", datetime(2024, 3, 2, 8)),
     ]
 
 
 def _docs(pages):
-    return [doc_from_page(url, {"url": url, "text": text, "title": "Officials announce review", "date": date,
-                                "date_trust": 1.0}) for url, text, date in pages]
+    return [doc_from_page(url, Page(url, text, title="Officials announce review", date=date, date_trust=1.0))
+            for url, text, date in pages]
 
 
 def test_versions_of_one_wire_story_are_siblings_under_the_unseen_wire_story(versions):
@@ -61,7 +64,7 @@ def test_versions_of_one_wire_story_are_siblings_under_the_unseen_wire_story(ver
 
 def test_a_captured_agency_page_is_the_source_itself(versions):
     url, text, _ = versions[1]
-    agency_page = ("https://apnews.com/article/officials-review", text, "2024-03-01T09:00:00")
+    agency_page = ("https://apnews.com/article/officials-review", text, datetime(2024, 3, 1, 9))
     result = analyze_story(_docs([agency_page, *versions]))
     assert result.origin == "https://apnews.com/article/officials-review"
     assert not any(is_inferred(e.source) for e in result.edges)
@@ -71,8 +74,8 @@ def test_wire_sources_are_stored_alike_by_crawl_and_analyze(tmp_path, versions):
     db = f"sqlite:///{tmp_path / 'wire.db'}"
     graph_writer.start(db)
     for url, text, date in versions:
-        graph_writer.store({"url": url, "text": text, "title": "Officials announce review", "date": date,
-                            "date_trust": 1.0}, {"discovered_via": "test"}, True)
+        graph_writer.store(Page(url, text, title="Officials announce review", date=date, date_trust=1.0),
+                           {"discovered_via": "test"}, True)
     graph_writer.flush()
     factory = session_factory(db)
 
@@ -98,10 +101,9 @@ def test_a_first_seen_date_recorded_mid_crawl_reaches_the_tree(tmp_path, version
     _, text, _ = versions[0]
     text = text.replace("WASHINGTON (AP) — ", "")
     graph_writer.start(db)
-    first = graph_writer.store({"url": "https://aaa.example/x", "text": text, "date": "2024-03-05T10:00:00",
-                                "date_trust": 0.5}, {}, True)[0]
-    graph_writer.store({"url": "https://bbb.example/y", "text": text, "date": "2024-03-04T10:00:00",
-                        "date_trust": 0.5}, {}, True)
+    first = graph_writer.store(Page("https://aaa.example/x", text, date=datetime(2024, 3, 5, 10), date_trust=0.5),
+                               {}, True)[0]
+    graph_writer.store(Page("https://bbb.example/y", text, date=datetime(2024, 3, 4, 10), date_trust=0.5), {}, True)
     graph_writer.flush()
     factory = session_factory(db)
 
@@ -110,7 +112,7 @@ def test_a_first_seen_date_recorded_mid_crawl_reaches_the_tree(tmp_path, version
             return next(e.source.url for e in session.scalars(select(Edge)) if e.is_primary)
 
     assert parent() == "https://bbb.example/y"
-    graph_writer.first_seen(first, "2024-03-01T08:00:00", "wayback")
+    graph_writer.first_seen(first, datetime(2024, 3, 1, 8), "wayback")
     graph_writer.flush()
     assert parent() == "https://aaa.example/x"
     analyze_all(factory, db, workers=1)

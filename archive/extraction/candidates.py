@@ -2,17 +2,22 @@
 
 trafilatura in fast mode is the cheap first answer; trafilatura's full cascade and
 readability-lxml are the second opinions :mod:`archive.extraction.choice` asks for when the
-first looks wrong. Every function takes the parsed (comment-free) tree and leaves it untouched.
+first looks wrong. :func:`standfirst` is the article's lead paragraph as the page shows it, which
+trafilatura and readability often leave out (it sits above the body, in a header box). Every
+function takes the parsed (comment-free) tree and leaves it untouched.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import logging
+import re
 
 import lxml.html
 import trafilatura
+from lxml import etree
 
 LOGGER = logging.getLogger(__name__)
 
@@ -121,3 +126,35 @@ def embedded_text(tree) -> str:
                     len(value) > len(best) and " " not in value and len(value) >= 8 * EMBEDDED_MIN_WORDS):
                 best = value
     return markup_text(best) if best else ""
+
+
+STANDFIRST_MIN_WORDS = 8  # a shorter description is a label or the headline again
+STANDFIRST_MAX_ELEMENTS = 30  # an element holding more is a container, not the lead's own box
+_DESCRIPTIONS = etree.XPath("//meta[@name='description' or @property='og:description'"
+                            " or @name='twitter:description' or @property='twitter:description']/@content")
+_TEXT_WITH = etree.XPath("//body//text()[contains(., $probe)]"
+                         "[not(parent::script or parent::style or parent::noscript or parent::template)]")
+
+
+def flat(text: str) -> str:
+    """The words of a text, case-folded, one space apart: text compared as read."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def standfirst(tree) -> str | None:
+    """The page's description when the page also shows it, whole, as the text of one element
+    outside any link: the lead paragraph (a teaser's blurb is inside its link or is not the
+    page's own description)."""
+    wanted = {flat(d): d for d in map(str, _DESCRIPTIONS(tree)) if len(d.split()) >= STANDFIRST_MIN_WORDS}
+    for words, description in sorted(wanted.items(), key=lambda item: -len(item[0])):
+        for text in _TEXT_WITH(tree, probe=" ".join(description.split()[:4])):
+            element = text.getparent()
+            for _ in range(3):  # the text's element or a small box around it (<p><strong>...</strong> ...</p>)
+                if element is None or element.tag == "a" or next(element.iterancestors("a"), None) is not None:
+                    break
+                if sum(1 for _ in itertools.islice(element.iter(), STANDFIRST_MAX_ELEMENTS)) >= STANDFIRST_MAX_ELEMENTS:
+                    break
+                if flat(element.text_content()) == words:
+                    return " ".join(element.text_content().split())
+                element = element.getparent()
+    return None

@@ -11,6 +11,8 @@ readability-lxml asked too, and trafilatura's full cascade when fast mode looks 
 template-heavy pages it only repeats fast mode); when none finds an article, the text the page
 carries as data (JSON-LD ``articleBody``, a script's JSON, as single-page applications ship it).
 The candidate that agrees best with the others wins, unless it flattened a layout-table row.
+The page's standfirst (its description, shown as the lead paragraph) goes first when the chosen
+text left it out: the extractors often take it for part of the header.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from archive.extraction.candidates import embedded_text, readability_text, trafilatura_text
+from archive.extraction.candidates import embedded_text, flat, readability_text, standfirst, trafilatura_text
 from archive.provenance.credits import credit_lines
 from archive.provenance.wires import AGENCIES
 
@@ -53,10 +55,6 @@ def count_words(text: str) -> int:
     return len(text.split()) + len(_CJK.findall(text)) // 2
 
 
-def _flat(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
-
-
 @dataclass
 class PageSignals:
     """What the page itself says about its text: link texts and paragraph words."""
@@ -68,7 +66,7 @@ class PageSignals:
     def of(cls, tree) -> PageSignals:
         # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page
         texts = _PLAIN_LINK_TEXTS(tree) + [a.text_content() for a in _NESTED_LINKS(tree)]
-        anchors = frozenset(t for t in map(_flat, texts) if t)
+        anchors = frozenset(t for t in map(flat, texts) if t)
         return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))))
 
 
@@ -87,7 +85,7 @@ def _cells(line: str) -> list[str]:
 
 
 def _is_navigation(line: str, anchors: frozenset[str]) -> bool:
-    pieces = [_flat(p) for p in _SEPARATORS.split(line)]
+    pieces = [flat(p) for p in _SEPARATORS.split(line)]
     return bool(anchors) and all(p in anchors or not p for p in pieces) and any(pieces)
 
 
@@ -133,8 +131,8 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     navigation = [_is_navigation(line, signals.anchors) for line in lines]
     kept = [line for i, line in enumerate(lines) if not navigation[i]
             and not (i + 1 < len(lines) and navigation[i + 1] and _is_label(line))]
-    head = _flat(headline) if headline else ""
-    while kept and (_is_template(kept[0]) or head and _flat(kept[0]) == head
+    head = flat(headline) if headline else ""
+    while kept and (_is_template(kept[0]) or head and flat(kept[0]) == head
                     or len(kept) > 1 and _is_heading(kept[0]) and _is_template(kept[1])):
         kept.pop(0)  # the headline block: headline, "Posted:" line, byline
     while kept and _is_template(kept[-1]):
@@ -203,6 +201,12 @@ def choose(found: dict[str, Cleaned]) -> str:
 
 
 def body_text(tree, url: str | None = None, headline: str | None = None) -> str:
+    text = _chosen_text(tree, url, headline)
+    lead = standfirst(tree) if text else None
+    return f"{lead}\n{text}" if lead and flat(lead) not in flat(text) else text
+
+
+def _chosen_text(tree, url: str | None, headline: str | None) -> str:
     signals = PageSignals.of(tree)
     fast = clean(trafilatura_text(tree, fast=True), signals, headline)
     short = too_short(fast, signals)

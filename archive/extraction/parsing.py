@@ -7,7 +7,11 @@ unclosed ``<title>`` or ``<script>``. A nested body is moved back under ``<html>
 still implausible (little body text, or more text stranded in the head), the page is parsed again
 with lexbor (selectolax), which follows the HTML5 algorithm as browsers do, and then from its last
 ``<body>`` tag on; the tree with the most body text is kept. Comments and processing instructions are removed from the tree (they
-change what the extractors keep: commented-out old markup reads as text to some of them).
+change what the extractors keep: commented-out old markup reads as text to some of them). The
+HTML5 void elements libxml2 does not know (``<embed>``, ``<source>``, ``<track>``, ``<wbr>``,
+``<keygen>``) swallow everything up to their parent's end tag: what they hold is moved back out
+after them (trafilatura drops an ``<embed>`` with its children, and with them the rest of the
+article).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ LOGGER = logging.getLogger(__name__)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # lxml and XML text nodes refuse them
 _HEAD_OK = {"title", "meta", "link", "script", "style", "noscript", "base", "template"}
+_VOIDS_LXML_NESTS = ("embed", "source", "track", "wbr", "keygen")
 PLAUSIBLE_BODY_WORDS = 50  # fewer words in <body>: try the HTML5 parser too (cheap on such pages)
 
 
@@ -110,6 +115,20 @@ def _from_last_body_tag(html: str):
     return _lxml(html[at:]) if at > 0 else None
 
 
+def _unnest_voids(tree) -> None:
+    """The children and text lxml put inside an empty element, moved out to follow it."""
+    for element in reversed(list(tree.iter(*_VOIDS_LXML_NESTS))):  # inner ones first
+        children, parent = list(element), element.getparent()
+        if parent is None or not children and not (element.text or "").strip():
+            continue
+        at, tail = parent.index(element), element.tail
+        element.tail, element.text = element.text, None
+        for offset, child in enumerate(children, 1):
+            parent.insert(at + offset, child)
+        last = children[-1] if children else element
+        last.tail = (last.tail or "") + (tail or "") or None
+
+
 def parse(body: bytes | str, content_type: str | None = None):
     """The page's lxml tree, comments removed; :class:`ParseError` when no parser finds text."""
     html = decode(body, content_type) if isinstance(body, bytes) else body
@@ -129,4 +148,5 @@ def parse(body: bytes | str, content_type: str | None = None):
     if tree is None:
         raise ParseError("unparsable HTML")
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    _unnest_voids(tree)
     return tree

@@ -71,7 +71,7 @@ class Pair:
 def longest_shared_run(a: Doc, b: Doc) -> int:
     """Longest run of identical words found anywhere in both texts (a quotation need not be
     where a global alignment puts it), ignoring the credit lines that copies share by template."""
-    grams_a, seq_b = _grams(a), _grams(b)
+    grams_a, seq_b = a.quote_grams, b.quote_grams
     if not grams_a or not seq_b or grams_a[1].isdisjoint(seq_b[0]):
         return 0
     best = run = 0
@@ -81,15 +81,12 @@ def longest_shared_run(a: Doc, b: Doc) -> int:
     return best + QUOTE_MIN_WORDS - 1 if best else 0
 
 
-def _grams(doc: Doc) -> tuple[list[int], frozenset[int]]:
-    """The document's QUOTE_MIN_WORDS-word runs (hashed), in order and as a set; cached."""
-    cached = doc.extra.get("_grams")
-    if cached is None:
-        words = _quotable(doc)
-        n = QUOTE_MIN_WORDS
-        seq = [hash(words[i : i + n]) for i in range(len(words) - n + 1)]
-        cached = doc.extra["_grams"] = (seq, frozenset(seq))
-    return cached
+def quote_grams(doc: Doc) -> tuple[list[int], frozenset[int]]:
+    """The document's QUOTE_MIN_WORDS-word runs (hashed), in order and as a set (``Doc.quote_grams``)."""
+    words = _quotable(doc)
+    n = QUOTE_MIN_WORDS
+    seq = [hash(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return seq, frozenset(seq)
 
 
 def _quotable(doc: Doc) -> tuple[str, ...]:
@@ -175,18 +172,15 @@ def _runs(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return runs
 
 
-def _sentences(doc: Doc) -> list[str]:
-    cached = doc.extra.get("_sentences")
-    if cached is None:
-        cached = doc.extra["_sentences"] = [
-            " ".join(words) for words in (tokens(s).norm for s in _SENTENCE.split(doc.text))
+def sentences(doc: Doc) -> list[str]:
+    """The document's sentences, normalised (``Doc.sentences``)."""
+    return [" ".join(words) for words in (tokens(s).norm for s in _SENTENCE.split(doc.text))
             if len(words) >= SENTENCE_WORDS]
-    return cached
 
 
 def reworded_share(a: Doc, b: Doc) -> float:
     """Share of the shorter text's sentences that say again, in other words, one of the other's."""
-    short, other = sorted((_sentences(a), _sentences(b)), key=len)
+    short, other = sorted((a.sentences, b.sentences), key=len)
     if len(short) < REWRITE_MIN_SENTENCES:
         return 0.0
     scores = cdist(short, other, scorer=fuzz.token_sort_ratio, score_cutoff=REWRITE_SIMILARITY, workers=1)

@@ -9,6 +9,7 @@ can be back-dated) and checked on the evaluation corpora in ``benchmarks/``.
 from __future__ import annotations
 
 import math
+from weakref import WeakKeyDictionary
 
 from wordfreq import zipf_frequency
 
@@ -28,15 +29,12 @@ ATTRIBUTION_WORDS = 12  # an attribution ("According to X,") stands this close b
 
 
 def outlet_names(doc: Doc) -> list[str]:
-    cached = doc.extra.get("_names")
-    if cached is None:
-        domain = outlet_domain(doc.url)
-        label = outlet_label(domain)
-        if label == domain.rsplit(".", 1)[-1]:  # a suffix the public list lacks: "harlowstreet.test" is not "test"
-            label = domain.split(".")[0]
-        cached = [n for n in dict.fromkeys([squash(doc.site_name), squash(label)]) if n]
-        doc.extra["_names"] = cached
-    return cached
+    """The names the document's outlet goes by, squashed (``Doc.outlet_names``)."""
+    domain = outlet_domain(doc.url)
+    label = outlet_label(domain)
+    if label == domain.rsplit(".", 1)[-1]:  # a suffix the public list lacks: "harlowstreet.test" is not "test"
+        label = domain.split(".")[0]
+    return [n for n in dict.fromkeys([squash(doc.site_name), squash(label)]) if n]
 
 
 def same_outlet(a: Doc, b: Doc) -> bool:
@@ -49,9 +47,7 @@ def unexplained(pair: Pair) -> list[Evidence]:
     only what B has beyond A's stretch there counts as added, and only its words that A does not
     use at all (a headline repeated by a page template adds nothing new)."""
     al, words_b = pair.alignment, pair.b.tok.norm
-    known = pair.a.extra.get("_vocabulary")
-    if known is None:
-        known = pair.a.extra["_vocabulary"] = frozenset(pair.a.tok.norm)
+    known = pair.a.vocabulary
     bounds = [(0, 0, 0, 0)] + [(p.a0, p.a1, p.b0, p.b1) for p in al.passages] + [(al.len_a, al.len_a, al.len_b, al.len_b)]
     missing = 0
     for k, ((_, a_end, _, b_end), (a_start, _, b_start, _)) in enumerate(zip(bounds, bounds[1:])):
@@ -96,12 +92,15 @@ def dropped_credit(pair: Pair, lines: list[tuple[int, int, str]], carried: list[
     return []
 
 
+_TRIGRAMS: WeakKeyDictionary[Doc, frozenset[int]] = WeakKeyDictionary()
+
+
 def _trigrams(doc: Doc) -> frozenset[int]:
-    cached = doc.extra.get("_trigrams")
-    if cached is None:
+    grams = _TRIGRAMS.get(doc)
+    if grams is None:
         words = doc.tok.norm
-        cached = doc.extra["_trigrams"] = frozenset(hash(words[k : k + 3]) for k in range(len(words) - 2))
-    return cached
+        grams = _TRIGRAMS[doc] = frozenset(hash(words[k : k + 3]) for k in range(len(words) - 2))
+    return grams
 
 
 def shared_runs(a: Doc, b: Doc) -> int:
@@ -140,8 +139,8 @@ def names(a: Doc, b: Doc) -> list[Evidence]:
     """B names A's outlet in a credit line or a wire dateline."""
     if same_outlet(a, b):
         return []
-    wanted = outlet_names(a)
-    own = set(outlet_names(b))
+    wanted = a.outlet_names
+    own = set(b.outlet_names)
     out = []
     for credit in b.credits:
         if credit.kind not in ("line", "dateline"):
@@ -157,7 +156,7 @@ def crediting(a: Doc, b: Doc) -> list[Credit]:
     """B's credits that point to A or name A's outlet."""
     if same_outlet(a, b):
         return []
-    target, wanted, own = url_key(a.url), outlet_names(a), set(outlet_names(b))
+    target, wanted, own = url_key(a.url), a.outlet_names, set(b.outlet_names)
     out = []
     for credit in b.credits:
         if credit.url and url_key(credit.url) == target and url_key(b.url) != target:
@@ -185,7 +184,7 @@ def attribution(pair: Pair) -> list[Evidence]:
     a, b, words = pair.a, pair.b, pair.b.tok.norm
     if same_outlet(a, b):
         return []
-    names = outlet_names(a)
+    names = a.outlet_names
     for p in pair.alignment.passages:
         if names_outlet(" ".join(words[max(0, p.b0 - ATTRIBUTION_WORDS) : p.b0 + ATTRIBUTION_WORDS // 2]), names):
             return [Evidence("passage_attributed", 2.0,
@@ -208,7 +207,7 @@ def title_core(doc: Doc) -> str:
     """The squashed title without the trailing parts that name the doc's own outlet."""
     parts = [doc.title.strip()] if doc.title else []
     suffixes = title_suffixes(doc.title)
-    own = outlet_names(doc)
+    own = doc.outlet_names
     while suffixes and names_outlet(suffixes[-1], own):
         suffixes.pop()
     head = squash(doc.title)

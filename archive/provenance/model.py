@@ -6,9 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from archive.provenance.text import Tokens, tokens
 from archive.provenance.wires import wire_of
+
+if TYPE_CHECKING:
+    from archive.page import Page
 
 
 class Relation(StrEnum):
@@ -36,6 +40,12 @@ class Credit:
     text: str  # the sentence, URL or title suffix as found
     url: str | None = None  # where it points, when it is a link
 
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "text": self.text, "url": self.url}
+
+    def __reduce__(self):  # pickled as a plain tuple: pages carry many across the process pools
+        return Credit, (self.kind, self.text, self.url)
+
 
 @dataclass(eq=False)
 class Doc:
@@ -52,11 +62,43 @@ class Doc:
     links: tuple[str, ...] = ()  # outlinks of the article body, normalised
     spin_marks: int = 0  # spinner fingerprints seen in the text
     wire: str | None = None  # the agency whose story it carries, by its dateline or credit (wires.py)
-    extra: dict = field(default_factory=dict)
+    full_text: str | None = None  # the text as extracted, when ``text`` leaves template text out
+
+    # What comparisons read of a document again and again, computed once (by the module that uses it).
 
     @cached_property
     def tok(self) -> Tokens:
         return tokens(self.text)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of the page as extracted: a copy may carry the template text left out of
+        this one, and it is still this one's."""
+        return frozenset(tokens(self.full_text).norm if self.full_text else self.tok.norm)
+
+    @cached_property
+    def outlet_names(self) -> list[str]:
+        from archive.provenance.evidence import outlet_names  # (the engine's modules import this one)
+
+        return outlet_names(self)
+
+    @cached_property
+    def quote_grams(self) -> tuple[list[int], frozenset[int]]:
+        from archive.provenance.compare import quote_grams
+
+        return quote_grams(self)
+
+    @cached_property
+    def sentences(self) -> list[str]:
+        from archive.provenance.compare import sentences
+
+        return sentences(self)
+
+    @cached_property
+    def credit_spans(self) -> list[tuple[int, int, str]]:
+        from archive.provenance.story import credit_spans
+
+        return credit_spans(self)
 
     def __len__(self) -> int:
         return len(self.tok)
@@ -95,32 +137,29 @@ class StoryResult:
 FIRST_SEEN_TRUST = 0.6  # an archive's capture date: reliable, but only an upper bound on publication
 
 
-def doc_from_page(key: int | str, page: dict) -> Doc:
-    """A :class:`Doc` from the dict :func:`archive.extract.extract_page` returns (or its stored form).
-    ``text`` is what the engine compares (template text left out); ``full_text``, when given, the
-    text as extracted, where datelines and credits are read."""
-    published = page.get("date")
-    if isinstance(published, str):
-        published = datetime.fromisoformat(published)
-    trust = page.get("date_trust") or 0.0
-    seen = (page.get("first_seen") or {}).get("date")
+def doc_from_page(key: int | str, page: Page, text: str | None = None, outlet: str = "") -> Doc:
+    """The engine's :class:`Doc` of a page (:class:`archive.page.Page`, as extracted or as stored),
+    the one way a ``Doc`` is made. ``text`` is what the engine compares (the page's text with its
+    template text left out; the page's own by default); datelines and credits are read in the page's
+    text as extracted. ``outlet``: the name of the page's outlet, when the page states no site name."""
+    published, trust = page.date, page.date_trust
+    seen = page.first_seen.date if page.first_seen else None
     if seen:  # a public archive captured the page then: it existed, whatever date it states
-        seen = datetime.fromisoformat(seen)
         if published is None or seen < published.replace(tzinfo=None):
             published, trust = seen, max(trust, FIRST_SEEN_TRUST)
-    full = page.get("full_text")
-    extra = {"_vocabulary": frozenset(tokens(full).norm)} if full and full != page.get("text") else {}
+    full = page.text
+    text = full if text is None else text
     return Doc(
         key=key,
-        url=page["url"],
-        text=page.get("text") or "",
-        title=page.get("page_title") or page.get("title") or "",
-        site_name=page.get("site_name") or "",
+        url=page.url,
+        text=text,
+        title=page.page_title or page.title or "",
+        site_name=page.site_name or outlet or "",
         published=published,
         date_trust=trust,
-        credits=tuple(Credit(c["kind"], c["text"], c.get("url")) for c in page.get("credits") or ()),
-        links=tuple(page.get("links") or ()),
-        spin_marks=page.get("spin_marks") or 0,
-        wire=wire_of(full or page.get("text") or "", page.get("author") or ""),
-        extra=extra,  # a copy may carry the template text left out of this one: it is still this one's
+        credits=tuple(page.credits),
+        links=tuple(page.links),
+        spin_marks=page.spin_marks,
+        wire=wire_of(full or text, page.author or ""),
+        full_text=full if full != text else None,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
+from weakref import WeakKeyDictionary
 
 import networkx as nx
 
@@ -35,30 +36,31 @@ REACH = ev.REACH  # words between a credit line and the passages around it
 WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
 
 
-def _credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
+def credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
     """Token offsets of the doc's credit lines and datelines, wherever they stand (a copy may
-    hold a line twice: its source's at the top, and again at the foot)."""
-    cached = doc.extra.get("_credit_spans")
-    if cached is None:
-        cached, words = [], doc.tok.norm
-        for credit in doc.credits:
-            if credit.kind not in ("line", "dateline"):
-                continue
-            needle = tokens(credit.text).norm
-            if not needle:
-                continue
-            for i in range(len(words) - len(needle) + 1):
-                if words[i : i + len(needle)] == needle:
-                    cached.append((i, i + len(needle), credit.text))
-        doc.extra["_credit_spans"] = cached
-    return cached
+    hold a line twice: its source's at the top, and again at the foot) (``Doc.credit_spans``)."""
+    spans, words = [], doc.tok.norm
+    for credit in doc.credits:
+        if credit.kind not in ("line", "dateline"):
+            continue
+        needle = tokens(credit.text).norm
+        if not needle:
+            continue
+        for i in range(len(words) - len(needle) + 1):
+            if words[i : i + len(needle)] == needle:
+                spans.append((i, i + len(needle), credit.text))
+    return spans
+
+
+_JOINED: WeakKeyDictionary[Doc, str] = WeakKeyDictionary()
 
 
 def _joined(doc: Doc) -> str:
-    cached = doc.extra.get("_joined")
-    if cached is None:
-        cached = doc.extra["_joined"] = f" {' '.join(doc.tok.norm)} "
-    return cached
+    """The doc's words as one string, padded, to find a line in it word for word."""
+    joined = _JOINED.get(doc)
+    if joined is None:
+        joined = _JOINED[doc] = f" {' '.join(doc.tok.norm)} "
+    return joined
 
 
 def _carried_lines(pair: Pair) -> list[str]:
@@ -67,8 +69,8 @@ def _carried_lines(pair: Pair) -> list[str]:
     own credit lines stands, between the same shared passages, when B is A spun (a line the
     spinner reworded; two copiers' own lines, worded alike, stand at the foot of both)."""
     out, passages = [], pair.alignment.passages
-    lines_a = _credit_spans(pair.a) if pair.spun else []
-    for start, end, text in _credit_spans(pair.b):
+    lines_a = pair.a.credit_spans if pair.spun else []
+    for start, end, text in pair.b.credit_spans:
         inside = sum(max(0, min(end, p.b1) - max(start, p.b0)) for p in passages)
         if inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in _joined(pair.a):
             out.append(text)
@@ -230,7 +232,7 @@ class StoryAnalysis:
         for (i, j), pair in self.pairs.items():
             if self.unexplained[(i, j)]:
                 continue
-            lines = [c for c in _carried_lines(pair) if not names_outlet(c, ev.outlet_names(pair.a))]
+            lines = [c for c in _carried_lines(pair) if not names_outlet(c, pair.a.outlet_names)]
             if lines:
                 carried[(i, j)] = lines
         return carried
@@ -264,9 +266,9 @@ class StoryAnalysis:
         """Doc i's credit lines naming another outlet of the story (the source a copy lacking the
         line would have come from), as token spans; not those naming its own outlet."""
         doc = self.docs[i]
-        lines, names = {c.text for c in doc.credits if c.kind == "line"}, ev.outlet_names(doc)
-        others = [n for k, d in enumerate(self.docs) if k != i for n in ev.outlet_names(d) if n not in names]
-        return [(s, e, t) for s, e, t in _credit_spans(doc)
+        lines, names = {c.text for c in doc.credits if c.kind == "line"}, doc.outlet_names
+        others = [n for k, d in enumerate(self.docs) if k != i for n in d.outlet_names if n not in names]
+        return [(s, e, t) for s, e, t in doc.credit_spans
                 if t in lines and not names_outlet(t, names) and names_outlet(t, others)]
 
     @staticmethod

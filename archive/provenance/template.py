@@ -33,9 +33,11 @@ from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from archive.provenance.model import Credit
 from archive.provenance.text import clean, is_content_word
 
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-Z0-9])")
 LONG_LINE = 25  # words: a longer line (a paragraph, a footer of several notices) is cut into sentences
 EDGE = 3  # segments counted as the top or bottom of a page
@@ -73,9 +75,12 @@ class Segment:
     chrome: bool
     prose: bool  # a sentence of the kind articles are made of (a quotation or a reused one), not a label
 
+    def __reduce__(self):  # pickled as a tuple (twice as fast): pages carry dozens across the process pools
+        return Segment, (self.start, self.end, self.words, self.hash, self.edge, self.bottom, self.chrome, self.prose)
+
 
 def _hash(words: Sequence[str]) -> int:
-    key = " ".join(re.sub(r"\d", "0", w) for w in words).encode()
+    key = _DIGIT.sub("0", " ".join(words)).encode()
     return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big", signed=True)
 
 
@@ -188,13 +193,15 @@ def shared_template(mine: Sequence[Segment], theirs: Sequence[Segment], same_sit
     return found if len(found) >= 2 else set()
 
 
-def masked(text: str, template: set[int] | frozenset[int], credits: Iterable[dict] = ()) -> str:
+def masked(text: str, template: set[int] | frozenset[int], credits: Iterable[Credit] = (),
+           segs: Sequence[Segment] | None = None) -> str:
     """The text without its template segments and chrome lines (what the engine compares). Its
-    credit lines and datelines stay, template or not: which copy carries which is evidence."""
-    keep = [_squash(c["text"]) for c in credits or () if c.get("kind") in ("line", "dateline")]
+    credit lines and datelines stay, template or not: which copy carries which is evidence.
+    ``segs``: the text's :func:`segments`, when the caller has them."""
+    keep = [_squash(c.text) for c in credits or () if c.kind in ("line", "dateline")]
     keep = [k for k in keep if len(k) >= 10]
     parts, last = [], 0
-    for seg in segments(text):
+    for seg in segments(text) if segs is None else segs:
         if (seg.chrome or seg.hash in template) and not (keep and any(k in _squash(text[seg.start:seg.end]) for k in keep)):
             parts.append(text[last:seg.start])
             last = seg.end

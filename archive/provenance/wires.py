@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from archive.provenance.text import clean
 
@@ -75,6 +76,7 @@ BY_SLUG = {a.slug: a for a in AGENCIES}
 _BY_DOMAIN = {a.domain: a for a in AGENCIES}
 
 
+@lru_cache(maxsize=2048)  # a stored copy is read back whenever a new page meets it
 def wire_of(text: str, author: str = "") -> str | None:
     """The slug of the agency whose story the text carries, if its dateline or credit says so."""
     text = clean(text)

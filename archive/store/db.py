@@ -177,11 +177,16 @@ def transaction(factory: sessionmaker[Session], work: Callable[[Session], T], at
 
 def insert_ignoring(session: Session, table, unique: list[str] | None = None):
     """INSERT ... ON CONFLICT (unique) DO NOTHING, for SQLite and PostgreSQL."""
-    name = session.get_bind().dialect.name
+    return insert_ignoring_on(session.get_bind().dialect.name, table, tuple(unique) if unique else None)
+
+
+@lru_cache(maxsize=None)  # statements are immutable: built once per table, not once per row stored
+def insert_ignoring_on(name: str, table, unique: tuple[str, ...] | None = None):
+    """:func:`insert_ignoring` for the database named ``name`` (``sqlite``, ``postgresql``)."""
     if name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     elif name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:  # pragma: no cover - other databases check first
         return insert(table)
-    return dialect_insert(table).on_conflict_do_nothing(index_elements=unique)
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=list(unique) if unique else None)

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from archive.provenance.template import Segment, different_articles, masked, segments, shared_template
+from archive.provenance.template import Segment, different_articles, segments, shared_template
 from archive.store.db import insert_ignoring
 from archive.store.models import Document, Segment as SegmentRow, TemplateSegment
 from archive.urls import outlet_domain, url_key
@@ -37,6 +38,8 @@ _SHARING = (
 )
 _KNOWN = select(_TPL.c.hash).where(_TPL.c.hash.in_(bindparam("hashes", expanding=True))).distinct()
 _HOLDERS = select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash"))
+_ABOUT = select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text).where(
+    Document.id.in_(bindparam("ids", expanding=True)))
 _MASKS = (
     select(_SEG.c.document_id, _SEG.c.hash)
     .join(_TPL, _TPL.c.hash == _SEG.c.hash)
@@ -56,9 +59,13 @@ def known_template(session: Session, hashes: Iterable[int]) -> set[int]:
     return set(session.connection().execute(_KNOWN, {"hashes": hashes}).scalars())
 
 
-def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: Sequence[Segment]) -> set[int]:
-    """Store a new document's segments and learn the template text it reveals; returns the other
-    documents whose template text changed."""
+class Learnt(NamedTuple):
+    changed: set[int]  # the other documents whose template text changed
+    template: set[int]  # the new document's segments (hashes) known as template text now
+
+
+def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: Sequence[Segment]) -> Learnt:
+    """Store a new document's segments and learn the template text it reveals."""
     site = site_of(url)
     connection = session.connection()
     unique = {s.hash: s for s in segs}
@@ -70,16 +77,14 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
     known = known_template(session, unique)
     asked = [h for h in unique if h not in known]
     if not asked:
-        return set()
+        return Learnt(set(), known)
     sharing: dict[int, str] = {}
     for other, _, other_site in connection.execute(_SHARING, {"hashes": asked, "me": doc_id}):
         if other not in sharing and len(sharing) < NEIGHBOURS:
             sharing[other] = other_site
     if not sharing:
-        return set()
-    about = {d: (k, t or "", body or "") for d, k, t, body in session.execute(
-        select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text)
-        .where(Document.id.in_(list(sharing))))}
+        return Learnt(set(), known)
+    about = {d: (k, t or "", body or "") for d, k, t, body in connection.execute(_ABOUT, {"ids": list(sharing)})}
     mine_key = url_key(url)
     learnt: set[tuple[str, int]] = set()
     for other, other_site in sharing.items():
@@ -92,7 +97,7 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
         found = shared_template(segs, other_segs, same_site, different)
         learnt.update((site, h) for h in found)
         learnt.update((other_site, h) for h in found)
-    return _record(session, learnt, doc_id)
+    return Learnt(_record(session, learnt, doc_id), known | {h for _, h in learnt})
 
 
 def _record(session: Session, learnt: set[tuple[str, int]], doc_id: int) -> set[int]:
@@ -117,10 +122,6 @@ def masks(session: Session, doc_ids: Iterable[int]) -> dict[int, set[int]]:
         for doc_id, h in session.connection().execute(_MASKS, {"ids": ids[start:start + 500]}):
             found[doc_id].add(h)
     return found
-
-
-def masked_text(session: Session, doc_id: int, text_: str, credits: Iterable[dict] = ()) -> str:
-    return masked(text_, masks(session, [doc_id]).get(doc_id, set()), credits)
 
 
 def backfill(session: Session) -> int:

@@ -13,44 +13,44 @@ from __future__ import annotations
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from archive.store import graph
+from archive.store import reads
 from archive.store.db import session_factory
 from crawler.middlewares import ended_quietly
+from crawler.pipelines import GraphPipeline
 from crawler.spiders.syndication import SyndicationSpider
+from crawler.trail import KEY, Trail, trail_of
 
 GONE = [404, 410, 451]
 
 
 class RecheckSpider(SyndicationSpider):
     name = "recheck"
-    custom_settings = {"DISCOVERY_SOURCES": {}}  # a recheck looks again, it does not search
+    custom_settings = {"DISCOVERY_SOURCES": {}, "PROVENANCE_DEPTH": 0}  # a recheck looks again, it does not search
 
     def __init__(self, story: str | None = None, url: str | None = None, all: str | None = None, **kwargs):  # noqa: A002
         scrapy.Spider.__init__(self, **kwargs)
         if not (story or url or all):
             raise ValueError("say what to recheck: -a story=ID, -a url=URL or -a all=1")
         self.story, self.url, self.everything = story, url, bool(all)
-        self.seeds, self.since, self.candidates = [], None, None
-        self._depth_arg, self._budget_arg = "0", None
+        self.seeds = []
 
     async def start(self):
         with session_factory(self.crawler.settings.get("PROVENANCE_DB"))() as session:
-            targets = graph.latest_captures(session, story_id=int(self.story) if self.story else None,
+            targets = reads.latest_captures(session, story_id=int(self.story) if self.story else None,
                                             url=self.url, everything=self.everything)
         if not targets:
             self.logger.warning("nothing stored to recheck")
         for doc_id, url in targets:
             yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
-                                 meta={"recheck_of": doc_id, "via": "recheck", "handle_httpstatus_list": GONE})
+                                 meta={KEY: Trail(via="recheck", recheck_of=doc_id), "handle_httpstatus_list": GONE})
 
-    def parse(self, response):
+    async def parse(self, response):
         if response.status in GONE:
             self._settle(response.request)
             self._gone(response.request, f"HTTP {response.status}", response.status)
             return
-        for item in super().parse(response):
-            item.recheck_of = response.meta["recheck_of"]
-            yield item
+        async for out in super().parse(response):
+            yield out
 
     def failed(self, failure):
         if ended_quietly(failure.request):
@@ -62,4 +62,5 @@ class RecheckSpider(SyndicationSpider):
 
     def _gone(self, request, detail: str, status: int | None) -> None:
         self.crawler.stats.inc_value("recheck/gone")
-        self.crawler._provenance_graph.record_check(request.url, request.meta["recheck_of"], None, status, detail)
+        self.crawler.get_item_pipeline(GraphPipeline).record_check(request.url, trail_of(request).recheck_of, None,
+                                                                   status, detail)

@@ -1,17 +1,24 @@
 """The ``syndication`` spider: an article, its sources and its copies.
 
-Each fetched page becomes an item; extraction (in worker processes) finds what the page names as
-a source or another copy (canonical and og:url, source meta tags, schema.org isBasedOn, links in
-credit lines, "read more at" links) and the LeadsPipeline follows them through the frontier, up to
-``PROVENANCE_DEPTH`` hops from a seed and ``PROVENANCE_BUDGET`` pages in all.
+Each fetched page is extracted (in worker processes, crawler/extraction.py) while the callback
+waits; the callback then yields the requests for what the page names as a source or another copy
+(canonical and og:url, source meta tags, schema.org isBasedOn, links in credit lines, "read more
+at" links) and the page as an item. The frontier (a spider middleware) lets leads through up to
+``PROVENANCE_DEPTH`` hops from a seed (Scrapy's ``depth``) and ``PROVENANCE_BUDGET`` pages in all.
+A seed, or a discovery candidate, waits for its item to be stored (crawler/fate.py) and then
+yields its searches in the discovery sources; their answers come back to ``parse_discovery``.
 
     scrapy crawl syndication -a url=https://example.com/article
     scrapy crawl syndication -a urls=seeds.txt -s PROVENANCE_DEPTH=2
+
+Spider arguments become settings (``depth`` PROVENANCE_DEPTH, ``budget`` PROVENANCE_BUDGET,
+``since`` DISCOVERY_SINCE, ``candidates`` DISCOVERY_URL_LIST), so every component reads settings.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,22 +26,23 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.discovery import CommonCrawlSource, Discovery, since_date
+from crawler.discovery import Discovery, since_date
+from crawler.discovery.commoncrawl import record_payload
 from crawler.errors import BadInput
+from crawler.extraction import Extraction
+from crawler.fate import Fates
 from crawler.frontier import Frontier
 from crawler.items import PageItem
 from crawler.ledger import CrawlLedger
 from crawler.middlewares import DUPLICATE, RESCHEDULED, ended_quietly
+from crawler.trail import KEY, Trail, trail_of
 
 
 class SyndicationSpider(scrapy.Spider):
     name = "syndication"
 
-    def __init__(self, url: str | None = None, urls: str | None = None, depth: str | None = None,
-                 budget: str | None = None, since: str | None = None, candidates: str | None = None, **kwargs):
+    def __init__(self, url: str | None = None, urls: str | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.since = since  # only what is new: known copies are not fetched again, searches start here
-        self.candidates = candidates  # a file of candidate URLs (the `list` discovery source)
         seeds = [url] if url else []
         if urls:
             seeds += [line.strip() for line in _read_file("urls", urls).splitlines()
@@ -42,73 +50,111 @@ class SyndicationSpider(scrapy.Spider):
         if not seeds:
             raise BadInput("give a seed article: -a url=https://... or -a urls=FILE (http/https URLs only)")
         self.seeds = seeds
-        if candidates:
-            _read_file("candidates", candidates)
-        if since:
-            since_date(since)
-        self._depth_arg, self._budget_arg = depth, budget
 
     @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
+    def from_crawler(cls, crawler, *args, depth: str | None = None, budget: str | None = None,
+                     since: str | None = None, candidates: str | None = None, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        spider.max_depth = _count("depth", spider._depth_arg, settings.getint("PROVENANCE_DEPTH"), least=0)
-        spider.budget = _count("budget", spider._budget_arg, settings.getint("PROVENANCE_BUDGET"), least=1)
+        settings = crawler.settings  # an argument is given on the command line, as -s is: same priority
+        if depth not in (None, ""):
+            settings.set("PROVENANCE_DEPTH", _count("depth", depth, least=0), "cmdline")
+        if budget not in (None, ""):
+            settings.set("PROVENANCE_BUDGET", _count("budget", budget, least=1), "cmdline")
+        if since:  # only what is new: known copies are not fetched again, searches start here
+            settings.set("DISCOVERY_SINCE", since, "cmdline")
+        if candidates:  # a file of candidate URLs (the `list` discovery source)
+            _read_file("candidates", candidates)
+            settings.set("DISCOVERY_URL_LIST", candidates, "cmdline")
+        since_date(settings.get("DISCOVERY_SINCE"))
         limit = settings.getint("URLLENGTH_LIMIT")
         for seed in spider.seeds:
             _check_seed(seed, limit)
-        if settings.get("DISCOVERY_SINCE"):
-            since_date(settings.get("DISCOVERY_SINCE"))
+        spider.fates = Fates(crawler.signals)
         return spider
 
+    # components of the crawl, found through Scrapy (built by the time a callback runs)
+    @cached_property
+    def extraction(self) -> Extraction:
+        return self.crawler.get_extension(Extraction)
+
+    @cached_property
+    def discovery(self) -> Discovery | None:
+        return self.crawler.get_extension(Discovery)
+
+    @cached_property
+    def frontier(self) -> Frontier | None:
+        return self.crawler.get_spider_middleware(Frontier)
+
+    @cached_property
+    def ledger(self) -> CrawlLedger | None:
+        return self.crawler.get_spider_middleware(CrawlLedger)
+
     async def start(self):
-        frontier = Frontier.of(self.crawler)
         for seed in self.seeds:
-            request = frontier.request(seed, depth=0, via="seed", referrer=None)
-            if request is not None:
+            yield scrapy.Request(seed, callback=self.parse, errback=self.failed, meta={KEY: Trail()})
+
+    async def parse(self, response: Response):
+        """A fetched page: extracted, its leads followed, itself stored; a seed or a candidate then
+        searches the discovery sources."""
+        item = self.page_item(response)
+        if item is None:
+            return
+        await self.extraction.extract(item)
+        trail = trail_of(response)
+        if item.page is not None and trail.recheck_of is None:
+            for request in self.leads(item):
+                yield request
+        searches = (self.discovery is not None and item.page is not None and trail.recheck_of is None
+                    and (item.subject is not None or item.depth == 0))
+        stored = self.fates.expect(item) if searches else None
+        yield item
+        if stored is not None and await stored:
+            for request in self.discovery.found(item):
                 yield request
 
-    def parse(self, response: Response):
-        """One fetched page as an item; extraction finds its leads (LeadsPipeline follows them)."""
-        meta = response.meta
-        Frontier.of(self.crawler).saw(response.url)
+    def leads(self, item: PageItem):
+        depth = item.depth + 1
+        for url, via in item.page.leads:
+            if self.frontier is None or self.frontier.wants(url, depth):  # no Request built for what was seen
+                yield scrapy.Request(url, callback=self.parse, errback=self.failed,
+                                     meta={KEY: Trail(via=via, referrer=item.url)})
+
+    def page_item(self, response: Response) -> PageItem | None:
+        """The page as an item; a gone page read from a public archive under its own URL."""
+        trail = trail_of(response) or Trail()
         url, body = response.url, response.body
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         archived = None
-        if "archived_copy" in meta:  # a gone page, read from a public archive
-            url, archived = meta["archived_copy"], {"url": response.url, "by": meta["archived_by"]}
-            if meta.get("warc_record"):
-                record = CommonCrawlSource.record_payload(body)
+        if trail.archived_copy:  # a gone page, read from a public archive
+            url, archived = trail.archived_copy, {"url": response.url, "by": trail.via}
+            if trail.warc_record:
+                record = record_payload(body)
                 if record is None:
                     self.logger.warning("no response record in %s", response.url)
                     self._settle(response.request)
-                    return
+                    return None
                 body, content_type = record
-        yield PageItem(
+        return PageItem(
             url=url,
             status=response.status,
             content_type=content_type,
             body=body,
             fetched_at=datetime.now(UTC).replace(tzinfo=None).isoformat(),
-            depth=meta.get("depth_hops", 0),
-            via=meta.get("via", "seed"),
-            referrer=meta.get("referrer"),
-            warc=dict(meta.get("warc") or {}),
-            subject=meta.get("subject"),
-            hop=meta.get("hop", 0),
-            first_seen=meta.get("first_seen"),
+            depth=response.meta.get("depth", 0),
+            via=trail.via,
+            referrer=trail.referrer,
+            warc=dict(response.meta.get("warc") or {}),
+            subject=trail.subject,
+            hop=trail.hop,
+            first_seen=trail.first_seen,
             archived_copy=archived,
-            request_fp=self._fingerprint(response.request),
+            recheck_of=trail.recheck_of,
+            request_fp=self.ledger.fingerprint(response.request) if self.ledger is not None else None,
         )
 
-    def _fingerprint(self, request) -> str | None:
-        ledger = CrawlLedger.of(self.crawler)
-        return ledger.fingerprint(request) if ledger is not None else None
-
     def _settle(self, request) -> None:
-        ledger = CrawlLedger.of(self.crawler)
-        if ledger is not None:
-            ledger.settle(request)
+        if self.ledger is not None:
+            self.ledger.settle(request)
 
     def failed(self, failure):
         """A page that could not be fetched: logged, and looked up in public archives."""
@@ -117,29 +163,30 @@ class SyndicationSpider(scrapy.Spider):
         self._settle(failure.request)
         self.crawler.stats.inc_value("provenance/fetch_failed")
         self.logger.warning("could not fetch %s: %s", failure.request.url, failure.getErrorMessage())
-        yield from Discovery.of(self.crawler).gone(failure.request)
+        if self.discovery is not None:
+            yield from self.discovery.gone(failure.request)
 
     def parse_discovery(self, response: Response):
         """An answer of a discovery source (search API, feed, sitemap, archive index)."""
-        yield from Discovery.of(self.crawler).read(response)
+        yield from self.discovery.read(response)
         self._settle(response.request)
 
     def discovery_failed(self, failure):
         request = failure.request
         if not request.meta.get(RESCHEDULED):  # the call is over (a duplicate is not a failure)
             unreachable = not failure.check(IgnoreRequest) and getattr(failure.value, "response", None) is None
-            Discovery.of(self.crawler).pace.done(request, failed=not request.meta.get(DUPLICATE),
-                                                 unreachable=unreachable)
+            yield from self.discovery.pace.done(request, failed=not request.meta.get(DUPLICATE),
+                                                unreachable=unreachable)
         if ended_quietly(request):
             return
         self._settle(request)
-        source = failure.request.meta.get("discovery")
+        source = trail_of(request).call
         self.crawler.stats.inc_value(f"sources/{source}/failed")
         response = getattr(failure.value, "response", None)
         if response is not None and "replay-miss" in response.flags:  # replaying an archive without it
-            self.logger.info("discovery source %s: not in the replayed archive: %s", source, failure.request.url)
+            self.logger.info("discovery source %s: not in the replayed archive: %s", source, request.url)
             return
-        self.logger.warning("discovery source %s: %s failed: %s", source, failure.request.url, failure.getErrorMessage())
+        self.logger.warning("discovery source %s: %s failed: %s", source, request.url, failure.getErrorMessage())
 
 
 def _read_file(name: str, path: str) -> str:
@@ -149,9 +196,7 @@ def _read_file(name: str, path: str) -> str:
         raise BadInput(f"-a {name}={path}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
 
 
-def _count(name: str, given: str | None, default: int, least: int) -> int:
-    if given is None or given == "":
-        return default
+def _count(name: str, given: str, least: int) -> int:
     try:
         value = int(given)
     except ValueError:

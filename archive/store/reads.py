@@ -1,0 +1,138 @@
+"""Reading the provenance graph on the hot paths: candidates, documents as the engine sees them,
+stories and their members, which URLs are stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, aliased
+
+from archive.page import stored_page
+from archive.provenance import index as candidate_rules
+from archive.provenance.index import PREFETCH, CandidateIndex, choose
+from archive.provenance.model import Doc, doc_from_page
+from archive.provenance.template import masked
+from archive.store import templates
+from archive.store.models import Document, Fingerprint, Outlet, Skipped
+from archive.urls import INFERRED_PREFIX, url_key
+
+
+_CANDIDATES = (
+    select(Fingerprint.document_id, func.count().label("shared"))
+    .where(Fingerprint.hash.in_(bindparam("hashes", expanding=True)))
+    .where(Fingerprint.document_id != bindparam("me"))
+    .group_by(Fingerprint.document_id)
+    .order_by(func.count().desc(), Fingerprint.document_id)
+    .limit(PREFETCH)
+)
+_OTHER = aliased(Fingerprint)
+# The document's fingerprints found in more than ``cap`` documents (the in-memory index's cap):
+# a look past the cap-th posting, so a common fingerprint costs ``cap`` index entries, not all of them.
+_COMMON = (
+    select(Fingerprint.hash)
+    .where(Fingerprint.document_id == bindparam("me"))
+    .where(select(_OTHER.hash).where(_OTHER.hash == Fingerprint.hash).limit(1).offset(bindparam("cap")).exists())
+)
+INFERRED = Document.__table__.c.url_key.startswith(INFERRED_PREFIX, autoescape=True)  # not captures
+_COUNTS = select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True)))
+# Built once: a crawl's writer runs these for every page, and building a statement costs more than SQLite running it.
+_STORY_OF = select(Document.story_id).where(Document.id == bindparam("id"))
+_STORIES_OF = select(Document.id, Document.story_id).where(Document.id.in_(bindparam("ids", expanding=True)))
+_MEMBERS = select(Document.id).where(Document.story_id.in_(bindparam("ids", expanding=True)), ~INFERRED)
+
+
+def find_capture(session: Session, url: str, digest: str) -> int | None:
+    with session.no_autoflush:
+        return session.scalar(select(Document.id).where(Document.url_key == url_key(url), Document.text_digest == digest))
+
+
+def story_url_keys(session: Session, seed_keys: Sequence[str]) -> set[str]:
+    """The URLs (keys) of every stored copy in the stories of the given seeds."""
+    stories = select(Document.story_id).where(Document.url_key.in_(seed_keys), Document.story_id.is_not(None))
+    return set(session.scalars(select(Document.url_key).where(Document.story_id.in_(stories))))
+
+
+def stored_urls(session: Session, urls: Sequence[str]) -> set[str]:
+    """Those of ``urls`` that have a document, or were recorded as giving none."""
+    keys = {url_key(u): u for u in urls}
+    found = {keys[k] for k in session.scalars(select(Document.url_key).where(Document.url_key.in_(keys)))}
+    return found | set(session.scalars(select(Skipped.url).where(Skipped.url.in_(urls))))
+
+
+def stories_of(session: Session, doc_ids: Sequence[int]) -> dict[int, int | None]:
+    return dict(session.connection().execute(_STORIES_OF, {"ids": list(doc_ids)}).all())
+
+
+def story_of(session: Session, doc_id: int) -> int | None:
+    return session.connection().execute(_STORY_OF, {"id": doc_id}).scalar()
+
+
+def latest_captures(session: Session, story_id: int | None = None, url: str | None = None,
+                    everything: bool = False) -> list[tuple[int, str]]:
+    """(document id, URL) of the newest capture of each URL: of a story, of one URL, or all."""
+    newest = select(func.max(Document.id)).where(~INFERRED).group_by(Document.url_key)
+    if story_id is not None:
+        keys = select(Document.url_key).where(Document.story_id == story_id)
+        newest = newest.where(Document.url_key.in_(keys))
+    elif url is not None:
+        newest = newest.where(Document.url_key == url_key(url))
+    elif not everything:
+        return []
+    return [tuple(row) for row in session.execute(
+        select(Document.id, Document.url).where(Document.id.in_(newest)).order_by(Document.id))]
+
+
+def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -> list[int]:
+    """Stored documents sharing enough rare word pairs with the stored document ``doc_id`` to be
+    worth aligning (``hashes``: its fingerprints, when the caller has them already)."""
+    if hashes is None:
+        hashes = list(session.scalars(select(Fingerprint.hash).where(Fingerprint.document_id == doc_id)))
+    if not hashes:
+        return []
+    own_count = len(hashes)
+    connection = session.connection()  # Core: a crawl asks this for every page
+    common = set(connection.execute(_COMMON, {"me": doc_id, "cap": candidate_rules.MAX_POSTINGS}).scalars())
+    usable = [h for h in hashes if h not in common]
+    if not usable:
+        return []
+    ranked = connection.execute(_CANDIDATES, {"hashes": usable, "me": doc_id}).all()
+    if not ranked:
+        return []
+    # counts in a second, keyed query: joining them into the grouping costs four times as much
+    counts = dict(connection.execute(_COUNTS, {"ids": [doc for doc, _ in ranked]}).all())
+    return choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), own_count)
+
+
+def fingerprint_index(session: Session) -> CandidateIndex:
+    """All fingerprints as an in-memory index (batch analysis)."""
+    rows = session.execute(select(Fingerprint.hash, Fingerprint.document_id).execution_options(yield_per=50_000))
+    return CandidateIndex.from_pairs(rows)
+
+
+_DOC_COLUMNS = (Document.id, Document.url, Document.text, Document.title, Document.page_title, Document.author,
+                Document.site_name, Outlet.name, Document.published, Document.date_trust, Document.signals)
+
+
+def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
+    """Documents as the engine sees them, read in one query (no ORM objects)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    query = (select(*_DOC_COLUMNS).join(Outlet, Outlet.id == Document.outlet_id)
+             .where(Document.id.in_(ids), ~INFERRED))
+    with session.no_autoflush:
+        rows = session.execute(query).all()
+        template = templates.masks(session, ids)
+    docs = []
+    for doc_id, url, text, title, page_title, author, site, outlet_name, published, trust, signals in rows:
+        page = stored_page(url, text, title, page_title, author, site, published, trust, signals)
+        compared = masked(text, template.get(doc_id, set()), page.credits)
+        docs.append(doc_from_page(doc_id, page, compared, outlet_name or ""))
+    return docs
+
+
+def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
+    if not story_ids:
+        return set()
+    return set(session.connection().execute(_MEMBERS, {"ids": list(story_ids)}).scalars())
