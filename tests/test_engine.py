@@ -144,9 +144,9 @@ SPUN = {"forced": "compelled", "homes": "dwellings", "strong": "potent", "huge":
 
 
 def _page(url: str, text: str, hours: int, site: str) -> Doc:
-    credits = [{"kind": c.kind, "text": c.text} for c in credit_lines(text)]
-    return doc_from_page(url, {"url": url, "text": text, "page_title": "Hill Top evacuated", "site_name": site,
-                               "date": f"2024-12-31T{hours:02d}:00:00", "date_trust": 1.0, "credits": credits})
+    return doc_from_page(url, Page(url, text, page_title="Hill Top evacuated", site_name=site,
+                                   date=datetime(2024, 12, 31, hours), date_trust=1.0,
+                                   credits=tuple(credit_lines(text))))
 
 
 def _spin(text: str) -> str:
@@ -187,10 +187,10 @@ def test_a_date_known_to_the_day_is_not_before_a_time_later_that_day():
     """A spin printed "31 December" was made after a copy timestamped 07:30 that day: its date
     is not a back-date, and it still counts against the other candidates."""
     def page(url, text, date, trust, marks=0):
-        return doc_from_page(url, {"url": url, "text": text, "page_title": "Hill Top evacuated", "date": date,
-                                   "date_trust": trust, "spin_marks": marks})
+        return doc_from_page(url, Page(url, text, page_title="Hill Top evacuated", date=datetime.fromisoformat(date),
+                                       date_trust=trust, spin_marks=marks))
     origin = page(ORIGIN, FIRE, "2024-12-30T10:00:00", 1.0)
     copy = page("https://mirror.example/fire", FIRE, "2024-12-31T07:30:00", 1.0)
-    spin = page("https://farm.example/fire", _spin(FIRE), "2024-12-31", 0.6, marks=12)
+    spin = page("https://farm.example/fire", _spin(FIRE), "2024-12-31T00:00:00", 0.6, marks=12)
     edges = [edge for edge in analyze_story([origin, copy, spin]).edges if edge.derived == spin.url]
     assert "published_later" in {item.kind for edge in edges for item in edge.evidence}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from archive import graph_writer
 from archive.analysis import analyze_all
 from archive.page import Page
-from archive.provenance.model import Relation, doc_from_page
+from archive.provenance.model import Credit, Relation, doc_from_page
 from archive.provenance.story import analyze_story
 from archive.provenance.wires import wire_of
 from archive.store.db import session_factory
@@ -132,7 +132,7 @@ def test_a_spin_of_one_wire_copy_is_that_copys_spin_not_a_wire_syndication(versi
     """A wire sends its text as written: a copy with synonyms swapped was spun from a captured
     copy (the one with the update it carries), whatever dateline it keeps."""
     url, text, _ = versions[1]
-    spin = ("https://content-farm.example/officials-review", _spun(text), "2024-03-02T20:00:00")
+    spin = ("https://content-farm.example/officials-review", _spun(text), datetime(2024, 3, 2, 20))
     assert sum(w in spin[1] for w in SWAPS.values()) >= 6
     result = analyze_story(_docs([*versions, spin]))
     parents = {e.derived: (e.source, e.relation) for e in result.edges if e.primary}
@@ -146,11 +146,11 @@ def test_a_copy_crediting_one_wire_copy_hangs_under_it_even_dated_before_it(vers
     url, text, _ = versions[1]
     line = "The post Officials announce review appeared first on Portal Two."
     scraped = "https://autoblog.example/officials-review"
-    docs = _docs(versions) + [doc_from_page(scraped, {
-        "url": scraped, "text": text + "\n" + line, "title": "Officials announce review",
-        "date": "2024-02-28T08:00:00", "date_trust": 1.0, "credits": [{"kind": "line", "text": line}]})]
-    docs[1] = doc_from_page(url, {"url": url, "text": text, "title": "Officials announce review", "site_name": "Portal Two",
-                                  "date": versions[1][2], "date_trust": 1.0})
+    docs = _docs(versions) + [doc_from_page(scraped, Page(
+        scraped, text + "\n" + line, title="Officials announce review", date=datetime(2024, 2, 28, 8), date_trust=1.0,
+        credits=(Credit("line", line),)))]
+    docs[1] = doc_from_page(url, Page(url, text, title="Officials announce review", site_name="Portal Two",
+                                      date=versions[1][2], date_trust=1.0))
     result = analyze_story(docs)
     parents = {e.derived: e.source for e in result.edges if e.primary}
     assert parents[scraped] == url
