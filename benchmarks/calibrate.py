@@ -1,6 +1,7 @@
 """Fit the engine's confidence (archive/provenance/calibration.json) on corpora with known truth.
 
-    python -m benchmarks.calibrate [--stories 60] [--fit 1 2 3 11] [--fit-t 1 2] [--check 5 7 13] [--write]
+    python -m benchmarks.calibrate [--stories 60] [--fit 1 2 3 11] [--fit-t 1 2] [--fit-b 1 2 3]
+                                   [--check 5 7 13] [--check-b 4 5 6] [--write]
 
 Each corpus of the first generator (benchmarks/evalcorpus.py) and of the template-heavy sites
 (benchmarks/templatecorpus.py, whose wire stories teach what an inferred source is worth) is
@@ -8,9 +9,10 @@ written as a WARC and ingested by
 ``provenance ingest``; every edge the engine stores (chosen parents and close alternatives) is a
 sample, labelled right when its source is the copy's true parent. A logistic regression (L2, fitted
 by Newton's method in numpy) on the edges' features (archive/provenance/confidence.py) gives the
-probability that a parent is right. It is fitted on the ``--fit`` and ``--fit-t`` seeds only; the reliability table
-and the expected calibration error are printed for those and for the ``--check`` seeds, which
-were not used, and for the second generator's corpora when it is there (benchmarks/evalcorpus_b.py).
+probability that a parent is right. It is fitted on the ``--fit``, ``--fit-t`` and ``--fit-b`` seeds only
+(the second generator's development seeds, benchmarks/evalcorpus_b.py); the reliability table and the
+expected calibration error are printed for those and for the ``--check`` and ``--check-b`` seeds, which
+were not used.
 ``--write`` stores the weights.
 """
 
@@ -116,31 +118,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fit", type=int, nargs="+", default=[1, 2, 3, 11])
     parser.add_argument("--fit-t", type=int, nargs="*", default=[1, 2], help="template-site corpora fitted on too")
     parser.add_argument("--check", type=int, nargs="*", default=[5, 7, 13])
-    parser.add_argument("--check-b", type=int, nargs="*", default=[1, 2], help="seeds of the second generator")
+    parser.add_argument("--fit-b", type=int, nargs="*", default=[1, 2, 3],
+                        help="the second generator's development seeds, fitted on too")
+    parser.add_argument("--check-b", type=int, nargs="*", default=[4, 5, 6], help="held-out seeds of the second generator")
     parser.add_argument("--write", action="store_true", help=f"store the fitted weights in {MODEL}")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         fitted = [r for _, rows in corpora("evalcorpus", args.fit, args.stories, work) for r in rows]
         fitted += [r for _, rows in corpora("templatecorpus", args.fit_t, args.stories, work) for r in rows]
+        fitted += [r for _, rows in corpora("evalcorpus_b", args.fit_b, args.stories, work) for r in rows]
         weights = fit(fitted)
         print("weights:", json.dumps(weights))
-        _report(f"fitted on: first generator, seeds {args.fit}; template sites, seeds {args.fit_t}", fitted, weights)
+        _report(f"fitted on: first generator, seeds {args.fit}; template sites, seeds {args.fit_t}; "
+                f"second generator, seeds {args.fit_b}", fitted, weights)
         held: dict[str, float] = {}
         for name, rows in corpora("evalcorpus", args.check, args.stories, work):
             held[name] = _report(f"held out: {name}", rows, weights)
-        try:
-            second = list(corpora("evalcorpus_b", args.check_b, args.stories, work)) if args.check_b else []
-        except ImportError:
-            second = []
-            print("\n(the second generator, benchmarks/evalcorpus_b.py, is not here)")
-        for name, rows in second:
+        for name, rows in corpora("evalcorpus_b", args.check_b, args.stories, work):
             held[name] = _report(f"held out (other generator): {name}", rows, weights)
     if args.write:
         MODEL.write_text(json.dumps({
             "weights": weights, "features": list(FEATURES),
             "fitted_on": f"benchmarks.evalcorpus seeds {args.fit}, {args.stories} stories each; "
-                         f"benchmarks.templatecorpus seeds {args.fit_t}",
+                         f"benchmarks.templatecorpus seeds {args.fit_t}; benchmarks.evalcorpus_b seeds {args.fit_b}",
             "held_out_ece": held,
         }, indent=1) + "\n")
         print(f"\nwritten: {MODEL}")

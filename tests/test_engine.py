@@ -11,6 +11,7 @@ from archive.extract import extract_page
 from archive.page import Page
 from archive.provenance.align import align
 from archive.provenance.compare import Kinship, compare
+from archive.provenance.credits import credit_lines
 from archive.provenance.model import Doc, Relation, doc_from_page
 from archive.provenance.story import analyze_story
 from archive.provenance.text import clean, tokens
@@ -132,3 +133,64 @@ def test_back_dated_verbatim_copy_is_still_the_copy(docs):
     assert chosen[copy.url].source == SP
     assert chosen[copy.url].relation is Relation.COPY
     assert result.origin == PF
+
+
+# -- credits travel with the text (issue 13, point 4) -------------------------------------------
+
+FIRE = next(a for a in __import__("benchmarks.evalcorpus", fromlist=["articles"]).articles() if 250 < len(a.split()) < 400)
+SPUN = {"forced": "compelled", "homes": "dwellings", "strong": "potent", "huge": "colossal", "closure": "shutting",
+        "decision": "determination", "residents": "inhabitants", "eased": "abated", "optimistic": "sanguine",
+        "blazes": "conflagrations", "details": "particulars", "threatening": "imperilling"}
+
+
+def _page(url: str, text: str, hours: int, site: str) -> Doc:
+    return doc_from_page(url, Page(url, text, page_title="Hill Top evacuated", site_name=site,
+                                   date=datetime(2024, 12, 31, hours), date_trust=1.0,
+                                   credits=tuple(credit_lines(text))))
+
+
+def _spin(text: str) -> str:
+    return " ".join(SPUN.get(w, w) for w in text.split(" "))
+
+
+ORIGIN = "https://origin-daily.example/fire"
+
+
+def test_a_credit_worded_by_the_copy_names_its_immediate_source_not_a_sibling_that_credits_alike():
+    """Two outlets credit the origin, each in its own words: neither inherited its credit from the
+    other, so both are the origin's copies (the credit of one was once weakened by the other's)."""
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    sibling = _page("https://aggregator.example/fire", FIRE + "\nRepublished with permission of Origin Daily.", 3,
+                    "Aggregator")
+    copy = _page("https://weekly.example/fire", "This story first appeared on Origin Daily.\n" + FIRE, 6, "Weekly")
+    chosen = {e.derived: e for e in analyze_story([origin, sibling, copy]).edges if e.primary}
+    assert chosen[copy.url].source == ORIGIN and chosen[sibling.url].source == ORIGIN
+    assert "line_names_source" in {e.kind for e in chosen[copy.url].evidence}
+    assert all(e.weight == 3.0 for e in chosen[copy.url].evidence if e.kind == "line_names_source")
+
+
+def test_a_spin_lacking_a_republications_credit_line_was_spun_from_the_origin():
+    """The republication's credit line would travel with its text into a spin of it: a spin
+    without it, though dated after both, was made from the origin."""
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    republication = _page("https://weekly.example/fire", FIRE + "\nRepublished with permission of Origin Daily.", 3,
+                          "Weekly")
+    spin = _page("https://farm.example/fire", _spin(FIRE), 8, "Farm")
+    result = analyze_story([origin, republication, spin])
+    chosen = {e.derived: e for e in result.edges if e.primary}
+    assert chosen[spin.url].source == ORIGIN and chosen[spin.url].relation is Relation.SPIN
+    alternative = next(e for e in result.edges if e.derived == spin.url and e.source == republication.url)
+    assert "credit_dropped" in {e.kind for e in alternative.evidence}
+
+
+def test_a_date_known_to_the_day_is_not_before_a_time_later_that_day():
+    """A spin printed "31 December" was made after a copy timestamped 07:30 that day: its date
+    is not a back-date, and it still counts against the other candidates."""
+    def page(url, text, date, trust, marks=0):
+        return doc_from_page(url, Page(url, text, page_title="Hill Top evacuated", date=datetime.fromisoformat(date),
+                                       date_trust=trust, spin_marks=marks))
+    origin = page(ORIGIN, FIRE, "2024-12-30T10:00:00", 1.0)
+    copy = page("https://mirror.example/fire", FIRE, "2024-12-31T07:30:00", 1.0)
+    spin = page("https://farm.example/fire", _spin(FIRE), "2024-12-31T00:00:00", 0.6, marks=12)
+    edges = [edge for edge in analyze_story([origin, copy, spin]).edges if edge.derived == spin.url]
+    assert "published_later" in {item.kind for edge in edges for item in edge.evidence}

@@ -79,3 +79,17 @@ def test_the_text_holding_the_passage_in_quotation_marks_quotes_the_other_whatev
     quoted, quoting = quoting_side(pair)
     assert (quoted.url, quoting.url) == (a.url, b.url)
     assert len(b) < len(a)
+
+
+def test_paragraphs_reused_far_from_where_they_stood_are_partial_reuse_not_a_quotation():
+    """The first paragraphs of a story reused at the end of a long one of its own: no in-order
+    alignment reaches them, so the texts are aligned again for moved passages (they once made a
+    quotation, or nothing)."""
+    source, own = _plain(1), _plain(2) + _plain(3) + _plain(4)
+    reuser = own + source[:4]
+    a = _doc("https://wire-desk.example/a", ". ".join(source), "2024-01-01T08:00:00")
+    b = _doc("https://paper.example/b", ". ".join(reuser), "2024-01-02T08:00:00")
+    pair = compare(a, b)
+    assert pair.kinship is Kinship.PARTIAL and pair.alignment.equal >= 40
+    (edge,) = [e for e in analyze_story([a, b]).edges if e.primary]
+    assert (edge.source, edge.derived, edge.relation) == (a.key, b.key, Relation.PARTIAL)

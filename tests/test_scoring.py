@@ -76,13 +76,14 @@ def test_chosen_parent_is_the_most_confident_and_feeds_calibration():
     assert s["undirected_link_recall"] == pytest.approx(1 / 3, abs=1e-3)
 
 
-def test_the_benchmark_reports_generator_b_as_held_out(capsys):
+def test_the_benchmark_reports_generator_b_dev_and_held_out_seeds_apart(capsys):
     from benchmarks.provenance_eval import main
 
-    assert main(["--stories", "3", "--seeds", "--seeds-b", "2"]) == 0
+    assert main(["--stories", "3", "--seeds", "--seeds-b", "2", "4"]) == 0
     out = capsys.readouterr().out
-    assert "Tuning set: generator A seeds [1, 2, 3, 11]" in out
-    assert "B seed=2 (held out)" in out and "== summary" in out and "generator B, held out: ECE" in out
+    assert "Tuning set: generator A seeds [1, 2, 3, 11]; development set: generator B seeds [1, 2, 3]" in out
+    assert "B seed=2 (dev)" in out and "B seed=4 (held out)" in out and "== summary" in out
+    assert "generator B, held out: ECE" in out and "generator B, dev: ECE" in out
 
 
 def test_the_benchmark_refuses_a_sample_folder_without_a_corpus(tmp_path, capsys):

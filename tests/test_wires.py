@@ -10,7 +10,7 @@ from sqlalchemy import select
 from archive import graph_writer
 from archive.analysis import analyze_all
 from archive.page import Page
-from archive.provenance.model import Relation, doc_from_page
+from archive.provenance.model import Credit, Relation, doc_from_page
 from archive.provenance.story import analyze_story
 from archive.provenance.wires import wire_of
 from archive.store.db import session_factory
@@ -117,3 +117,41 @@ def test_a_first_seen_date_recorded_mid_crawl_reaches_the_tree(tmp_path, version
     assert parent() == "https://aaa.example/x"
     analyze_all(factory, db, workers=1)
     assert parent() == "https://aaa.example/x"
+
+
+SWAPS = {"forced": "compelled", "homes": "dwellings", "strong": "potent", "huge": "colossal", "closure": "shutting",
+         "decision": "determination", "residents": "inhabitants", "eased": "abated", "optimistic": "sanguine",
+         "blazes": "conflagrations", "details": "particulars", "threatening": "imperilling"}
+
+
+def _spun(text: str) -> str:
+    return " ".join(SWAPS.get(w.lower(), w) for w in text.split(" "))
+
+
+def test_a_spin_of_one_wire_copy_is_that_copys_spin_not_a_wire_syndication(versions):
+    """A wire sends its text as written: a copy with synonyms swapped was spun from a captured
+    copy (the one with the update it carries), whatever dateline it keeps."""
+    url, text, _ = versions[1]
+    spin = ("https://content-farm.example/officials-review", _spun(text), datetime(2024, 3, 2, 20))
+    assert sum(w in spin[1] for w in SWAPS.values()) >= 6
+    result = analyze_story(_docs([*versions, spin]))
+    parents = {e.derived: (e.source, e.relation) for e in result.edges if e.primary}
+    assert parents[spin[0]] == (url, Relation.SPIN)
+    assert is_inferred(result.origin) and parents[versions[0][0]][0] == result.origin
+
+
+def test_a_copy_crediting_one_wire_copy_hangs_under_it_even_dated_before_it(versions):
+    """A credit names the immediate source, and a page dated before the page it credits has a
+    false date: the scraper's copy of one portal's AP story is that portal's copy."""
+    url, text, _ = versions[1]
+    line = "The post Officials announce review appeared first on Portal Two."
+    scraped = "https://autoblog.example/officials-review"
+    docs = _docs(versions) + [doc_from_page(scraped, Page(
+        scraped, text + "\n" + line, title="Officials announce review", date=datetime(2024, 2, 28, 8), date_trust=1.0,
+        credits=(Credit("line", line),)))]
+    docs[1] = doc_from_page(url, Page(url, text, title="Officials announce review", site_name="Portal Two",
+                                      date=versions[1][2], date_trust=1.0))
+    result = analyze_story(docs)
+    parents = {e.derived: e.source for e in result.edges if e.primary}
+    assert parents[scraped] == url
+    assert {parents[u] for u, _, _ in versions} == {result.origin} and is_inferred(result.origin)

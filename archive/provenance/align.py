@@ -83,12 +83,14 @@ class Alignment:
 
 
 
-def align(a: Tokens, b: Tokens) -> Alignment:
+def align(a: Tokens, b: Tokens, moved: bool = False) -> Alignment:
     """Shared passages in order, then those a reordering of paragraphs moved: what the first,
-    in-order alignment left of each text is aligned once more."""
+    in-order alignment left of each text is aligned once more. Texts that share nothing in order
+    are not aligned again unless ``moved`` says they share a run somewhere (a paragraph reused
+    far from where it stood in its source, which no in-order alignment reaches)."""
     sa, sb = a.norm[:MAX_TOKENS], b.norm[:MAX_TOKENS]
     passages = _passages(_equal_spans(sa, sb, Levenshtein))
-    for _ in range(MOVED_PASSES if passages else 0):  # texts that share nothing in order share no moved paragraph
+    for _ in range(MOVED_PASSES if passages or moved else 0):
         rest_a = _uncovered(len(sa), [(p.a0, p.a1) for p in passages])
         rest_b = _uncovered(len(sb), [(p.b0, p.b1) for p in passages])
         if len(rest_a) < 2 * MIN_PASSAGE or len(rest_b) < 2 * MIN_PASSAGE:

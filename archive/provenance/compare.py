@@ -220,8 +220,10 @@ def _reuse(pair: Pair) -> bool:
               and not (p.a1 <= HEAD * al.len_a and p.b1 <= HEAD * al.len_b)]
     if sum(p.equal for p in inside) < PARTIAL_MIN_WORDS or max((p.equal for p in inside), default=0) < PARTIAL_PASSAGE:
         return False
-    return not (_all_in_quotes(pair.a, ((p.a0, p.a1) for p in al.passages))
-                or _all_in_quotes(pair.b, ((p.b0, p.b1) for p in al.passages)))
+    # a quotation is a passage in quotation marks in one text only: one the source itself
+    # quotes (a speaker's words) stands in quotation marks in both, and was reused with them
+    return _all_in_quotes(pair.a, ((p.a0, p.a1) for p in al.passages)) == _all_in_quotes(
+        pair.b, ((p.b0, p.b1) for p in al.passages))
 
 
 def compare(a: Doc, b: Doc) -> Pair:
@@ -230,6 +232,9 @@ def compare(a: Doc, b: Doc) -> Pair:
     if (a.url, str(a.key)) > (b.url, str(b.key)):
         return compare(b, a).flipped()
     al = align(a.tok, b.tok)
+    run = longest_shared_run(a, b) if not al.passages else 0
+    if run >= PARTIAL_PASSAGE:  # a passage reused far from where it stood in its source
+        al = align(a.tok, b.tok, moved=True)
     pair = Pair(a, b, al, kinship(al))
     if pair.kinship is Kinship.COPY and _quotation(pair):
         pair.kinship = Kinship.QUOTE
@@ -238,7 +243,7 @@ def compare(a: Doc, b: Doc) -> Pair:
             pair.kinship = Kinship.PARTIAL
         elif reworded_share(a, b) >= REWRITE_SENTENCES:
             pair.kinship = Kinship.REWRITE
-        elif longest_shared_run(a, b) >= QUOTE_MIN_WORDS:
+        elif (run or longest_shared_run(a, b)) >= QUOTE_MIN_WORDS:
             pair.kinship = Kinship.QUOTE
     return pair
 

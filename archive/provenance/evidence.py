@@ -9,12 +9,13 @@ can be back-dated) and checked on the evaluation corpora in ``benchmarks/``.
 from __future__ import annotations
 
 import math
+from weakref import WeakKeyDictionary
 
 from wordfreq import zipf_frequency
 
 from archive.provenance.compare import Pair
 from archive.provenance.credits import names_outlet, squash, title_suffixes
-from archive.provenance.model import Doc, Evidence
+from archive.provenance.model import Credit, Doc, Evidence
 from archive.provenance.text import is_content_word
 from archive.urls import outlet_domain, outlet_label, url_key
 
@@ -22,12 +23,18 @@ ALLOWED_NOVEL_AT_EDGE = 25  # new words a copy may add at its top or bottom (not
 INSERTED_PASSAGE = 10  # words added mid-text that a copy of A alone could not have
 SPIN_MARKS_GAP = 3.0  # spinner debris per 1,000 words that tells two texts apart
 NOVEL_SHARE = 0.3  # share of new words that makes an inserted stretch new content
+REACH = 10  # words: a copy aligned this close to a line on both sides had the line before it
+_LINES = ("line", "dateline", "link")  # credits that stand in the text (a link's text is its line)
+ATTRIBUTION_WORDS = 12  # an attribution ("According to X,") stands this close before a passage it introduces
 
 
 def outlet_names(doc: Doc) -> list[str]:
     """The names the document's outlet goes by, squashed (``Doc.outlet_names``)."""
     domain = outlet_domain(doc.url)
-    return [n for n in dict.fromkeys([squash(doc.site_name), squash(outlet_label(domain))]) if n]
+    label = outlet_label(domain)
+    if label == domain.rsplit(".", 1)[-1]:  # a suffix the public list lacks: "harlowstreet.test" is not "test"
+        label = domain.split(".")[0]
+    return [n for n in dict.fromkeys([squash(doc.site_name), squash(label)]) if n]
 
 
 def same_outlet(a: Doc, b: Doc) -> bool:
@@ -44,11 +51,12 @@ def unexplained(pair: Pair) -> list[Evidence]:
     bounds = [(0, 0, 0, 0)] + [(p.a0, p.a1, p.b0, p.b1) for p in al.passages] + [(al.len_a, al.len_a, al.len_b, al.len_b)]
     missing = 0
     for k, ((_, a_end, _, b_end), (a_start, _, b_start, _)) in enumerate(zip(bounds, bounds[1:])):
-        added = (b_start - b_end) - (a_start - a_end)
+        at_edge = k == 0 or k == len(bounds) - 2
+        # at either end nothing is replaced: what A has there, B cut; what B has there is its own
+        added = (b_start - b_end) - (0 if at_edge else a_start - a_end)
         if added < INSERTED_PASSAGE:
             continue
         novel = sum(1 for w in words_b[b_end:b_start] if w not in known and is_content_word(w))
-        at_edge = k == 0 or k == len(bounds) - 2
         if at_edge:
             missing += max(0, novel - ALLOWED_NOVEL_AT_EDGE)
         elif novel >= NOVEL_SHARE * added:
@@ -68,14 +76,47 @@ def dropped_dateline(a: Doc, b: Doc) -> list[Evidence]:
     return []
 
 
-def closeness(pair: Pair, best_equal: int) -> list[Evidence]:
-    """Compared with B's closest relative, how many of B's exact words A lacks. Copies that share
-    a note, a credit line or a spinner's word choices sit on one copy chain."""
-    lag = best_equal - pair.alignment.equal
+def dropped_credit(pair: Pair, lines: list[tuple[int, int, str]], carried: list[str]) -> list[Evidence]:
+    """A credit line travels with the text it stands in: B copied A's text on both sides of one
+    of A's credit lines (or up to A's edge) and lacks the line, so B was not made from A but,
+    most likely, from the source that line names. ``lines``: A's credit lines, as token spans
+    of A; ``carried``: those B carries."""
+    al = pair.alignment
+    for start, end, text in lines:
+        if text in carried:
+            continue
+        before = start <= REACH or any(p.a0 < start and p.a1 >= start - REACH for p in al.passages)
+        after = end >= al.len_a - REACH or any(p.a1 > end and p.a0 <= end + REACH for p in al.passages)
+        if before and after:
+            return [Evidence("credit_dropped", -1.0, f"the copy lacks the source's credit line {text!r}")]
+    return []
+
+
+_TRIGRAMS: WeakKeyDictionary[Doc, frozenset[int]] = WeakKeyDictionary()
+
+
+def _trigrams(doc: Doc) -> frozenset[int]:
+    grams = _TRIGRAMS.get(doc)
+    if grams is None:
+        words = doc.tok.norm
+        grams = _TRIGRAMS[doc] = frozenset(hash(words[k : k + 3]) for k in range(len(words) - 2))
+    return grams
+
+
+def shared_runs(a: Doc, b: Doc) -> int:
+    """Three-word runs the two texts share, wherever they stand: unlike an alignment, the count
+    does not depend on how paragraphs a spinner moved around happened to align."""
+    return len(_trigrams(a) & _trigrams(b))
+
+
+def closeness(shared: int, best: int) -> list[Evidence]:
+    """Compared with B's closest relative, how many of B's three-word runs A lacks. Copies that
+    share a note, a credit line or a spinner's word choices sit on one copy chain."""
+    lag = best - shared
     if lag <= 0:
-        return [Evidence("closest_text", 0.5, f"closest text: {pair.alignment.equal} words identical")]
+        return [Evidence("closest_text", 0.5, f"closest text: {shared} three-word runs shared")]
     return [Evidence("closer_text_elsewhere", -min(6.0, 0.12 * lag),
-                     f"another copy shares {lag} more identical words with it")]
+                     f"another copy shares {lag} more three-word runs with it")]
 
 
 def pointers(a: Doc, b: Doc) -> list[Evidence]:
@@ -111,8 +152,48 @@ def names(a: Doc, b: Doc) -> list[Evidence]:
     return out[:2]
 
 
+def crediting(a: Doc, b: Doc) -> list[Credit]:
+    """B's credits that point to A or name A's outlet."""
+    if same_outlet(a, b):
+        return []
+    target, wanted, own = url_key(a.url), a.outlet_names, set(b.outlet_names)
+    out = []
+    for credit in b.credits:
+        if credit.url and url_key(credit.url) == target and url_key(b.url) != target:
+            out.append(credit)
+        elif credit.kind in ("line", "dateline") and (hit := names_outlet(credit.text, wanted)) and hit not in own:
+            out.append(credit)
+    return out
+
+
+def carries_credit(intermediary: Doc, credits: list[Credit], carried: list[str]) -> bool:
+    """Could a copy have inherited these credits from the intermediary? Only when it carries
+    them from there: a credit line standing in a passage the copy shares with the intermediary
+    (``carried``: the copy's lines aligned with it, spun or not) or the same line among the
+    intermediary's credits, a tag in the head pointing where
+    the intermediary's does. A credit worded by the copy itself names its immediate source."""
+    tags = {(c.kind, url_key(c.url or "")) for c in intermediary.credits}
+    lines = {squash(c.text) for c in intermediary.credits if c.kind in _LINES}  # as extracted, even if not kept in its text
+    return any((c.text in carried or squash(c.text) in lines) if c.kind in _LINES
+               else (c.kind, url_key(c.url or "")) in tags for c in credits)
+
+
+def attribution(pair: Pair) -> list[Evidence]:
+    """B names A's outlet just before, or in the first words of, a passage it shares with A
+    ("As the Journal reported, ..."): B says where that passage came from."""
+    a, b, words = pair.a, pair.b, pair.b.tok.norm
+    if same_outlet(a, b):
+        return []
+    names = a.outlet_names
+    for p in pair.alignment.passages:
+        if names_outlet(" ".join(words[max(0, p.b0 - ATTRIBUTION_WORDS) : p.b0 + ATTRIBUTION_WORDS // 2]), names):
+            return [Evidence("passage_attributed", 2.0,
+                             f"names {a.site_name or outlet_domain(a.url)} where the shared passage begins")]
+    return []
+
+
 def credit_shared_with(credits: list[Evidence], intermediary: Doc) -> list[Evidence]:
-    """B's credit to X may be inherited: another possible source of B credits X as well."""
+    """B's credit to X may be inherited: another possible source of B carries the same credit to X."""
     return [Evidence(e.kind, round(e.weight * 0.3, 2), f"{e.detail} (also in {intermediary.url}: may be inherited)")
             for e in credits]
 
@@ -155,8 +236,11 @@ def title_copied(a: Doc, b: Doc, plain: str, twins: bool = False) -> list[Eviden
     return []
 
 
-def dates(a: Doc, b: Doc) -> list[Evidence]:
-    """Publication dates: evidence, not truth (they can be missing, shifted or back-dated)."""
+def dates(a: Doc, b: Doc, reworked: bool = False) -> list[Evidence]:
+    """Publication dates: evidence, not truth (they can be missing, shifted or back-dated).
+    Among several earlier texts, a copier (a scraper, a spinner) takes what just came out in its
+    feeds, so the most recent earlier one gets a little more; a text reworked by a newsroom
+    (``reworked``: a rewrite, a partial reuse) goes back to the first report, the earliest."""
     if a.published is None or b.published is None:
         return []
     trust = min(a.date_trust, b.date_trust)
@@ -166,8 +250,9 @@ def dates(a: Doc, b: Doc) -> list[Evidence]:
         days = (b.published.date() - a.published.date()).days
     if abs(days) < 1 / 24 or trust <= 0:
         return []
-    if days > 0:  # also favours the most recent earlier copy: copiers take what just came out
-        weight = trust * (0.6 - 0.1 * min(math.log1p(days), 4))
+    if days > 0:
+        lag = 0.1 * min(math.log1p(days), 4)
+        weight = trust * (0.45 + lag / 2 if reworked else 0.6 - lag)
         return [Evidence("published_later", weight, f"published {_span(days)} after the source")]
     return [Evidence("published_earlier", -1.2 * trust, f"published {_span(-days)} before the source")]
 

@@ -18,7 +18,7 @@ MAX_CANDIDATES = 25
 MIN_SHARED = 2  # fingerprints two documents must share to be aligned...
 SHORT = 12  # ...or just one, when either has fewer fingerprints than this (a short excerpt)
 MIN_SHARED_SHARE = 0.2  # shared fingerprints / fingerprints of the smaller document (copies: >= 0.33 measured)
-REUSE_SHARED = 8  # ...or this many, whatever the share: a story reusing two paragraphs of a long one
+REUSE_SHARED = 4  # ...or this many, whatever the share: a story reusing two paragraphs of a long one
 PREFETCH = 2 * MAX_CANDIDATES  # rows the ranking keeps before the share test
 # A fingerprint found in more documents than this is too common to point at a copy (a name in
 # the news of the month): candidate search leaves it out. Copies share many rarer ones; without

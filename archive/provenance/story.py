@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
+from weakref import WeakKeyDictionary
 
 import networkx as nx
 
 from archive.provenance import evidence as ev
-from archive.provenance.compare import DERIVED, REWRITE_SENTENCES, Kinship, Pair, compare, reworded_share
+from archive.provenance.compare import DERIVED, REWRITE_SENTENCES, SPIN_MIN, Kinship, Pair, compare, reworded_share
 from archive.provenance.confidence import features, probability
 from archive.provenance.credits import names_outlet
 from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
@@ -29,12 +30,15 @@ ROOT_COST = 1000.0  # every extra origin costs this much, so a story gets exactl
 ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen one
 EXCERPT_SHARE = 0.8  # a copy holding less than this share of its source is an excerpt
 TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
-REWORDED_EXACT = 0.7  # a copy keeping less than this share of the shorter text word for word is reworded
+REWORDED_BREAKS = 0.25  # breaks in the alignment, among breaks and swaps, that make a rewrite, not a spin
+REWORDED_EXACT = 0.7  # ... or, in fewer passages, less than this share of the shorter text kept word for word
+REACH = ev.REACH  # words between a credit line and the passages around it
 WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
 
 
 def credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
-    """Token offsets of the doc's credit lines and datelines (``Doc.credit_spans``)."""
+    """Token offsets of the doc's credit lines and datelines, wherever they stand (a copy may
+    hold a line twice: its source's at the top, and again at the foot) (``Doc.credit_spans``)."""
     spans, words = [], doc.tok.norm
     for credit in doc.credits:
         if credit.kind not in ("line", "dateline"):
@@ -45,20 +49,37 @@ def credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
         for i in range(len(words) - len(needle) + 1):
             if words[i : i + len(needle)] == needle:
                 spans.append((i, i + len(needle), credit.text))
-                break
     return spans
 
 
+_JOINED: WeakKeyDictionary[Doc, str] = WeakKeyDictionary()
+
+
+def _joined(doc: Doc) -> str:
+    """The doc's words as one string, padded, to find a line in it word for word."""
+    joined = _JOINED.get(doc)
+    if joined is None:
+        joined = _JOINED[doc] = f" {' '.join(doc.tok.norm)} "
+    return joined
+
+
 def _carried_lines(pair: Pair) -> list[str]:
-    """B's credit lines that B shares with A (aligned inside a passage)."""
-    out = []
+    """B's credit lines that B shares with A: aligned inside a passage (spun or not), standing in
+    A's text word for word (a line too short to align on its own), or standing where one of A's
+    own credit lines stands, between the same shared passages, when B is A spun (a line the
+    spinner reworded; two copiers' own lines, worded alike, stand at the foot of both)."""
+    out, passages = [], pair.alignment.passages
+    lines_a = pair.a.credit_spans if pair.spun else []
     for start, end, text in pair.b.credit_spans:
-        inside = sum(
-            max(0, min(end, p.b1) - max(start, p.b0)) for p in pair.alignment.passages
-        )
-        if inside >= 0.5 * (end - start):
+        inside = sum(max(0, min(end, p.b1) - max(start, p.b0)) for p in passages)
+        if inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in _joined(pair.a):
             out.append(text)
-    return out
+            continue
+        low = max((p.a1 for p in passages if p.b1 <= start + REACH), default=0)
+        high = min((p.a0 for p in passages if p.b0 >= end - REACH), default=pair.alignment.len_a)
+        if any(low - REACH <= s0 and e0 <= high + REACH for s0, e0, _ in lines_a):
+            out.append(text)
+    return list(dict.fromkeys(out))
 
 
 class StoryAnalysis:
@@ -118,9 +139,24 @@ class StoryAnalysis:
             for k in members:
                 items = [Evidence("wire_credit", WIRE_CREDIT,
                                   f"carries {name}'s dateline or credit: its text came from {name}'s wire "
-                                  f"story, which no captured page holds")]
-                edges[(node, k)] = (WIRE_CREDIT, items)
+                                  f"story, which no captured page holds")] + self._captured_source(k, members)
+                edges[(node, k)] = (sum(e.weight for e in items), items)
         return edges
+
+    def _captured_source(self, k: int, members: list[int]) -> list[Evidence]:
+        """What says that a wire copy came from a captured copy of the wire rather than from the
+        wire itself: it credits that copy (a credit names the immediate source), or it is that
+        copy spun (a wire sends its text as written; swapping synonyms is a copier's doing)."""
+        for m in members:
+            if m == k or (m, k) not in self.possible:
+                continue
+            if self.credits.get((m, k)):
+                return [Evidence("credits_captured_copy", -WIRE_CREDIT,
+                                 f"credits {self.docs[m].url}, a captured copy of the wire, as its source")]
+            if relation(self.pairs[(m, k)]) is Relation.SPIN or self._spinner_signs(m, k):
+                return [Evidence("spun_captured_copy", -WIRE_CREDIT,
+                                 f"is {self.docs[m].url} spun: a wire sends its text as written")]
+        return []
 
     @staticmethod
     def _tree(weights: dict[tuple, float]) -> list[tuple]:
@@ -161,6 +197,7 @@ class StoryAnalysis:
         self.carried = self._carried()
         self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
         self.plausible = {edge for edge, items in self.unexplained.items() if not items}
+        self.shared = {edge: ev.shared_runs(p.a, p.b) for edge, p in self.pairs.items()}
         self.spin = {edge: ev.spin_direction(pair) for edge, pair in self.pairs.items()}
         # a possible parent: holds all of the copy, is not the spun side, and does not credit the copy
         self.possible = {
@@ -171,17 +208,20 @@ class StoryAnalysis:
         # the spun side of a pair came after the other side, whatever it says
         self.spun_after = {edge for edge, items in self.spin.items()
                            if any(e.kind == "spinner_marks" and e.weight < 0 for e in items)}
+        # ... and so did a copy after the page it credits as its source
+        self.made_after = self.spun_after | {(j, i) for (i, j), items in self.credits.items() if items}
         self.dated = [self._date_checked(k) for k in range(len(self.docs))]
 
     def _date_checked(self, k: int) -> Doc:
         """The doc, without its date when that date is before a doc it was demonstrably made
-        after (a spin dated before its source is back-dated: none of its date comparisons count)."""
+        after (a spin dated before its source, a copy dated before the page it credits, are
+        back-dated: none of their date comparisons count)."""
         doc = self.docs[k]
         if doc.published is None:
             return doc
-        for later, earlier in self.spun_after:
+        for later, earlier in self.made_after:
             other = self.docs[earlier]
-            if later == k and other.published is not None and doc.published < other.published:
+            if later == k and other.published is not None and _before(doc, other):
                 return replace(doc, published=None, date_trust=0.0)
         return doc
 
@@ -200,19 +240,36 @@ class StoryAnalysis:
     def _score(self, i: int, j: int) -> tuple[float, list[Evidence]]:
         pair = self.pairs[(i, j)]
         a, b = pair.a, pair.b
-        rivals = [p.alignment.equal for (x, y), p in self.pairs.items() if y == j and (x, y) in self.possible]
-        best_equal = max(rivals or [p.alignment.equal for (x, y), p in self.pairs.items() if y == j])
+        rivals = [self.shared[(x, y)] for (x, y) in self.pairs if y == j and (x, y) in self.possible]
+        best_equal = max(rivals or [self.shared[(x, y)] for (x, y) in self.pairs if y == j])
         items = (
             self.unexplained[(i, j)]
-            + ev.closeness(pair, best_equal)
+            + ev.closeness(self.shared[(i, j)], best_equal)
             + self._credits(i, j)
             + ev.inherited_credit(pair, self.carried.get((i, j), []))
+            + (ev.attribution(pair) if pair.kinship is not Kinship.COPY else [])
             + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
-            + ev.dates(self.dated[i], self.dated[j])
+            + ev.dropped_credit(pair, self._own_lines(i), _carried_lines(self.pairs[(j, i)]))
+            + ev.dates(self.dated[i], self.dated[j], reworked=_reworked(pair))
             + self.spin[(i, j)]
         )
         return sum(e.weight for e in items), items
+
+    def _spinner_signs(self, i: int, j: int) -> bool:
+        """J is i with words swapped, and the swaps bear a spinner's marks: debris i lacks, or
+        words rarer than those they replace (not a rewrite by an editor)."""
+        return self.pairs[(i, j)].spun and any(
+            e.kind in ("spinner_marks", "substituted_words_rarer") and e.weight == 0 for e in self.spin[(i, j)])
+
+    def _own_lines(self, i: int) -> list[tuple[int, int, str]]:
+        """Doc i's credit lines naming another outlet of the story (the source a copy lacking the
+        line would have come from), as token spans; not those naming its own outlet."""
+        doc = self.docs[i]
+        lines, names = {c.text for c in doc.credits if c.kind == "line"}, doc.outlet_names
+        others = [n for k, d in enumerate(self.docs) if k != i for n in d.outlet_names if n not in names]
+        return [(s, e, t) for s, e, t in doc.credit_spans
+                if t in lines and not names_outlet(t, names) and names_outlet(t, others)]
 
     @staticmethod
     def _twins(pair: Pair) -> bool:
@@ -225,12 +282,16 @@ class StoryAnalysis:
         """B's credits to A, weakened when another possible source of B credits A too (B may
         have inherited the credit line), plus credits B shares with A (a sign B copied A)."""
         own = self.credits.get((i, j), [])
+        a, b = self.docs[i], self.docs[j]
         sharers = [m for m in range(len(self.docs))
-                   if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.possible]
+                   if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.possible
+                   and ev.carries_credit(self.docs[m], ev.crediting(a, b), _carried_lines(self.pairs[(m, j)]))]
         if own and sharers:
             own = ev.credit_shared_with(own, self.docs[sharers[0]])
+        # B carries the very credit line the source has (not one worded alike by another copier)
         shared = [x for x in range(len(self.docs))
-                  if x not in (i, j) and self.credits.get((x, j)) and self.credits.get((x, i))]
+                  if x not in (i, j) and self.credits.get((x, j)) and self.credits.get((x, i))
+                  and ev.carries_credit(a, ev.crediting(self.docs[x], b), _carried_lines(self.pairs[(i, j)]))]
         if shared and (i, j) in self.plausible:
             own = own + [Evidence("same_credit_as_source", 1.5,
                                   f"credits {self.docs[shared[0]].url} as the source does")]
@@ -261,9 +322,14 @@ class StoryAnalysis:
         for i in [parent, *alternatives]:
             pair = None if isinstance(i, str) else self.pairs[(i, child)]
             rel = self._wire_relation(child) if pair is None else relation(pair)
+            if rel in (Relation.EXCERPT, Relation.COPY) and self.unexplained.get((i, child)):
+                rel = Relation.PARTIAL  # it took part of the source, and says things of its own
+            # how much better this direction scores than the other way round (1: no other way)
+            reverse = scored.get((child, i))
+            direction = 1.0 if reverse is None else max(-1.0, min(1.0, (incoming[i] - reverse[0]) / 10))
             values = features(incoming[i], [w for k, w in incoming.items() if k != i], i == parent,
-                              {e.kind for e in scored[(i, child)][1]}, pair is not None and self._twins(pair),
-                              rel is Relation.SPIN, rel in (Relation.PARTIAL, Relation.REWRITE))
+                              {e.kind for e in scored[(i, child)][1]}, self._twins(pair) if pair else self._wire_twin(child),
+                              rel is Relation.SPIN, rel in (Relation.PARTIAL, Relation.REWRITE), direction)
             conf = max(0.01, min(0.99, probability(values)))
             if results:  # an alternative never outranks the chosen parent
                 conf = min(conf, 0.9 * results[0].confidence)
@@ -279,6 +345,13 @@ class StoryAnalysis:
             ))
         return results
 
+    def _wire_twin(self, child: int) -> bool:
+        """A captured copy of the same wire has the child's text: the child may have been taken
+        from it as well as from the wire, and nothing tells which."""
+        wire = self.docs[child].wire
+        return any(j == child and self.docs[i].wire == wire and self._twins(pair)
+                   for (i, j), pair in self.pairs.items())
+
     def _wire_relation(self, child: int) -> Relation:
         """A wire copy is an excerpt when a sibling carrying the same wire holds much more of the
         story than it does, else a syndication."""
@@ -287,6 +360,14 @@ class StoryAnalysis:
             if j == child and self.docs[i].wire == doc.wire and relation(pair) is Relation.EXCERPT:
                 return Relation.EXCERPT
         return Relation.SYNDICATION
+
+
+def _before(a: Doc, b: Doc) -> bool:
+    """Is a dated before b? A date known only to the day (printed, guessed) is not before a time
+    later that same day."""
+    if min(a.date_trust, b.date_trust) >= 1.0:
+        return a.published.replace(tzinfo=None) < b.published.replace(tzinfo=None)
+    return a.published.date() < b.published.date()
 
 
 def _total(edges: list[tuple], weights: dict[tuple, float]) -> float:
@@ -329,17 +410,28 @@ def relation(pair: Pair) -> Relation:
     return Relation.COPY
 
 
+def _broken(al) -> bool:
+    """The alignment broken where phrases were recast, more than words swapped inside it."""
+    changes, breaks = len(al.substitutions), max(0, len(al.passages) - 1)
+    return changes >= SPIN_MIN and breaks >= SPIN_MIN and breaks >= REWORDED_BREAKS * (breaks + changes)
+
+
+def _reworked(pair: Pair) -> bool:
+    """A newsroom's work on the text (reuse of some passages, a rewrite), not a copier's."""
+    return pair.kinship in (Kinship.PARTIAL, Kinship.REWRITE) or _broken(pair.alignment)
+
+
 def _reworded(pair: Pair) -> bool:
-    """Most sentences said again with a good share of the words changed, and not one word for
-    another as a spinner does: phrases recast, words moved, added and dropped."""
+    """Most sentences said again, and not one word for another as a spinner does: a spinner's
+    copy stays aligned in long passages with words swapped one for one inside them; a rewrite
+    breaks the alignment wherever a phrase was recast, a clause turned around or a sentence split,
+    or (a short text kept in one passage) changes words several for several, adds and drops them."""
     al = pair.alignment
-    if al.equal >= REWORDED_EXACT * min(al.len_a, al.len_b):
-        return False
-    changes = al.substitutions
+    changes, broken = al.substitutions, _broken(al)
     one_for_one = sum(1 for s in changes if 0 < s.a1 - s.a0 == s.b1 - s.b0)
-    if changes and one_for_one >= 0.5 * len(changes):
-        return False
-    return reworded_share(pair.a, pair.b) >= REWRITE_SENTENCES
+    recast = (al.equal < REWORDED_EXACT * min(al.len_a, al.len_b) and bool(changes)
+              and one_for_one < 0.5 * len(changes))
+    return (broken or recast) and reworded_share(pair.a, pair.b) >= REWRITE_SENTENCES
 
 
 def pair_stats(pair: Pair) -> dict:
