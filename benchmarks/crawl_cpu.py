@@ -164,20 +164,16 @@ def _watched(args: list[str], proxy: str) -> tuple[dict[str, float], int]:
 
 
 def crawl(n: int) -> None:
-    from benchmarks.crawl_throughput import COMMON, ROOT
+    from benchmarks.crawl_throughput import commands
     from demo.server import SiteServer
 
     corpus = corpus_of(n)
     pages = {u.replace("https://", "http://"): body for u, body in corpus.pages.items()}
-    scrapy = str(Path(sys.executable).parent / "scrapy")
     with tempfile.TemporaryDirectory() as tmp, SiteServer(pages) as server:
         urls = Path(tmp) / "urls.txt"
         urls.write_text("\n".join(pages) + "\n")
-        bare = _watched([scrapy, "runspider", str(ROOT / "benchmarks" / "bare_spider.py"), "-a", f"urls={urls}",
-                         "-o", str(Path(tmp) / "bare.jsonl"), *COMMON], server.proxy)
-        full = _watched([scrapy, "crawl", "syndication", "-a", f"urls={urls}", "-s", "PROVENANCE_DEPTH=0",
-                         "-s", f"PROVENANCE_BUDGET={len(pages) + 10}", "-s", f"PROVENANCE_DB=sqlite:///{tmp}/graph.db",
-                         "-s", f"WARC_DIR={tmp}/warc", *COMMON], server.proxy)
+        bare_command, full_command = commands(tmp, urls, len(pages))
+        bare, full = _watched(bare_command, server.proxy), _watched(full_command, server.proxy)
     print(f"{len(pages)} pages; ms of CPU a page, per process (read from /proc every 0.1 s)")
     print(f"  {'bare Scrapy':46}{sum(bare[0].values()) / bare[1] * 1000:8.2f}")
     for name, spent in full[0].items():

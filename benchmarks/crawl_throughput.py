@@ -40,21 +40,28 @@ def _run(args: list[str], proxy: str) -> tuple[float, int]:
     return elapsed, pages
 
 
+def commands(tmp: str, urls: Path, pages: int) -> tuple[list[str], list[str]]:
+    """The bare Scrapy crawl and the full pipeline's crawl of the URLs listed in ``urls``."""
+    scrapy = str(Path(sys.executable).parent / "scrapy")
+    bare = [scrapy, "runspider", str(ROOT / "benchmarks" / "bare_spider.py"), "-a", f"urls={urls}",
+            "-o", str(Path(tmp) / "bare.jsonl"), *COMMON]
+    full = [scrapy, "crawl", "syndication", "-a", f"urls={urls}", "-s", "PROVENANCE_DEPTH=0",
+            "-s", f"PROVENANCE_BUDGET={pages + 10}", "-s", f"PROVENANCE_DB=sqlite:///{tmp}/graph.db",
+            "-s", f"WARC_DIR={tmp}/warc", *COMMON]
+    return bare, full
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=1500)
     args = parser.parse_args(argv)
     corpus = corpus_of(args.pages)
     pages = {u.replace("https://", "http://"): body for u, body in corpus.pages.items()}
-    scrapy = str(Path(sys.executable).parent / "scrapy")
     with tempfile.TemporaryDirectory() as tmp, SiteServer(pages) as server:
         urls = Path(tmp) / "urls.txt"
         urls.write_text("\n".join(pages) + "\n")
-        bare = _run([scrapy, "runspider", str(ROOT / "benchmarks" / "bare_spider.py"), "-a", f"urls={urls}",
-                     "-o", str(Path(tmp) / "bare.jsonl"), *COMMON], server.proxy)
-        full = _run([scrapy, "crawl", "syndication", "-a", f"urls={urls}", "-s", "PROVENANCE_DEPTH=0",
-                     "-s", f"PROVENANCE_BUDGET={len(pages) + 10}", "-s", f"PROVENANCE_DB=sqlite:///{tmp}/graph.db",
-                     "-s", f"WARC_DIR={tmp}/warc", *COMMON], server.proxy)
+        bare_command, full_command = commands(tmp, urls, len(pages))
+        bare, full = _run(bare_command, server.proxy), _run(full_command, server.proxy)
     rate = lambda r: r[1] / r[0]  # noqa: E731
     print(f"local site: {len(pages)} pages of ~{sum(map(len, pages.values())) // len(pages) // 1000} KB")
     print(f"{'':44}{'pages':>7}{'seconds':>9}{'pages/s':>9}")
