@@ -51,7 +51,8 @@ def install(requirements: str) -> None:
 
 
 CODECS_PTH = "provenance_warc_codecs.pth"
-CODECS_LINE = ("import importlib.util as u; u.find_spec('archive.warc.codecs') and "
+# find_spec('archive') first: while pip builds the environment the project is not importable yet
+CODECS_LINE = ("import importlib.util as u; u.find_spec('archive') and u.find_spec('archive.warc.codecs') and "
                "__import__('archive.warc.codecs', fromlist=['_']).install_hook()\n")
 
 
