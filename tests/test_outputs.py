@@ -184,13 +184,14 @@ def test_a_wire_source_the_engine_infers_shows_as_not_captured(tmp_path, version
     from rdflib import URIRef
 
     from archive import graph_writer
+    from archive.page import Page
     from archive.urls import is_inferred
 
     db = f"sqlite:///{tmp_path / 'wire.db'}"
     graph_writer.start(db)
     for url, text, date in versions:  # three versions of one AP story, the AP's own page never captured
-        graph_writer.store({"url": url, "text": text, "title": "Officials announce review", "date": date,
-                            "date_trust": 1.0}, {"discovered_via": "test"}, True)
+        graph_writer.store(Page(url, text, title="Officials announce review", date=date, date_trust=1.0),
+                           {"discovered_via": "test"}, True)
     graph_writer.flush()
     ref = versions[0][0]
     graph = turtle_graph(db, ref, tmp_path)

@@ -57,6 +57,13 @@ EVIDENCE = {
     "dateline_dropped": ("dateline dropped", "The copy lacks the wire dateline the source has."),
     "spinner_marks": ("spinner debris", "The copy shows the debris an article spinner leaves (such as \"&nbsp,\")."),
     "substituted_words_rarer": ("synonym swaps", "Words were swapped for synonyms, rarer ones on the copy's side."),
+    "credit_dropped": ("credit line dropped", "The copy took the text on both sides of the source's credit line, "
+                                              "which names another outlet, but not the line itself."),
+    "passage_attributed": ("passage attributed", "The copy names the source's outlet where the shared passage begins."),
+    "credits_captured_copy": ("credits a captured copy", "The copy credits a captured copy of the wire story, so it "
+                                                         "came from that copy rather than from the wire."),
+    "spun_captured_copy": ("spun captured copy", "The copy is a captured copy of the wire story spun: a wire sends "
+                                                 "its text as written."),
     "wire_credit": ("wire credit", "The copy carries the agency's dateline or credit: its text came from the "
                                    "agency's wire story, which no captured page holds."),
 }
