@@ -6,8 +6,9 @@ its own connection and the analysis caches between pages.
 
 Each page is matched at once (candidates, alignment: which story it joins), so the crawl knows
 its copies as it goes; a story's tree (parents, relations, evidence) is derived again when the
-story has stopped growing for a while, every ``FLUSH_EVERY`` pages, and at the end of the crawl,
-rather than after every page that joins it. The final graph is the one batch analysis gives.
+story has stopped growing for a while (a round of ``FLUSH_EVERY`` pages without a new member, or
+``WAIT_ROUNDS`` rounds at most), and at the end of the crawl, rather than after every page that
+joins it: a story whose copies keep arriving would otherwise be derived again every round. The final graph is the one batch analysis gives.
 When several crawl processes share one graph, trees are derived once, at the end, by the last of
 them (``rounds=False`` here, :func:`derive` there).
 """
@@ -26,6 +27,7 @@ from archive.store import reads, recheck, writes
 from archive.store.db import session_factory, transaction
 
 FLUSH_EVERY = 100  # pages between two rounds of tree derivation for the stories that grew
+WAIT_ROUNDS = 5  # rounds a story that keeps growing waits for its tree at most
 
 
 @dataclass
@@ -37,6 +39,8 @@ class GraphWriter:
     rounds: bool = True  # derive grown stories' trees every FLUSH_EVERY pages (else only at the end)
     analyzer: Analyzer = field(default_factory=Analyzer)
     dirty: set[int] = field(default_factory=set)  # stories whose trees are to be derived again
+    growing: set[int] = field(default_factory=set)  # the dirty stories that grew in this round
+    waited: dict[int, int] = field(default_factory=dict)  # rounds a dirty story has waited
     pages: int = 0
     created: list[int] = field(default_factory=list)  # the documents this process added
 
@@ -55,11 +59,20 @@ class GraphWriter:
 
     def _stored(self, doc_id: int, created: bool, changed: set[int]) -> None:
         self.dirty.update(changed)
+        self.growing.update(changed)
         self.pages += 1
         if created:
             self.created.append(doc_id)
         if self.rounds and self.pages % FLUSH_EVERY == 0:
-            self.flush()
+            self._round()
+
+    def _round(self) -> None:
+        """Derive the trees of the dirty stories that stopped growing, or waited long enough."""
+        for story_id in self.dirty:
+            self.waited[story_id] = self.waited.get(story_id, 0) + 1
+        ready = {s for s in self.dirty if s not in self.growing or self.waited[s] >= WAIT_ROUNDS}
+        self.growing.clear()
+        self.flush(ready)
 
     def store(self, page: Page, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
         """Store one page and match it with its copies. Returns (document id, created, story id)."""
@@ -88,8 +101,9 @@ class GraphWriter:
             out.append(("ok", (doc_id, created, story_id)))
         return out
 
-    def flush(self) -> int:
-        """Derive the trees of the stories that grew since the last flush; returns how many."""
+    def flush(self, stories: set[int] | None = None) -> int:
+        """Derive the trees of the stories that grew since their last derivation (those of them in
+        ``stories``, when given); returns how many."""
 
         def derive_tree(session, story_id: int) -> int:
             members = sorted(reads.story_members(session, [story_id]))
@@ -98,8 +112,10 @@ class GraphWriter:
             return int(bool(members))
 
         done = 0
-        while self.dirty:
-            done += transaction(self.factory, partial(derive_tree, story_id=self.dirty.pop()))
+        for story_id in sorted(self.dirty if stories is None else stories & self.dirty):
+            self.dirty.discard(story_id)
+            self.waited.pop(story_id, None)
+            done += transaction(self.factory, partial(derive_tree, story_id=story_id))
         return done
 
     def same_story(self, doc_id: int, other: int) -> bool:
@@ -121,6 +137,8 @@ class GraphWriter:
 
     def derive(self, doc_ids: list[int]) -> int:
         self.dirty.clear()
+        self.growing.clear()
+        self.waited.clear()
         return analyze_many(self.factory, self.db, doc_ids, workers=1)["stories"]
 
     def skip(self, url: str, reason: str, capture: dict) -> None:
