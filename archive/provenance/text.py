@@ -29,8 +29,19 @@ def clean(text: str) -> str:
         if decoded == text:
             break
         text = decoded
-    text = _DEBRIS.sub(" ", text)
+    if _may_hold_debris(text):
+        text = _DEBRIS.sub(" ", text)
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def _may_hold_debris(text: str) -> bool:
+    """False when :data:`_DEBRIS` cannot match: none of its words, in any case, and no "#". Its
+    case-insensitive search tries every position of the text, and most texts hold no debris.
+    ("ſ" matches "s" case-insensitively: such a text is searched.)"""
+    if "#" in text or "ſ" in text:
+        return True
+    low = text.lower()
+    return "amp" in low or "nbsp" in low or "quot" in low
 
 
 @dataclass(frozen=True, slots=True)
