@@ -116,12 +116,16 @@ class GraphWriter:
                 writes.write_story(session, story_id, self.analyzer.story(session, members), reassign=False)
             return int(bool(members))
 
-        done = 0
-        for story_id in sorted(self.dirty if stories is None else stories & self.dirty):
-            self.dirty.discard(story_id)
+        chosen = sorted(self.dirty if stories is None else stories & self.dirty)
+        self.dirty.difference_update(chosen)
+        for story_id in chosen:
             self.waited.pop(story_id, None)
-            done += transaction(self.factory, partial(derive_tree, story_id=story_id))
-        return done
+        if not chosen:
+            return 0
+        try:  # one transaction a round: a commit a story cost as much as deriving a small one
+            return transaction(self.factory, lambda session: sum(derive_tree(session, s) for s in chosen))
+        except Exception:  # one story's failure must not take the others with it
+            return sum(transaction(self.factory, partial(derive_tree, story_id=s)) for s in chosen)
 
     def same_story(self, doc_id: int, other: int) -> bool:
         with self.factory() as session:

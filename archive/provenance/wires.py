@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from archive.provenance import literals
 from archive.provenance.text import clean
 
 HEAD_WORDS = 60  # a dateline opens the story, after page furniture at most
@@ -84,14 +85,25 @@ def wire_of(text: str, author: str = "") -> str | None:
     head, tail = " ".join(words[:HEAD_WORDS]), " ".join(words[-TAIL_WORDS:])
     lines = text.split("\n")
     edges = "\n".join(lines[:3] + lines[-3:])
+    head_folded = literals.folded(head)
     for agency in AGENCIES:
-        if agency.head.search(head):
+        if _found(agency.head, head, head_folded):
             return agency.slug
+    parts = [(part, literals.folded(part)) for part in (edges, tail, head, author or "")]
     for agency in AGENCIES:
-        if agency.anywhere is not None and (agency.anywhere.search(edges) or agency.anywhere.search(tail)
-                                            or agency.anywhere.search(head) or agency.anywhere.search(author or "")):
+        if agency.anywhere is not None and any(_found(agency.anywhere, *part) for part in parts):
             return agency.slug
     return None
+
+
+@lru_cache(maxsize=None)
+def _needed(pattern: re.Pattern) -> tuple[str, ...] | None:
+    return literals.needed(pattern)
+
+
+def _found(pattern: re.Pattern, text: str, lowered: str | None) -> bool:
+    """``pattern.search(text)``, skipped when the words any match needs are not in the text."""
+    return literals.may_match(pattern, _needed(pattern), text, lowered) and pattern.search(text) is not None
 
 
 def agency_at(domain: str) -> str | None:
