@@ -28,7 +28,7 @@ PARTIAL_PASSAGE = 20  # ... in one passage of this length at least
 FOOT, HEAD = 0.25, 0.1  # the shares of a text where footers and link boxes, and headers, stand
 REWRITE_SENTENCES = 0.6  # share of the shorter text's sentences with a reworded counterpart
 REWRITE_MIN_SENTENCES = 4
-REWRITE_SIMILARITY = 70  # rapidfuzz token-sort ratio of two sentences saying the same thing
+REWRITE_SIMILARITY = 70  # token-sort ratio (rapidfuzz) of two sentences saying the same thing
 SENTENCE_WORDS = 6  # a shorter "sentence" is a heading, a dateline or a fragment
 _SENTENCE = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+|\n+")
 
@@ -173,8 +173,10 @@ def _runs(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def sentences(doc: Doc) -> list[str]:
-    """The document's sentences, normalised (``Doc.sentences``)."""
-    return [" ".join(words) for words in (tokens(s).norm for s in _SENTENCE.split(doc.text))
+    """The document's sentences, normalised, each with its words in sorted order (``Doc.sentences``):
+    sorted once a document, so comparing two is a plain ratio (rapidfuzz's token-sort ratio
+    sorts both sentences again at every comparison)."""
+    return [" ".join(sorted(words)) for words in (tokens(s).norm for s in _SENTENCE.split(doc.text))
             if len(words) >= SENTENCE_WORDS]
 
 
@@ -207,7 +209,7 @@ def _reworded_count(short: list[str], other: list[str], start: int, end: int) ->
     """How many of ``short[start:end]`` have a reworded counterpart among ``other``."""
     if start >= end:
         return 0
-    scores = cdist(short[start:end], other, scorer=fuzz.token_sort_ratio, score_cutoff=REWRITE_SIMILARITY, workers=1)
+    scores = cdist(short[start:end], other, scorer=fuzz.ratio, score_cutoff=REWRITE_SIMILARITY, workers=1)
     return int((scores.max(axis=1) > 0).sum())
 
 

@@ -18,6 +18,7 @@ import justext
 _WORD = re.compile(r"\w+")
 # Entity debris a spinner leaves once the ampersand is gone: "nbsp,", "#160;", "amp;".
 _DEBRIS = re.compile(r"(?<![\w&])(?:nbsp|#160|#8217|#8220|#8221|amp|quot)\b;?", re.IGNORECASE)
+_DEBRIS_HINTS = ("nbsp", "#160", "#8217", "#8220", "#8221", "amp", "quot")  # one of them is in every match
 
 
 def clean(text: str) -> str:
@@ -29,7 +30,9 @@ def clean(text: str) -> str:
         if decoded == text:
             break
         text = decoded
-    text = _DEBRIS.sub(" ", text)
+    folded = text.casefold()  # as the pattern's IGNORECASE folds ("ſ" is an s)
+    if any(hint in folded for hint in _DEBRIS_HINTS):  # the pattern is slow to run on every text
+        text = _DEBRIS.sub(" ", text)
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
