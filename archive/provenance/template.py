@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from archive.provenance.model import Credit
-from archive.provenance.text import clean, is_content_word
+from archive.provenance.text import clean, content_words
 
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
@@ -126,7 +126,7 @@ def title_words(title: str) -> frozenset[str]:
 @lru_cache(maxsize=512)  # a new page meets each of its neighbours with the same text
 def vocabulary(text: str) -> frozenset[str]:
     """The text's content words: what two copies of one article share, spun or not."""
-    return frozenset(w for w in (m.casefold() for m in _WORD.findall(clean(text))) if is_content_word(w))
+    return content_words({m.casefold() for m in set(_WORD.findall(clean(text)))})
 
 
 @lru_cache(maxsize=512)

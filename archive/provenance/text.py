@@ -60,3 +60,8 @@ def stopwords() -> frozenset[str]:
 
 def is_content_word(word: str) -> bool:
     return word not in stopwords() and not word.isdigit() and len(word) > 1
+
+
+def content_words(words: set[str]) -> frozenset[str]:
+    """Those of the (case-folded) words that are content words, as :func:`is_content_word` says."""
+    return frozenset(w for w in words - stopwords() if not w.isdigit() and len(w) > 1)
