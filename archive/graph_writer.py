@@ -109,6 +109,14 @@ class GraphWriter:
     def flush(self, stories: set[int] | None = None) -> int:
         """Derive the trees of the stories that grew since their last derivation (those of them in
         ``stories``, when given); returns how many."""
+        chosen = sorted(self.dirty if stories is None else stories & self.dirty)
+        self.dirty.difference_update(chosen)
+        for story_id in chosen:
+            self.waited.pop(story_id, None)
+        return self._derive(chosen) if chosen else 0
+
+    def _derive(self, story_ids: list[int]) -> int:
+        """Derive these stories' trees again; returns how many still have members."""
 
         def derive_tree(session, story_id: int) -> int:
             members = sorted(reads.story_members(session, [story_id]))
@@ -116,16 +124,10 @@ class GraphWriter:
                 writes.write_story(session, story_id, self.analyzer.story(session, members), reassign=False)
             return int(bool(members))
 
-        chosen = sorted(self.dirty if stories is None else stories & self.dirty)
-        self.dirty.difference_update(chosen)
-        for story_id in chosen:
-            self.waited.pop(story_id, None)
-        if not chosen:
-            return 0
         try:  # one transaction a round: a commit a story cost as much as deriving a small one
-            return transaction(self.factory, lambda session: sum(derive_tree(session, s) for s in chosen))
+            return transaction(self.factory, lambda session: sum(derive_tree(session, s) for s in story_ids))
         except Exception:  # one story's failure must not take the others with it
-            return sum(transaction(self.factory, partial(derive_tree, story_id=s)) for s in chosen)
+            return sum(transaction(self.factory, partial(derive_tree, story_id=s)) for s in story_ids)
 
     def same_story(self, doc_id: int, other: int) -> bool:
         with self.factory() as session:
