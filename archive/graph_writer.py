@@ -28,11 +28,6 @@ from archive.store.db import session_factory, transaction
 
 FLUSH_EVERY = 100  # pages between two rounds of tree derivation for the stories that grew
 WAIT_ROUNDS = 5  # rounds a story that keeps growing waits for its tree at most
-# Documents the writer keeps as the engine sees them (tokens, sentences, comparisons): a copy
-# met again after it left the cache is read back and all of it computed again. 2,048 (~55 KB
-# each, ~110 MB) against 512 cut a 1,500-page crawl's reads from 2,832 documents to 183, a
-# fifth of the writer's CPU.
-DOCS_CACHED = 2048
 
 
 @dataclass
@@ -42,7 +37,7 @@ class GraphWriter:
     factory: sessionmaker[Session]
     db: str | None
     rounds: bool = True  # derive grown stories' trees every FLUSH_EVERY pages (else only at the end)
-    analyzer: Analyzer = field(default_factory=lambda: Analyzer(DOCS_CACHED))
+    analyzer: Analyzer = field(default_factory=Analyzer)
     dirty: set[int] = field(default_factory=set)  # stories whose trees are to be derived again
     growing: set[int] = field(default_factory=set)  # the dirty stories that grew in this round
     waited: dict[int, int] = field(default_factory=dict)  # rounds a dirty story has waited
