@@ -116,7 +116,10 @@ def headline(url: str, meta: dict, article: dict, h1s: list[str], page_title: st
         else:
             # The CMS copies one headline into the page's <h1> and <title>; the one of JSON-LD
             # and og:title that differs from those copies was written for this article on purpose.
-            best = social if {keys.get("h1"), keys.get("title")} == {jsonld} else jsonld
+            # When the <h1> prints og:title's and only <title> copies JSON-LD's, that pair is the
+            # headline written for search engines, and the printed one is the article's.
+            copies = keys.get("h1"), keys.get("title")
+            best = social if copies in ((jsonld, jsonld), (social, jsonld)) else jsonld
     elif (social and not jsonld and best != social and best not in social and social not in best
           and not _is_site(stated["og:title"], sites)):
         best = social  # likewise with no JSON-LD: og:title differs from the copies on purpose
