@@ -182,6 +182,30 @@ def test_clean_drops_navigation_and_template_lines_but_keeps_credit_lines():
     assert cleaned.chrome == 14  # "Posted: June 3, 2008", "Home | News | Sports", the copyright line
 
 
+STORY = ("The commission voted on Tuesday to close the Elm Street bridge for repairs that will take most of"
+           " the year.\nFarmers on the east side will drive twenty minutes more to reach the grain elevator.")
+
+
+@pytest.mark.parametrize("ellipsis", ["...", "…"])
+def test_a_trailing_box_of_truncated_blurbs_is_cut_with_its_heading(ellipsis):
+    import lxml.html
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    box = (f"Also in the news\nThe Australian Transport Safety Bureau has called for pilots to be better"
+           f" trained {ellipsis}\nNew Zealand has rewarded Lord of the Rings director Peter Jackson in its {ellipsis}")
+    assert clean(f"{STORY}\n{box}", PageSignals.of(tree)).text == STORY
+
+
+def test_one_truncated_line_or_an_article_of_blurbs_is_kept():
+    import lxml.html
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    one = f"{STORY}\nAnd then he said ..."
+    assert clean(one, PageSignals.of(tree)).text == one
+    blurbs = "Pilots to be better trained ...\nJackson honoured ...\nBridge to close ..."  # no article above it
+    assert clean(blurbs, PageSignals.of(tree)).text == blurbs
+
+
 def test_trafilatura_table_rows_are_split_into_cells():
     import lxml.html
 
@@ -223,6 +247,8 @@ SOCIAL = "Why farmers will drive twenty minutes more"
     (STATED, SOCIAL, STATED, f"{STATED} - Daily Courier", SOCIAL),
     # the page prints og:title's: JSON-LD's was written on purpose
     (STATED, SOCIAL, SOCIAL, f"{SOCIAL} - Daily Courier", STATED),
+    # the page prints og:title's and only <title> copies JSON-LD's (the search engines' headline)
+    (STATED, SOCIAL, SOCIAL, f"{STATED} - Daily Courier", SOCIAL),
     # one holds the other: the longer adds a kicker or a section
     (f"Elm Street: {STATED}", STATED, f"Elm Street: {STATED}", f"Elm Street: {STATED}", STATED),
     (STATED, f"{STATED} - Local news", STATED, f"{STATED} - Local news", STATED),

@@ -45,6 +45,8 @@ _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNOREC
 COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published, broadcast, ...")
 LABEL_WORDS = 3
 HEADING_WORDS = 20
+TEASER_RUN = 2  # this many truncated blurbs in a row are a related-stories box, not the article
+_TRUNCATED = re.compile(r"(?:\.\.\.|…)[\s\]\)]*$")
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -137,9 +139,23 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
         kept.pop(0)  # the headline block: headline, "Posted:" line, byline
     while kept and _is_template(kept[-1]):
         kept.pop()
+    _drop_teasers(kept)
     out = "\n".join(kept)
     words = count_words(out)
     return Cleaned(out, words, max(0, sum(map(count_words, lines)) - words), layout_row)
+
+
+def _drop_teasers(lines: list[str]) -> None:
+    """Cut a trailing box of related stories: blurbs cut short with an ellipsis ("... helicopter
+    crash last August which claimed ..."), and the heading above them ("Also in the news")."""
+    run = 0
+    while run < len(lines) and _TRUNCATED.search(lines[-1 - run]) and not _names_a_source(lines[-1 - run]):
+        run += 1
+    if run < TEASER_RUN or count_words("\n".join(lines[:-run])) < MIN_WORDS:
+        return
+    del lines[-run:]
+    if _is_heading(lines[-1]):
+        lines.pop()
 
 
 def too_short(c: Cleaned, signals: PageSignals) -> bool:
