@@ -183,7 +183,8 @@ def test_clean_drops_navigation_and_template_lines_but_keeps_credit_lines():
 
 
 STORY = ("The commission voted on Tuesday to close the Elm Street bridge for repairs that will take most of"
-           " the year.\nFarmers on the east side will drive twenty minutes more to reach the grain elevator.")
+           " the year.\nFarmers on the east side will drive twenty minutes more to reach the grain elevator.\n"
+         "The county has set aside money for a shuttle bus during the harvest.")
 
 
 @pytest.mark.parametrize("ellipsis", ["...", "…"])
