@@ -112,9 +112,26 @@ def station_page() -> bytes:
 def test_station_layout_cell_is_not_stored_as_one_flattened_row():
     text = extract_page(station_page(), URL, "text/html").text
     p, r, _ = prf(text, GOLD)
-    assert r == 1.0 and p > 0.8, text  # the side box's weather line may stay (readability keeps it)
-    for chrome in ("Posted:", "Email This Story", "Most Popular", "Lakeshore"):
+    assert r == 1.0 and p > 0.8, text
+    for chrome in ("Posted:", "Email This Story", "Most Popular", "Lakeshore", "Weather Alerts"):
         assert chrome not in text
+
+
+def test_lines_of_a_cell_beside_the_article_go_lines_of_stacked_cells_stay():
+    import lxml.html
+
+    first, second = ARTICLE[0], ARTICLE[1]
+    side = "Weather Alerts: No watches or warnings in effect for the area. Click here for the forecast."
+    blurb = "Coverage of Washington, Monroe and Noble counties, updated every weekday morning."
+    beside = lxml.html.document_fromstring(
+        f"<html><body><table><tr><td>{blurb}</td><td><p>{first}</p><p>{second}</p></td>"
+        f"<td><table><tr><td>{side}</td></tr></table></td></tr></table></body></html>")
+    text = f"{blurb}\n{first}\n{second}\n{side}"
+    assert clean(text, PageSignals.of(beside)).text == f"{first}\n{second}"
+    stacked = lxml.html.document_fromstring(
+        f"<html><body><table><tr><td>{blurb}</td></tr><tr><td>{first}</td></tr><tr><td>{second}</td></tr>"
+        f"<tr><td>{side}</td></tr></table></body></html>")
+    assert clean(text, PageSignals.of(stacked)).text == text
 
 
 def test_choice_weighs_a_flattened_layout_row_not_what_cleaning_dropped():

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from archive.extraction.candidates import embedded_text, flat, readability_text, standfirst, trafilatura_text
+from archive.extraction.layout import LayoutColumns
 from archive.provenance.credits import credit_lines
 from archive.provenance.wires import AGENCIES
 
@@ -63,13 +64,14 @@ class PageSignals:
 
     anchors: frozenset[str]
     paragraph_words: int
+    layout: LayoutColumns | None = None  # the page's layout-table columns, if it has table cells
 
     @classmethod
     def of(cls, tree) -> PageSignals:
         # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page
         texts = _PLAIN_LINK_TEXTS(tree) + [a.text_content() for a in _NESTED_LINKS(tree)]
         anchors = frozenset(t for t in map(flat, texts) if t)
-        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))))
+        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))), LayoutColumns.of(tree))
 
 
 _PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)]/text()", smart_strings=False)
@@ -133,6 +135,8 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     navigation = [_is_navigation(line, signals.anchors) for line in lines]
     kept = [line for i, line in enumerate(lines) if not navigation[i]
             and not (i + 1 < len(lines) and navigation[i + 1] and _is_label(line))]
+    if signals.layout:
+        _drop_side_cells(kept, signals.layout)
     head = flat(headline) if headline else ""
     while kept and (_is_template(kept[0]) or head and flat(kept[0]) == head
                     or len(kept) > 1 and _is_heading(kept[0]) and _is_template(kept[1])):
@@ -143,6 +147,18 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     out = "\n".join(kept)
     words = count_words(out)
     return Cleaned(out, words, max(0, sum(map(count_words, lines)) - words), layout_row)
+
+
+def _drop_side_cells(lines: list[str], layout: LayoutColumns) -> None:
+    """Cut the lines at either end that the page's layout table puts beside the article's longest
+    line: section blurbs in a left-hand cell, a station's weather box in a right-hand one."""
+    if len(lines) < 2:
+        return
+    anchor = max(lines, key=count_words)
+    for edge in (0, -1):
+        while len(lines) > 1 and lines[edge] != anchor and not _names_a_source(lines[edge]) \
+                and layout.beside(lines[edge], anchor):
+            del lines[edge]
 
 
 def _drop_teasers(lines: list[str]) -> None:
