@@ -128,6 +128,8 @@ def test_lines_of_a_cell_beside_the_article_go_lines_of_stacked_cells_stay():
         f"<td><table><tr><td>{side}</td></tr></table></td></tr></table></body></html>")
     text = f"{blurb}\n{first}\n{second}\n{side}"
     assert clean(text, PageSignals.of(beside)).text == f"{first}\n{second}"
+    glued = f"{first}\n{side}\n{second}"  # a flattened layout row puts the side cell between the story's lines
+    assert clean(glued, PageSignals.of(beside)).text == f"{first}\n{second}"
     stacked = lxml.html.document_fromstring(
         f"<html><body><table><tr><td>{blurb}</td></tr><tr><td>{first}</td></tr><tr><td>{second}</td></tr>"
         f"<tr><td>{side}</td></tr></table></body></html>")
@@ -212,6 +214,9 @@ def test_a_trailing_box_of_truncated_blurbs_is_cut_with_its_heading(ellipsis):
     box = (f"Also in the news\nThe Australian Transport Safety Bureau has called for pilots to be better"
            f" trained {ellipsis}\nNew Zealand has rewarded Lord of the Rings director Peter Jackson in its {ellipsis}")
     assert clean(f"{STORY}\n{box}", PageSignals.of(tree)).text == STORY
+    # one blurb under a heading is a box too; naming an agency does not make a blurb a credit line
+    assert clean(f"{STORY}\nAlso in the news\nHamas told Agence France Presse it had taken {ellipsis}",
+                 PageSignals.of(tree)).text == STORY
 
 
 def test_one_truncated_line_or_an_article_of_blurbs_is_kept():

@@ -46,7 +46,7 @@ _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNOREC
 COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published, broadcast, ...")
 LABEL_WORDS = 3
 HEADING_WORDS = 20
-TEASER_RUN = 2  # this many truncated blurbs in a row are a related-stories box, not the article
+TEASER_RUN = 2  # this many truncated blurbs in a row (or one under a heading) are a related-stories box
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\s\]\)]*$")
 
 
@@ -150,24 +150,24 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
 
 
 def _drop_side_cells(lines: list[str], layout: LayoutColumns) -> None:
-    """Cut the lines at either end that the page's layout table puts beside the article's longest
-    line: section blurbs in a left-hand cell, a station's weather box in a right-hand one."""
+    """Cut the lines that the page's layout table puts in a cell beside the article's longest line:
+    section blurbs in a left-hand cell, a station's weather box in a right-hand one (between the
+    story's lines when an extractor flattened the row)."""
     if len(lines) < 2:
         return
     anchor = max(lines, key=count_words)
-    for edge in (0, -1):
-        while len(lines) > 1 and lines[edge] != anchor and not _names_a_source(lines[edge]) \
-                and layout.beside(lines[edge], anchor):
-            del lines[edge]
+    lines[:] = [line for line in lines if line == anchor or _names_a_source(line) or not layout.beside(line, anchor)]
 
 
 def _drop_teasers(lines: list[str]) -> None:
     """Cut a trailing box of related stories: blurbs cut short with an ellipsis ("... helicopter
-    crash last August which claimed ..."), and the heading above them ("Also in the news")."""
+    crash last August which claimed ..."), two or more, or one under a heading ("Also in the
+    news"), with that heading."""
     run = 0
-    while run < len(lines) and _TRUNCATED.search(lines[-1 - run]) and not _names_a_source(lines[-1 - run]):
+    while run < len(lines) and _TRUNCATED.search(lines[-1 - run]):  # a blurb, even one naming an agency
         run += 1
-    if run < TEASER_RUN or count_words("\n".join(lines[:-run])) < MIN_WORDS:
+    headed = 0 < run < len(lines) and _is_heading(lines[-1 - run])
+    if not (run >= TEASER_RUN or headed) or count_words("\n".join(lines[:-run])) < MIN_WORDS:
         return
     del lines[-run:]
     if _is_heading(lines[-1]):

@@ -5,7 +5,7 @@ cell of side boxes ("Weather Alerts: no watches or warnings ... Click here for t
 forecast"). Extractors that keep a side cell's text put it before or after the article, where it
 reads like a paragraph. Two lines sit side by side when the nearest common ancestor of their
 elements is a table row (``<tr>``); lines of cells stacked in rows, or of one cell's nested
-tables, share a column. Only the article's column is kept at the text's edges.
+tables, share a column. Only the column of the article's longest line is kept.
 """
 
 from __future__ import annotations
