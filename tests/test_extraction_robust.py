@@ -229,6 +229,18 @@ def test_one_truncated_line_or_an_article_of_blurbs_is_kept():
     assert clean(blurbs, PageSignals.of(tree)).text == blurbs
 
 
+@pytest.mark.parametrize("label", ["You Might Also Like", "More headlines", "Related Videos", "More from The Courier"])
+def test_a_box_of_other_stories_after_its_label_is_cut(label):
+    import lxml.html
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    box = f"{label}\nSchool board approves new budget\nFire destroys barn east of town"
+    assert clean(f"{STORY}\n{box}", PageSignals.of(tree)).text == STORY
+    # the label in the article's first half is a subheading: the text goes on
+    long_box = f"{label}\n{STORY}\n{STORY}"
+    assert clean(f"{STORY}\n{long_box}", PageSignals.of(tree)).text == f"{STORY}\n{long_box}"
+
+
 def test_trafilatura_table_rows_are_split_into_cells():
     import lxml.html
 

@@ -3,7 +3,9 @@
 Each candidate is cleaned the same way first: table rows flattened by trafilatura are split into
 their cells, lines that are only link texts of the page (navigation, related-story lists) and
 template lines at either end (a headline block, dates, "Posted:", bylines, a site's copyright,
-"E-mail this | Print this") are dropped; a line naming a wire agency or a credit stays, since the
+"E-mail this | Print this") are dropped, so are lines of a layout-table cell beside the article's
+(archive/extraction/layout.py) and a closing box of other stories (after a "You Might Also Like"
+label, or blurbs cut short with "..."); a line naming a wire agency or a credit stays, since the
 engine reads those (archive/provenance/wires.py, credits.py). trafilatura's fast mode answers first and is judged by measurable
 signals: its words against the page's paragraph words, the share of it that was navigation or
 template, an article flattened into one layout-table row. Only when it looks wrong is
@@ -47,6 +49,12 @@ COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published
 LABEL_WORDS = 3
 HEADING_WORDS = 20
 TEASER_RUN = 2  # this many truncated blurbs in a row (or one under a heading) are a related-stories box
+_RELATED_LABEL = re.compile(
+    r"^(?:you (?:might|may) (?:also )?(?:like|enjoy)|related(?: \w+)?|more (?:from|on|in|stories|news|articles|videos"
+    r"|headlines)\b.*|recommended(?: for you| stories| reading)?|most (?:popular|read|viewed|shared)|trending(?: now)?"
+    r"|(?:latest|top|more) (?:news|stories|headlines)|also in the news"
+    r"|featured (?:slide ?shows|videos|stories))\s*:?$", re.IGNORECASE)
+RELATED_TAIL_SHARE = 0.5  # a box after its label holds less than this share of the text
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\s\]\)]*$")
 
 
@@ -144,6 +152,7 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     while kept and _is_template(kept[-1]):
         kept.pop()
     _drop_teasers(kept)
+    _drop_related_box(kept)
     out = "\n".join(kept)
     words = count_words(out)
     return Cleaned(out, words, max(0, sum(map(count_words, lines)) - words), layout_row)
@@ -157,6 +166,19 @@ def _drop_side_cells(lines: list[str], layout: LayoutColumns) -> None:
         return
     anchor = max(lines, key=count_words)
     lines[:] = [line for line in lines if line == anchor or _names_a_source(line) or not layout.beside(line, anchor)]
+
+
+def _drop_related_box(lines: list[str]) -> None:
+    """Cut the text from a "You Might Also Like" / "Related Videos" label on, when what follows it
+    is a small part of the text (a box of other stories, not the article's second half)."""
+    total = count_words("\n".join(lines))
+    before = 0
+    for i, line in enumerate(lines):
+        if i and count_words(line) <= LABEL_WORDS + 2 and _RELATED_LABEL.match(line.strip(" -")) \
+                and total - before < RELATED_TAIL_SHARE * before:
+            del lines[i:]
+            return
+        before += count_words(line)
 
 
 def _drop_teasers(lines: list[str]) -> None:
