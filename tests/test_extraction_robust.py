@@ -294,6 +294,14 @@ def test_headline_when_json_ld_and_og_title_disagree(jsonld, og, h1, title, expe
     assert headline(URL, {"og:title": og}, {"headline": jsonld}, [h1], title, ["Daily Courier"]) == expected
 
 
+def test_the_printed_headline_is_not_the_body_s_first_line_when_the_title_is_another():
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    page = (f'<html><head><title>{STATED} - Daily Courier</title><meta property="og:title" content="{SOCIAL}">'
+            f"</head><body><article><h1>{STATED}</h1>{paragraphs}</article></body></html>").encode()
+    record = extract_page(page, URL, "text/html")
+    assert record.title == SOCIAL and record.text.splitlines()[0] == ARTICLE[0]
+
+
 def test_og_title_that_is_only_the_outlet_is_no_headline():
     assert headline(URL, {"og:title": "The Daily Courier"}, {}, [STATED], f"{STATED} - Daily Courier",
                     ["The Daily Courier"]) == STATED
