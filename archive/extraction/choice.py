@@ -143,19 +143,25 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     navigation = [_is_navigation(line, signals.anchors) for line in lines]
     kept = [line for i, line in enumerate(lines) if not navigation[i]
             and not (i + 1 < len(lines) and navigation[i + 1] and _is_label(line))]
+    # Boxes beside or after the article are cut but not counted as chrome: chrome says fast mode
+    # took the wrong part of the page, a box cut cleanly does not (and asking readability costs).
+    boxed = count_words("\n".join(kept))
     if signals.layout:
         _drop_side_cells(kept, signals.layout)
+    boxed -= count_words("\n".join(kept))
     head = flat(headline) if headline else ""
     while kept and (_is_template(kept[0]) or head and flat(kept[0]) == head
                     or len(kept) > 1 and _is_heading(kept[0]) and _is_template(kept[1])):
         kept.pop(0)  # the headline block: headline, "Posted:" line, byline
     while kept and _is_template(kept[-1]):
         kept.pop()
+    before_boxes = count_words("\n".join(kept))
     _drop_teasers(kept)
     _drop_related_box(kept)
     out = "\n".join(kept)
     words = count_words(out)
-    return Cleaned(out, words, max(0, sum(map(count_words, lines)) - words), layout_row)
+    boxed += before_boxes - words
+    return Cleaned(out, words, max(0, sum(map(count_words, lines)) - words - boxed), layout_row)
 
 
 def _drop_side_cells(lines: list[str], layout: LayoutColumns) -> None:
@@ -165,7 +171,10 @@ def _drop_side_cells(lines: list[str], layout: LayoutColumns) -> None:
     if len(lines) < 2:
         return
     anchor = max(lines, key=count_words)
-    lines[:] = [line for line in lines if line == anchor or _names_a_source(line) or not layout.beside(line, anchor)]
+    article = layout.article(anchor)
+    if article is not None:
+        lines[:] = [line for line in lines
+                    if line == anchor or not layout.beside(line, article) or _names_a_source(line)]
 
 
 def _drop_related_box(lines: list[str]) -> None:
