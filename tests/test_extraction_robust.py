@@ -241,6 +241,14 @@ def test_a_box_of_other_stories_after_its_label_is_cut(label):
     assert clean(f"{STORY}\n{long_box}", PageSignals.of(tree)).text == f"{STORY}\n{long_box}"
 
 
+def test_a_sentence_that_starts_like_a_box_label_is_kept():
+    import lxml.html
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    text = f"{STORY}\nMore on that next week.\nThe council meets again on Monday."
+    assert clean(text, PageSignals.of(tree)).text == text
+
+
 def test_trafilatura_table_rows_are_split_into_cells():
     import lxml.html
 

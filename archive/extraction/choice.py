@@ -183,8 +183,8 @@ def _drop_related_box(lines: list[str]) -> None:
     total = count_words("\n".join(lines))
     before = 0
     for i, line in enumerate(lines):
-        if i and count_words(line) <= LABEL_WORDS + 2 and _RELATED_LABEL.match(line.strip(" -")) \
-                and total - before < RELATED_TAIL_SHARE * before:
+        label = count_words(line) <= LABEL_WORDS + 2 and _is_heading(line) and _RELATED_LABEL.match(line.strip(" -"))
+        if i and label and total - before < RELATED_TAIL_SHARE * before:
             del lines[i:]
             return
         before += count_words(line)

@@ -48,7 +48,8 @@ class LayoutColumns:
         flat = " ".join(words)
         for size in range(min(KEY_WORDS, len(words)), 0, -1):  # the longest start first
             found = [(text, element) for text, element in self._starts.get(" ".join(words[:size]), ())
-                     if (size == KEY_WORDS or len(text.split()) == size) and (flat.startswith(text) or text.startswith(flat))]
+                     if (size == KEY_WORDS or len(text.split()) == size)
+                     and (flat.startswith(text) or text.startswith(flat))]
             if found:
                 return found
         return []
