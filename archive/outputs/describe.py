@@ -64,6 +64,8 @@ EVIDENCE = {
                                                          "came from that copy rather than from the wire."),
     "spun_captured_copy": ("spun captured copy", "The copy is a captured copy of the wire story spun: a wire sends "
                                                  "its text as written."),
+    "wire_wording_kept": ("wire's wording kept", "The copy's words differ from another captured copy's, but most "
+                                                 "copies of the wire word it so: the other copy was the one changed."),
     "wire_credit": ("wire credit", "The copy carries the agency's dateline or credit: its text came from the "
                                    "agency's wire story, which no captured page holds."),
 }

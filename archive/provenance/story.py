@@ -154,9 +154,28 @@ class StoryAnalysis:
                 return [Evidence("credits_captured_copy", -WIRE_CREDIT,
                                  f"credits {self.docs[m].url}, a captured copy of the wire, as its source")]
             if relation(self.pairs[(m, k)]) is Relation.SPIN or self._spinner_signs(m, k):
+                kept = self._wire_wording(k, m, members)
+                if kept:
+                    return [Evidence("wire_wording_kept", 0.0,
+                                     f"words differ from {self.docs[m].url}'s, but {len(kept)} other copies of the "
+                                     f"wire have them too (such as {self.docs[kept[0]].url}): that copy was the one "
+                                     f"changed")]
                 return [Evidence("spun_captured_copy", -WIRE_CREDIT,
                                  f"is {self.docs[m].url} spun: a wire sends its text as written")]
         return []
+
+    def _wire_wording(self, k: int, m: int, members: list[int]) -> list[int]:
+        """Other copies of the wire whose words are closer to k's than to m's (fewer words swapped),
+        when they outnumber those closer to m's: a wire sends one text to every customer, so where two copies differ, the
+        wording most copies share is the wire's, and the odd copy is the one an editor changed."""
+        def swaps(x: int, y: int) -> float:
+            pair = self.pairs.get((x, y))
+            return len(pair.alignment.substitutions) if pair else float("inf")
+
+        others = [x for x in members if x not in (k, m)]
+        with_k = [x for x in others if swaps(x, k) < swaps(x, m)]
+        with_m = [x for x in others if swaps(x, m) < swaps(x, k)]
+        return with_k if len(with_k) > len(with_m) else []
 
     @staticmethod
     def _tree(weights: dict[tuple, float]) -> list[tuple]:
