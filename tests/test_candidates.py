@@ -54,11 +54,3 @@ def test_index_is_read_without_a_list_of_rows():
     assert len(index) == 2
     assert list(index.fingerprints_of(2)) == [7, 8]
     assert index.candidates(1, [7, 8]) == [2]
-
-
-def test_a_short_excerpt_sharing_one_fingerprint_is_a_candidate():
-    """Sampling keeps about one rare pair in four of the passage an excerpt took: a short
-    document's single shared fingerprint is enough, however many it has of its own."""
-    short = candidate_rules.SHORT - 1
-    assert candidate_rules.choose([(9, 1, 300)], own_count=short) == [9]
-    assert candidate_rules.choose([(9, 1, 300)], own_count=candidate_rules.SHORT) == []

@@ -194,3 +194,29 @@ def test_a_date_known_to_the_day_is_not_before_a_time_later_that_day():
     spin = page("https://farm.example/fire", _spin(FIRE), "2024-12-31T00:00:00", 0.6, marks=12)
     edges = [edge for edge in analyze_story([origin, copy, spin]).edges if edge.derived == spin.url]
     assert "published_later" in {item.kind for edge in edges for item in edge.evidence}
+
+
+def test_a_spin_ending_where_an_excerpt_ends_was_spun_from_the_excerpt():
+    """A copier takes a text whole: a spin holding all of an excerpt, and only half of the
+    full story, came from the excerpt, though both hold every word of it."""
+    half = ". ".join(FIRE.split(". ")[:7]) + "."
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    excerpt = _page("https://briefs.example/fire", half, 3, "Briefs")
+    spin = _page("https://farm.example/fire", _spin(half), 8, "Farm")
+    result = analyze_story([origin, excerpt, spin])
+    chosen = {e.derived: e for e in result.edges if e.primary}
+    assert chosen[spin.url].source == excerpt.url and chosen[spin.url].relation is Relation.SPIN
+    alternative = next(e for e in result.edges if e.derived == spin.url and e.source == ORIGIN)
+    assert "ends_where_other_ends" in {e.kind for e in alternative.evidence}
+
+
+def test_a_back_dated_twin_of_the_page_others_credit_is_its_copy():
+    """Two equal texts, one dated earlier; the republication credits the other: the credited
+    page wrote the text, the earlier-dated twin copied it."""
+    origin = _page(ORIGIN, FIRE, 5, "Origin Daily")
+    twin = _page("https://mirror.example/fire", FIRE, 2, "Mirror")
+    republication = _page("https://weekly.example/fire", FIRE + "\nRepublished with permission of Origin Daily.", 8,
+                          "Weekly")
+    result = analyze_story([origin, twin, republication])
+    chosen = {e.derived: e for e in result.edges if e.primary}
+    assert result.origin == ORIGIN and chosen[twin.url].source == ORIGIN

@@ -25,6 +25,8 @@ SPIN_MARKS_GAP = 3.0  # spinner debris per 1,000 words that tells two texts apar
 NOVEL_SHARE = 0.3  # share of new words that makes an inserted stretch new content
 REACH = 10  # words: a copy aligned this close to a line on both sides had the line before it
 _LINES = ("line", "dateline", "link")  # credits that stand in the text (a link's text is its line)
+WHOLE_SHARE = 0.9  # a copy holding this share of a source took it whole...
+EXTENT_SHARE = 0.8  # ...and one holding less than this of another cut that one short
 ATTRIBUTION_WORDS = 12  # an attribution ("According to X,") stands this close before a passage it introduces
 
 
@@ -117,6 +119,18 @@ def closeness(shared: int, best: int) -> list[Evidence]:
         return [Evidence("closest_text", 0.5, f"closest text: {shared} three-word runs shared")]
     return [Evidence("closer_text_elsewhere", -min(6.0, 0.12 * lag),
                      f"another copy shares {lag} more three-word runs with it")]
+
+
+def extent(pair: Pair, rivals: list[Pair]) -> list[Evidence]:
+    """A copier takes a text whole: a copy that stops where another possible source of it stops,
+    and leaves out much of this one, came from that other source rather than cutting this one at
+    the very same place."""
+    kept = pair.alignment.contain_a
+    whole = next((r for r in rivals if r.alignment.contain_a >= WHOLE_SHARE), None)
+    if kept >= EXTENT_SHARE or whole is None:
+        return []
+    return [Evidence("ends_where_other_ends", -0.6,
+                     f"the copy leaves out {1 - kept:.0%} of this text and ends where {whole.a.url} ends")]
 
 
 def pointers(a: Doc, b: Doc) -> list[Evidence]:

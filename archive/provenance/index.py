@@ -32,9 +32,7 @@ def choose(rows: Iterable[tuple[int, int, int]], own_count: int) -> list[int]:
     out = []
     for other_id, shared, other_count in rows:
         smaller = min(own_count, other_count or 0)
-        # a short excerpt keeps about one sampled fingerprint in four of the passage it took: the
-        # share test would ask more of it than sampling leaves
-        if smaller < SHORT and shared >= 1 or shared >= MIN_SHARED and (
+        if shared >= (1 if smaller < SHORT else MIN_SHARED) and (
                 shared >= MIN_SHARED_SHARE * max(1, smaller) or shared >= REUSE_SHARED):
             out.append(other_id)
     return out[:MAX_CANDIDATES]

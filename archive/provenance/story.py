@@ -264,6 +264,7 @@ class StoryAnalysis:
         items = (
             self.unexplained[(i, j)]
             + ev.closeness(self.shared[(i, j)], best_equal)
+            + ev.extent(pair, [self.pairs[edge] for edge in self.possible if edge[1] == j and edge[0] != i])
             + self._credits(i, j)
             + ev.inherited_credit(pair, self.carried.get((i, j), []))
             + (ev.attribution(pair) if pair.kinship is not Kinship.COPY else [])
@@ -271,9 +272,23 @@ class StoryAnalysis:
             + ev.dropped_dateline(a, b)
             + ev.dropped_credit(pair, self._own_lines(i), _carried_lines(self.pairs[(j, i)]))
             + ev.dates(self.dated[i], self.dated[j], reworked=_reworked(pair))
+            + self._credited_elsewhere(i, j)
             + self.spin[(i, j)]
         )
         return sum(e.weight for e in items), items
+
+    def _credited_elsewhere(self, i: int, j: int) -> list[Evidence]:
+        """J's text is i's, word for word, and another page of the story credits j as its source
+        while none credits i: the credited page wrote the text, so it is not i's copy (whatever
+        i's date says)."""
+        credited_by = [m for m in range(len(self.docs)) if m not in (i, j) and self.credits.get((j, m))]
+        if not credited_by or not self._twins(self.pairs[(i, j)]):
+            return []
+        if any(self.credits.get((i, m)) for m in range(len(self.docs)) if m != i):
+            return []
+        return [Evidence("others_credit_copy", -2.0,
+                         f"{self.docs[credited_by[0]].url} credits the copy as its source, and no page credits "
+                         f"this one: the copy wrote the text")]
 
     def _spinner_signs(self, i: int, j: int) -> bool:
         """J is i with words swapped, and the swaps bear a spinner's marks: debris i lacks, or
