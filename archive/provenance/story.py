@@ -279,10 +279,12 @@ class StoryAnalysis:
 
     def _credited_elsewhere(self, i: int, j: int) -> list[Evidence]:
         """J's text is i's, word for word, and another page of the story credits j as its source
-        while none credits i: the credited page wrote the text, so it is not i's copy (whatever
-        i's date says)."""
+        while none credits i, and j names no source of its own (no credit line or dateline): the
+        credited page wrote the text, so it is not i's copy (whatever i's date says)."""
         credited_by = [m for m in range(len(self.docs)) if m not in (i, j) and self.credits.get((j, m))]
         if not credited_by or not self._twins(self.pairs[(i, j)]):
+            return []
+        if any(c.kind in ("line", "dateline") for c in self.docs[j].credits):
             return []
         if any(self.credits.get((i, m)) for m in range(len(self.docs)) if m != i):
             return []
