@@ -33,6 +33,13 @@ def test_clean_removes_spinner_entity_debris():
     assert clean("Korea’s") == "Korea’s"
 
 
+def test_text_decoded_in_the_wrong_charset_leaves_no_words():
+    """A spinner's or scraper's mojibake ("â€™", "Â " for a no-break space) is not a word: a
+    credit line keeps its words, so it can be found in the copy it came from."""
+    assert tokens("Via Â Northgate Observer").norm == tokens("Via Northgate Observer").norm
+    assert tokens("it donâ€™t say â€œnoâ€ Âme").norm == ("it", "don", "t", "say", "no", "âme")
+
+
 def test_spun_copy_aligns_with_its_source_and_shows_the_substitutions(docs):
     al = align(docs[AT].tok, docs[SP].tok)
     assert al.contain_b > 0.8 and al.contain_a > 0.8

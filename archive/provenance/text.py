@@ -1,7 +1,7 @@
 """Text normalisation and tokenisation shared by every provenance step.
 
 Copies of an article differ in ways that say nothing about its content: HTML entities left half
-decoded by a scraper (``&amp;nbsp,``), typographic quotes, case, paragraph breaks. Everything the
+decoded by a scraper (``&amp;nbsp,``), text decoded in the wrong charset (``â€™``), typographic quotes, case, paragraph breaks. Everything the
 engine compares goes through :func:`tokens`, so those differences vanish in one place.
 """
 
@@ -18,6 +18,8 @@ import justext
 _WORD = re.compile(r"\w+")
 # Entity debris a spinner leaves once the ampersand is gone: "nbsp,", "#160;", "amp;".
 _DEBRIS = re.compile(r"(?<![\w&])(?:nbsp|#160|#8217|#8220|#8221|amp|quot)\b;?", re.IGNORECASE)
+# UTF-8 read as Windows-1252 ("donâ€™t", "Â " for a no-break space): encoding debris, not words
+_MOJIBAKE = re.compile(r"â€.|Â(?=\s)")
 
 
 def clean(text: str) -> str:
@@ -30,7 +32,9 @@ def clean(text: str) -> str:
             break
         text = decoded
     text = _DEBRIS.sub(" ", text)
-    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", _MOJIBAKE.sub(" ", text))
 
 
 @dataclass(frozen=True, slots=True)
