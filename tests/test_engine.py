@@ -9,6 +9,7 @@ import pytest
 
 from archive.extract import extract_page
 from archive.page import Page
+from archive.provenance import evidence as ev
 from archive.provenance.align import align
 from archive.provenance.compare import Kinship, compare
 from archive.provenance.credits import credit_lines
@@ -227,3 +228,18 @@ def test_a_back_dated_twin_of_the_page_others_credit_is_its_copy():
     result = analyze_story([origin, twin, republication])
     chosen = {e.derived: e for e in result.edges if e.primary}
     assert result.origin == ORIGIN and chosen[twin.url].source == ORIGIN
+
+
+def test_a_stated_date_without_a_time_is_only_good_to_the_day():
+    """Metadata reading "2024-12-31" (midnight sharp) does not say the page came out before an
+    origin timestamped 10:00 that day; between days, the candidates' own times still order them."""
+    def page(url, text, date):
+        return doc_from_page(url, Page(url, text, page_title="Hill Top evacuated", date=datetime.fromisoformat(date),
+                                       date_trust=1.0))
+    origin = page(ORIGIN, FIRE, "2024-12-31T10:00:00")
+    copy = page("https://mirror.example/fire", FIRE, "2024-12-31T00:00:00")
+    later = page("https://later.example/fire", FIRE, "2025-01-02T00:00:00")
+    assert not ev.dates(origin, copy) and not ev.dates(copy, origin)
+    assert ev.dates(origin, later)[0].kind == "published_later"
+    earlier_origin = page("https://first.example/fire", FIRE, "2024-12-31T08:00:00")
+    assert ev.dates(earlier_origin, later, reworked=True)[0].weight > ev.dates(origin, later, reworked=True)[0].weight

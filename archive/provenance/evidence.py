@@ -9,6 +9,7 @@ can be back-dated) and checked on the evaluation corpora in ``benchmarks/``.
 from __future__ import annotations
 
 import math
+from datetime import datetime, time
 from weakref import WeakKeyDictionary
 
 from wordfreq import zipf_frequency
@@ -258,10 +259,11 @@ def dates(a: Doc, b: Doc, reworked: bool = False) -> list[Evidence]:
     if a.published is None or b.published is None:
         return []
     trust = min(a.date_trust, b.date_trust)
-    if trust >= 1.0:
-        days = (b.published - a.published).total_seconds() / 86400
-    else:  # a printed or guessed date is only good to the day
-        days = (b.published.date() - a.published.date()).days
+    # a printed or guessed date, or one stating no time, is only good to the day: on the same day
+    # nothing is told; otherwise it stands for midday, so the order of two timed candidates holds
+    if not (timed(a) and timed(b)) and a.published.date() == b.published.date():
+        return []
+    days = (_moment(b) - _moment(a)).total_seconds() / 86400
     if abs(days) < 1 / 24 or trust <= 0:
         return []
     if days > 0:
@@ -269,6 +271,18 @@ def dates(a: Doc, b: Doc, reworked: bool = False) -> list[Evidence]:
         weight = trust * (0.45 + lag / 2 if reworked else 0.6 - lag)
         return [Evidence("published_later", weight, f"published {_span(days)} after the source")]
     return [Evidence("published_earlier", -1.2 * trust, f"published {_span(-days)} before the source")]
+
+
+def timed(doc: Doc) -> bool:
+    """Is the doc's date known to the minute? Machine-readable metadata is, unless it states a
+    day alone: a time of midnight sharp is what a date without a time reads as."""
+    when = doc.published
+    return doc.date_trust >= 1.0 and (when.hour, when.minute, when.second, when.microsecond) != (0, 0, 0, 0)
+
+
+def _moment(doc: Doc) -> datetime:
+    when = doc.published.replace(tzinfo=None)
+    return when if timed(doc) else datetime.combine(when.date(), time(12))
 
 
 def _span(days: float) -> str:

@@ -399,9 +399,9 @@ class StoryAnalysis:
 
 
 def _before(a: Doc, b: Doc) -> bool:
-    """Is a dated before b? A date known only to the day (printed, guessed) is not before a time
-    later that same day."""
-    if min(a.date_trust, b.date_trust) >= 1.0:
+    """Is a dated before b? A date known only to the day (printed, guessed, or stating no time)
+    is not before a time later that same day."""
+    if ev.timed(a) and ev.timed(b):
         return a.published.replace(tzinfo=None) < b.published.replace(tzinfo=None)
     return a.published.date() < b.published.date()
 
