@@ -213,6 +213,12 @@ class StoryAnalysis:
         # a text that reuses or rewords another says things of its own: that is what it is
         self.unexplained = {edge: ev.unexplained(p) if p.kinship is Kinship.COPY else []
                             for edge, p in self.pairs.items()}
+        # when each text says things the other lacks, neither holds the other whole, and which
+        # says more of its own tells nothing of which came first: both directions weigh the same
+        for (i, j), items in self.unexplained.items():
+            other = self.unexplained.get((j, i))
+            if items and other and items[0].weight < other[0].weight:
+                self.unexplained[(i, j)] = [replace(items[0], weight=other[0].weight)]
         self.carried = self._carried()
         self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
         self.plausible = {edge for edge, items in self.unexplained.items() if not items}
