@@ -82,18 +82,20 @@ def _earlier(a: int | str, b: int | str) -> bool:
 
 
 class Analyzer:
-    def __init__(self, cache_size: int = 512):
+    def __init__(self, cache_size: int = 4096):  # a link-finding chunk's documents and candidates fit
         self._docs: _Bounded = _Bounded(cache_size)
         self._pairs: _Bounded = _Bounded(cache_size * 2)
 
     # -- loading and comparing, cached ---------------------------------------------------------
 
     def docs(self, session: Session, ids: Iterable[int]) -> list[Doc]:
+        """The documents (those stored and not inferred), from the cache or read in one query;
+        all of them even when they are more than the cache holds."""
         ids = list(dict.fromkeys(ids))
-        missing = [i for i in ids if i not in self._docs]
-        for doc in reads.load_docs(session, missing):
-            self._docs.remember(doc.key, doc)
-        return [self._docs[i] for i in ids if i in self._docs]
+        found = {i: self._docs[i] for i in ids if i in self._docs}
+        for doc in reads.load_docs(session, [i for i in ids if i not in found]):
+            found[doc.key] = self._docs.remember(doc.key, doc)
+        return [found[i] for i in ids if i in found]
 
     def pair(self, a: Doc, b: Doc) -> Pair:
         key = (a.key, b.key) if a.key < b.key else (b.key, a.key)
@@ -130,13 +132,14 @@ class Analyzer:
             others = (index.candidates(doc_id, index.fingerprints_of(doc_id)) if index is not None
                       else reads.candidates(session, doc_id, (hashes or {}).get(doc_id)))
             wanted[doc_id] = [o for o in others if o < doc_id]
-        self.docs(session, {i for doc_id, others in wanted.items() if others for i in (doc_id, *others)})
+        loaded = {d.key: d for d in self.docs(session, [i for doc_id, others in wanted.items() if others
+                                                        for i in (doc_id, *others)])}
         for doc_id, others in wanted.items():
             found.copies[doc_id] = []
-            if not others:
+            if not others or doc_id not in loaded:
                 continue
-            doc, *candidates = self.docs(session, [doc_id, *others])
-            for other in candidates:
+            doc = loaded[doc_id]
+            for other in (loaded[o] for o in others if o in loaded):
                 pair = self.pair(other, doc)
                 if pair.kinship in DERIVED:
                     found.copies[doc_id].append(other.key)

@@ -156,8 +156,9 @@ def test_sentences_two_articles_share_in_their_middle_are_not_template_across_si
     assert shared_template(a, b, same_site=False, different=True) == set()
 
 
-def test_migration_0004_cuts_the_stored_segments_again(tmp_path):
-    """A database whose segments were cut by the older rule gets them cut again, and learns anew."""
+def test_migrations_0004_0005_cut_the_stored_segments_again(tmp_path):
+    """A database whose segments were cut by the older rule, with the position flags of revision
+    0003, gets them cut again, learns anew, and loses the flags."""
     from alembic import command
     from sqlalchemy import text
 
@@ -171,6 +172,8 @@ def test_migration_0004_cuts_the_stored_segments_again(tmp_path):
     engine = make_engine(db)
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM segments"))
+        for column in ("edge", "bottom"):  # revision 0003's table
+            connection.execute(text(f"ALTER TABLE segments ADD COLUMN {column} BOOLEAN NOT NULL DEFAULT 0"))
         connection.execute(text("INSERT INTO segments (hash, document_id, site, words, edge, bottom) "
                                 "VALUES (42, 1, 'whdl7.example', 99, 1, 1)"))
         command.stamp(_alembic(connection), "0003")
@@ -179,5 +182,7 @@ def test_migration_0004_cuts_the_stored_segments_again(tmp_path):
     factory = session_factory(db)
     with factory() as session:
         stored = set(session.scalars(select(SegmentRow.hash)))
+        columns = {row[1] for row in session.execute(text("PRAGMA table_info(segments)"))}
     engine.dispose()
     assert stored == {s.hash for s in segments(page.text)}
+    assert columns == {"hash", "document_id", "site", "words"}

@@ -28,7 +28,7 @@ PARTIAL_PASSAGE = 20  # ... in one passage of this length at least
 FOOT, HEAD = 0.25, 0.1  # the shares of a text where footers and link boxes, and headers, stand
 REWRITE_SENTENCES = 0.6  # share of the shorter text's sentences with a reworded counterpart
 REWRITE_MIN_SENTENCES = 4
-REWRITE_SIMILARITY = 70  # rapidfuzz token-sort ratio of two sentences saying the same thing
+REWRITE_SIMILARITY = 70  # token-sort ratio (rapidfuzz) of two sentences saying the same thing
 SENTENCE_WORDS = 6  # a shorter "sentence" is a heading, a dateline or a fragment
 _SENTENCE = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+|\n+")
 
@@ -178,8 +178,10 @@ def _runs(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def sentences(doc: Doc) -> list[str]:
-    """The document's sentences, normalised (``Doc.sentences``)."""
-    return [" ".join(words) for words in (tokens(s).norm for s in _SENTENCE.split(doc.text))
+    """The document's sentences, normalised, each with its words in sorted order (``Doc.sentences``):
+    sorted once a document, so comparing two is a plain ratio (rapidfuzz's token-sort ratio
+    sorts both sentences again at every comparison)."""
+    return [" ".join(sorted(words)) for words in (tokens(s).norm for s in _SENTENCE.split(doc.text))
             if len(words) >= SENTENCE_WORDS]
 
 
@@ -188,8 +190,32 @@ def reworded_share(a: Doc, b: Doc) -> float:
     short, other = sorted((a.sentences, b.sentences), key=len)
     if len(short) < REWRITE_MIN_SENTENCES:
         return 0.0
-    scores = cdist(short, other, scorer=fuzz.token_sort_ratio, score_cutoff=REWRITE_SIMILARITY, workers=1)
-    return float((scores.max(axis=1) > 0).sum()) / len(short)
+    return _reworded_count(short, other, 0, len(short)) / len(short)
+
+
+def reworded(a: Doc, b: Doc, share: float = REWRITE_SENTENCES) -> bool:
+    """``reworded_share(a, b) >= share``, settled as soon as the sentences compared so far decide
+    it: most pairs asked are unrelated, and their first misses are enough."""
+    short, other = sorted((a.sentences, b.sentences), key=len)
+    n = len(short)
+    if n < REWRITE_MIN_SENTENCES:
+        return 0.0 >= share
+    needed = next((m for m in range(n + 1) if m / n >= share), None)
+    if needed is None:
+        return False
+    first = min(n, n - needed + 1)  # all of these missing settles it
+    matched = _reworded_count(short, other, 0, first)
+    if matched >= needed or first - matched > n - needed:
+        return matched >= needed
+    return matched + _reworded_count(short, other, first, n) >= needed
+
+
+def _reworded_count(short: list[str], other: list[str], start: int, end: int) -> int:
+    """How many of ``short[start:end]`` have a reworded counterpart among ``other``."""
+    if start >= end:
+        return 0
+    scores = cdist(short[start:end], other, scorer=fuzz.ratio, score_cutoff=REWRITE_SIMILARITY, workers=1)
+    return int((scores.max(axis=1) > 0).sum())
 
 
 def _in_quotes(doc: Doc, start: int, end: int) -> bool:
@@ -246,7 +272,7 @@ def compare(a: Doc, b: Doc) -> Pair:
     elif pair.kinship is Kinship.NONE:
         if _reuse(pair):
             pair.kinship = Kinship.PARTIAL
-        elif reworded_share(a, b) >= REWRITE_SENTENCES:
+        elif reworded(a, b):
             pair.kinship = Kinship.REWRITE
         elif (run or longest_shared_run(a, b)) >= QUOTE_MIN_WORDS:
             pair.kinship = Kinship.QUOTE

@@ -17,7 +17,7 @@ from weakref import WeakKeyDictionary
 import networkx as nx
 
 from archive.provenance import evidence as ev
-from archive.provenance.compare import DERIVED, REWRITE_SENTENCES, SPIN_MIN, Kinship, Pair, compare, reworded_share
+from archive.provenance.compare import DERIVED, SPIN_MIN, Kinship, Pair, compare, reworded
 from archive.provenance.confidence import features, probability
 from archive.provenance.credits import names_outlet
 from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
@@ -473,7 +473,7 @@ def _reworded(pair: Pair) -> bool:
     one_for_one = sum(1 for s in changes if 0 < s.a1 - s.a0 == s.b1 - s.b0)
     recast = (al.equal < REWORDED_EXACT * min(al.len_a, al.len_b) and bool(changes)
               and one_for_one < 0.5 * len(changes))
-    return (broken or recast) and reworded_share(pair.a, pair.b) >= REWRITE_SENTENCES
+    return (broken or recast) and reworded(pair.a, pair.b)
 
 
 def pair_stats(pair: Pair) -> dict:

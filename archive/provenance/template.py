@@ -34,13 +34,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from archive.provenance.model import Credit
-from archive.provenance.text import clean, is_content_word
+from archive.provenance.text import clean, content_words
 
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-Z0-9])")
 LONG_LINE = 25  # words: a longer line (a paragraph, a footer of several notices) is cut into sentences
-EDGE = 3  # segments counted as the top or bottom of a page
 EDGE_MAX_WORDS = 40  # a cross-site template segment is at most this long
 PROSE_WORDS = 4  # a line of this many words or more ending a sentence is prose
 _PROSE_END = re.compile(r"[.!?…:][\"”’»)]*$")
@@ -63,20 +62,18 @@ RIGHTS = re.compile(r"\b(?:all rights reserved|may not be (?:published|reproduce
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A line or sentence of a text: its characters, its words, a stable hash of its normalised
-    words (digits folded, so "Posted: May 3, 2008" recurs as one segment) and whether it lies at
-    the top or bottom of the text."""
+    words (digits folded, so "Posted: May 3, 2008" recurs as one segment), whether it is page
+    chrome and whether it reads as prose."""
 
     start: int
     end: int
     words: int
     hash: int
-    edge: bool
-    bottom: bool  # among the last segments: where footers are
     chrome: bool
     prose: bool  # a sentence of the kind articles are made of (a quotation or a reused one), not a label
 
     def __reduce__(self):  # pickled as a tuple (twice as fast): pages carry dozens across the process pools
-        return Segment, (self.start, self.end, self.words, self.hash, self.edge, self.bottom, self.chrome, self.prose)
+        return Segment, (self.start, self.end, self.words, self.hash, self.chrome, self.prose)
 
 
 def _hash(words: Sequence[str]) -> int:
@@ -109,10 +106,8 @@ def segments(text: str) -> tuple[Segment, ...]:
             piece = text[start:end].strip()
             chrome = bool(CHROME.match(piece) or (len(words) <= EDGE_MAX_WORDS and RIGHTS.search(piece)))
             prose = len(words) > EDGE_MAX_WORDS or (len(words) >= PROSE_WORDS and bool(_PROSE_END.search(piece)))
-            found.append(Segment(start, end, len(words), _hash(words), False, False, chrome, prose))
-    n = len(found)
-    return tuple(Segment(s.start, s.end, s.words, s.hash, k < EDGE or k >= n - EDGE, k >= n - EDGE, s.chrome, s.prose)
-                 for k, s in enumerate(found))
+            found.append(Segment(start, end, len(words), _hash(words), chrome, prose))
+    return tuple(found)
 
 
 def _squash(text: str) -> str:
@@ -126,7 +121,7 @@ def title_words(title: str) -> frozenset[str]:
 @lru_cache(maxsize=512)  # a new page meets each of its neighbours with the same text
 def vocabulary(text: str) -> frozenset[str]:
     """The text's content words: what two copies of one article share, spun or not."""
-    return frozenset(w for w in (m.casefold() for m in _WORD.findall(clean(text))) if is_content_word(w))
+    return content_words({m.casefold() for m in set(_WORD.findall(clean(text)))})
 
 
 @lru_cache(maxsize=512)

@@ -18,6 +18,7 @@ import justext
 _WORD = re.compile(r"\w+")
 # Entity debris a spinner leaves once the ampersand is gone: "nbsp,", "#160;", "amp;".
 _DEBRIS = re.compile(r"(?<![\w&])(?:nbsp|#160|#8217|#8220|#8221|amp|quot)\b;?", re.IGNORECASE)
+_DEBRIS_HINTS = ("nbsp", "#160", "#8217", "#8220", "#8221", "amp", "quot")  # one of them is in every match
 # UTF-8 read as Windows-1252 ("donâ€™t", "Â " for a no-break space): encoding debris, not words
 _MOJIBAKE = re.compile(r"â€.|Â(?=\s)")
 
@@ -31,10 +32,14 @@ def clean(text: str) -> str:
         if decoded == text:
             break
         text = decoded
-    text = _DEBRIS.sub(" ", text)
+    folded = text.casefold()  # as the pattern's IGNORECASE folds ("ſ" is an s)
+    if any(hint in folded for hint in _DEBRIS_HINTS):  # the pattern is slow to run on every text
+        text = _DEBRIS.sub(" ", text)
     if text.isascii():
         return text
-    return unicodedata.normalize("NFKC", _MOJIBAKE.sub(" ", text))
+    if "â€" in text or "Â" in text:
+        text = _MOJIBAKE.sub(" ", text)
+    return unicodedata.normalize("NFKC", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +66,8 @@ def stopwords() -> frozenset[str]:
 
 def is_content_word(word: str) -> bool:
     return word not in stopwords() and not word.isdigit() and len(word) > 1
+
+
+def content_words(words: set[str]) -> frozenset[str]:
+    """Those of the (case-folded) words that are content words, as :func:`is_content_word` says."""
+    return frozenset(w for w in words - stopwords() if not w.isdigit() and len(w) > 1)

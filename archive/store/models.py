@@ -113,8 +113,6 @@ class Segment(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
     site: Mapped[str] = mapped_column(String(253))
     words: Mapped[int]
-    edge: Mapped[bool]  # among the first or last segments of the text
-    bottom: Mapped[bool]  # among the last
 
     __table_args__ = (Index("ix_segments_document", "document_id"), Index("ix_segments_site_hash", "site", "hash"))
 

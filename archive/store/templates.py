@@ -71,9 +71,7 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
     unique = {s.hash: s for s in segs}
     if unique:
         connection.execute(insert_ignoring(session, _SEG), [
-            {"hash": s.hash, "document_id": doc_id, "site": site, "words": s.words, "edge": s.edge,
-             "bottom": s.bottom}
-            for s in unique.values()])
+            {"hash": s.hash, "document_id": doc_id, "site": site, "words": s.words} for s in unique.values()])
     known = known_template(session, unique)
     asked = [h for h in unique if h not in known]
     if not asked:

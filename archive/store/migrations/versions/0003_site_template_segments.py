@@ -4,8 +4,9 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01
 
-Documents stored before this revision get their segments here, and their sites' template text is
-learnt from them, so an old graph and a new one analyse alike.
+Documents stored before this revision get their segments, and their sites' template text is
+learnt from them, so an old graph and a new one analyse alike: by revision 0005, which does it with
+the code of the latest schema.
 """
 
 from __future__ import annotations
@@ -38,11 +39,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('site', 'hash')
     )
     op.create_index('ix_template_segments_hash', 'template_segments', ['hash'], unique=False)
-    from sqlalchemy.orm import Session
-
-    from archive.store.templates import backfill
-
-    backfill(Session(bind=op.get_bind()))
 
 
 def downgrade() -> None:

@@ -6,9 +6,9 @@ Create Date: 2026-12-02
 
 A footer paragraph that names its own station ("WorldNow and KHMT, a Heartland Media station. All
 Rights Reserved. ...") was one segment per station, so the group's shared footer sentences were
-never seen as shared. Every document's segments are computed again and the template text learnt
-afresh from them, in document order, as a new archive would learn it. `provenance analyze` then
-brings the stories up to date with the new masks.
+never seen as shared. Every document's segments are dropped here, to be computed again and the
+template text learnt afresh from them, in document order, as a new archive would learn it (by
+revision 0005). `provenance analyze` then brings the stories up to date with the new masks.
 """
 
 from __future__ import annotations
@@ -23,13 +23,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from sqlalchemy.orm import Session
-
-    from archive.store.templates import backfill
-
     op.execute(sa.text("DELETE FROM template_segments"))
     op.execute(sa.text("DELETE FROM segments"))
-    backfill(Session(bind=op.get_bind()))
 
 
 def downgrade() -> None:
