@@ -86,7 +86,8 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     leads = page_leads(tree, url, meta, jsonld, pointers)
     stated = _stated_date(tree, meta, jsonld)
     guessed = None if stated else _htmldate(tree, url)
-    text = _without_headline(body_text(tree, url, about.get("title")), about.get("title"))
+    first_h1 = next((" ".join(h.text_content().split()) for h in tree.iter("h1")), None)
+    text = _without_headline(body_text(tree, url, about.get("title")), about.get("title"), first_h1)
     if count_words(text) < MIN_WORDS:
         raise ExtractionError("no article text found")
     date, trust = stated or _guessed_date(guessed, url, links)
@@ -96,13 +97,14 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     )
 
 
-def _without_headline(text: str, title: str | None) -> str:
-    """The body without a first line that only repeats the headline (kept in ``title``): some
+def _without_headline(text: str, title: str | None, h1: str | None = None) -> str:
+    """The body without a first line that only repeats the headline (kept in ``title``) or the
+    page's first ``<h1>`` (the headline as printed, when ``title`` took another source's): some
     templates put the headline inside the article element, so extractors keep it, others do not;
     copies of one article must not differ by that."""
     first, _, rest = text.partition("\n")
     flat = lambda s: re.sub(r"\W+", "", s).casefold()  # noqa: E731
-    if title and rest.strip() and flat(first) and flat(first) == flat(title):
+    if rest.strip() and flat(first) and flat(first) in {flat(t) for t in (title, h1) if t}:
         return rest.lstrip()
     return text
 

@@ -112,9 +112,28 @@ def station_page() -> bytes:
 def test_station_layout_cell_is_not_stored_as_one_flattened_row():
     text = extract_page(station_page(), URL, "text/html").text
     p, r, _ = prf(text, GOLD)
-    assert r == 1.0 and p > 0.8, text  # the side box's weather line may stay (readability keeps it)
-    for chrome in ("Posted:", "Email This Story", "Most Popular", "Lakeshore"):
+    assert r == 1.0 and p > 0.8, text
+    for chrome in ("Posted:", "Email This Story", "Most Popular", "Lakeshore", "Weather Alerts"):
         assert chrome not in text
+
+
+def test_lines_of_a_cell_beside_the_article_go_lines_of_stacked_cells_stay():
+    import lxml.html
+
+    first, second = ARTICLE[0], ARTICLE[1]
+    side = "Weather Alerts: No watches or warnings in effect for the area. Click here for the forecast."
+    blurb = "Coverage of Washington, Monroe and Noble counties, updated every weekday morning."
+    beside = lxml.html.document_fromstring(
+        f"<html><body><table><tr><td>{blurb}</td><td><p>{first}</p><p>{second}</p></td>"
+        f"<td><table><tr><td>{side}</td></tr></table></td></tr></table></body></html>")
+    text = f"{blurb}\n{first}\n{second}\n{side}"
+    assert clean(text, PageSignals.of(beside)).text == f"{first}\n{second}"
+    glued = f"{first}\n{side}\n{second}"  # a flattened layout row puts the side cell between the story's lines
+    assert clean(glued, PageSignals.of(beside)).text == f"{first}\n{second}"
+    stacked = lxml.html.document_fromstring(
+        f"<html><body><table><tr><td>{blurb}</td></tr><tr><td>{first}</td></tr><tr><td>{second}</td></tr>"
+        f"<tr><td>{side}</td></tr></table></body></html>")
+    assert clean(text, PageSignals.of(stacked)).text == text
 
 
 def test_choice_weighs_a_flattened_layout_row_not_what_cleaning_dropped():
@@ -182,6 +201,54 @@ def test_clean_drops_navigation_and_template_lines_but_keeps_credit_lines():
     assert cleaned.chrome == 14  # "Posted: June 3, 2008", "Home | News | Sports", the copyright line
 
 
+STORY = ("The commission voted on Tuesday to close the Elm Street bridge for repairs that will take most of"
+           " the year.\nFarmers on the east side will drive twenty minutes more to reach the grain elevator.\n"
+         "The county has set aside money for a shuttle bus during the harvest.")
+
+
+@pytest.mark.parametrize("ellipsis", ["...", "…"])
+def test_a_trailing_box_of_truncated_blurbs_is_cut_with_its_heading(ellipsis):
+    import lxml.html
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    box = (f"Also in the news\nThe Australian Transport Safety Bureau has called for pilots to be better"
+           f" trained {ellipsis}\nNew Zealand has rewarded Lord of the Rings director Peter Jackson in its {ellipsis}")
+    assert clean(f"{STORY}\n{box}", PageSignals.of(tree)).text == STORY
+    # one blurb under a heading is a box too; naming an agency does not make a blurb a credit line
+    assert clean(f"{STORY}\nAlso in the news\nHamas told Agence France Presse it had taken {ellipsis}",
+                 PageSignals.of(tree)).text == STORY
+
+
+def test_one_truncated_line_or_an_article_of_blurbs_is_kept():
+    import lxml.html
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    one = f"{STORY}\nAnd then he said ..."
+    assert clean(one, PageSignals.of(tree)).text == one
+    blurbs = "Pilots to be better trained ...\nJackson honoured ...\nBridge to close ..."  # no article above it
+    assert clean(blurbs, PageSignals.of(tree)).text == blurbs
+
+
+@pytest.mark.parametrize("label", ["You Might Also Like", "More headlines", "Related Videos", "More from The Courier"])
+def test_a_box_of_other_stories_after_its_label_is_cut(label):
+    import lxml.html
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    box = f"{label}\nSchool board approves new budget\nFire destroys barn east of town"
+    assert clean(f"{STORY}\n{box}", PageSignals.of(tree)).text == STORY
+    # the label in the article's first half is a subheading: the text goes on
+    long_box = f"{label}\n{STORY}\n{STORY}"
+    assert clean(f"{STORY}\n{long_box}", PageSignals.of(tree)).text == f"{STORY}\n{long_box}"
+
+
+def test_a_sentence_that_starts_like_a_box_label_is_kept():
+    import lxml.html
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    text = f"{STORY}\nMore on that next week.\nThe council meets again on Monday."
+    assert clean(text, PageSignals.of(tree)).text == text
+
+
 def test_trafilatura_table_rows_are_split_into_cells():
     import lxml.html
 
@@ -223,6 +290,8 @@ SOCIAL = "Why farmers will drive twenty minutes more"
     (STATED, SOCIAL, STATED, f"{STATED} - Daily Courier", SOCIAL),
     # the page prints og:title's: JSON-LD's was written on purpose
     (STATED, SOCIAL, SOCIAL, f"{SOCIAL} - Daily Courier", STATED),
+    # the page prints og:title's and only <title> copies JSON-LD's (the search engines' headline)
+    (STATED, SOCIAL, SOCIAL, f"{STATED} - Daily Courier", SOCIAL),
     # one holds the other: the longer adds a kicker or a section
     (f"Elm Street: {STATED}", STATED, f"Elm Street: {STATED}", f"Elm Street: {STATED}", STATED),
     (STATED, f"{STATED} - Local news", STATED, f"{STATED} - Local news", STATED),
@@ -231,6 +300,14 @@ SOCIAL = "Why farmers will drive twenty minutes more"
 ])
 def test_headline_when_json_ld_and_og_title_disagree(jsonld, og, h1, title, expected):
     assert headline(URL, {"og:title": og}, {"headline": jsonld}, [h1], title, ["Daily Courier"]) == expected
+
+
+def test_the_printed_headline_is_not_the_body_s_first_line_when_the_title_is_another():
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    page = (f'<html><head><title>{STATED} - Daily Courier</title><meta property="og:title" content="{SOCIAL}">'
+            f"</head><body><article><h1>{STATED}</h1>{paragraphs}</article></body></html>").encode()
+    record = extract_page(page, URL, "text/html")
+    assert record.title == SOCIAL and record.text.splitlines()[0] == ARTICLE[0]
 
 
 def test_og_title_that_is_only_the_outlet_is_no_headline():

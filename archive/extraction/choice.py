@@ -3,7 +3,9 @@
 Each candidate is cleaned the same way first: table rows flattened by trafilatura are split into
 their cells, lines that are only link texts of the page (navigation, related-story lists) and
 template lines at either end (a headline block, dates, "Posted:", bylines, a site's copyright,
-"E-mail this | Print this") are dropped; a line naming a wire agency or a credit stays, since the
+"E-mail this | Print this") are dropped, so are lines of a layout-table cell beside the article's
+(archive/extraction/layout.py) and a closing box of other stories (after a "You Might Also Like"
+label, or blurbs cut short with "..."); a line naming a wire agency or a credit stays, since the
 engine reads those (archive/provenance/wires.py, credits.py). trafilatura's fast mode answers first and is judged by measurable
 signals: its words against the page's paragraph words, the share of it that was navigation or
 template, an article flattened into one layout-table row. Only when it looks wrong is
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from archive.extraction.candidates import embedded_text, flat, readability_text, standfirst, trafilatura_text
+from archive.extraction.layout import LayoutColumns
 from archive.provenance.credits import credit_lines
 from archive.provenance.wires import AGENCIES
 
@@ -45,6 +48,14 @@ _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNOREC
 COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published, broadcast, ...")
 LABEL_WORDS = 3
 HEADING_WORDS = 20
+TEASER_RUN = 2  # this many truncated blurbs in a row (or one under a heading) are a related-stories box
+_RELATED_LABEL = re.compile(
+    r"^(?:you (?:might|may) (?:also )?(?:like|enjoy)|related(?: \w+)?|more (?:from|on|in|stories|news|articles|videos"
+    r"|headlines)\b.*|recommended(?: for you| stories| reading)?|most (?:popular|read|viewed|shared)|trending(?: now)?"
+    r"|(?:latest|top|more) (?:news|stories|headlines)|also in the news"
+    r"|featured (?:slide ?shows|videos|stories))\s*:?$", re.IGNORECASE)
+RELATED_TAIL_SHARE = 0.5  # a box after its label holds less than this share of the text
+_TRUNCATED = re.compile(r"(?:\.\.\.|…)[\s\]\)]*$")
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -61,13 +72,14 @@ class PageSignals:
 
     anchors: frozenset[str]
     paragraph_words: int
+    layout: LayoutColumns | None = None  # the page's layout-table columns, if it has table cells
 
     @classmethod
     def of(cls, tree) -> PageSignals:
         # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page
         texts = _PLAIN_LINK_TEXTS(tree) + [a.text_content() for a in _NESTED_LINKS(tree)]
         anchors = frozenset(t for t in map(flat, texts) if t)
-        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))))
+        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))), LayoutColumns.of(tree))
 
 
 _PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)]/text()", smart_strings=False)
@@ -131,15 +143,66 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     navigation = [_is_navigation(line, signals.anchors) for line in lines]
     kept = [line for i, line in enumerate(lines) if not navigation[i]
             and not (i + 1 < len(lines) and navigation[i + 1] and _is_label(line))]
+    # Boxes beside or after the article are cut but not counted as chrome: chrome says fast mode
+    # took the wrong part of the page, a box cut cleanly does not (and asking readability costs).
+    boxed = count_words("\n".join(kept))
+    if signals.layout:
+        _drop_side_cells(kept, signals.layout)
+    boxed -= count_words("\n".join(kept))
     head = flat(headline) if headline else ""
     while kept and (_is_template(kept[0]) or head and flat(kept[0]) == head
                     or len(kept) > 1 and _is_heading(kept[0]) and _is_template(kept[1])):
         kept.pop(0)  # the headline block: headline, "Posted:" line, byline
     while kept and _is_template(kept[-1]):
         kept.pop()
+    before_boxes = count_words("\n".join(kept))
+    _drop_teasers(kept)
+    _drop_related_box(kept)
     out = "\n".join(kept)
     words = count_words(out)
-    return Cleaned(out, words, max(0, sum(map(count_words, lines)) - words), layout_row)
+    boxed += before_boxes - words
+    return Cleaned(out, words, max(0, sum(map(count_words, lines)) - words - boxed), layout_row)
+
+
+def _drop_side_cells(lines: list[str], layout: LayoutColumns) -> None:
+    """Cut the lines that the page's layout table puts in a cell beside the article's longest line:
+    section blurbs in a left-hand cell, a station's weather box in a right-hand one (between the
+    story's lines when an extractor flattened the row)."""
+    if len(lines) < 2:
+        return
+    anchor = max(lines, key=count_words)
+    article = layout.article(anchor)
+    if article is not None:
+        lines[:] = [line for line in lines
+                    if line == anchor or not layout.beside(line, article) or _names_a_source(line)]
+
+
+def _drop_related_box(lines: list[str]) -> None:
+    """Cut the text from a "You Might Also Like" / "Related Videos" label on, when what follows it
+    is a small part of the text (a box of other stories, not the article's second half)."""
+    total = count_words("\n".join(lines))
+    before = 0
+    for i, line in enumerate(lines):
+        label = count_words(line) <= LABEL_WORDS + 2 and _is_heading(line) and _RELATED_LABEL.match(line.strip(" -"))
+        if i and label and total - before < RELATED_TAIL_SHARE * before:
+            del lines[i:]
+            return
+        before += count_words(line)
+
+
+def _drop_teasers(lines: list[str]) -> None:
+    """Cut a trailing box of related stories: blurbs cut short with an ellipsis ("... helicopter
+    crash last August which claimed ..."), two or more, or one under a heading ("Also in the
+    news"), with that heading."""
+    run = 0
+    while run < len(lines) and _TRUNCATED.search(lines[-1 - run]):  # a blurb, even one naming an agency
+        run += 1
+    headed = 0 < run < len(lines) and _is_heading(lines[-1 - run])
+    if not (run >= TEASER_RUN or headed) or count_words("\n".join(lines[:-run])) < MIN_WORDS:
+        return
+    del lines[-run:]
+    if _is_heading(lines[-1]):
+        lines.pop()
 
 
 def too_short(c: Cleaned, signals: PageSignals) -> bool:
