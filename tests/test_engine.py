@@ -9,6 +9,7 @@ import pytest
 
 from archive.extract import extract_page
 from archive.page import Page
+from archive.provenance import evidence as ev
 from archive.provenance.align import align
 from archive.provenance.compare import Kinship, compare
 from archive.provenance.credits import credit_lines
@@ -31,6 +32,13 @@ def test_clean_removes_spinner_entity_debris():
     assert tokens("a&nbsp, concerns&nbsp, about").norm == ("a", "concerns", "about")
     assert tokens("a &amp;nbsp, b").norm == ("a", "b")
     assert clean("Korea’s") == "Korea’s"
+
+
+def test_text_decoded_in_the_wrong_charset_leaves_no_words():
+    """A spinner's or scraper's mojibake ("â€™", "Â " for a no-break space) is not a word: a
+    credit line keeps its words, so it can be found in the copy it came from."""
+    assert tokens("Via Â Northgate Observer").norm == tokens("Via Northgate Observer").norm
+    assert tokens("it donâ€™t say â€œnoâ€ Âme").norm == ("it", "don", "t", "say", "no", "âme")
 
 
 def test_spun_copy_aligns_with_its_source_and_shows_the_substitutions(docs):
@@ -194,3 +202,44 @@ def test_a_date_known_to_the_day_is_not_before_a_time_later_that_day():
     spin = page("https://farm.example/fire", _spin(FIRE), "2024-12-31T00:00:00", 0.6, marks=12)
     edges = [edge for edge in analyze_story([origin, copy, spin]).edges if edge.derived == spin.url]
     assert "published_later" in {item.kind for edge in edges for item in edge.evidence}
+
+
+def test_a_spin_ending_where_an_excerpt_ends_was_spun_from_the_excerpt():
+    """A copier takes a text whole: a spin holding all of an excerpt, and only half of the
+    full story, came from the excerpt, though both hold every word of it."""
+    half = ". ".join(FIRE.split(". ")[:7]) + "."
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    excerpt = _page("https://briefs.example/fire", half, 3, "Briefs")
+    spin = _page("https://farm.example/fire", _spin(half), 8, "Farm")
+    result = analyze_story([origin, excerpt, spin])
+    chosen = {e.derived: e for e in result.edges if e.primary}
+    assert chosen[spin.url].source == excerpt.url and chosen[spin.url].relation is Relation.SPIN
+    alternative = next(e for e in result.edges if e.derived == spin.url and e.source == ORIGIN)
+    assert "ends_where_other_ends" in {e.kind for e in alternative.evidence}
+
+
+def test_a_back_dated_twin_of_the_page_others_credit_is_its_copy():
+    """Two equal texts, one dated earlier; the republication credits the other: the credited
+    page wrote the text, the earlier-dated twin copied it."""
+    origin = _page(ORIGIN, FIRE, 5, "Origin Daily")
+    twin = _page("https://mirror.example/fire", FIRE, 2, "Mirror")
+    republication = _page("https://weekly.example/fire", FIRE + "\nRepublished with permission of Origin Daily.", 8,
+                          "Weekly")
+    result = analyze_story([origin, twin, republication])
+    chosen = {e.derived: e for e in result.edges if e.primary}
+    assert result.origin == ORIGIN and chosen[twin.url].source == ORIGIN
+
+
+def test_a_stated_date_without_a_time_is_only_good_to_the_day():
+    """Metadata reading "2024-12-31" (midnight sharp) does not say the page came out before an
+    origin timestamped 10:00 that day; between days, the candidates' own times still order them."""
+    def page(url, text, date):
+        return doc_from_page(url, Page(url, text, page_title="Hill Top evacuated", date=datetime.fromisoformat(date),
+                                       date_trust=1.0))
+    origin = page(ORIGIN, FIRE, "2024-12-31T10:00:00")
+    copy = page("https://mirror.example/fire", FIRE, "2024-12-31T00:00:00")
+    later = page("https://later.example/fire", FIRE, "2025-01-02T00:00:00")
+    assert not ev.dates(origin, copy) and not ev.dates(copy, origin)
+    assert ev.dates(origin, later)[0].kind == "published_later"
+    earlier_origin = page("https://first.example/fire", FIRE, "2024-12-31T08:00:00")
+    assert ev.dates(earlier_origin, later, reworked=True)[0].weight > ev.dates(origin, later, reworked=True)[0].weight

@@ -93,3 +93,21 @@ def test_paragraphs_reused_far_from_where_they_stood_are_partial_reuse_not_a_quo
     assert pair.kinship is Kinship.PARTIAL and pair.alignment.equal >= 40
     (edge,) = [e for e in analyze_story([a, b]).edges if e.primary]
     assert (edge.source, edge.derived, edge.relation) == (a.key, b.key, Relation.PARTIAL)
+
+
+def test_a_speakers_words_reused_with_their_marks_are_reuse_not_a_quotation():
+    """The source's own quotation (a speaker's words in double marks) taken with its marks into
+    a longer story of another outlet: the passage is in quotation marks in both texts, so it was
+    reused, not quoted from this source; and though the longer story says more of its own, the
+    dates direct the edge."""
+    speech = ". ".join(_plain(3)[:6]) + "."
+    report, own = _plain(1), _plain(2)
+    source = f"{'. '.join(report[:2])}.\n\u201c{speech}\u201d the minister said.\n{report[2]}."
+    reuser = f"{'. '.join(own[:5])}.\n\u201c{speech}\u201d the minister said.\n{'. '.join(own[5:])}."
+    a = _doc("https://zz-wire.example/speech", source, "2024-01-01T08:00:00")
+    b = _doc("https://aa-paper.example/story", reuser, "2024-01-02T08:00:00")
+    pair = compare(a, b)
+    assert pair.alignment.contain_a >= 0.5 and pair.kinship is not Kinship.QUOTE
+    (edge,) = [e for e in analyze_story([a, b]).edges if e.primary]
+    assert (edge.source, edge.derived, edge.relation) == (a.key, b.key, Relation.PARTIAL)
+

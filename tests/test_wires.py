@@ -155,3 +155,23 @@ def test_a_copy_crediting_one_wire_copy_hangs_under_it_even_dated_before_it(vers
     parents = {e.derived: e.source for e in result.edges if e.primary}
     assert parents[scraped] == url
     assert {parents[u] for u, _, _ in versions} == {result.origin} and is_inferred(result.origin)
+
+
+EDITS = {"vacate": "leave", "deterioration": "change", "outlying": "nearby", "authorities": "officials",
+         "estimated": "about"}  # an editor's plainer words
+
+
+def test_a_copy_keeping_the_wire_wording_is_not_the_spin_of_an_edited_copy(versions):
+    """A wire sends one text to every customer: when one copy's editor swapped words in it, a
+    short copy keeping the words most copies share is a wire copy, not a spin of the edited one."""
+    url, text, date = versions[1]
+    first = ". ".join(text.split(". ")[:5]) + "."
+    edited_lead = " ".join(EDITS.get(w, w) for w in first.split(" "))
+    edited = ("https://regional.example/x", edited_lead + text[len(first):], datetime(2024, 3, 1, 11))
+    short = ("https://brief.example/y", first, datetime(2024, 3, 1, 16))
+    assert sum(f" {w} " in edited_lead for w in EDITS.values()) == len(EDITS)
+    result = analyze_story(_docs([*versions, edited, short]))
+    parents = {e.derived: e.source for e in result.edges if e.primary}
+    assert is_inferred(result.origin) and parents[short[0]] == result.origin
+    wire_edge = next(e for e in result.edges if e.derived == short[0] and e.primary)
+    assert "wire_wording_kept" in {x.kind for x in wire_edge.evidence}

@@ -64,6 +64,12 @@ EVIDENCE = {
                                                          "came from that copy rather than from the wire."),
     "spun_captured_copy": ("spun captured copy", "The copy is a captured copy of the wire story spun: a wire sends "
                                                  "its text as written."),
+    "ends_where_other_ends": ("ends where another ends", "The copy leaves out much of this text and stops where "
+                                                        "another possible source stops: it took that one whole."),
+    "others_credit_copy": ("others credit the copy", "Another page credits the copy as its source and none credits "
+                                                     "this one: the copy wrote the text it shares with this one."),
+    "wire_wording_kept": ("wire's wording kept", "The copy's words differ from another captured copy's, but most "
+                                                 "copies of the wire word it so: the other copy was the one changed."),
     "wire_credit": ("wire credit", "The copy carries the agency's dateline or credit: its text came from the "
                                    "agency's wire story, which no captured page holds."),
 }

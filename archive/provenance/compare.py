@@ -153,6 +153,11 @@ def _quotation(pair: Pair) -> bool:
     al = pair.alignment
     if not al.passages:
         return False
+    # a passage in double quotation marks in both texts is the source's own quotation (a
+    # speaker's words), reused with its marks: that is reuse, as in :func:`_reuse`
+    if _all_in_quotes(pair.a, ((p.a0, p.a1) for p in al.passages)) and _all_in_quotes(
+            pair.b, ((p.b0, p.b1) for p in al.passages)):
+        return False
     if al.contain_b <= QUOTED_SHARE and al.len_b > al.len_a:
         return all(_quoted(pair.b, start, end) for start, end in _runs((p.b0, p.b1) for p in al.passages))
     if al.contain_a <= QUOTED_SHARE and al.len_a > al.len_b:

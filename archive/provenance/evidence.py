@@ -9,6 +9,7 @@ can be back-dated) and checked on the evaluation corpora in ``benchmarks/``.
 from __future__ import annotations
 
 import math
+from datetime import datetime, time
 from weakref import WeakKeyDictionary
 
 from wordfreq import zipf_frequency
@@ -25,6 +26,8 @@ SPIN_MARKS_GAP = 3.0  # spinner debris per 1,000 words that tells two texts apar
 NOVEL_SHARE = 0.3  # share of new words that makes an inserted stretch new content
 REACH = 10  # words: a copy aligned this close to a line on both sides had the line before it
 _LINES = ("line", "dateline", "link")  # credits that stand in the text (a link's text is its line)
+WHOLE_SHARE = 0.9  # a copy holding this share of a source took it whole...
+EXTENT_SHARE = 0.8  # ...and one holding less than this of another cut that one short
 ATTRIBUTION_WORDS = 12  # an attribution ("According to X,") stands this close before a passage it introduces
 
 
@@ -117,6 +120,18 @@ def closeness(shared: int, best: int) -> list[Evidence]:
         return [Evidence("closest_text", 0.5, f"closest text: {shared} three-word runs shared")]
     return [Evidence("closer_text_elsewhere", -min(6.0, 0.12 * lag),
                      f"another copy shares {lag} more three-word runs with it")]
+
+
+def extent(pair: Pair, rivals: list[Pair]) -> list[Evidence]:
+    """A copier takes a text whole: a copy that stops where another possible source of it stops,
+    and leaves out much of this one, came from that other source rather than cutting this one at
+    the very same place."""
+    kept = pair.alignment.contain_a
+    whole = next((r for r in rivals if r.alignment.contain_a >= WHOLE_SHARE), None)
+    if kept >= EXTENT_SHARE or whole is None:
+        return []
+    return [Evidence("ends_where_other_ends", -0.6,
+                     f"the copy leaves out {1 - kept:.0%} of this text and ends where {whole.a.url} ends")]
 
 
 def pointers(a: Doc, b: Doc) -> list[Evidence]:
@@ -244,10 +259,11 @@ def dates(a: Doc, b: Doc, reworked: bool = False) -> list[Evidence]:
     if a.published is None or b.published is None:
         return []
     trust = min(a.date_trust, b.date_trust)
-    if trust >= 1.0:
-        days = (b.published - a.published).total_seconds() / 86400
-    else:  # a printed or guessed date is only good to the day
-        days = (b.published.date() - a.published.date()).days
+    # a printed or guessed date, or one stating no time, is only good to the day: on the same day
+    # nothing is told; otherwise it stands for midday, so the order of two timed candidates holds
+    if not (timed(a) and timed(b)) and a.published.date() == b.published.date():
+        return []
+    days = (_moment(b) - _moment(a)).total_seconds() / 86400
     if abs(days) < 1 / 24 or trust <= 0:
         return []
     if days > 0:
@@ -255,6 +271,18 @@ def dates(a: Doc, b: Doc, reworked: bool = False) -> list[Evidence]:
         weight = trust * (0.45 + lag / 2 if reworked else 0.6 - lag)
         return [Evidence("published_later", weight, f"published {_span(days)} after the source")]
     return [Evidence("published_earlier", -1.2 * trust, f"published {_span(-days)} before the source")]
+
+
+def timed(doc: Doc) -> bool:
+    """Is the doc's date known to the minute? Machine-readable metadata is, unless it states a
+    day alone: a time of midnight sharp is what a date without a time reads as."""
+    when = doc.published
+    return doc.date_trust >= 1.0 and (when.hour, when.minute, when.second, when.microsecond) != (0, 0, 0, 0)
+
+
+def _moment(doc: Doc) -> datetime:
+    when = doc.published.replace(tzinfo=None)
+    return when if timed(doc) else datetime.combine(when.date(), time(12))
 
 
 def _span(days: float) -> str:

@@ -154,9 +154,28 @@ class StoryAnalysis:
                 return [Evidence("credits_captured_copy", -WIRE_CREDIT,
                                  f"credits {self.docs[m].url}, a captured copy of the wire, as its source")]
             if relation(self.pairs[(m, k)]) is Relation.SPIN or self._spinner_signs(m, k):
+                kept = self._wire_wording(k, m, members)
+                if kept:
+                    return [Evidence("wire_wording_kept", 0.0,
+                                     f"words differ from {self.docs[m].url}'s, but {len(kept)} other copies of the "
+                                     f"wire have them too (such as {self.docs[kept[0]].url}): that copy was the one "
+                                     f"changed")]
                 return [Evidence("spun_captured_copy", -WIRE_CREDIT,
                                  f"is {self.docs[m].url} spun: a wire sends its text as written")]
         return []
+
+    def _wire_wording(self, k: int, m: int, members: list[int]) -> list[int]:
+        """Other copies of the wire whose words are closer to k's than to m's (fewer words swapped),
+        when they outnumber those closer to m's: a wire sends one text to every customer, so where two copies differ, the
+        wording most copies share is the wire's, and the odd copy is the one an editor changed."""
+        def swaps(x: int, y: int) -> float:
+            pair = self.pairs.get((x, y))
+            return len(pair.alignment.substitutions) if pair else float("inf")
+
+        others = [x for x in members if x not in (k, m)]
+        with_k = [x for x in others if swaps(x, k) < swaps(x, m)]
+        with_m = [x for x in others if swaps(x, m) < swaps(x, k)]
+        return with_k if len(with_k) > len(with_m) else []
 
     @staticmethod
     def _tree(weights: dict[tuple, float]) -> list[tuple]:
@@ -194,6 +213,12 @@ class StoryAnalysis:
         # a text that reuses or rewords another says things of its own: that is what it is
         self.unexplained = {edge: ev.unexplained(p) if p.kinship is Kinship.COPY else []
                             for edge, p in self.pairs.items()}
+        # when each text says things the other lacks, neither holds the other whole, and which
+        # says more of its own tells nothing of which came first: both directions weigh the same
+        for (i, j), items in self.unexplained.items():
+            other = self.unexplained.get((j, i))
+            if items and other and items[0].weight < other[0].weight:
+                self.unexplained[(i, j)] = [replace(items[0], weight=other[0].weight)]
         self.carried = self._carried()
         self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
         self.plausible = {edge for edge, items in self.unexplained.items() if not items}
@@ -245,6 +270,7 @@ class StoryAnalysis:
         items = (
             self.unexplained[(i, j)]
             + ev.closeness(self.shared[(i, j)], best_equal)
+            + ev.extent(pair, [self.pairs[edge] for edge in self.possible if edge[1] == j and edge[0] != i])
             + self._credits(i, j)
             + ev.inherited_credit(pair, self.carried.get((i, j), []))
             + (ev.attribution(pair) if pair.kinship is not Kinship.COPY else [])
@@ -252,9 +278,25 @@ class StoryAnalysis:
             + ev.dropped_dateline(a, b)
             + ev.dropped_credit(pair, self._own_lines(i), _carried_lines(self.pairs[(j, i)]))
             + ev.dates(self.dated[i], self.dated[j], reworked=_reworked(pair))
+            + self._credited_elsewhere(i, j)
             + self.spin[(i, j)]
         )
         return sum(e.weight for e in items), items
+
+    def _credited_elsewhere(self, i: int, j: int) -> list[Evidence]:
+        """J's text is i's, word for word, and another page of the story credits j as its source
+        while none credits i, and j names no source of its own (no credit line or dateline): the
+        credited page wrote the text, so it is not i's copy (whatever i's date says)."""
+        credited_by = [m for m in range(len(self.docs)) if m not in (i, j) and self.credits.get((j, m))]
+        if not credited_by or not self._twins(self.pairs[(i, j)]):
+            return []
+        if any(c.kind in ("line", "dateline") for c in self.docs[j].credits):
+            return []
+        if any(self.credits.get((i, m)) for m in range(len(self.docs)) if m != i):
+            return []
+        return [Evidence("others_credit_copy", -2.0,
+                         f"{self.docs[credited_by[0]].url} credits the copy as its source, and no page credits "
+                         f"this one: the copy wrote the text")]
 
     def _spinner_signs(self, i: int, j: int) -> bool:
         """J is i with words swapped, and the swaps bear a spinner's marks: debris i lacks, or
@@ -363,9 +405,9 @@ class StoryAnalysis:
 
 
 def _before(a: Doc, b: Doc) -> bool:
-    """Is a dated before b? A date known only to the day (printed, guessed) is not before a time
-    later that same day."""
-    if min(a.date_trust, b.date_trust) >= 1.0:
+    """Is a dated before b? A date known only to the day (printed, guessed, or stating no time)
+    is not before a time later that same day."""
+    if ev.timed(a) and ev.timed(b):
         return a.published.replace(tzinfo=None) < b.published.replace(tzinfo=None)
     return a.published.date() < b.published.date()
 

@@ -1,7 +1,7 @@
 """Text normalisation and tokenisation shared by every provenance step.
 
 Copies of an article differ in ways that say nothing about its content: HTML entities left half
-decoded by a scraper (``&amp;nbsp,``), typographic quotes, case, paragraph breaks. Everything the
+decoded by a scraper (``&amp;nbsp,``), text decoded in the wrong charset (``â€™``), typographic quotes, case, paragraph breaks. Everything the
 engine compares goes through :func:`tokens`, so those differences vanish in one place.
 """
 
@@ -19,6 +19,8 @@ _WORD = re.compile(r"\w+")
 # Entity debris a spinner leaves once the ampersand is gone: "nbsp,", "#160;", "amp;".
 _DEBRIS = re.compile(r"(?<![\w&])(?:nbsp|#160|#8217|#8220|#8221|amp|quot)\b;?", re.IGNORECASE)
 _DEBRIS_HINTS = ("nbsp", "#160", "#8217", "#8220", "#8221", "amp", "quot")  # one of them is in every match
+# UTF-8 read as Windows-1252 ("donâ€™t", "Â " for a no-break space): encoding debris, not words
+_MOJIBAKE = re.compile(r"â€.|Â(?=\s)")
 
 
 def clean(text: str) -> str:
@@ -33,7 +35,11 @@ def clean(text: str) -> str:
     folded = text.casefold()  # as the pattern's IGNORECASE folds ("ſ" is an s)
     if any(hint in folded for hint in _DEBRIS_HINTS):  # the pattern is slow to run on every text
         text = _DEBRIS.sub(" ", text)
-    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        return text
+    if "â€" in text or "Â" in text:
+        text = _MOJIBAKE.sub(" ", text)
+    return unicodedata.normalize("NFKC", text)
 
 
 @dataclass(frozen=True, slots=True)
