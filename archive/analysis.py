@@ -82,9 +82,9 @@ def _earlier(a: int | str, b: int | str) -> bool:
 
 
 class Analyzer:
-    def __init__(self, cache_size: int = 4096):  # a link-finding chunk's documents and candidates fit
-        self._docs: _Bounded = _Bounded(cache_size)
-        self._pairs: _Bounded = _Bounded(cache_size * 2)
+    def __init__(self, cache_size: int = 4096, pairs: int = 1024):
+        self._docs: _Bounded = _Bounded(cache_size)  # a link-finding chunk's documents and candidates fit
+        self._pairs: _Bounded = _Bounded(pairs)  # a pair is met again in its story's tree, soon after
 
     # -- loading and comparing, cached ---------------------------------------------------------
 
