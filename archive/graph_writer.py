@@ -8,7 +8,8 @@ Each page is matched at once (candidates, alignment: which story it joins), so t
 its copies as it goes; a story's tree (parents, relations, evidence) is derived again when the
 story has stopped growing for a while (a round of ``FLUSH_EVERY`` pages without a new member, or
 ``WAIT_ROUNDS`` rounds at most), and at the end of the crawl, rather than after every page that
-joins it: a story whose copies keep arriving would otherwise be derived again every round. The final graph is the one batch analysis gives.
+joins it: a story whose copies keep arriving would otherwise be derived again every round. The
+final graph is the one batch analysis gives.
 When several crawl processes share one graph, trees are derived once, at the end, by the last of
 them (``rounds=False`` here, :func:`derive` there).
 """
@@ -121,7 +122,7 @@ class GraphWriter:
 
         try:  # one transaction a round: a commit a story cost as much as deriving a small one
             return transaction(self.factory, lambda session: sum(derive_tree(session, s) for s in story_ids))
-        except Exception:  # one story's failure must not take the others with it
+        except Exception:  # story by story, so the trees derived before a failing one are kept
             return sum(transaction(self.factory, partial(derive_tree, story_id=s)) for s in story_ids)
 
     def same_story(self, doc_id: int, other: int) -> bool:

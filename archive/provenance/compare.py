@@ -185,27 +185,18 @@ def sentences(doc: Doc) -> list[str]:
             if len(words) >= SENTENCE_WORDS]
 
 
-def reworded_share(a: Doc, b: Doc) -> float:
-    """Share of the shorter text's sentences that say again, in other words, one of the other's."""
-    short, other = sorted((a.sentences, b.sentences), key=len)
-    if len(short) < REWRITE_MIN_SENTENCES:
-        return 0.0
-    return _reworded_count(short, other, 0, len(short)) / len(short)
-
-
-def reworded(a: Doc, b: Doc, share: float = REWRITE_SENTENCES) -> bool:
-    """``reworded_share(a, b) >= share``, settled as soon as the sentences compared so far decide
-    it: most pairs asked are unrelated, and their first misses are enough."""
+def reworded(a: Doc, b: Doc) -> bool:
+    """Do most (``REWRITE_SENTENCES``) of the shorter text's sentences say again, in other words,
+    one of the other's? Settled as soon as the sentences compared so far decide it: most pairs
+    asked are unrelated, and a first run of misses is enough."""
     short, other = sorted((a.sentences, b.sentences), key=len)
     n = len(short)
     if n < REWRITE_MIN_SENTENCES:
-        return 0.0 >= share
-    needed = next((m for m in range(n + 1) if m / n >= share), None)
-    if needed is None:
         return False
-    first = min(n, n - needed + 1)  # all of these missing settles it
+    needed = next(m for m in range(1, n + 1) if m / n >= REWRITE_SENTENCES)
+    first = n - needed + 1  # if none of these has a counterpart, too few sentences are left
     matched = _reworded_count(short, other, 0, first)
-    if matched >= needed or first - matched > n - needed:
+    if matched == 0 or matched >= needed:
         return matched >= needed
     return matched + _reworded_count(short, other, first, n) >= needed
 

@@ -27,7 +27,7 @@ class Agency:
     domain: str  # where the agency publishes (a captured page there is the wire story itself)
     head: re.Pattern  # in the opening words: dateline codes
     anywhere: re.Pattern | None = None  # in the opening or closing words: credits, copyright lines
-    # words (lower case) every match of ``head`` holds, and of ``anywhere``: a text holding none is
+    # words (case-folded) every match of ``head`` holds, and of ``anywhere``: a text holding none is
     # not searched, as most texts name no agency and each pattern costs a scan of the text
     needles: tuple[str, ...] = ()  # the slug by default
     credit_needles: tuple[str, ...] = ()  # the needles by default
@@ -106,7 +106,7 @@ def wire_of(text: str, author: str = "") -> str | None:
     lines = text.split("\n")
     edges = "\n".join(lines if len(lines) <= 6 else lines[:3] + lines[-3:])
     read = (edges, tail, head, author or "")
-    seen = "\n".join(read).lower()
+    seen = "\n".join(read).casefold()  # as the patterns' IGNORECASE folds
     for agency in AGENCIES:
         if any(needle in seen for needle in agency.needles) and agency.head.search(head):
             return agency.slug
