@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, time
-from weakref import WeakKeyDictionary
 
 from wordfreq import zipf_frequency
 
@@ -95,21 +94,10 @@ def dropped_credit(pair: Pair, lines: list[tuple[int, int, str]], carried: list[
     return []
 
 
-_TRIGRAMS: WeakKeyDictionary[Doc, frozenset[int]] = WeakKeyDictionary()
-
-
-def _trigrams(doc: Doc) -> frozenset[int]:
-    grams = _TRIGRAMS.get(doc)
-    if grams is None:
-        words = doc.tok.norm
-        grams = _TRIGRAMS[doc] = frozenset(hash(words[k : k + 3]) for k in range(len(words) - 2))
-    return grams
-
-
 def shared_runs(a: Doc, b: Doc) -> int:
     """Three-word runs the two texts share, wherever they stand: unlike an alignment, the count
     does not depend on how paragraphs a spinner moved around happened to align."""
-    return len(_trigrams(a) & _trigrams(b))
+    return len(a.trigrams & b.trigrams)
 
 
 def closeness(shared: int, best: int) -> list[Evidence]:

@@ -95,6 +95,17 @@ class Doc:
         return sentences(self)
 
     @cached_property
+    def trigrams(self) -> frozenset[int]:
+        """Hashes of the text's three-word runs (:func:`archive.provenance.evidence.shared_runs`)."""
+        words = self.tok.norm
+        return frozenset(hash(words[k : k + 3]) for k in range(len(words) - 2))
+
+    @cached_property
+    def joined(self) -> str:
+        """The words as one string, padded, to find a line in it word for word (story.py)."""
+        return f" {' '.join(self.tok.norm)} "
+
+    @cached_property
     def credit_spans(self) -> list[tuple[int, int, str]]:
         from archive.provenance.story import credit_spans
 

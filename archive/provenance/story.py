@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
-from weakref import WeakKeyDictionary
 
 import networkx as nx
 
@@ -52,17 +51,6 @@ def credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
     return spans
 
 
-_JOINED: WeakKeyDictionary[Doc, str] = WeakKeyDictionary()
-
-
-def _joined(doc: Doc) -> str:
-    """The doc's words as one string, padded, to find a line in it word for word."""
-    joined = _JOINED.get(doc)
-    if joined is None:
-        joined = _JOINED[doc] = f" {' '.join(doc.tok.norm)} "
-    return joined
-
-
 def _carried_lines(pair: Pair) -> list[str]:
     """B's credit lines that B shares with A: aligned inside a passage (spun or not), standing in
     A's text word for word (a line too short to align on its own), or standing where one of A's
@@ -72,7 +60,7 @@ def _carried_lines(pair: Pair) -> list[str]:
     lines_a = pair.a.credit_spans if pair.spun else []
     for start, end, text in pair.b.credit_spans:
         inside = sum(max(0, min(end, p.b1) - max(start, p.b0)) for p in passages)
-        if inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in _joined(pair.a):
+        if inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in pair.a.joined:
             out.append(text)
             continue
         low = max((p.a1 for p in passages if p.b1 <= start + REACH), default=0)
