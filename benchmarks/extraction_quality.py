@@ -236,6 +236,8 @@ def run_set(name: str, pages: list[Page], show_worst: int = 0) -> None:
         if label.startswith("provenance") and pages[0].meta:
             for split in ("dev", "held-out", "all"):
                 chosen = [(p, rec) for p, rec in zip(pages, records) if split == "all" or p.split == split]
+                if not chosen:
+                    continue
                 m = metadata_scores(*zip(*chosen))
                 print(f"{'  metadata':26}{split:>9}  title {m['title']:.3f}  date {m['date']:.3f}  author {m['author']:.3f}")
         if label.startswith("provenance") and show_worst:
