@@ -12,6 +12,7 @@ datelines, spinner marks, and a publication date with how far it can be trusted.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -47,12 +48,16 @@ _META_DATE_KEYS = (
 _META_SOURCE_KEYS = {"original-source": "original_source", "syndication-source": "syndication_source"}
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?:/|$)")
 _HAS_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_DATE_NODES = (
+_DATE_NODES = etree.XPath(
     "//body//*[self::time or self::span or self::div or self::p or self::small]"
     "[contains(@class,'date') or contains(@class,'posted') or contains(@class,'published')"
     " or contains(@class,'byline') or contains(@class,'meta') or contains(@class,'dateline')]"
     "[string-length(normalize-space()) < 80]"
 )
+_TIMES = etree.XPath("//time[@datetime]")
+_AUTHOR_NODES = etree.XPath("//*[@rel='author' or contains(@class,'author') or contains(@class,'byline')]")
+_JSONLD = etree.XPath('//script[@type="application/ld+json"]')
+_LINKS_WITH_REL = etree.XPath("//link[@rel and @href]")
 
 
 class ExtractionError(ValueError):
@@ -81,9 +86,10 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     # trafilatura's own metadata pass would cost more than its text extraction.
     meta, jsonld = _meta(tree), _jsonld(tree)
     about = _about(tree, url, meta, jsonld)
-    pointers = _source_signals(tree, meta, jsonld, url) + _credit_links(tree, url)
-    links = _outlinks(tree, url)
-    leads = page_leads(tree, url, meta, jsonld, pointers)
+    content = _content_links(tree)  # one XPath walk for the three readers of the body's links
+    pointers = _source_signals(tree, meta, jsonld, url) + _credit_links(url, content)
+    links = _outlinks(url, content)
+    leads = page_leads(tree, url, meta, jsonld, pointers, content)
     stated = _stated_date(tree, meta, jsonld)
     guessed = None if stated else _htmldate(tree, url)
     first_h1 = next((" ".join(h.text_content().split()) for h in tree.iter("h1")), None)
@@ -166,7 +172,7 @@ def _author(tree, meta: dict, article: dict) -> str | None:
                 names.append(value.strip())
                 break
     if not names:
-        for node in tree.xpath("//*[@rel='author' or contains(@class,'author') or contains(@class,'byline')]")[:3]:
+        for node in _AUTHOR_NODES(tree)[:3]:
             text = _BY.sub("", " ".join(node.text_content().split()))
             text = re.split(r"\s[·|•-]\s|\s{2,}", text)[0].strip()
             if 2 <= len(text) <= 80 and len(text.split()) <= 6:
@@ -196,7 +202,7 @@ def _meta(tree) -> dict[str, str]:
 
 def _jsonld(tree) -> list[dict]:
     found: list[dict] = []
-    for node in tree.xpath('//script[@type="application/ld+json"]'):
+    for node in _JSONLD(tree):
         try:
             data = json.loads(node.text or "")
         except (json.JSONDecodeError, TypeError):
@@ -241,16 +247,23 @@ def _url_date(url: str) -> datetime | None:
     return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
 
 
+def _first_time(tree):
+    """The ``datetime`` of the page's first ``<time>`` that has one (a generator: the XPath runs
+    only when asked)."""
+    for node in _TIMES(tree)[:1]:
+        yield node.get("datetime")
+
+
 def _stated_date(tree, meta: dict, jsonld: list[dict]) -> tuple[datetime, float] | None:
     """A publication date the page states: in its metadata, or in its date/byline element."""
-    candidates = [item.get("datePublished") for item in jsonld]
-    candidates += [meta.get(k) for k in _META_DATE_KEYS]
-    candidates += [n.get("datetime") for n in tree.xpath("//time[@datetime]")[:1]]
+    candidates = itertools.chain(  # in order, each read only when those before it gave no date
+        (item.get("datePublished") for item in jsonld), (meta.get(k) for k in _META_DATE_KEYS),
+        _first_time(tree))
     for value in candidates:
         date = _parse_date(value if isinstance(value, str) else None)
         if date:
             return date, TRUST_META
-    for node in tree.xpath(_DATE_NODES)[:4]:
+    for node in _DATE_NODES(tree)[:4]:
         date = _parse_date(" ".join(node.text_content().split())[:80], fuzzy=True)
         if date:
             return date, TRUST_VISIBLE
@@ -269,7 +282,7 @@ def _guessed_date(found: str | None, url: str, links: list[str]) -> tuple[dateti
 
 def _source_signals(tree, meta: dict, jsonld: list[dict], url: str) -> list[Credit]:
     out = []
-    for node in tree.xpath("//link[@rel and @href]"):
+    for node in _LINKS_WITH_REL(tree):
         if "canonical" in node.get("rel", "").lower().split():
             out.append(Credit("canonical", node.get("href"), _abs(url, node.get("href"))))
     if meta.get("og:url"):
@@ -291,14 +304,17 @@ _READ_MORE = re.compile(r"\b(?:read|continue|see)\s+(?:more|the\s+(?:original|fu
 
 
 def page_leads(tree, url: str, meta: dict | None = None, jsonld: list | None = None,
-               pointers: list[Credit] | None = None) -> list[tuple[str, str]]:
+               pointers: list[Credit] | None = None, content: list | None = None) -> list[tuple[str, str]]:
     """URLs a page names as its source or as another copy, with how it names them: canonical and
     og:url, original-source / syndication-source meta, schema.org isBasedOn, links inside credit
-    lines, and "read more at" links."""
+    lines, and "read more at" links. ``content``: the page's :func:`_content_links`, when the
+    caller has them."""
+    if content is None:
+        content = _content_links(tree)
     if pointers is None:
-        pointers = _source_signals(tree, meta or _meta(tree), jsonld or _jsonld(tree), url) + _credit_links(tree, url)
+        pointers = _source_signals(tree, meta or _meta(tree), jsonld or _jsonld(tree), url) + _credit_links(url, content)
     leads = [(c.url, "credit_link" if c.kind == "link" else c.kind) for c in pointers]
-    for node in _content_links(tree):
+    for node in content:
         if _READ_MORE.search(" ".join(node.text_content().split())[:120]):
             target = _abs(url, node.get("href"))
             if target:
@@ -323,10 +339,11 @@ def _content_links(tree) -> list:
     return _CONTENT_LINKS(tree)
 
 
-def _credit_links(tree, url: str) -> list[Credit]:
-    """Links inside credit sentences ("originally published by <a>Pacific Forum</a>")."""
+def _credit_links(url: str, content: list) -> list[Credit]:
+    """Links inside credit sentences ("originally published by <a>Pacific Forum</a>"), of the
+    page's ``content`` links."""
     out, seen = [], {}
-    for node in _content_links(tree):
+    for node in content:
         block = node.getparent()
         while block is not None and block.tag in _INLINE:
             block = block.getparent()
@@ -344,10 +361,10 @@ def _credit_links(tree, url: str) -> list[Credit]:
     return out
 
 
-def _outlinks(tree, url: str) -> list[str]:
-    """Absolute URLs of the links in the page's content (navigation and footers left out)."""
+def _outlinks(url: str, content: list) -> list[str]:
+    """Absolute URLs of the page's ``content`` links (navigation and footers left out)."""
     links = []
-    for node in _content_links(tree):
+    for node in content:
         href = node.get("href", "").strip()
         if href and not href.startswith(("#", "javascript:", "mailto:")):
             target = urljoin(url, href).split("#", 1)[0]

@@ -77,8 +77,8 @@ class PageSignals:
     @classmethod
     def of(cls, tree) -> PageSignals:
         # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page
-        texts = _PLAIN_LINK_TEXTS(tree) + [a.text_content() for a in _NESTED_LINKS(tree)]
-        anchors = frozenset(t for t in map(flat, texts) if t)
+        texts = set(_PLAIN_LINK_TEXTS(tree)) | {a.text_content() for a in _NESTED_LINKS(tree)}
+        anchors = frozenset(t for t in map(flat, texts) if t)  # a site's menus repeat their link texts
         return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))), LayoutColumns.of(tree))
 
 
@@ -104,17 +104,20 @@ def _is_navigation(line: str, anchors: frozenset[str]) -> bool:
 def _names_a_source(line: str) -> bool:
     """A wire credit, agency byline or copyright ("By JOHN SMITH, Associated Press Writer", "Copyright
     2008 Courtesy of The Sports Network") or a credit line: evidence the engine reads, never chrome."""
-    return any(a.head.search(line) or (a.anywhere is not None and a.anywhere.search(line)) for a in AGENCIES) \
-        or bool(credit_lines(line))
+    # An agency's patterns are searched only when the line holds one of its needles, the words
+    # every match holds (archive/provenance/wires.py); a dotless ı matches "i" when case is
+    # ignored, and casefold keeps it.
+    seen = line.casefold().replace("\u0131", "i")
+    return any(any(n in seen for n in a.needles) and a.head.search(line)
+               or a.anywhere is not None and any(n in seen for n in a.credit_needles) and a.anywhere.search(line)
+               for a in AGENCIES) or bool(credit_lines(line))
 
 
 def _is_template(line: str) -> bool:
-    if _names_a_source(line):
-        return False
     words = count_words(line)
-    if words <= COPYRIGHT_LINE_WORDS and _COPYRIGHT.match(line):
-        return True
-    return words <= EDGE_LINE_WORDS and bool(_TEMPLATE_LINE.search(line) or _DATE_ONLY.match(line))
+    template = (words <= COPYRIGHT_LINE_WORDS and bool(_COPYRIGHT.match(line))
+                or words <= EDGE_LINE_WORDS and bool(_TEMPLATE_LINE.search(line) or _DATE_ONLY.match(line)))
+    return template and not _names_a_source(line)  # the costlier test, on the few template lines
 
 
 def _is_heading(line: str) -> bool:
