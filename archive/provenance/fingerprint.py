@@ -19,7 +19,7 @@ import hashlib
 import heapq
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_list, zipf_frequency
 
 from archive.provenance.text import Tokens, stopwords
 
@@ -28,8 +28,29 @@ SAMPLE = 4  # keep one pair in SAMPLE, chosen by hash
 KEEP_SMALLEST = 6  # and the smallest hashes, whatever the sample
 
 
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    """The plain lower-case words at ``RARE_ZIPF`` or above: wordfreq's list is in buckets of one
+    frequency each, most frequent first, so the buckets down to the first rare one (each bucket's
+    Zipf value read from one of its words, exactly as ``zipf_frequency`` gives it)."""
+    common: set[str] = set()
+    for bucket in get_frequency_list("en"):
+        plain = next((w for w in bucket if _plain(w)), None)
+        if plain is not None and zipf_frequency(plain, "en") < RARE_ZIPF:
+            break
+        common.update(w for w in bucket if _plain(w))
+    return frozenset(common)
+
+
+def _plain(word: str) -> bool:
+    """A word wordfreq's tokenizer reads as itself: ASCII lower-case letters only."""
+    return word.isascii() and word.isalpha() and word.islower()
+
+
 @lru_cache(maxsize=200_000)
 def _rare(word: str) -> bool:
+    if _plain(word):  # a set look-up; zipf_frequency tokenizes the word first, 0.1 ms a word
+        return word not in _common()
     return any(c.isdigit() for c in word) or zipf_frequency(word, "en") < RARE_ZIPF
 
 
