@@ -67,11 +67,14 @@ def _spaced(text: str | None) -> str:
 
 
 def readability_text(tree, url: str | None = None) -> str:
-    """readability-lxml's article (it rewrites the tree it reads: it gets a copy)."""
+    """readability-lxml's article (it rewrites the tree it reads: it gets a copy). It is not told
+    the page's URL: it would only make the article's links absolute, a walk over every link of
+    the page that costs as much as the rest of its cleaning, for attributes we do not read;
+    ``url`` names the page in the log."""
     from readability import Document
 
     try:
-        summary = Document(copy.deepcopy(tree), url=url).summary(html_partial=True)
+        summary = Document(copy.deepcopy(tree)).summary(html_partial=True)
     except Exception as exc:  # readability raises assorted errors on odd pages
         LOGGER.debug("readability failed on %s: %s", url, exc)
         return ""
