@@ -350,9 +350,10 @@ def _credit_links(url: str, content: list) -> list[Credit]:
         if block is None:
             continue
         if block not in seen:
-            context = " ".join(block.text_content().split())
+            words = block.text_content().split()
+            context = " ".join(words) if len(words) <= 80 else ""
             found = None
-            if len(context.split()) <= 80 and _CREDIT_HINT.search(context):
+            if context and _CREDIT_HINT.search(context):
                 found = next((c.text for c in credit_lines(context) if c.kind == "line"), None)
             seen[block] = found
         target = seen[block] and _abs(url, node.get("href"))  # only links inside credit lines

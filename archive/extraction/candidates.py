@@ -156,11 +156,15 @@ def flat(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
-def standfirst(tree) -> str | None:
+def standfirst(tree, known: str | None = None) -> str | None:
     """The page's description when the page also shows it, whole, as the text of one element
     outside any link: the lead paragraph (a teaser's blurb is inside its link or is not the
-    page's own description)."""
+    page's own description). ``known``: the :func:`flat` words of a text the caller will
+    add the lead to only if they do not hold it: when they hold every description, the page is
+    not searched (None)."""
     wanted = {flat(d): d for d in map(str, _DESCRIPTIONS(tree)) if len(d.split()) >= STANDFIRST_MIN_WORDS}
+    if known is not None and all(words in known for words in wanted):
+        return None
     for words, description in sorted(wanted.items(), key=lambda item: -len(item[0])):
         for text in _TEXT_WITH(tree, probe=" ".join(description.split()[:4])):
             element = text.getparent()

@@ -63,7 +63,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 def count_words(text: str) -> int:
     """Words, counting Chinese and Japanese (written without spaces) at two characters a word."""
-    return len(text.split()) + len(_CJK.findall(text)) // 2
+    return len(text.split()) + (0 if text.isascii() else len(_CJK.findall(text)) // 2)
 
 
 @dataclass
@@ -268,8 +268,9 @@ def choose(found: dict[str, Cleaned]) -> str:
 
 def body_text(tree, url: str | None = None, headline: str | None = None) -> str:
     text = _chosen_text(tree, url, headline)
-    lead = standfirst(tree) if text else None
-    return f"{lead}\n{text}" if lead and flat(lead) not in flat(text) else text
+    known = flat(text)
+    lead = standfirst(tree, known) if text else None
+    return f"{lead}\n{text}" if lead and flat(lead) not in known else text
 
 
 def _chosen_text(tree, url: str | None, headline: str | None) -> str:
