@@ -241,6 +241,24 @@ def test_a_box_of_other_stories_after_its_label_is_cut(label):
     assert clean(f"{STORY}\n{long_box}", PageSignals.of(tree)).text == f"{STORY}\n{long_box}"
 
 
+def test_a_closing_box_of_linked_headlines_with_blurbs_is_cut_with_its_label():
+    import lxml.html
+
+    tree = lxml.html.document_fromstring(
+        "<html><body><p>x</p><a href='/a'>School board approves new budget</a>"
+        "<a href='/b'>Fire destroys barn east of town</a></body></html>")
+    box = ("Other Columns\nEducation School board approves new budget\n"
+           "THE board voted to spend more on buses and less on the new gym, its chairman said.\n"
+           "Fire destroys barn east of town\nNo one was hurt when the barn burned on Sunday night.")
+    story = "\n".join(ARTICLE)
+    assert clean(f"{story}\n{box}", PageSignals.of(tree)).text == story
+    # one linked headline is a link the article ends with; without the links it is the article's text
+    one = f"{story}\nEducation School board approves new budget\nThe board voted to spend more on buses."
+    assert clean(one, PageSignals.of(tree)).text == one
+    plain = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    assert clean(f"{story}\n{box}", PageSignals.of(plain)).text == f"{story}\n{box}"
+
+
 def test_a_sentence_that_starts_like_a_box_label_is_kept():
     import lxml.html
 

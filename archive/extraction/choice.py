@@ -49,6 +49,7 @@ COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published
 LABEL_WORDS = 3
 HEADING_WORDS = 20
 TEASER_RUN = 2  # this many truncated blurbs in a row (or one under a heading) are a related-stories box
+TEASER_BLURB_WORDS = 40  # a blurb under another story's linked headline is a sentence or two
 _RELATED_LABEL = re.compile(
     r"^(?:you (?:might|may) (?:also )?(?:like|enjoy)|related(?: \w+)?|more (?:from|on|in|stories|news|articles|videos"
     r"|headlines)\b.*|recommended(?: for you| stories| reading)?|most (?:popular|read|viewed|shared)|trending(?: now)?"
@@ -144,6 +145,9 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
         layout_row |= cells != [raw] and max(map(count_words, cells), default=0) >= LAYOUT_ROW_WORDS
         lines.extend(c for c in cells if c.strip())
     navigation = [_is_navigation(line, signals.anchors) for line in lines]
+    # lines under a link's text or a linked headline: blurbs, if a box of other stories closes the text
+    blurbs = {line for i, line in enumerate(lines) if i and not _is_heading(line)
+              and (navigation[i - 1] or _links_elsewhere(lines[i - 1], signals.anchors))}
     kept = [line for i, line in enumerate(lines) if not navigation[i]
             and not (i + 1 < len(lines) and navigation[i + 1] and _is_label(line))]
     # Boxes beside or after the article are cut but not counted as chrome: chrome says fast mode
@@ -160,6 +164,7 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
         kept.pop()
     before_boxes = count_words("\n".join(kept))
     _drop_teasers(kept)
+    _drop_linked_teasers(kept, signals.anchors, blurbs)
     _drop_related_box(kept)
     out = "\n".join(kept)
     words = count_words(out)
@@ -205,6 +210,41 @@ def _drop_teasers(lines: list[str]) -> None:
         return
     del lines[-run:]
     if _is_heading(lines[-1]):
+        lines.pop()
+
+
+def _links_elsewhere(line: str, anchors: frozenset[str]) -> bool:
+    """A heading that ends with the text of one of the page's links, two words or more: another
+    story's headline, maybe after its kicker ("Editorial Fraser's lasting legacy")."""
+    if not _is_heading(line):
+        return False
+    words = flat(line).split()
+    return any(" ".join(words[start:]) in anchors for start in range(len(words) - 1))
+
+
+def _drop_linked_teasers(lines: list[str], anchors: frozenset[str], blurbs: set[str]) -> None:
+    """Cut a closing box of other stories given as linked headlines, each followed or not by a
+    short blurb, two stories or more (and the box's label): a blurb there need not end with an
+    ellipsis. ``blurbs``: the lines that came under a link's text (dropped as navigation when it
+    was only the link) or a linked headline."""
+    at, stories = len(lines), 0
+    while at:
+        if lines[at - 1] in blurbs and count_words(lines[at - 1]) <= TEASER_BLURB_WORDS:
+            at -= 1
+            if at and _links_elsewhere(lines[at - 1], anchors):
+                at -= 1
+        elif _links_elsewhere(lines[at - 1], anchors):
+            at -= 1
+        else:
+            break
+        stories += 1
+    if stories < TEASER_RUN:
+        return
+    kept, box = count_words("\n".join(lines[:at])), count_words("\n".join(lines[at:]))
+    if kept < MIN_WORDS or box >= RELATED_TAIL_SHARE * kept:
+        return
+    del lines[at:]
+    if _is_label(lines[-1]):
         lines.pop()
 
 
