@@ -229,7 +229,8 @@ def test_one_truncated_line_or_an_article_of_blurbs_is_kept():
     assert clean(blurbs, PageSignals.of(tree)).text == blurbs
 
 
-@pytest.mark.parametrize("label", ["You Might Also Like", "More headlines", "Related Videos", "More from The Courier"])
+@pytest.mark.parametrize("label", ["You Might Also Like", "More headlines", "Related Videos", "More from The Courier",
+                                   "Today on The Courier", "Elsewhere on the web"])
 def test_a_box_of_other_stories_after_its_label_is_cut(label):
     import lxml.html
 

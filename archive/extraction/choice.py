@@ -53,7 +53,7 @@ TEASER_BLURB_WORDS = 40  # a blurb under another story's linked headline is a se
 _RELATED_LABEL = re.compile(
     r"^(?:you (?:might|may) (?:also )?(?:like|enjoy)|related(?: \w+)?|more (?:from|on|in|stories|news|articles|videos"
     r"|headlines)\b.*|recommended(?: for you| stories| reading)?|most (?:popular|read|viewed|shared)|trending(?: now)?"
-    r"|(?:latest|top|more) (?:news|stories|headlines)|also in the news"
+    r"|(?:latest|top|more) (?:news|stories|headlines)|also in the news|(?:today|now|also|elsewhere) on\b.*"
     r"|featured (?:slide ?shows|videos|stories))\s*:?$", re.IGNORECASE)
 RELATED_TAIL_SHARE = 0.5  # a box after its label holds less than this share of the text
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\s\]\)]*$")
