@@ -49,14 +49,16 @@ _META_SOURCE_KEYS = {"original-source": "original_source", "syndication-source":
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?:/|$)")
 _HAS_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:?\d\d)?)?$")
+# Elements found from their attributes (a walk over the attributes is several times faster in
+# libxml2 than testing every element's), in document order as the element tests would give them.
 _DATE_NODES = etree.XPath(
-    "//body//*[self::time or self::span or self::div or self::p or self::small]"
-    "[contains(@class,'date') or contains(@class,'posted') or contains(@class,'published')"
-    " or contains(@class,'byline') or contains(@class,'meta') or contains(@class,'dateline')]"
+    "//body//@class[contains(.,'date') or contains(.,'posted') or contains(.,'published')"
+    " or contains(.,'byline') or contains(.,'meta') or contains(.,'dateline')]"
+    "/parent::*[self::time or self::span or self::div or self::p or self::small]"
     "[string-length(normalize-space()) < 80]"
 )
 _TIMES = etree.XPath("//time[@datetime]")
-_AUTHOR_NODES = etree.XPath("//*[@rel='author' or contains(@class,'author') or contains(@class,'byline')]")
+_AUTHOR_NODES = etree.XPath("//@class[contains(.,'author') or contains(.,'byline')]/parent::* | //@rel[.='author']/parent::*")
 _JSONLD = etree.XPath('//script[@type="application/ld+json"]')
 _LINKS_WITH_REL = etree.XPath("//link[@rel and @href]")
 
@@ -125,7 +127,7 @@ def _htmldate(tree, url: str) -> str | None:
         return None
 
 
-_HEADINGS = etree.XPath("//body//*[self::h2 or self::h3 or self::b or self::strong or self::font[@size]]"
+_HEADINGS = etree.XPath("(//body//h2 | //body//h3 | //body//b | //body//strong | //body//font[@size])"  # one walk a tag: faster
                         "[string-length(normalize-space()) < 300]")
 HEADINGS_READ = 40  # the headline is near the top of the page
 
