@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from archive.urls import outlet_domain, outlet_label
 
@@ -37,10 +38,13 @@ def _clean(text: object) -> str:
     return " ".join(_INVISIBLE.sub("", html.unescape(text)).split()) if isinstance(text, str) else ""
 
 
+_label = lru_cache(maxsize=4096)(outlet_label)  # a public-suffix look-up; one site's pages share it
+
+
 def site_names(url: str, names: list[str]) -> list[str]:
     """The outlet's names as they might appear in a title: stated names and the domain's label."""
     domain = outlet_domain(url)
-    return [s for s in {_squash(n) for n in names if n} | {_squash(domain), _squash(outlet_label(domain))} if s]
+    return [s for s in {_squash(n) for n in names if n} | {_squash(domain), _squash(_label(domain))} if s]
 
 
 def _is_site(part: str, sites: list[str]) -> bool:
