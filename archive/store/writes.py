@@ -4,12 +4,14 @@ trees, quotations, first-seen dates, pages that gave no document."""
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from archive.page import FirstSeen, Page
@@ -44,16 +46,28 @@ def _insert_document(dialect: str):
     return insert_ignoring_on(dialect, _DOCS, ("url_key", "text_digest")).returning(_DOCS.c.id)
 
 
+# Outlets found stored (committed) with a name, per database, for the life of the process: an
+# outlet's id never changes and its name, once set, stays. A crawl's writer opens a session per
+# batch, and looking each batch's outlets up again took a tenth of its time.
+_NAMED_OUTLETS: weakref.WeakKeyDictionary[Engine, dict[str, tuple[int, str]]] = weakref.WeakKeyDictionary()
+
+
 def outlet(session: Session, url: str, name: str | None) -> tuple[int, str]:
-    """The id and name of the url's outlet, created on first sight (cached for the session's life)."""
+    """The id and name of the url's outlet, created on first sight (cached for the session's life,
+    and for the process's once it is stored with a name)."""
     domain = outlet_domain(url) or "unknown"
     cache = session.info.setdefault("outlets", {})
     if domain in cache:
         return cache[domain]
+    named = _NAMED_OUTLETS.setdefault(session.get_bind(), {})
+    if domain in named:
+        return named[domain]
     # insert-or-ignore: another process (a crawl and an ingest) may be adding the same outlet
-    session.connection().execute(insert_ignoring(session, Outlet.__table__, ["domain"]),
-                                 [{"domain": domain, "name": name or None}])
+    added = session.connection().execute(insert_ignoring(session, Outlet.__table__, ["domain"]),
+                                         {"domain": domain, "name": name or None}).rowcount
     row = session.scalar(select(Outlet).where(Outlet.domain == domain))
+    if not added and row.name:  # stored before this transaction began, name and all
+        named[domain] = row.id, row.name
     if name and not row.name:
         row.name = name
     cache[domain] = row.id, row.name or ""
