@@ -14,6 +14,7 @@ from archive.provenance.index import PREFETCH, CandidateIndex, choose
 from archive.provenance.model import Doc, doc_from_page
 from archive.provenance.template import masked
 from archive.store import templates
+from archive.store.db import hot_rows, json_ints
 from archive.store.models import Document, Fingerprint, Outlet, Skipped
 from archive.urls import INFERRED_PREFIX, url_key
 
@@ -36,6 +37,12 @@ _COMMON = (
 )
 INFERRED = Document.__table__.c.url_key.startswith(INFERRED_PREFIX, autoescape=True)  # not captures
 _COUNTS = select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True)))
+# The same three on SQLite's own connection (archive/store/db.py, the writer's hot path).
+_COMMON_SQL = ("SELECT f.hash FROM fingerprints AS f WHERE f.document_id = ? AND EXISTS "
+               "(SELECT o.hash FROM fingerprints AS o WHERE o.hash = f.hash LIMIT 1 OFFSET ?)")
+_CANDIDATES_SQL = ("SELECT document_id, count(*) FROM fingerprints WHERE hash IN (SELECT value FROM json_each(?)) "
+                   "AND document_id != ? GROUP BY document_id ORDER BY count(*) DESC, document_id LIMIT ?")
+_COUNTS_SQL = "SELECT id, fingerprint_count FROM documents WHERE id IN (SELECT value FROM json_each(?))"
 # Built once: a crawl's writer runs these for every page, and building a statement costs more than SQLite running it.
 _STORY_OF = select(Document.story_id).where(Document.id == bindparam("id"))
 _STORIES_OF = select(Document.id, Document.story_id).where(Document.id.in_(bindparam("ids", expanding=True)))
@@ -91,16 +98,18 @@ def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -
     if not hashes:
         return []
     own_count = len(hashes)
-    connection = session.connection()  # Core: a crawl asks this for every page
-    common = set(connection.execute(_COMMON, {"me": doc_id, "cap": candidate_rules.MAX_POSTINGS}).scalars())
+    cap = candidate_rules.MAX_POSTINGS
+    common = {h for h, in hot_rows(session, _COMMON, {"me": doc_id, "cap": cap}, _COMMON_SQL, (doc_id, cap))}
     usable = [h for h in hashes if h not in common]
     if not usable:
         return []
-    ranked = connection.execute(_CANDIDATES, {"hashes": usable, "me": doc_id}).all()
+    ranked = hot_rows(session, _CANDIDATES, {"hashes": usable, "me": doc_id},
+                      _CANDIDATES_SQL, (json_ints(usable), doc_id, PREFETCH))
     if not ranked:
         return []
     # counts in a second, keyed query: joining them into the grouping costs four times as much
-    counts = dict(connection.execute(_COUNTS, {"ids": [doc for doc, _ in ranked]}).all())
+    ids = [doc for doc, _ in ranked]
+    counts = dict(hot_rows(session, _COUNTS, {"ids": ids}, _COUNTS_SQL, (json_ints(ids),)))
     return choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), own_count)
 
 

@@ -21,7 +21,7 @@ from archive.provenance.template import masked, segments
 from archive.provenance.text import tokens
 from archive.provenance.wires import BY_SLUG
 from archive.store import templates
-from archive.store.db import insert_ignoring, insert_ignoring_on
+from archive.store.db import hot_insert, insert_ignoring, insert_ignoring_on
 from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
 from archive.store.reads import INFERRED, find_capture
 from archive.urls import INFERRED_PREFIX, is_inferred, outlet_domain, url_key
@@ -32,6 +32,7 @@ _DOCS, _STORIES, _EDGES = Document.__table__, Story.__table__, Edge.__table__
 # more than SQLite running it.
 _COUNT = update(_DOCS).where(_DOCS.c.id == bindparam("doc")).values(fingerprint_count=bindparam("count"))
 _FINGERPRINTS = insert(Fingerprint.__table__)
+_ADD_FINGERPRINTS_SQL = "INSERT INTO fingerprints (hash, document_id) VALUES (?, ?)"  # the same, on SQLite (db.hot_insert)
 _NEW_STORY = insert(_STORIES).returning(_STORIES.c.id)
 _DROP_TREES = delete(_EDGES).where(_EDGES.c.story_id.in_(bindparam("stories", expanding=True)))
 _JOIN_STORY = update(_DOCS).where(_DOCS.c.id.in_(bindparam("ids", expanding=True))).values(
@@ -138,8 +139,7 @@ def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Store
     if own:
         hashes = sorted(fingerprints(tokens(masked(page.text, own, page.credits, segs))))
         connection.execute(_COUNT, {"doc": doc_id, "count": len(hashes)})
-    if hashes:
-        connection.execute(_FINGERPRINTS, [{"hash": h, "document_id": doc_id} for h in hashes])
+    hot_insert(session, _FINGERPRINTS, _ADD_FINGERPRINTS_SQL, ("hash", "document_id"), [(h, doc_id) for h in hashes])
     return Stored(doc_id, True, frozenset(learnt.changed), hashes, outlet_name, frozenset(own))
 
 
