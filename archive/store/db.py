@@ -203,6 +203,15 @@ def hot_rows(session: Session, statement, params: dict, sql: str, args: tuple) -
     return [tuple(row) for row in session.connection().execute(statement, params)]
 
 
+def hot_execute(session: Session, statement, params: dict, sql: str, args: tuple) -> None:
+    """Run ``statement`` (an update or delete) with ``params``: on SQLite, ``sql`` with ``args``."""
+    driver = sqlite_driver(session)
+    if driver is not None:
+        driver.execute(sql, args)
+    else:
+        session.connection().execute(statement, params)
+
+
 def hot_insert(session: Session, statement, sql: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Insert ``rows`` (tuples in the order of ``columns``) with ``statement``, or ``sql`` on SQLite."""
     if not rows:

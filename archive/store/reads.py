@@ -47,6 +47,11 @@ _COUNTS_SQL = "SELECT id, fingerprint_count FROM documents WHERE id IN (SELECT v
 _STORY_OF = select(Document.story_id).where(Document.id == bindparam("id"))
 _STORIES_OF = select(Document.id, Document.story_id).where(Document.id.in_(bindparam("ids", expanding=True)))
 _MEMBERS = select(Document.id).where(Document.story_id.in_(bindparam("ids", expanding=True)), ~INFERRED)
+assert not any(c in INFERRED_PREFIX for c in "%_/")  # the LIKE pattern below needs no escapes
+_STORY_OF_SQL = "SELECT story_id FROM documents WHERE id = ?"
+_STORIES_OF_SQL = "SELECT id, story_id FROM documents WHERE id IN (SELECT value FROM json_each(?))"
+_MEMBERS_SQL = ("SELECT id FROM documents WHERE story_id IN (SELECT value FROM json_each(?)) "
+                "AND url_key NOT LIKE ? || '%' ESCAPE '/'")
 
 
 def find_capture(session: Session, url: str, digest: str) -> int | None:
@@ -68,11 +73,13 @@ def stored_urls(session: Session, urls: Sequence[str]) -> set[str]:
 
 
 def stories_of(session: Session, doc_ids: Sequence[int]) -> dict[int, int | None]:
-    return dict(session.connection().execute(_STORIES_OF, {"ids": list(doc_ids)}).all())
+    ids = list(doc_ids)
+    return dict(hot_rows(session, _STORIES_OF, {"ids": ids}, _STORIES_OF_SQL, (json_ints(ids),)))
 
 
 def story_of(session: Session, doc_id: int) -> int | None:
-    return session.connection().execute(_STORY_OF, {"id": doc_id}).scalar()
+    found = hot_rows(session, _STORY_OF, {"id": doc_id}, _STORY_OF_SQL, (doc_id,))
+    return found[0][0] if found else None
 
 
 def latest_captures(session: Session, story_id: int | None = None, url: str | None = None,
@@ -144,4 +151,5 @@ def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
 def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
     if not story_ids:
         return set()
-    return set(session.connection().execute(_MEMBERS, {"ids": list(story_ids)}).scalars())
+    ids = list(story_ids)
+    return {d for d, in hot_rows(session, _MEMBERS, {"ids": ids}, _MEMBERS_SQL, (json_ints(ids), INFERRED_PREFIX))}

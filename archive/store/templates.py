@@ -42,6 +42,8 @@ _SHARING_SQL = ("SELECT document_id, hash, site FROM segments WHERE hash IN (SEL
                 "AND document_id != ? ORDER BY document_id DESC LIMIT ?")
 _KNOWN_SQL = "SELECT DISTINCT hash FROM template_segments WHERE hash IN (SELECT value FROM json_each(?))"
 _SEGMENT_COLUMNS = ("hash", "document_id", "site", "words")
+_MASKS_SQL = ("SELECT s.document_id, s.hash FROM segments AS s JOIN template_segments AS t ON t.hash = s.hash "
+              "WHERE s.document_id IN (SELECT value FROM json_each(?))")
 _ADD_SEGMENTS_SQL = "INSERT INTO segments (hash, document_id, site, words) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
 _HOLDERS = select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash"))
 _ABOUT = select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text).where(
@@ -127,7 +129,8 @@ def masks(session: Session, doc_ids: Iterable[int]) -> dict[int, set[int]]:
     ids = list(doc_ids)
     found: dict[int, set[int]] = defaultdict(set)
     for start in range(0, len(ids), 500):
-        for doc_id, h in session.connection().execute(_MASKS, {"ids": ids[start:start + 500]}):
+        part = ids[start:start + 500]
+        for doc_id, h in hot_rows(session, _MASKS, {"ids": part}, _MASKS_SQL, (json_ints(part),)):
             found[doc_id].add(h)
     return found
 

@@ -21,7 +21,7 @@ from archive.provenance.template import masked, segments
 from archive.provenance.text import tokens
 from archive.provenance.wires import BY_SLUG
 from archive.store import templates
-from archive.store.db import hot_insert, insert_ignoring, insert_ignoring_on
+from archive.store.db import hot_execute, hot_insert, insert_ignoring, insert_ignoring_on, json_ints
 from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
 from archive.store.reads import INFERRED, find_capture
 from archive.urls import INFERRED_PREFIX, is_inferred, outlet_domain, url_key
@@ -37,6 +37,8 @@ _NEW_STORY = insert(_STORIES).returning(_STORIES.c.id)
 _DROP_TREES = delete(_EDGES).where(_EDGES.c.story_id.in_(bindparam("stories", expanding=True)))
 _JOIN_STORY = update(_DOCS).where(_DOCS.c.id.in_(bindparam("ids", expanding=True))).values(
     story_id=bindparam("story"))
+_DROP_TREES_SQL = "DELETE FROM edges WHERE story_id IN (SELECT value FROM json_each(?))"  # the same two on SQLite
+_JOIN_STORY_SQL = "UPDATE documents SET story_id = ? WHERE id IN (SELECT value FROM json_each(?))"
 _ORIGIN = update(_STORIES).where(_STORIES.c.id == bindparam("story")).values(origin_id=bindparam("origin"))
 _EDGE_ROWS = insert(_EDGES)
 
@@ -182,9 +184,10 @@ def assign_story(session: Session, story_id: int | None, members: Sequence[int],
     if story_id is None:
         story_id = connection.execute(_NEW_STORY, [{}]).scalar_one()
     if stale:
-        connection.execute(_DROP_TREES, {"stories": stale})
+        hot_execute(session, _DROP_TREES, {"stories": stale}, _DROP_TREES_SQL, (json_ints(stale),))
     if reassign:
-        connection.execute(_JOIN_STORY, {"ids": list(members), "story": story_id})
+        ids = list(members)
+        hot_execute(session, _JOIN_STORY, {"ids": ids, "story": story_id}, _JOIN_STORY_SQL, (story_id, json_ints(ids)))
     if others:
         connection.execute(update(stories).where(stories.c.id.in_(others)).values(origin_id=None))
         connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(others), INFERRED))
