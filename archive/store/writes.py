@@ -138,9 +138,11 @@ def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Store
     segs = page.segments
     learnt = templates.learn(session, doc_id, page.url, page.page_title or page.title or "", page.text, segs)
     own = learnt.template
-    if own:
-        hashes = sorted(fingerprints(tokens(masked(page.text, own, page.credits, segs))))
-        connection.execute(_COUNT, {"doc": doc_id, "count": len(hashes)})
+    if own:  # fingerprinted again without its template text, unless that text was left out already (chrome)
+        compared = masked(page.text, own, page.credits, segs)
+        if compared != masked(page.text, set(), page.credits, segs):
+            hashes = sorted(fingerprints(tokens(compared)))
+            connection.execute(_COUNT, {"doc": doc_id, "count": len(hashes)})
     hot_insert(session, _FINGERPRINTS, _ADD_FINGERPRINTS_SQL, ("hash", "document_id"), [(h, doc_id) for h in hashes])
     return Stored(doc_id, True, frozenset(learnt.changed), hashes, outlet_name, frozenset(own))
 
