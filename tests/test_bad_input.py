@@ -151,6 +151,24 @@ def test_a_page_stored_decoded_under_its_encoding_header_is_read_as_it_is(tmp_pa
     assert len(_stored_urls(db)) == 3
 
 
+def _arc(url: str, body: bytes) -> list[bytes]:
+    """An ARC v1 file's two records (file description, then the capture), as an old crawler wrote them."""
+    described = b"1 0 Test\nURL IP-address Archive-date Content-type Archive-length\n"
+    http = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    return [b"filedesc://old.arc 0.0.0.0 20080101000000 text/plain %d\n%s\n" % (len(described), described),
+            b"%s 93.184.216.34 20080101120000 text/html %d\n%s\n" % (url.encode(), len(http), http)]
+
+
+@pytest.mark.parametrize("name", ["old.arc", "old.arc.gz"])
+def test_an_arc_file_is_read_as_an_archive(tmp_path, name):
+    records = _arc("http://town.example/alpha", _page("alpha"))
+    data = b"".join(gzip.compress(r) for r in records) if name.endswith(".gz") else b"".join(records)
+    db = f"sqlite:///{tmp_path / 'graph.db'}"
+    result = run(db, "ingest", "--workers", "1", _write(tmp_path, name, data))
+    assert result.returncode == 0 and "problem" not in result.stderr, result.stderr
+    assert _stored_urls(db) == {"http://town.example/alpha"}
+
+
 def test_what_was_read_before_a_bad_file_stays_stored(tmp_path):
     good = _three_pages(tmp_path / "good")
     bad = tmp_path / "bad.warc.gz"
@@ -202,6 +220,10 @@ CASES = {
                                                "not a WARC or ARC file"),
     "ingest of an empty folder": (None, lambda t: ["ingest", _empty_folder(t)], "no WARC, ARC or WACZ files in folder"),
     "ingest of a README": (None, lambda t: ["ingest", str(ROOT / "README.md")], "not a WARC or ARC file"),
+    "ingest of a text that warcio reads as ARC records": (
+        None, lambda t: ["ingest", _write(t, "LICENSE.warc", b"   Apache License\n   Version 2.0, January 2004\n\n"
+                                                            b"   TERMS AND CONDITIONS\n")],
+        "not a WARC or ARC file"),
     "ingest of a .wacz that is no zip": (None, lambda t: ["ingest", _write(t, "x.wacz", b"PK" + b"\x00" * 100)],
                                          "not a WACZ (zip) file"),
     "--db at a file that is not SQLite": ("not-sqlite", lambda t: ["documents"], "is not a SQLite database"),

@@ -9,7 +9,9 @@ to resolve revisits, bounded).
 
 from __future__ import annotations
 
+import gzip
 import logging
+import re
 import zipfile
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -136,10 +138,24 @@ def _iter_stream(fh: BinaryIO, label: str, revisits) -> Iterator[Capture | ReadP
         yield ReadProblem(label, offset, f"{reason}; {after}")
 
 
+def _starts_an_archive(fh: BinaryIO, gzipped: bool) -> bool:
+    """Whether the file's first line is a WARC version line or an ARC record header. warcio takes
+    any text of space-separated words for an ARC header and reads a README as records of nothing."""
+    fh.seek(0)
+    try:
+        head = gzip.GzipFile(fileobj=fh).read(512) if gzipped else fh.read(512)
+    except (OSError, EOFError):
+        return True  # a gzip member that does not inflate: reading says where and why
+    line = head.lstrip(b"\r\n").split(b"\n", 1)[0]
+    return line.startswith(b"WARC/") or ARC_HEADER.match(line) is not None
+
+
 def _iter_from(fh: BinaryIO, start: int, label: str, revisits):
     """Captures from ``start`` on; returns None at the end, or (offset, reason) where reading broke."""
     fh.seek(0)
     gzipped = fh.read(3) == GZIP_MAGIC
+    if start == 0 and not _starts_an_archive(fh, gzipped):
+        return 0, NOT_AN_ARCHIVE
     fh.seek(start)
     records = ArchiveIterator(fh, arc2warc=True, check_digests=True)
     seen, offset = 0, start
@@ -197,6 +213,8 @@ def _failed_at(records: ArchiveIterator, last: int) -> int:
 
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
+# An ARC record's header line: URL, IP address, 14-digit date, content type, length (ARC v1 and v2)
+ARC_HEADER = re.compile(rb"\S+ \S+ \d{14} \S+ \d+")
 NOT_AN_ARCHIVE = "not a WARC or ARC file (nor gzip of one)"
 
 
