@@ -27,7 +27,7 @@ from crawler.items import NotStored, PageItem
 from crawler.warc import warc_writer
 
 LOGGER = logging.getLogger(__name__)
-BATCH = 16  # pages stored in one transaction at most
+BATCH = 16  # pages stored in one transaction while the writer waits for them (more when it was busy)
 BATCH_WAIT = 0.02  # seconds a page waits for others to share its transaction
 
 
@@ -89,7 +89,7 @@ class GraphPipeline:
     def open_spider(self) -> None:
         self.writer = ProcessPoolExecutor(max_workers=1, initializer=graph_writer.start,
                                           initargs=(self.db, self.coordinator is None))
-        self.batches = Batches(self.writer, graph_writer.store_many, BATCH, BATCH_WAIT)
+        self.batches = Batches(self.writer, graph_writer.store_many, BATCH, BATCH_WAIT, one_at_a_time=True)
 
     def close_spider(self) -> None:
         if self.writer is None:

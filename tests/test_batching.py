@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -44,3 +45,23 @@ def test_a_failed_call_fails_each_of_its_jobs_only():
 @pytest.mark.parametrize("size", [1, 16])
 def test_every_job_is_answered_whatever_the_size(size):
     assert run(list(range(5)), size=size, wait=0.001) == [0, 2, 4, 6, 8]
+
+
+def slow_double_all(jobs: list[int]) -> list[int]:
+    time.sleep(0.05)
+    return double_all(jobs)
+
+
+def test_one_call_at_a_time_gathers_what_arrives_while_it_runs():
+    async def main():
+        with ThreadPoolExecutor(2) as pool:
+            batches = Batches(pool, slow_double_all, 2, 0.001, one_at_a_time=True)
+            first = [asyncio.ensure_future(batches.run(job)) for job in (0, 1)]  # full: leaves at once
+            await asyncio.sleep(0.01)  # while it runs, more arrive: more than a batch's size
+            rest = [asyncio.ensure_future(batches.run(job)) for job in range(2, 13)]
+            return await asyncio.gather(*first, *rest)
+
+    CALLS.clear()
+    with ThreadPoolExecutor(1) as thread:
+        assert thread.submit(asyncio.run, main()).result() == [2 * n for n in range(13)]
+    assert CALLS == [[0, 1], [2, 3, 4, 5, 6, 7, 8, 9], [10, 11, 12]]  # GATHERED (4) batches' worth at most

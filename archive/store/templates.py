@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from archive.provenance.template import Segment, different_articles, segments, shared_template
-from archive.store.db import insert_ignoring
+from archive.store.db import hot_insert, hot_rows, insert_ignoring, json_ints
 from archive.store.models import Document, Segment as SegmentRow, TemplateSegment
 from archive.urls import outlet_domain, url_key
 
@@ -37,6 +37,14 @@ _SHARING = (
     .limit(20 * NEIGHBOURS)
 )
 _KNOWN = select(_TPL.c.hash).where(_TPL.c.hash.in_(bindparam("hashes", expanding=True))).distinct()
+# The same on SQLite's own connection (archive/store/db.py, the writer's hot path).
+_SHARING_SQL = ("SELECT document_id, hash, site FROM segments WHERE hash IN (SELECT value FROM json_each(?)) "
+                "AND document_id != ? ORDER BY document_id DESC LIMIT ?")
+_KNOWN_SQL = "SELECT DISTINCT hash FROM template_segments WHERE hash IN (SELECT value FROM json_each(?))"
+_SEGMENT_COLUMNS = ("hash", "document_id", "site", "words")
+_MASKS_SQL = ("SELECT s.document_id, s.hash FROM segments AS s JOIN template_segments AS t ON t.hash = s.hash "
+              "WHERE s.document_id IN (SELECT value FROM json_each(?))")
+_ADD_SEGMENTS_SQL = "INSERT INTO segments (hash, document_id, site, words) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
 _HOLDERS = select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash"))
 _ABOUT = select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text).where(
     Document.id.in_(bindparam("ids", expanding=True)))
@@ -56,7 +64,7 @@ def known_template(session: Session, hashes: Iterable[int]) -> set[int]:
     hashes = list(set(hashes))
     if not hashes:
         return set()
-    return set(session.connection().execute(_KNOWN, {"hashes": hashes}).scalars())
+    return {h for h, in hot_rows(session, _KNOWN, {"hashes": hashes}, _KNOWN_SQL, (json_ints(hashes),))}
 
 
 class Learnt(NamedTuple):
@@ -69,15 +77,15 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
     site = site_of(url)
     connection = session.connection()
     unique = {s.hash: s for s in segs}
-    if unique:
-        connection.execute(insert_ignoring(session, _SEG), [
-            {"hash": s.hash, "document_id": doc_id, "site": site, "words": s.words} for s in unique.values()])
+    hot_insert(session, insert_ignoring(session, _SEG), _ADD_SEGMENTS_SQL, _SEGMENT_COLUMNS,
+               [(s.hash, doc_id, site, s.words) for s in unique.values()])
     known = known_template(session, unique)
     asked = [h for h in unique if h not in known]
     if not asked:
         return Learnt(set(), known)
     sharing: dict[int, str] = {}
-    for other, _, other_site in connection.execute(_SHARING, {"hashes": asked, "me": doc_id}):
+    for other, _, other_site in hot_rows(session, _SHARING, {"hashes": asked, "me": doc_id},
+                                         _SHARING_SQL, (json_ints(asked), doc_id, 20 * NEIGHBOURS)):
         if other not in sharing and len(sharing) < NEIGHBOURS:
             sharing[other] = other_site
     if not sharing:
@@ -91,8 +99,12 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
             continue
         same_site = other_site == site
         other_segs = segments(other_body)
-        different = different_articles(body, segs, other_body, other_segs, same_site, title, other_title)
-        found = shared_template(segs, other_segs, same_site, different)
+        # what the pair would make template text if they were two articles; most pairs of sites
+        # share nothing of the kind, and then whether they are two articles (the costly test,
+        # 70 % of the calls on benchmarks.crawl_throughput's site) cannot change the answer
+        found = shared_template(segs, other_segs, same_site, True)
+        if not found or not different_articles(body, segs, other_body, other_segs, same_site, title, other_title):
+            continue
         learnt.update((site, h) for h in found)
         learnt.update((other_site, h) for h in found)
     return Learnt(_record(session, learnt, doc_id), known | {h for _, h in learnt})
@@ -117,7 +129,8 @@ def masks(session: Session, doc_ids: Iterable[int]) -> dict[int, set[int]]:
     ids = list(doc_ids)
     found: dict[int, set[int]] = defaultdict(set)
     for start in range(0, len(ids), 500):
-        for doc_id, h in session.connection().execute(_MASKS, {"ids": ids[start:start + 500]}):
+        part = ids[start:start + 500]
+        for doc_id, h in hot_rows(session, _MASKS, {"ids": part}, _MASKS_SQL, (json_ints(part),)):
             found[doc_id].add(h)
     return found
 

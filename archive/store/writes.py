@@ -4,12 +4,14 @@ trees, quotations, first-seen dates, pages that gave no document."""
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from archive.page import FirstSeen, Page
@@ -19,7 +21,7 @@ from archive.provenance.template import masked, segments
 from archive.provenance.text import tokens
 from archive.provenance.wires import BY_SLUG
 from archive.store import templates
-from archive.store.db import insert_ignoring, insert_ignoring_on
+from archive.store.db import hot_execute, hot_insert, insert_ignoring, insert_ignoring_on, json_ints
 from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
 from archive.store.reads import INFERRED, find_capture
 from archive.urls import INFERRED_PREFIX, is_inferred, outlet_domain, url_key
@@ -30,10 +32,13 @@ _DOCS, _STORIES, _EDGES = Document.__table__, Story.__table__, Edge.__table__
 # more than SQLite running it.
 _COUNT = update(_DOCS).where(_DOCS.c.id == bindparam("doc")).values(fingerprint_count=bindparam("count"))
 _FINGERPRINTS = insert(Fingerprint.__table__)
+_ADD_FINGERPRINTS_SQL = "INSERT INTO fingerprints (hash, document_id) VALUES (?, ?)"  # the same, on SQLite (db.hot_insert)
 _NEW_STORY = insert(_STORIES).returning(_STORIES.c.id)
 _DROP_TREES = delete(_EDGES).where(_EDGES.c.story_id.in_(bindparam("stories", expanding=True)))
 _JOIN_STORY = update(_DOCS).where(_DOCS.c.id.in_(bindparam("ids", expanding=True))).values(
     story_id=bindparam("story"))
+_DROP_TREES_SQL = "DELETE FROM edges WHERE story_id IN (SELECT value FROM json_each(?))"  # the same two on SQLite
+_JOIN_STORY_SQL = "UPDATE documents SET story_id = ? WHERE id IN (SELECT value FROM json_each(?))"
 _ORIGIN = update(_STORIES).where(_STORIES.c.id == bindparam("story")).values(origin_id=bindparam("origin"))
 _EDGE_ROWS = insert(_EDGES)
 
@@ -44,16 +49,28 @@ def _insert_document(dialect: str):
     return insert_ignoring_on(dialect, _DOCS, ("url_key", "text_digest")).returning(_DOCS.c.id)
 
 
+# Outlets found stored (committed) with a name, per database, for the life of the process: an
+# outlet's id never changes and its name, once set, stays. A crawl's writer opens a session per
+# batch, and looking each batch's outlets up again took a tenth of its time.
+_NAMED_OUTLETS: weakref.WeakKeyDictionary[Engine, dict[str, tuple[int, str]]] = weakref.WeakKeyDictionary()
+
+
 def outlet(session: Session, url: str, name: str | None) -> tuple[int, str]:
-    """The id and name of the url's outlet, created on first sight (cached for the session's life)."""
+    """The id and name of the url's outlet, created on first sight (cached for the session's life,
+    and for the process's once it is stored with a name)."""
     domain = outlet_domain(url) or "unknown"
     cache = session.info.setdefault("outlets", {})
     if domain in cache:
         return cache[domain]
+    named = _NAMED_OUTLETS.setdefault(session.get_bind(), {})
+    if domain in named:
+        return named[domain]
     # insert-or-ignore: another process (a crawl and an ingest) may be adding the same outlet
-    session.connection().execute(insert_ignoring(session, Outlet.__table__, ["domain"]),
-                                 [{"domain": domain, "name": name or None}])
+    added = session.connection().execute(insert_ignoring(session, Outlet.__table__, ["domain"]),
+                                         {"domain": domain, "name": name or None}).rowcount
     row = session.scalar(select(Outlet).where(Outlet.domain == domain))
+    if not added and row.name:  # stored before this transaction began, name and all
+        named[domain] = row.id, row.name
     if name and not row.name:
         row.name = name
     cache[domain] = row.id, row.name or ""
@@ -121,11 +138,12 @@ def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Store
     segs = page.segments
     learnt = templates.learn(session, doc_id, page.url, page.page_title or page.title or "", page.text, segs)
     own = learnt.template
-    if own:
-        hashes = sorted(fingerprints(tokens(masked(page.text, own, page.credits, segs))))
-        connection.execute(_COUNT, {"doc": doc_id, "count": len(hashes)})
-    if hashes:
-        connection.execute(_FINGERPRINTS, [{"hash": h, "document_id": doc_id} for h in hashes])
+    if own:  # fingerprinted again without its template text, unless that text was left out already (chrome)
+        compared = masked(page.text, own, page.credits, segs)
+        if compared != masked(page.text, set(), page.credits, segs):
+            hashes = sorted(fingerprints(tokens(compared)))
+            connection.execute(_COUNT, {"doc": doc_id, "count": len(hashes)})
+    hot_insert(session, _FINGERPRINTS, _ADD_FINGERPRINTS_SQL, ("hash", "document_id"), [(h, doc_id) for h in hashes])
     return Stored(doc_id, True, frozenset(learnt.changed), hashes, outlet_name, frozenset(own))
 
 
@@ -168,9 +186,10 @@ def assign_story(session: Session, story_id: int | None, members: Sequence[int],
     if story_id is None:
         story_id = connection.execute(_NEW_STORY, [{}]).scalar_one()
     if stale:
-        connection.execute(_DROP_TREES, {"stories": stale})
+        hot_execute(session, _DROP_TREES, {"stories": stale}, _DROP_TREES_SQL, (json_ints(stale),))
     if reassign:
-        connection.execute(_JOIN_STORY, {"ids": list(members), "story": story_id})
+        ids = list(members)
+        hot_execute(session, _JOIN_STORY, {"ids": ids, "story": story_id}, _JOIN_STORY_SQL, (story_id, json_ints(ids)))
     if others:
         connection.execute(update(stories).where(stories.c.id.in_(others)).values(origin_id=None))
         connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(others), INFERRED))
