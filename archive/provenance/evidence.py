@@ -27,6 +27,7 @@ REACH = 10  # words: a copy aligned this close to a line on both sides had the l
 _LINES = ("line", "dateline", "link")  # credits that stand in the text (a link's text is its line)
 WHOLE_SHARE = 0.9  # a copy holding this share of a source took it whole...
 EXTENT_SHARE = 0.8  # ...and one holding less than this of another cut that one short
+URL_TRUST = 0.25  # the trust of a date read off the page's URL (archive/extract.py)
 ATTRIBUTION_WORDS = 12  # an attribution ("According to X,") stands this close before a passage it introduces
 
 
@@ -75,6 +76,16 @@ def dropped_dateline(a: Doc, b: Doc) -> list[Evidence]:
     for credit in a.credits:
         if credit.kind == "dateline" and squash(credit.text) not in flat_b:
             return [Evidence("dateline_dropped", -1.0, f"the copy lacks the source's dateline {credit.text!r}")]
+    return []
+
+
+def wire_line_added(a: Doc, b: Doc) -> list[Evidence]:
+    """B closes with its agency's credit or copyright line and A does not: only the agency writes
+    that line, and a copier takes a text whole, so B did not get its text from A (but from the
+    wire, or from a copy that kept the line)."""
+    if b.wire_line and a.wire_line is None and a.wire in (None, b.wire):
+        return [Evidence("wire_line_added", -1.0, f"the copy closes with the agency's line {b.wire_line[:60]!r}, "
+                                                  f"which the source lacks")]
     return []
 
 
@@ -251,7 +262,7 @@ def dates(a: Doc, b: Doc, reworked: bool = False) -> list[Evidence]:
     # nothing is told; otherwise it stands for midday, so the order of two timed candidates holds
     if not (timed(a) and timed(b)) and a.published.date() == b.published.date():
         return []
-    days = (_moment(b) - _moment(a)).total_seconds() / 86400
+    days = (moment(b) - moment(a)).total_seconds() / 86400
     if abs(days) < 1 / 24 or trust <= 0:
         return []
     if days > 0:
@@ -268,8 +279,18 @@ def timed(doc: Doc) -> bool:
     return doc.date_trust >= 1.0 and (when.hour, when.minute, when.second, when.microsecond) != (0, 0, 0, 0)
 
 
-def _moment(doc: Doc) -> datetime:
+def month_only(doc: Doc) -> bool:
+    """Is the doc's date a month alone? A date only its URL states (trust at most ``URL_TRUST``)
+    on the first of a month is what a /2025/07/ path reads as."""
+    return doc.date_trust <= URL_TRUST and doc.published.day == 1
+
+
+def moment(doc: Doc) -> datetime:
+    """The doc's date as a moment: a date known to the day stands for its midday, a month alone
+    for the middle of the month."""
     when = doc.published.replace(tzinfo=None)
+    if month_only(doc):
+        return datetime.combine(when.date().replace(day=16), time(0))
     return when if timed(doc) else datetime.combine(when.date(), time(12))
 
 

@@ -33,6 +33,9 @@ REWORDED_BREAKS = 0.25  # breaks in the alignment, among breaks and swaps, that 
 REWORDED_EXACT = 0.7  # ... or, in fewer passages, less than this share of the shorter text kept word for word
 REACH = ev.REACH  # words between a credit line and the passages around it
 WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
+WIRE_HOURS = 12.0  # a wire's customers run its story within this many hours of one another
+DAY_SLACK = 12.0  # hours a date known only to the day may be off, either way
+DATED = 0.4  # dates trusted this much at least (a printed date; not a URL's month) are compared
 
 
 def credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
@@ -150,7 +153,26 @@ class StoryAnalysis:
                                      f"changed")]
                 return [Evidence("spun_captured_copy", -WIRE_CREDIT,
                                  f"is {self.docs[m].url} spun: a wire sends its text as written")]
-        return []
+        return self._dated_apart(k, members)
+
+    def _dated_apart(self, k: int, members: list[int]) -> list[Evidence]:
+        """A wire's customers run its story within hours of one another: a copy dated a day or
+        more away from every other copy of the wire, and holding the very text of one captured
+        copy, took that copy's text rather than the wire's (scrapers re-date what they take)."""
+        doc = self.docs[k]
+        others = [self.docs[m] for m in members if m != k and self.docs[m].published is not None
+                  and self.docs[m].date_trust >= DATED]
+        if doc.published is None or doc.date_trust < DATED or not others:
+            return []
+        gaps = [_hours_apart(doc, other) for other in others]
+        if min(gaps) <= WIRE_HOURS:
+            return []
+        twin = next((m for m in members if m != k and (m, k) in self.possible and self._twins(self.pairs[(m, k)])), None)
+        if twin is None:
+            return []
+        return [Evidence("dated_apart_from_wire", -WIRE_CREDIT,
+                         f"dated {min(gaps):.0f} hours or more from every other copy of the wire, with the text of "
+                         f"{self.docs[twin].url}: it took a captured copy, not the wire")]
 
     def _wire_wording(self, k: int, m: int, members: list[int]) -> list[int]:
         """Other copies of the wire whose words are closer to k's than to m's (fewer words swapped),
@@ -264,6 +286,7 @@ class StoryAnalysis:
             + (ev.attribution(pair) if pair.kinship is not Kinship.COPY else [])
             + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
+            + ev.wire_line_added(a, b)
             + ev.dropped_credit(pair, self._own_lines(i), _carried_lines(self.pairs[(j, i)]))
             + ev.dates(self.dated[i], self.dated[j], reworked=_reworked(pair))
             + self._credited_elsewhere(i, j)
@@ -394,10 +417,18 @@ class StoryAnalysis:
 
 def _before(a: Doc, b: Doc) -> bool:
     """Is a dated before b? A date known only to the day (printed, guessed, or stating no time)
-    is not before a time later that same day."""
+    is not before a time later that same day, nor a month alone before a day of that month."""
     if ev.timed(a) and ev.timed(b):
         return a.published.replace(tzinfo=None) < b.published.replace(tzinfo=None)
+    if ev.month_only(a) or ev.month_only(b):  # a month alone is not before a day of that month
+        return (a.published.year, a.published.month) < (b.published.year, b.published.month)
     return a.published.date() < b.published.date()
+
+
+def _hours_apart(a: Doc, b: Doc) -> float:
+    """Hours between two dates at the least: a date known only to the day may be off by half a day."""
+    gap = abs((ev.moment(a) - ev.moment(b)).total_seconds()) / 3600
+    return gap - DAY_SLACK * ((not ev.timed(a)) + (not ev.timed(b)))
 
 
 def _total(edges: list[tuple], weights: dict[tuple, float]) -> float:
