@@ -18,7 +18,7 @@ import networkx as nx
 from archive.provenance import evidence as ev
 from archive.provenance.compare import DERIVED, SPIN_MIN, Kinship, Pair, compare, reworded
 from archive.provenance.confidence import features, probability
-from archive.provenance.credits import names_outlet
+from archive.provenance.credits import names_outlet, squash
 from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
 from archive.provenance.text import tokens
 from archive.provenance.wires import BY_SLUG, agency_at
@@ -58,19 +58,30 @@ def _carried_lines(pair: Pair) -> list[str]:
     """B's credit lines that B shares with A: aligned inside a passage (spun or not), standing in
     A's text word for word (a line too short to align on its own), or standing where one of A's
     own credit lines stands, between the same shared passages, when B is A spun (a line the
-    spinner reworded; two copiers' own lines, worded alike, stand at the foot of both)."""
+    spinner reworded, so about as long: two copiers' own lines, worded alike, stand at the foot of
+    both), or, B being A spun, the very text of one of A's credit links (a spinner keeps a link's
+    words and drops the link)."""
     out, passages = [], pair.alignment.passages
     lines_a = pair.a.credit_spans if pair.spun else []
+    links_a = {squash(c.text) for c in pair.a.credits if c.kind == "link"}  # a link's text is its line
     for start, end, text in pair.b.credit_spans:
         inside = sum(max(0, min(end, p.b1) - max(start, p.b0)) for p in passages)
-        if inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in pair.a.joined:
+        if (inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in pair.a.joined
+                or (pair.spun and squash(text) in links_a)):
             out.append(text)
             continue
         low = max((p.a1 for p in passages if p.b1 <= start + REACH), default=0)
         high = min((p.a0 for p in passages if p.b0 >= end - REACH), default=pair.alignment.len_a)
-        if any(low - REACH <= s0 and e0 <= high + REACH for s0, e0, _ in lines_a):
+        # a spinner swaps a line's words one for one: the reworded line is about as long
+        if any(low - REACH <= s0 and e0 <= high + REACH and _alike_length(e0 - s0, end - start)
+               for s0, e0, _ in lines_a):
             out.append(text)
     return list(dict.fromkeys(out))
+
+
+def _alike_length(m: int, n: int) -> bool:
+    """Two lines about as long, as a line and its spun version are (a word or a quarter apart)."""
+    return abs(m - n) <= max(1, 0.25 * max(m, n))
 
 
 class StoryAnalysis:
