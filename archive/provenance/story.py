@@ -125,16 +125,21 @@ class StoryAnalysis:
     def _key(self, node) -> int | str:
         return self.docs[node].key if isinstance(node, int) else node
 
-    def _wire_edges(self) -> dict[tuple, tuple[float, list[Evidence]]]:
-        """Copies carrying one agency's dateline or credit, with no page of that agency captured:
-        each may come from the agency's own wire story, an inferred source node."""
+    def _wire_groups(self) -> dict[str, list[int]]:
+        """Copies carrying one agency's dateline or credit, by agency, when no page of that agency
+        is captured."""
         captured = {agency_at(outlet_domain(d.url)) for d in self.docs}
         groups: dict[str, list[int]] = {}
         for k, doc in enumerate(self.docs):
             if doc.wire and doc.wire not in captured:
                 groups.setdefault(doc.wire, []).append(k)
+        return groups
+
+    def _wire_edges(self) -> dict[tuple, tuple[float, list[Evidence]]]:
+        """Each copy of a wire story no captured page holds may come from the agency's own story,
+        an inferred source node."""
         edges = {}
-        for slug, members in groups.items():
+        for slug, members in self.wire_groups.items():
             first = min(self.docs[k].url for k in members)
             node = f"{INFERRED_PREFIX}wire:{slug}:{hashlib.sha1(f'{slug} {first}'.encode()).hexdigest()[:12]}"
             name = BY_SLUG[slug].name
@@ -167,23 +172,30 @@ class StoryAnalysis:
         return self._dated_apart(k, members)
 
     def _dated_apart(self, k: int, members: list[int]) -> list[Evidence]:
-        """A wire's customers run its story within hours of one another: a copy dated a day or
-        more away from every other copy of the wire, and holding the very text of one captured
-        copy, took that copy's text rather than the wire's (scrapers re-date what they take)."""
-        doc = self.docs[k]
-        others = [self.docs[m] for m in members if m != k and self.docs[m].published is not None
-                  and self.docs[m].date_trust >= DATED]
-        if doc.published is None or doc.date_trust < DATED or not others:
-            return []
-        gaps = [_hours_apart(doc, other) for other in others]
-        if min(gaps) <= WIRE_HOURS:
-            return []
-        twin = next((m for m in members if m != k and (m, k) in self.possible and self._twins(self.pairs[(m, k)])), None)
+        twin = self.apart.get(k)
         if twin is None:
             return []
         return [Evidence("dated_apart_from_wire", -WIRE_CREDIT,
-                         f"dated {min(gaps):.0f} hours or more from every other copy of the wire, with the text of "
+                         f"dated a day or more from every other copy of the wire, with the text of "
                          f"{self.docs[twin].url}: it took a captured copy, not the wire")]
+
+    def _apart_copies(self) -> dict[int, int]:
+        """A wire's customers run its story within hours of one another: a copy dated a day or
+        more away from every other copy of the wire (from one known to the minute at least), and
+        holding the very text of one captured copy, took that copy's text rather than the wire's
+        (scrapers re-date what they take). Copy -> the captured copy it took."""
+        out = {}
+        for members in self.wire_groups.values():
+            for k in members:
+                doc = self.docs[k]
+                others = [self.docs[m] for m in members if m != k and _dated(self.docs[m])]
+                if not _dated(doc) or not any(ev.timed(o) for o in others) or not all(_apart(doc, o) for o in others):
+                    continue
+                twin = next((m for m in members if m != k and (m, k) in self.possible
+                             and self._twins(self.pairs[(m, k)])), None)
+                if twin is not None:
+                    out[k] = twin
+        return out
 
     def _wire_wording(self, k: int, m: int, members: list[int]) -> list[int]:
         """Other copies of the wire whose words are closer to k's than to m's (fewer words swapped),
@@ -256,6 +268,10 @@ class StoryAnalysis:
                            if any(e.kind == "spinner_marks" and e.weight < 0 for e in items)}
         # ... and so did a copy after the page it credits as its source
         self.made_after = self.spun_after | {(j, i) for (i, j), items in self.credits.items() if items}
+        # ... and a wire copy dated apart from the wire after the captured copy it took
+        self.wire_groups = self._wire_groups()
+        self.apart = self._apart_copies()
+        self.made_after |= {(k, twin) for k, twin in self.apart.items()}
         self.dated = [self._date_checked(k) for k in range(len(self.docs))]
 
     def _date_checked(self, k: int) -> Doc:
@@ -436,10 +452,18 @@ def _before(a: Doc, b: Doc) -> bool:
     return a.published.date() < b.published.date()
 
 
-def _hours_apart(a: Doc, b: Doc) -> float:
-    """Hours between two dates at the least: a date known only to the day may be off by half a day."""
+def _dated(doc: Doc) -> bool:
+    """A date worth comparing: stated or printed, not a URL's month."""
+    return doc.published is not None and doc.date_trust >= DATED
+
+
+def _apart(a: Doc, b: Doc) -> bool:
+    """Are two dates more than WIRE_HOURS apart, for sure? A date known only to the day may be off
+    by half a day; two such dates are apart when they are different days."""
+    if not ev.timed(a) and not ev.timed(b):
+        return a.published.date() != b.published.date()
     gap = abs((ev.moment(a) - ev.moment(b)).total_seconds()) / 3600
-    return gap - DAY_SLACK * ((not ev.timed(a)) + (not ev.timed(b)))
+    return gap - DAY_SLACK > WIRE_HOURS if not (ev.timed(a) and ev.timed(b)) else gap > WIRE_HOURS
 
 
 def _total(edges: list[tuple], weights: dict[tuple, float]) -> float:
