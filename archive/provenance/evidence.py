@@ -27,6 +27,7 @@ REACH = 10  # words: a copy aligned this close to a line on both sides had the l
 _LINES = ("line", "dateline", "link")  # credits that stand in the text (a link's text is its line)
 WHOLE_SHARE = 0.9  # a copy holding this share of a source took it whole...
 EXTENT_SHARE = 0.8  # ...and one holding less than this of another cut that one short
+LEFT_OUT_WORDS = 3  # words of a source a copy leaves out when another source it holds to the last word
 URL_TRUST = 0.25  # the trust of a date read off the page's URL (archive/extract.py)
 ATTRIBUTION_WORDS = 12  # an attribution ("According to X,") stands this close before a passage it introduces
 
@@ -125,12 +126,21 @@ def extent(pair: Pair, rivals: list[Pair]) -> list[Evidence]:
     """A copier takes a text whole: a copy that stops where another possible source of it stops,
     and leaves out much of this one, came from that other source rather than cutting this one at
     the very same place."""
-    kept = pair.alignment.contain_a
+    al = pair.alignment
+    kept = al.contain_a
     whole = next((r for r in rivals if r.alignment.contain_a >= WHOLE_SHARE), None)
-    if kept >= EXTENT_SHARE or whole is None:
+    if whole is None:
         return []
-    return [Evidence("ends_where_other_ends", -0.6,
-                     f"the copy leaves out {1 - kept:.0%} of this text and ends where {whole.a.url} ends")]
+    if kept < EXTENT_SHARE:
+        return [Evidence("ends_where_other_ends", -0.6,
+                         f"the copy leaves out {1 - kept:.0%} of this text and ends where {whole.a.url} ends")]
+    # among texts it holds nearly whole, the one it holds to the last word
+    entire = next((r for r in rivals if r.alignment.covered_a == r.alignment.len_a), None)
+    left_out = al.len_a - al.covered_a
+    if entire is not None and left_out >= LEFT_OUT_WORDS and not pair.spun:
+        return [Evidence("other_held_entire", -0.3,
+                         f"the copy leaves out {left_out} words of this text, none of {entire.a.url}")]
+    return []
 
 
 def pointers(a: Doc, b: Doc) -> list[Evidence]:
