@@ -80,13 +80,18 @@ def dropped_dateline(a: Doc, b: Doc) -> list[Evidence]:
     return []
 
 
-def wire_line_added(a: Doc, b: Doc) -> list[Evidence]:
+def wire_line(pair: Pair) -> list[Evidence]:
     """B closes with its agency's credit or copyright line and A does not: only the agency writes
     that line, and a copier takes a text whole, so B did not get its text from A (but from the
-    wire, or from a copy that kept the line)."""
+    wire, or from a copy that kept the line). Nor did it when A closes with the line and B, holding
+    the rest of A, lacks it."""
+    a, b = pair.a, pair.b
     if b.wire_line and a.wire_line is None and a.wire in (None, b.wire):
         return [Evidence("wire_line_added", -1.0, f"the copy closes with the agency's line {b.wire_line[:60]!r}, "
                                                   f"which the source lacks")]
+    if a.wire_line and b.wire_line is None and b.wire in (None, a.wire) and pair.alignment.contain_a >= WHOLE_SHARE:
+        return [Evidence("wire_line_dropped", -0.5, f"the copy lacks the agency's line {a.wire_line[:60]!r} "
+                                                    f"the source closes with")]
     return []
 
 

@@ -313,7 +313,7 @@ class StoryAnalysis:
             + (ev.attribution(pair) if pair.kinship is not Kinship.COPY else [])
             + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
-            + ev.wire_line_added(a, b)
+            + ev.wire_line(pair)
             + ev.dropped_credit(pair, self._own_lines(i), _carried_lines(self.pairs[(j, i)]))
             + ev.dates(self.dated[i], self.dated[j], reworked=_reworked(pair))
             + self._credited_elsewhere(i, j)
