@@ -243,3 +243,26 @@ def test_a_stated_date_without_a_time_is_only_good_to_the_day():
     assert ev.dates(origin, later)[0].kind == "published_later"
     earlier_origin = page("https://first.example/fire", FIRE, "2024-12-31T08:00:00")
     assert ev.dates(earlier_origin, later, reworked=True)[0].weight > ev.dates(origin, later, reworked=True)[0].weight
+
+
+@pytest.mark.parametrize("line", ["Published in partnership with Origin Daily.", "Continue reading at Origin Daily",
+                                  "The full article is available at Origin Daily."])
+def test_more_credit_wordings_are_credit_lines(line):
+    assert [c.text for c in credit_lines(FIRE + "\n" + line)] == [line]
+
+
+def test_a_spins_reworded_line_is_its_sources_line_only_when_about_as_long():
+    """Where a spinner reworded its source's credit line, the spun line stands in its place, about
+    as long; a scraper's long "The post … appeared first on …" at the same foot is another line."""
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    republication = _page("https://weekly.example/fire", FIRE + "\nVia Origin Daily", 3, "Weekly")
+    scraper = _page("https://mirror.example/fire", FIRE + "\nThe post Hill Top evacuated appeared first on Origin Daily.",
+                    4, "Mirror")
+    spin = _page("https://farm.example/fire", _spin(FIRE) + "\nVia Origin Daily", 8, "Farm")
+    from archive.provenance.story import StoryAnalysis
+
+    story = StoryAnalysis([origin, republication, scraper, spin])
+    chosen = {e.derived: e for e in story.run().edges if e.primary}
+    assert chosen[spin.url].source == republication.url
+    assert "shares_added_credit" in {e.kind for e in story._score(1, 3)[1]}
+    assert "shares_added_credit" not in {e.kind for e in story._score(2, 3)[1]}
