@@ -266,3 +266,22 @@ def test_a_spins_reworded_line_is_its_sources_line_only_when_about_as_long():
     assert chosen[spin.url].source == republication.url
     assert "shares_added_credit" in {e.kind for e in story._score(1, 3)[1]}
     assert "shares_added_credit" not in {e.kind for e in story._score(2, 3)[1]}
+
+
+def test_a_rewrite_goes_back_to_the_report_not_to_a_back_dated_copy_of_it():
+    """A newsroom rewrites the report itself: of two equal texts, the one another page credits
+    (the report), not its uncredited twin dated before it."""
+    import random
+
+    from benchmarks.evalcorpus_b import rewrite_paragraphs
+
+    paragraphs = [p for p in FIRE.replace(". ", ".\n", 8).split("\n") if p]
+    origin = _page(ORIGIN, FIRE, 5, "Origin Daily")
+    twin = _page("https://mirror.example/fire", FIRE, 2, "Mirror")
+    republication = _page("https://weekly.example/fire", FIRE + "\nRepublished with permission of Origin Daily.", 8,
+                          "Weekly")
+    rewrite = _page("https://newsroom.example/fire", "\n".join(rewrite_paragraphs(paragraphs, random.Random(3))), 12,
+                    "Newsroom")
+    result = analyze_story([origin, twin, republication, rewrite])
+    chosen = {e.derived: e for e in result.edges if e.primary}
+    assert chosen[rewrite.url].relation is Relation.REWRITE and chosen[rewrite.url].source == ORIGIN

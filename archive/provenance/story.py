@@ -317,6 +317,7 @@ class StoryAnalysis:
             + ev.dropped_credit(pair, self._own_lines(i), _carried_lines(self.pairs[(j, i)]))
             + ev.dates(self.dated[i], self.dated[j], reworked=_reworked(pair))
             + self._credited_elsewhere(i, j)
+            + self._reworked_copy(i, j)
             + self.spin[(i, j)]
         )
         return sum(e.weight for e in items), items
@@ -335,6 +336,24 @@ class StoryAnalysis:
         return [Evidence("others_credit_copy", -2.0,
                          f"{self.docs[credited_by[0]].url} credits the copy as its source, and no page credits "
                          f"this one: the copy wrote the text")]
+
+    def _reworked_copy(self, i: int, j: int) -> list[Evidence]:
+        """A newsroom reworking a story (a rewrite, a partial reuse) goes back to the report itself:
+        not to a copy of it, known as one because it credits the report, or because it has the
+        report's text word for word and other pages credit the report, none this copy."""
+        if relation(self.pairs[(i, j)]) not in (Relation.PARTIAL, Relation.REWRITE):
+            return []
+        for m in range(len(self.docs)):
+            if m in (i, j) or (m, j) not in self.pairs:
+                continue
+            credits_original = bool(self.credits.get((m, i)))
+            twin_of_credited = ((m, i) in self.pairs and self._twins(self.pairs[(m, i)])
+                                and any(self.credits.get((m, x)) for x in range(len(self.docs)) if x not in (i, m))
+                                and not any(self.credits.get((i, x)) for x in range(len(self.docs)) if x != i))
+            if credits_original or twin_of_credited:
+                return [Evidence("reworked_from_original", -1.0,
+                                 f"a copy of {self.docs[m].url}: a newsroom reworks the report itself")]
+        return []
 
     def _spinner_signs(self, i: int, j: int) -> bool:
         """J is i with words swapped, and the swaps bear a spinner's marks: debris i lacks, or
