@@ -127,13 +127,16 @@ class StoryAnalysis:
 
     def _wire_groups(self) -> dict[str, list[int]]:
         """Copies carrying one agency's dateline or credit, by agency, when no page of that agency
-        is captured."""
+        is captured. Not a lone page that only reuses or rewords the others' text: the wire story
+        it carries is its own reporting, not the story's text."""
         captured = {agency_at(outlet_domain(d.url)) for d in self.docs}
         groups: dict[str, list[int]] = {}
         for k, doc in enumerate(self.docs):
             if doc.wire and doc.wire not in captured:
                 groups.setdefault(doc.wire, []).append(k)
-        return groups
+        return {slug: members for slug, members in groups.items()
+                if len(members) > 1 or any(self.pairs[edge].kinship is Kinship.COPY for edge in self.pairs
+                                           if edge[0] == members[0])}
 
     def _wire_edges(self) -> dict[tuple, tuple[float, list[Evidence]]]:
         """Each copy of a wire story no captured page holds may come from the agency's own story,
@@ -318,6 +321,7 @@ class StoryAnalysis:
             + ev.dates(self.dated[i], self.dated[j], reworked=_reworked(pair))
             + self._credited_elsewhere(i, j)
             + self._reworked_copy(i, j)
+            + self._part_of_copied_text(i, j)
             + self.spin[(i, j)]
         )
         return sum(e.weight for e in items), items
@@ -354,6 +358,24 @@ class StoryAnalysis:
                 return [Evidence("reworked_from_original", -1.0,
                                  f"a copy of {self.docs[m].url}: a newsroom reworks the report itself")]
         return []
+
+    def _part_of_copied_text(self, i: int, j: int) -> list[Evidence]:
+        """I and j share a passage inside texts of their own (partial reuse): which reused which?
+        A text other pages copy whole is a story's text; when j's is and i's is not, i took its
+        passage from j's story, not j from i."""
+        if self.pairs[(i, j)].kinship is not Kinship.PARTIAL:
+            return []
+        copied = [m for m in range(len(self.docs)) if m not in (i, j) and self._copied_whole(j, m)]
+        if not copied or any(self._copied_whole(i, m) for m in range(len(self.docs)) if m not in (i, j)):
+            return []
+        return [Evidence("text_copied_elsewhere", -1.0,
+                         f"other pages copy this copy's whole text (such as {self.docs[copied[0]].url}), none "
+                         f"the source's: the source reused a passage of it")]
+
+    def _copied_whole(self, x: int, m: int) -> bool:
+        """Does m hold x's text (nearly) whole, as a copy does?"""
+        pair = self.pairs.get((x, m))
+        return pair is not None and pair.kinship is Kinship.COPY and pair.alignment.contain_a >= ev.WHOLE_SHARE
 
     def _spinner_signs(self, i: int, j: int) -> bool:
         """J is i with words swapped, and the swaps bear a spinner's marks: debris i lacks, or
