@@ -285,3 +285,23 @@ def test_a_rewrite_goes_back_to_the_report_not_to_a_back_dated_copy_of_it():
     result = analyze_story([origin, twin, republication, rewrite])
     chosen = {e.derived: e for e in result.edges if e.primary}
     assert chosen[rewrite.url].relation is Relation.REWRITE and chosen[rewrite.url].source == ORIGIN
+
+
+def test_partial_reuse_points_from_the_story_others_copy_and_its_own_wire_is_not_the_source():
+    """Dated the same day, a page reusing three paragraphs of a report inside its own AFP story
+    took them from the report, which another page republishes whole, and not from AFP."""
+    articles = __import__("benchmarks.evalcorpus", fromlist=["articles"]).articles()
+    own = next(a for a in articles if 300 < len(a.split()) < 450 and a != FIRE).split(". ")
+    report = FIRE.split(". ")
+
+    def page(url, text, site):
+        return doc_from_page(url, Page(url, text, page_title=site, site_name=site, date=datetime(2024, 12, 31),
+                                       date_trust=1.0, credits=tuple(credit_lines(text))))
+    origin = page(ORIGIN, FIRE, "Origin Daily")
+    republication = page("https://weekly.example/fire", FIRE + "\nRepublished with permission of Origin Daily.", "Weekly")
+    reuse = page("https://paper.example/story", "PARIS (AFP) — " + ". ".join(own[:6]) + ".\n"
+                 + ". ".join(report[4:10]) + ".\n" + ". ".join(own[6:]), "Paper")
+    result = analyze_story([origin, republication, reuse])
+    chosen = {e.derived: e for e in result.edges if e.primary}
+    assert result.origin == ORIGIN
+    assert chosen[reuse.url].source == ORIGIN and chosen[reuse.url].relation is Relation.PARTIAL
