@@ -10,6 +10,7 @@ from sqlalchemy import select
 from archive import graph_writer
 from archive.analysis import analyze_all
 from archive.page import Page
+from archive.provenance.credits import credit_lines
 from archive.provenance.model import Credit, Relation, doc_from_page
 from archive.provenance.story import analyze_story
 from archive.provenance.wires import wire_of
@@ -221,3 +222,17 @@ def test_a_guessed_new_years_day_is_a_year_and_a_url_month_the_middle_of_the_mon
                                                     date_trust=1.0))
     assert ev.month_only(month) and ev.moment(month) == datetime(2025, 7, 16)
     assert ev.dates(day, month)[0].kind == "published_later"  # the middle of July comes after the 12th
+
+
+def test_a_lone_page_carrying_a_dateline_is_the_source_of_the_copies_that_credit_it(versions):
+    """One captured page carries AP's dateline; its republication credits it: no other customer
+    took the wire story, so the page, not an inferred wire source, is the origin."""
+    url, text, date = versions[1]
+    republication = ("https://weekly.example/review", text + "\nRepublished with permission of Portal Two.",
+                     datetime(2024, 3, 2, 9))
+    pages = [(url, text, date), republication]
+    docs = [doc_from_page(u, Page(u, t, title="Officials announce review", site_name=site, date=d, date_trust=1.0,
+                                  credits=tuple(credit_lines(t))))
+            for (u, t, d), site in zip(pages, ["Portal Two", "Weekly"])]
+    result = analyze_story(docs)
+    assert result.origin == url and not any(is_inferred(e.source) for e in result.edges)

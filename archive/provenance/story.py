@@ -127,16 +127,22 @@ class StoryAnalysis:
 
     def _wire_groups(self) -> dict[str, list[int]]:
         """Copies carrying one agency's dateline or credit, by agency, when no page of that agency
-        is captured. Not a lone page that only reuses or rewords the others' text: the wire story
-        it carries is its own reporting, not the story's text."""
+        is captured, and at least two of them took it from the wire as far as the pages tell (no
+        credit to another of them, no spinner's marks over another's text). A wire sends its story
+        to several customers: a lone page carrying a dateline, with only copies that credit it or
+        spin it, is their source, and the wire story it carries is no source the pages show (a page
+        reusing a passage of the story inside its own wire story is no copy of the wire either)."""
         captured = {agency_at(outlet_domain(d.url)) for d in self.docs}
         groups: dict[str, list[int]] = {}
         for k, doc in enumerate(self.docs):
             if doc.wire and doc.wire not in captured:
                 groups.setdefault(doc.wire, []).append(k)
         return {slug: members for slug, members in groups.items()
-                if len(members) > 1 or any(self.pairs[edge].kinship is Kinship.COPY for edge in self.pairs
-                                           if edge[0] == members[0])}
+                if sum(self._independent(k, members) for k in members) >= 2}
+
+    def _independent(self, k: int, members: list[int]) -> bool:
+        """Is copy k, as far as its credits and spinner marks tell, not made from another member?"""
+        return not any(self.credits.get((m, k)) or (k, m) in self.spun_after for m in members if m != k)
 
     def _wire_edges(self) -> dict[tuple, tuple[float, list[Evidence]]]:
         """Each copy of a wire story no captured page holds may come from the agency's own story,
