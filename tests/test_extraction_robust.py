@@ -440,3 +440,18 @@ def test_the_lead_paragraph_the_page_shows_is_stored_first():
 def test_a_description_not_shown_or_shown_only_as_a_teaser_is_not_added(lead_markup, description):
     text = extract_page(_lead_page(lead_markup, description), URL, "text/html").text
     assert "Elm Street bridge" not in text and "School board" not in text
+
+
+def test_lines_inside_teaser_cards_are_cut_but_not_an_article_inside_one_link():
+    import lxml.html
+
+    blurbs = ["RISK REMAINS: An official said the ministry was on alert as it detected a carrier group",
+              "FIVE-YEAR WINDOW? Most people are willing to defend the nation, a poll showed yesterday"]
+    cards = "".join(f"<a href='/s{i}'><h3>Story {i}</h3><p>{b}</p><h6>By Ben Blanchard</h6></a>"
+                    for i, b in enumerate(blurbs))
+    story = "\n".join(ARTICLE)
+    tree = lxml.html.document_fromstring(f"<html><body><p>{story}</p>{cards}</body></html>")
+    assert clean("\n".join([story, *blurbs]), PageSignals.of(tree)).text == story
+    # one link holding the lines (an unclosed <a> around the article) cuts nothing
+    swallowed = lxml.html.document_fromstring(f"<html><body><a href='/x'><p>{story}</p><p>{blurbs[0]}</p></a></body></html>")
+    assert clean(f"{story}\n{blurbs[0]}", PageSignals.of(swallowed)).text == f"{story}\n{blurbs[0]}"

@@ -5,7 +5,8 @@ their cells, lines that are only link texts of the page (navigation, related-sto
 template lines at either end (a headline block, dates, "Posted:", bylines, a site's copyright,
 "E-mail this | Print this") are dropped, so are lines of a layout-table cell beside the article's
 (archive/extraction/layout.py) and a closing box of other stories (after a "You Might Also Like"
-label, or blurbs cut short with "..."); a line naming a wire agency or a credit stays, since the
+label, or blurbs cut short with "...") and the lines of teaser cards (links to other stories that
+hold a headline and a blurb, wherever they fall); a line naming a wire agency or a credit stays, since the
 engine reads those (archive/provenance/wires.py, credits.py). trafilatura's fast mode answers first and is judged by measurable
 signals: its words against the page's paragraph words, the share of it that was navigation or
 template, an article flattened into one layout-table row. Only when it looks wrong is
@@ -56,6 +57,8 @@ _RELATED_LABEL = re.compile(
     r"|(?:latest|top|more) (?:news|stories|headlines)|also in the news|(?:today|now|also|elsewhere) on\b.*"
     r"|featured (?:slide ?shows|videos|stories))\s*:?$", re.IGNORECASE)
 RELATED_TAIL_SHARE = 0.5  # a box after its label holds less than this share of the text
+CARD_WORDS = 12  # a link to another page holding this many words and blocks is a teaser card
+CARD_LINE_WORDS = 4  # a line this long found inside a card's text is the card's, not the article's
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\s\]\)]*$")
 
 
@@ -74,13 +77,17 @@ class PageSignals:
     anchors: frozenset[str]
     paragraph_words: int
     layout: LayoutColumns | None = None  # the page's layout-table columns, if it has table cells
+    cards: str = ""  # the texts of links to other pages that hold blocks (teaser cards), a line each
 
     @classmethod
     def of(cls, tree) -> PageSignals:
         # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page
-        texts = set(_PLAIN_LINK_TEXTS(tree)) | {a.text_content() for a in _NESTED_LINKS(tree)}
+        nested = [(a.text_content(), a.get("href") or "#") for a in _NESTED_LINKS(tree)]
+        texts = set(_PLAIN_LINK_TEXTS(tree)) | {text for text, _ in nested}
         anchors = frozenset(t for t in map(flat, texts) if t)  # a site's menus repeat their link texts
-        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))), LayoutColumns.of(tree))
+        cards = "\n".join(t for t in (flat(text) for text, href in nested if not href.startswith("#"))
+                          if t.count(" ") >= CARD_WORDS)
+        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))), LayoutColumns.of(tree), cards)
 
 
 _PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)]/text()", smart_strings=False)
@@ -163,6 +170,8 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     while kept and _is_template(kept[-1]):
         kept.pop()
     before_boxes = count_words("\n".join(kept))
+    if signals.cards:
+        _drop_cards(kept, signals.cards)
     _drop_teasers(kept)
     _drop_linked_teasers(kept, signals.anchors, blurbs)
     _drop_related_box(kept)
@@ -183,6 +192,19 @@ def _drop_side_cells(lines: list[str], layout: LayoutColumns) -> None:
     if article is not None:
         lines[:] = [line for line in lines
                     if line == anchor or not layout.beside(line, article) or _names_a_source(line)]
+
+
+def _drop_cards(lines: list[str], cards: str) -> None:
+    """Cut the lines that sit inside teaser cards, links to other pages holding a headline, a
+    kicker, a blurb (a truncated first paragraph), a byline: other stories, wherever the extractor
+    put them, when they come from two cards or more (one link holding lines may be an unclosed
+    ``<a>`` swallowing the article) and leave an article."""
+    found = [cards.find(flat(line)) if count_words(line) >= CARD_LINE_WORDS else -1 for line in lines]
+    if len({cards.count("\n", 0, at) for at in found if at >= 0}) < TEASER_RUN:
+        return
+    kept = [line for line, at in zip(lines, found) if at < 0]
+    if count_words("\n".join(kept)) >= MIN_WORDS:
+        lines[:] = kept
 
 
 def _drop_related_box(lines: list[str]) -> None:
