@@ -1,7 +1,8 @@
 """The best body text of a page: the cheap candidate when it looks right, else the best of several.
 
 Each candidate is cleaned the same way first: table rows flattened by trafilatura are split into
-their cells, lines that are only link texts of the page (navigation, related-story lists) and
+their cells, lines that are only link texts of the page (navigation, related-story lists, "Read
+also: <headline>") and
 template lines at either end (a headline block, dates, "Posted:", bylines, a site's copyright,
 "E-mail this | Print this") are dropped, so are lines of a layout-table cell beside the article's
 (archive/extraction/layout.py) and a closing box of other stories (after a "You Might Also Like"
@@ -48,6 +49,7 @@ EDGE_LINE_WORDS = 25  # template lines are short; a long line at the edge is tex
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNORECASE)
 COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published, broadcast, ...")
 LABEL_WORDS = 3
+LABELLED_LINK_WORDS = 3  # a link text this long after a label ("Read also:") is another story's headline
 HEADING_WORDS = 20
 TEASER_RUN = 2  # this many truncated blurbs in a row (or one under a heading) are a related-stories box
 TEASER_BLURB_WORDS = 40  # a blurb under another story's linked headline is a sentence or two
@@ -105,8 +107,17 @@ def _cells(line: str) -> list[str]:
 
 
 def _is_navigation(line: str, anchors: frozenset[str]) -> bool:
+    """Link texts of the page, one or several ("Home | News"), or one after a short label ("Read
+    also: <another story's headline>", in any language)."""
+    if not anchors:
+        return False
     pieces = [flat(p) for p in _SEPARATORS.split(line)]
-    return bool(anchors) and all(p in anchors or not p for p in pieces) and any(pieces)
+    if all(p in anchors or not p for p in pieces) and any(pieces):
+        return True
+    label, colon, rest = line.partition(":")
+    if not colon or count_words(label) > LABEL_WORDS or len(rest.split()) < LABELLED_LINK_WORDS:
+        return False  # "Origin: https://example.com" is a header, its link one word
+    return flat(rest) in anchors
 
 
 def _names_a_source(line: str) -> bool:
