@@ -468,3 +468,14 @@ def test_a_link_to_another_story_after_a_short_label_is_navigation():
     assert clean(text, PageSignals.of(tree)).text == story
     header = f"{story}\nOrigin: https://drinks.example.com"  # a link of one word after a label: a header's value
     assert clean(header, PageSignals.of(tree)).text == header
+
+
+def test_picture_credits_and_bylines_in_other_languages_are_cut():
+    import lxml.html
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    story = "\n".join(ARTICLE)
+    text = f"Orden fürs Morden\nVon Karim Natour\n{ARTICLE[0]}\nPhoto: AFP\nФото: Дмитрий Азаров, Коммерсантъ\n" + "\n".join(ARTICLE[1:])
+    assert clean(text, PageSignals.of(tree)).text == story
+    said = f"{story}\nPhoto: the bridge in 1950, when it opened to traffic after two years of building work by the county"
+    assert clean(said, PageSignals.of(tree)).text == said  # a caption, not a credit

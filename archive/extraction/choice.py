@@ -4,7 +4,7 @@ Each candidate is cleaned the same way first: table rows flattened by trafilatur
 their cells, lines that are only link texts of the page (navigation, related-story lists, "Read
 also: <headline>") and
 template lines at either end (a headline block, dates, "Posted:", bylines, a site's copyright,
-"E-mail this | Print this") are dropped, so are lines of a layout-table cell beside the article's
+"E-mail this | Print this") and picture credits ("Photo: AFP") are dropped, so are lines of a layout-table cell beside the article's
 (archive/extraction/layout.py) and a closing box of other stories (after a "You Might Also Like"
 label, or blurbs cut short with "...") and the lines of teaser cards (links to other stories that
 hold a headline and a blurb, wherever they fall); a line naming a wire agency or a credit stays, since the
@@ -41,9 +41,14 @@ _SEPARATORS = re.compile(r"\s+(?:\||·|•|»|/|-)\s+")
 _TEMPLATE_LINE = re.compile(
     r"^(?:posted\b|last (?:updated|modified)\b|updated:|published:|e-?mail this\b|print this\b"
     r"|copyright\b|©|\(c\)\s*\d{4}|all rights reserved|related (?:stories|articles|links)\b|share this\b"
-    r"|by(?:\s+[\w.,'&-]+){1,6}(?<![.!?])\s*$"  # a byline, not a sentence that starts with "By"
+    r"|(?:by|von|par|por|av|door|af)(?:\s+[\w.,'&-]+){1,6}(?<![.!?])\s*$"  # a byline, not a sentence that starts with "By"
     r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today),? .*\d)"  # "Tuesday, 6/3/2008 ..."
     r"|all rights reserved\.?$|\bweather: \d", re.IGNORECASE)
+# a picture's credit ("Photo: AFP", "Image: Jane Doe/Agency", "Фото: ..."): never the article's text, nor
+# evidence of where the text came from
+_PICTURE_CREDIT = re.compile(r"^(?:photo(?:graph)?|image|picture|pic|foto|bild|фото|zdjęcie|kuva|billede)s?"
+                             r"(?: credits?)?\s*:\s*\S", re.IGNORECASE)
+PICTURE_CREDIT_WORDS = 10
 _DATE_ONLY = re.compile(r"^[\w.,:/ -]{0,40}\b(?:19|20)\d\d\b[\w.,:/ -]{0,25}$")
 EDGE_LINE_WORDS = 25  # template lines are short; a long line at the edge is text
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNORECASE)
@@ -139,6 +144,10 @@ def _is_template(line: str) -> bool:
     return template and not _names_a_source(line)  # the costlier test, on the few template lines
 
 
+def _is_picture_credit(line: str) -> bool:
+    return bool(_PICTURE_CREDIT.match(line)) and count_words(line) <= PICTURE_CREDIT_WORDS
+
+
 def _is_heading(line: str) -> bool:
     return count_words(line) <= HEADING_WORDS and not line.rstrip().endswith((".", "!", "?", '"'))
 
@@ -166,7 +175,7 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
     # lines under a link's text or a linked headline: blurbs, if a box of other stories closes the text
     blurbs = {line for i, line in enumerate(lines) if i and not _is_heading(line)
               and (navigation[i - 1] or _links_elsewhere(lines[i - 1], signals.anchors))}
-    kept = [line for i, line in enumerate(lines) if not navigation[i]
+    kept = [line for i, line in enumerate(lines) if not navigation[i] and not _is_picture_credit(line)
             and not (i + 1 < len(lines) and navigation[i + 1] and _is_label(line))]
     # Boxes beside or after the article are cut but not counted as chrome: chrome says fast mode
     # took the wrong part of the page, a box cut cleanly does not (and asking readability costs).
