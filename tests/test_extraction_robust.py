@@ -479,3 +479,13 @@ def test_picture_credits_and_bylines_in_other_languages_are_cut():
     assert clean(text, PageSignals.of(tree)).text == story
     said = f"{story}\nPhoto: the bridge in 1950, when it opened to traffic after two years of building work by the county"
     assert clean(said, PageSignals.of(tree)).text == said  # a caption, not a credit
+
+
+def test_the_paragraphs_of_a_next_article_loaded_below_the_first_are_not_the_pages():
+    import lxml.html
+
+    first = "<article><h1>Angsten vil øke</h1><p>one two three four</p><article><p>five six</p></article></article>"
+    second = "<article><h1>Null tvil</h1><p>seven eight nine ten eleven twelve</p></article>"
+    assert PageSignals.of(lxml.html.document_fromstring(f"<html><body>{first}{second}</body></html>")).paragraph_words == 6
+    one = lxml.html.document_fromstring(f"<html><body>{first}<p>seven eight</p></body></html>")
+    assert PageSignals.of(one).paragraph_words == 8

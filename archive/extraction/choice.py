@@ -9,7 +9,8 @@ template lines at either end (a headline block, dates, "Posted:", bylines, a sit
 label, or blurbs cut short with "...") and the lines of teaser cards (links to other stories that
 hold a headline and a blurb, wherever they fall); a line naming a wire agency or a credit stays, since the
 engine reads those (archive/provenance/wires.py, credits.py). trafilatura's fast mode answers first and is judged by measurable
-signals: its words against the page's paragraph words, the share of it that was navigation or
+signals: its words against the page's paragraph words (the first article's, when the page loaded the
+next story below it), the share of it that was navigation or
 template, an article flattened into one layout-table row. Only when it looks wrong is
 readability-lxml asked too, and trafilatura's full cascade when fast mode looks short (on
 template-heavy pages it only repeats fast mode); when none finds an article, the text the page
@@ -94,12 +95,18 @@ class PageSignals:
         anchors = frozenset(t for t in map(flat, texts) if t)  # a site's menus repeat their link texts
         cards = "\n".join(t for t in (flat(text) for text, href in nested if not href.startswith("#"))
                           if t.count(" ") >= CARD_WORDS)
-        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))), LayoutColumns.of(tree), cards)
+        # a page of several whole articles (the next story loaded below the first, each <article>
+        # with its headline): the first is the page's, the paragraphs of the others are not its text
+        articles = _HEADED_ARTICLES(tree)
+        paragraphs = _OWN_PARAGRAPH_TEXTS(articles[0]) if len(articles) > 1 else _PARAGRAPH_TEXTS(tree)
+        return cls(anchors, count_words(" ".join(paragraphs)), LayoutColumns.of(tree), cards)
 
 
 _PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)]/text()", smart_strings=False)
 _NESTED_LINKS = etree.XPath("//body//a[*]")
 _PARAGRAPH_TEXTS = etree.XPath("//body//p//text()", smart_strings=False)
+_OWN_PARAGRAPH_TEXTS = etree.XPath(".//p//text()", smart_strings=False)
+_HEADED_ARTICLES = etree.XPath("//body//article[.//h1][not(ancestor::article)]")
 
 
 def _cells(line: str) -> list[str]:
