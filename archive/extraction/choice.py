@@ -104,8 +104,8 @@ class PageSignals:
 
 _PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)]/text()", smart_strings=False)
 _NESTED_LINKS = etree.XPath("//body//a[*]")
-_PARAGRAPH_TEXTS = etree.XPath("//body//p//text()", smart_strings=False)
-_OWN_PARAGRAPH_TEXTS = etree.XPath(".//p//text()", smart_strings=False)
+_PARAGRAPH_TEXTS = etree.XPath("//body//p[not(ancestor::a)]//text()", smart_strings=False)
+_OWN_PARAGRAPH_TEXTS = etree.XPath(".//p[not(ancestor::a)]//text()", smart_strings=False)
 _HEADED_ARTICLES = etree.XPath("//body//article[.//h1][not(ancestor::article)]")
 
 
