@@ -470,12 +470,12 @@ def test_a_link_to_another_story_after_a_short_label_is_navigation():
     assert clean(header, PageSignals.of(tree)).text == header
 
 
-def test_picture_credits_and_bylines_in_other_languages_are_cut():
+def test_picture_credits_and_bylines_and_dates_in_other_languages_are_cut():
     import lxml.html
 
     tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
     story = "\n".join(ARTICLE)
-    text = f"Orden fürs Morden\nVon Karim Natour\n{ARTICLE[0]}\nPhoto: AFP\nФото: Дмитрий Азаров, Коммерсантъ\n" + "\n".join(ARTICLE[1:])
+    text = f"\t2025年1月14日 01時28分 (1月14日 01時40分更新)\nOrden fürs Morden\nVon Karim Natour\n{ARTICLE[0]}\nPhoto: AFP\nФото: Дмитрий Азаров, Коммерсантъ\n" + "\n".join(ARTICLE[1:])
     assert clean(text, PageSignals.of(tree)).text == story
     said = f"{story}\nPhoto: the bridge in 1950, when it opened to traffic after two years of building work by the county"
     assert clean(said, PageSignals.of(tree)).text == said  # a caption, not a credit

@@ -51,6 +51,8 @@ _PICTURE_CREDIT = re.compile(r"^(?:photo(?:graph)?|image|picture|pic|foto|bild|�
                              r"(?: credits?)?\s*:\s*\S", re.IGNORECASE)
 PICTURE_CREDIT_WORDS = 10
 _DATE_ONLY = re.compile(r"^[\w.,:/ -]{0,40}\b(?:19|20)\d\d\b[\w.,:/ -]{0,25}$")
+# "2025年1月14日 01時28分 (1月14日 01時40分更新)": a Chinese or Japanese date line, an update note at most
+_CJK_DATE_ONLY = re.compile(r"^\s*(?:19|20)\d\d年[\d\s年月日時分秒:：/.()（）]*(?:更新|発行|公開|配信)?[)）]?\s*$")
 EDGE_LINE_WORDS = 25  # template lines are short; a long line at the edge is text
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNORECASE)
 COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published, broadcast, ...")
@@ -147,7 +149,8 @@ def _names_a_source(line: str) -> bool:
 def _is_template(line: str) -> bool:
     words = count_words(line)
     template = (words <= COPYRIGHT_LINE_WORDS and bool(_COPYRIGHT.match(line))
-                or words <= EDGE_LINE_WORDS and bool(_TEMPLATE_LINE.search(line) or _DATE_ONLY.match(line)))
+                or words <= EDGE_LINE_WORDS and bool(_TEMPLATE_LINE.search(line) or _DATE_ONLY.match(line)
+                                                          or _CJK_DATE_ONLY.match(line)))
     return template and not _names_a_source(line)  # the costlier test, on the few template lines
 
 
