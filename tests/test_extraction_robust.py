@@ -489,3 +489,15 @@ def test_the_paragraphs_of_a_next_article_loaded_below_the_first_are_not_the_pag
     assert PageSignals.of(lxml.html.document_fromstring(f"<html><body>{first}{second}</body></html>")).paragraph_words == 6
     one = lxml.html.document_fromstring(f"<html><body>{first}<p>seven eight</p></body></html>")
     assert PageSignals.of(one).paragraph_words == 8
+
+
+def test_a_heading_named_by_the_table_of_contents_stays_the_entry_goes():
+    import lxml.html
+
+    tree = lxml.html.document_fromstring(
+        "<html><body><ul><li><a href='#moscou'>Moscou salue une avancée</a></li></ul><h2 id=moscou>Moscou salue une"
+        " avancée</h2><p>x</p><a href='#'></a><a href='/about'>About us</a></body></html>")
+    body = f"{ARTICLE[0]}\nMoscou salue une avancée\n" + "\n".join(ARTICLE[1:])
+    assert clean(body, PageSignals.of(tree)).text == body  # the extractor left the table out
+    assert clean(f"Moscou salue une avancée\n{body}", PageSignals.of(tree)).text == body
+    assert clean(f"{body}\nAbout us\n{{\n}}", PageSignals.of(tree)).text == f"{body}\n{{\n}}"

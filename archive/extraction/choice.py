@@ -2,7 +2,7 @@
 
 Each candidate is cleaned the same way first: table rows flattened by trafilatura are split into
 their cells, lines that are only link texts of the page (navigation, related-story lists, "Read
-also: <headline>") and
+also: <headline>"; a table of contents' entries, not the headings they point to) and
 template lines at either end (a headline block, dates, "Posted:", bylines, a site's copyright,
 "E-mail this | Print this") and picture credits ("Photo: AFP") are dropped, so are lines of a layout-table cell beside the article's
 (archive/extraction/layout.py) and a closing box of other stories (after a "You Might Also Like"
@@ -89,22 +89,32 @@ class PageSignals:
     layout: LayoutColumns | None = None  # the page's layout-table columns, if it has table cells
     cards: str = ""  # the texts of links to other pages that hold blocks (teaser cards), a line each
 
+    contents: frozenset[str] = frozenset()  # texts of links to the page's own headings only (a table of contents)
+
     @classmethod
     def of(cls, tree) -> PageSignals:
         # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page
         nested = [(a.text_content(), a.get("href") or "#") for a in _NESTED_LINKS(tree)]
-        texts = set(_PLAIN_LINK_TEXTS(tree)) | {text for text, _ in nested}
+        texts = set(_PLAIN_LINK_TEXTS(tree)) | {text for text, href in nested if not _in_page(href)}
         anchors = frozenset(t for t in map(flat, texts) if t)  # a site's menus repeat their link texts
+        contents = frozenset(map(flat, (a.text_content() for a in _IN_PAGE_LINKS(tree)))) - anchors - {""}
         cards = "\n".join(t for t in (flat(text) for text, href in nested if not href.startswith("#"))
                           if t.count(" ") >= CARD_WORDS)
         # a page of several whole articles (the next story loaded below the first, each <article>
         # with its headline): the first is the page's, the paragraphs of the others are not its text
         articles = _HEADED_ARTICLES(tree)
         paragraphs = _OWN_PARAGRAPH_TEXTS(articles[0]) if len(articles) > 1 else _PARAGRAPH_TEXTS(tree)
-        return cls(anchors, count_words(" ".join(paragraphs)), LayoutColumns.of(tree), cards)
+        return cls(anchors, count_words(" ".join(paragraphs)), LayoutColumns.of(tree), cards, contents)
 
 
-_PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)]/text()", smart_strings=False)
+def _in_page(href: str) -> bool:
+    """A link to a heading of the page itself ("#section-2"), not a script's button ("#")."""
+    return href.startswith("#") and href != "#"
+
+
+_PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)][not(starts-with(@href, '#')) or @href = '#']/text()",
+                                smart_strings=False)
+_IN_PAGE_LINKS = etree.XPath("//body//a[starts-with(@href, '#') and @href != '#']")
 _NESTED_LINKS = etree.XPath("//body//a[*]")
 _PARAGRAPH_TEXTS = etree.XPath("//body//p[not(ancestor::a)]//text()", smart_strings=False)
 _OWN_PARAGRAPH_TEXTS = etree.XPath(".//p[not(ancestor::a)]//text()", smart_strings=False)
@@ -154,6 +164,17 @@ def _is_template(line: str) -> bool:
     return template and not _names_a_source(line)  # the costlier test, on the few template lines
 
 
+def _mark_contents(lines: list[str], navigation: list[bool], contents: frozenset[str]) -> None:
+    """A line that is the text of a link to the page's own heading is the table of contents' entry
+    when the heading follows in the text, else the heading itself (the extractor left the table out)."""
+    later: set[str] = set()
+    for i in range(len(lines) - 1, -1, -1):
+        words = flat(lines[i])
+        if words in contents:
+            navigation[i] = words in later
+            later.add(words)
+
+
 def _is_picture_credit(line: str) -> bool:
     return bool(_PICTURE_CREDIT.match(line)) and count_words(line) <= PICTURE_CREDIT_WORDS
 
@@ -182,6 +203,8 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
         layout_row |= cells != [raw] and max(map(count_words, cells), default=0) >= LAYOUT_ROW_WORDS
         lines.extend(c for c in cells if c.strip())
     navigation = [_is_navigation(line, signals.anchors) for line in lines]
+    if signals.contents:
+        _mark_contents(lines, navigation, signals.contents)
     # lines under a link's text or a linked headline: blurbs, if a box of other stories closes the text
     blurbs = {line for i, line in enumerate(lines) if i and not _is_heading(line)
               and (navigation[i - 1] or _links_elsewhere(lines[i - 1], signals.anchors))}
