@@ -457,19 +457,6 @@ def test_lines_inside_teaser_cards_are_cut_but_not_an_article_inside_one_link():
     assert clean(f"{story}\n{blurbs[0]}", PageSignals.of(swallowed)).text == f"{story}\n{blurbs[0]}"
 
 
-def test_a_link_to_another_story_after_a_short_label_is_navigation():
-    import lxml.html
-
-    tree = lxml.html.document_fromstring(
-        "<html><body><p>x</p><p><b>Les også: <a href='/s/1'>Tone Damli ofret musikkarrieren for barna</a></b></p>"
-        "<a href='https://drinks.example.com'>https://drinks.example.com</a></body></html>")
-    story = "\n".join(ARTICLE)
-    text = f"{ARTICLE[0]}\nLes også: Tone Damli ofret musikkarrieren for barna\n" + "\n".join(ARTICLE[1:])
-    assert clean(text, PageSignals.of(tree)).text == story
-    header = f"{story}\nOrigin: https://drinks.example.com"  # a link of one word after a label: a header's value
-    assert clean(header, PageSignals.of(tree)).text == header
-
-
 def test_picture_credits_and_bylines_and_dates_in_other_languages_are_cut():
     import lxml.html
 

@@ -1,22 +1,21 @@
 """The best body text of a page: the cheap candidate when it looks right, else the best of several.
 
 Each candidate is cleaned the same way first: table rows flattened by trafilatura are split into
-their cells, lines that are only link texts of the page (navigation, related-story lists, "Read
-also: <headline>"; a table of contents' entries, not the headings they point to) and template lines
-at either end (a headline block, dates, "Posted:", bylines, a site's copyright, "E-mail this | Print
-this") and picture credits ("Photo: AFP") are dropped, so are lines of a layout-table cell beside
-the article's (archive/extraction/layout.py) and a closing box of other stories (after a "You Might
-Also Like" label, or blurbs cut short with "...") and the lines of teaser cards (links to other
-stories that hold a headline and a blurb, wherever they fall); a line naming a wire agency or a
-credit stays, since the engine reads those (archive/provenance/wires.py, credits.py). The tests of a
-line are in :mod:`archive.extraction.lines`, the boxes' cuts in :mod:`archive.extraction.boxes`.
-trafilatura's fast mode answers first and is judged by measurable signals: its words against the
-page's paragraph words (the first article's, when the page loaded the next story below it), the
-share of it that was navigation or template, an article flattened into one layout-table row. Only
-when it looks wrong is readability-lxml asked too, and trafilatura's full cascade when fast mode
-looks short (on template-heavy pages it only repeats fast mode); when none finds an article, the
-text the page carries as data (JSON-LD ``articleBody``, a script's JSON, as single-page applications
-ship it).
+their cells, lines that are only link texts of the page (navigation, related-story lists; a table of
+contents' entries, not the headings they point to) and template lines at either end (a headline
+block, dates, "Posted:", bylines, a site's copyright, "E-mail this | Print this") and picture
+credits ("Photo: AFP") are dropped, so are lines of a layout-table cell beside the article's
+(archive/extraction/layout.py) and a closing box of other stories (after a "You Might Also Like"
+label, or blurbs cut short with "...") and the lines of teaser cards (links to other stories that
+hold a headline and a blurb, wherever they fall); a line naming a wire agency or a credit stays,
+since the engine reads those (archive/provenance/wires.py, credits.py). The tests of a line are in
+:mod:`archive.extraction.lines`, the boxes' cuts in :mod:`archive.extraction.boxes`. trafilatura's
+fast mode answers first and is judged by measurable signals: its words against the page's paragraph
+words (the first article's, when the page loaded the next story below it), the share of it that was
+navigation or template, an article flattened into one layout-table row. Only when it looks wrong is
+readability-lxml asked too, and trafilatura's full cascade when fast mode looks short (on
+template-heavy pages it only repeats fast mode); when none finds an article, the text the page
+carries as data (JSON-LD ``articleBody``, a script's JSON, as single-page applications ship it).
 The candidate that agrees best with the others wins, unless it flattened a layout-table row.
 The page's standfirst (its description, shown as the lead paragraph) goes first when the chosen
 text left it out: the extractors often take it for part of the header.

@@ -33,7 +33,6 @@ EDGE_LINE_WORDS = 25  # template lines are short; a long line at the edge is tex
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNORECASE)
 COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published, broadcast, ...")
 LABEL_WORDS = 3
-LABELLED_LINK_WORDS = 3  # a link text this long after a label ("Read also:") is another story's headline
 HEADING_WORDS = 20
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -53,17 +52,9 @@ def cells(line: str) -> list[str]:
 
 
 def is_navigation(line: str, anchors: frozenset[str]) -> bool:
-    """Link texts of the page, one or several ("Home | News"), or one after a short label ("Read
-    also: <another story's headline>", in any language)."""
-    if not anchors:
-        return False
+    """Link texts of the page, one or several ("Home | News")."""
     pieces = [flat(p) for p in _SEPARATORS.split(line)]
-    if all(p in anchors or not p for p in pieces) and any(pieces):
-        return True
-    label, colon, rest = line.partition(":")
-    if not colon or count_words(label) > LABEL_WORDS or len(rest.split()) < LABELLED_LINK_WORDS:
-        return False  # "Origin: https://example.com" is a header, its link one word
-    return flat(rest) in anchors
+    return bool(anchors) and all(p in anchors or not p for p in pieces) and any(pieces)
 
 
 def names_a_source(line: str) -> bool:
