@@ -488,3 +488,13 @@ def test_a_heading_named_by_the_table_of_contents_stays_the_entry_goes():
     assert clean(body, PageSignals.of(tree)).text == body  # the extractor left the table out
     assert clean(f"Moscou salue une avancée\n{body}", PageSignals.of(tree)).text == body
     assert clean(f"{body}\nAbout us\n{{\n}}", PageSignals.of(tree)).text == f"{body}\n{{\n}}"
+
+
+def test_first_lines_repeating_parts_of_the_served_title_are_the_headline_block():
+    from archive.extract import _without_headline
+
+    story = "\n".join(ARTICLE)
+    page_title = "Samastipur police caught 2 miscreants | Two thieves caught within two days - Dainik Bhaskar"
+    text = f"- Samastipur Police Caught 2 Miscreants\nTwo thieves caught: within two days\n{story}"
+    assert _without_headline(text, "Two thieves caught within two days", None, page_title) == story
+    assert _without_headline(f"Police caught\n{story}", None, None, page_title) == f"Police caught\n{story}"
