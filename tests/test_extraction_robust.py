@@ -473,9 +473,10 @@ def test_the_paragraphs_of_a_next_article_loaded_below_the_first_are_not_the_pag
 
     first = "<article><h1>Angsten vil øke</h1><p>one two three four</p><article><p>five six</p></article></article>"
     second = "<article><h1>Null tvil</h1><p>seven eight nine ten eleven twelve</p></article>"
-    assert PageSignals.of(lxml.html.document_fromstring(f"<html><body>{first}{second}</body></html>")).paragraph_words == 6
+    two = PageSignals.of(lxml.html.document_fromstring(f"<html><body>{first}{second}</body></html>"))
+    assert (two.paragraph_words, two.article_paragraph_words()) == (12, 6)
     one = lxml.html.document_fromstring(f"<html><body>{first}<p>seven eight</p></body></html>")
-    assert PageSignals.of(one).paragraph_words == 8
+    assert PageSignals.of(one).article_paragraph_words() == 8
 
 
 def test_a_heading_named_by_the_table_of_contents_stays_the_entry_goes():

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -48,25 +48,34 @@ class PageSignals:
     """What the page itself says about its text: link texts and paragraph words."""
 
     anchors: frozenset[str]
-    paragraph_words: int
+    paragraph_words: int  # outside links (a teaser card's blurb is not the page's)
     layout: LayoutColumns | None = None  # the page's layout-table columns, if it has table cells
     cards: str = ""  # the texts of links to other pages that hold blocks (teaser cards), a line each
     contents: frozenset[str] = frozenset()  # texts of links to the page's own headings only (a table of contents)
+    tree: object = field(default=None, repr=False, compare=False)  # for the questions asked only of short texts
+    _article_words: int | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, tree) -> PageSignals:
-        # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page
-        nested = [(a.text_content(), a.get("href") or "#") for a in _NESTED_LINKS(tree)]
-        texts = set(_PLAIN_LINK_TEXTS(tree)) | {text for text, href in nested if not _in_page(href)}
-        anchors = frozenset(t for t in map(flat, texts) if t)  # a site's menus repeat their link texts
-        contents = frozenset(map(flat, (a.text_content() for a in _IN_PAGE_LINKS(tree)))) - anchors - {""}
-        cards = "\n".join(t for t in (flat(text) for text, href in nested if not href.startswith("#"))
-                          if t.count(" ") >= CARD_WORDS)
-        # a page of several whole articles (the next story loaded below the first, each <article>
-        # with its headline): the first is the page's, the paragraphs of the others are not its text
-        articles = _HEADED_ARTICLES(tree)
-        paragraphs = _OWN_PARAGRAPH_TEXTS(articles[0]) if len(articles) > 1 else _PARAGRAPH_TEXTS(tree)
-        return cls(anchors, count_words(" ".join(paragraphs)), LayoutColumns.of(tree), cards, contents)
+        # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page;
+        # one walk finds the links holding elements and the links to the page's own headings
+        special = [(flat(a.text_content()), a.get("href") or "#", len(a)) for a in _NESTED_OR_IN_PAGE_LINKS(tree)]
+        anchors = frozenset({*map(flat, set(_PLAIN_LINK_TEXTS(tree))),  # a site's menus repeat their link texts
+                             *(words for words, href, _ in special if not _in_page(href))} - {""})
+        contents = frozenset(words for words, href, _ in special if _in_page(href)) - anchors - {""}
+        cards = "\n".join(words for words, href, children in special
+                          if children and href[0] != "#" and words.count(" ") >= CARD_WORDS)
+        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))), LayoutColumns.of(tree), cards, contents,
+                   tree)
+
+    def article_paragraph_words(self) -> int:
+        """The paragraph words of the page's own article: on a page of several whole articles (the
+        next story loaded below the first, each ``<article>`` with its headline) the first's."""
+        if self._article_words is None:
+            articles = _HEADED_ARTICLES(self.tree) if self.tree is not None else []
+            self._article_words = (count_words(" ".join(_OWN_PARAGRAPH_TEXTS(articles[0]))) if len(articles) > 1
+                                   else self.paragraph_words)
+        return self._article_words
 
 
 def _in_page(href: str) -> bool:
@@ -76,8 +85,7 @@ def _in_page(href: str) -> bool:
 
 _PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)][not(starts-with(@href, '#')) or @href = '#']/text()",
                                 smart_strings=False)
-_IN_PAGE_LINKS = etree.XPath("//body//a[starts-with(@href, '#') and @href != '#']")
-_NESTED_LINKS = etree.XPath("//body//a[*]")
+_NESTED_OR_IN_PAGE_LINKS = etree.XPath("//body//a[* or starts-with(@href, '#') and @href != '#']")
 _PARAGRAPH_TEXTS = etree.XPath("//body//p[not(ancestor::a)]//text()", smart_strings=False)
 _OWN_PARAGRAPH_TEXTS = etree.XPath(".//p[not(ancestor::a)]//text()", smart_strings=False)
 _HEADED_ARTICLES = etree.XPath("//body//article[.//h1][not(ancestor::article)]")
@@ -142,7 +150,8 @@ def clean(text: str, signals: PageSignals, headline: str | None = None) -> Clean
 
 def too_short(c: Cleaned, signals: PageSignals) -> bool:
     """Fast mode probably missed (part of) the article."""
-    return c.words < MIN_WORDS or c.words < PARAGRAPH_SHARE * signals.paragraph_words
+    return c.words < MIN_WORDS or (c.words < PARAGRAPH_SHARE * signals.paragraph_words
+                                   and c.words < PARAGRAPH_SHARE * signals.article_paragraph_words())
 
 
 def too_much_chrome(c: Cleaned) -> bool:

@@ -7,6 +7,7 @@ Pure tests over a line (and the page's link texts), shared by the cleaning of ev
 
 from __future__ import annotations
 
+import functools
 import re
 
 from archive.extraction.candidates import flat
@@ -39,7 +40,17 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 def count_words(text: str) -> int:
     """Words, counting Chinese and Japanese (written without spaces) at two characters a word."""
+    return _count_line(text) if len(text) < CACHED_CHARS else _count(text)
+
+
+CACHED_CHARS = 2000  # lines are counted again and again by the cleaning (a string keeps its hash); texts are not
+
+
+def _count(text: str) -> int:
     return len(text.split()) + (0 if text.isascii() else len(_CJK.findall(text)) // 2)
+
+
+_count_line = functools.lru_cache(maxsize=4096)(_count)
 
 
 def cells(line: str) -> list[str]:
