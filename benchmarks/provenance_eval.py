@@ -1,7 +1,7 @@
 """Provenance accuracy on corpora of both generators, against the MinHash + earliest-date baseline.
 
     python -m benchmarks.provenance_eval [--stories 40] [--seeds 1 2 3 11 5 7] [--seeds-b 1 2 3]
-                                         [--spin-rate 0.35] [--sample ../shared/eval-sample] [--json]
+                                         [--spin-rate 0.35] [--sample ../shared/eval-sample] [--json] [--errors]
 
 Generator A is benchmarks/evalcorpus.py, generator B benchmarks/evalcorpus_b.py (written apart:
 other texts, outlets, templates, credits, wire stories without their original, another spinner).
@@ -12,7 +12,8 @@ WARC, run ``provenance ingest`` on it (the real pipeline: WARC reader, extractio
 incremental analysis), read the edges back and score them (benchmarks/scoring.py); the baseline is scored on the same extracted
 texts. Also checks that ``provenance analyze`` (batch) gives the same edges as the ingest
 (incremental). Ends with one summary table and, per generator, the reliability table of the
-chosen parents' confidences pooled over its corpora.
+chosen parents' confidences pooled over its corpora. ``--errors`` lists the wrong parents (and the
+origins given a parent) of the tuning and development corpora, never of held-out ones.
 """
 
 from __future__ import annotations
