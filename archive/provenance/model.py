@@ -113,7 +113,7 @@ class Doc:
 
     @cached_property
     def credit_spans(self) -> list[tuple[int, int, str]]:
-        from archive.provenance.story import credit_spans
+        from archive.provenance.relations import credit_spans
 
         return credit_spans(self)
 

@@ -1,4 +1,5 @@
-"""Choosing one parent per copy inside a story, and naming each relation.
+"""Choosing one parent per copy inside a story (relations are named in relations.py, wire sources
+inferred in wiresources.py).
 
 Every ordered pair of related copies gets a score (the sum of its evidence weights); a virtual
 root offers each copy the option of being the origin. The best tree is the maximum spanning
@@ -9,82 +10,26 @@ on the set of documents, so crawling one page at a time and ``provenance analyze
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
 import networkx as nx
 
 from archive.provenance import evidence as ev
-from archive.provenance.compare import DERIVED, SPIN_MIN, Kinship, Pair, compare, reworded
+from archive.provenance.compare import DERIVED, Kinship, Pair, compare
 from archive.provenance.confidence import features, probability
-from archive.provenance.credits import names_outlet, squash
+from archive.provenance.credits import names_outlet
 from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
-from archive.provenance.text import tokens
-from archive.provenance.wires import BY_SLUG, agency_at
-from archive.urls import INFERRED_PREFIX, outlet_domain
+from archive.provenance.relations import carried_lines, pair_stats, relation, reworked
+from archive.provenance.wiresources import WireSources
 
 ROOT = "__root__"
 ROOT_COST = 1000.0  # every extra origin costs this much, so a story gets exactly one
 ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen one
-EXCERPT_SHARE = 0.8  # a copy holding less than this share of its source is an excerpt
 TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
-REWORDED_BREAKS = 0.25  # breaks in the alignment, among breaks and swaps, that make a rewrite, not a spin
-REWORDED_EXACT = 0.7  # ... or, in fewer passages, less than this share of the shorter text kept word for word
-REACH = ev.REACH  # words between a credit line and the passages around it
-WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
-WIRE_HOURS = 12.0  # a wire's customers run its story within this many hours of one another
-DAY_SLACK = 12.0  # hours a date known only to the day may be off, either way
-DATED = 0.4  # dates trusted this much at least (a printed date; not a URL's month) are compared
 
 
-def credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
-    """Token offsets of the doc's credit lines and datelines, wherever they stand (a copy may
-    hold a line twice: its source's at the top, and again at the foot) (``Doc.credit_spans``)."""
-    spans, words = [], doc.tok.norm
-    for credit in doc.credits:
-        if credit.kind not in ("line", "dateline"):
-            continue
-        needle = tokens(credit.text).norm
-        if not needle:
-            continue
-        for i in range(len(words) - len(needle) + 1):
-            if words[i : i + len(needle)] == needle:
-                spans.append((i, i + len(needle), credit.text))
-    return spans
-
-
-def _carried_lines(pair: Pair) -> list[str]:
-    """B's credit lines that B shares with A: aligned inside a passage (spun or not), standing in
-    A's text word for word (a line too short to align on its own), or standing where one of A's
-    own credit lines stands, between the same shared passages, when B is A spun (a line the
-    spinner reworded, so about as long: two copiers' own lines, worded alike, stand at the foot of
-    both), or, B being A spun, the very text of one of A's credit links (a spinner keeps a link's
-    words and drops the link)."""
-    out, passages = [], pair.alignment.passages
-    lines_a = pair.a.credit_spans if pair.spun else []
-    links_a = {squash(c.text) for c in pair.a.credits if c.kind == "link"}  # a link's text is its line
-    for start, end, text in pair.b.credit_spans:
-        inside = sum(max(0, min(end, p.b1) - max(start, p.b0)) for p in passages)
-        if (inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in pair.a.joined
-                or (pair.spun and squash(text) in links_a)):
-            out.append(text)
-            continue
-        low = max((p.a1 for p in passages if p.b1 <= start + REACH), default=0)
-        high = min((p.a0 for p in passages if p.b0 >= end - REACH), default=pair.alignment.len_a)
-        # a spinner swaps a line's words one for one: the reworded line is about as long
-        if any(low - REACH <= s0 and e0 <= high + REACH and _alike_length(e0 - s0, end - start)
-               for s0, e0, _ in lines_a):
-            out.append(text)
-    return list(dict.fromkeys(out))
-
-
-def _alike_length(m: int, n: int) -> bool:
-    """Two lines about as long, as a line and its spun version are (a word or a quarter apart)."""
-    return abs(m - n) <= max(1, 0.25 * max(m, n))
-
-
-class StoryAnalysis:
+class StoryAnalysis(WireSources):
     """Parents, relations and evidence for the members of one story."""
 
     def __init__(self, docs: Sequence[Doc], pairs: dict[tuple[int, int], Pair] | None = None):
@@ -124,100 +69,6 @@ class StoryAnalysis:
 
     def _key(self, node) -> int | str:
         return self.docs[node].key if isinstance(node, int) else node
-
-    def _wire_groups(self) -> dict[str, list[int]]:
-        """Copies carrying one agency's dateline or credit, by agency, when no page of that agency
-        is captured, and at least two of them took it from the wire as far as the pages tell (no
-        credit to another of them, no spinner's marks over another's text). A wire sends its story
-        to several customers: a lone page carrying a dateline, with only copies that credit it or
-        spin it, is their source, and the wire story it carries is no source the pages show (a page
-        reusing a passage of the story inside its own wire story is no copy of the wire either)."""
-        captured = {agency_at(outlet_domain(d.url)) for d in self.docs}
-        groups: dict[str, list[int]] = {}
-        for k, doc in enumerate(self.docs):
-            if doc.wire and doc.wire not in captured:
-                groups.setdefault(doc.wire, []).append(k)
-        return {slug: members for slug, members in groups.items()
-                if sum(self._independent(k, members) for k in members) >= 2}
-
-    def _independent(self, k: int, members: list[int]) -> bool:
-        """Is copy k, as far as its credits and spinner marks tell, not made from another member?"""
-        return not any(self.credits.get((m, k)) or (k, m) in self.spun_after for m in members if m != k)
-
-    def _wire_edges(self) -> dict[tuple, tuple[float, list[Evidence]]]:
-        """Each copy of a wire story no captured page holds may come from the agency's own story,
-        an inferred source node."""
-        edges = {}
-        for slug, members in self.wire_groups.items():
-            first = min(self.docs[k].url for k in members)
-            node = f"{INFERRED_PREFIX}wire:{slug}:{hashlib.sha1(f'{slug} {first}'.encode()).hexdigest()[:12]}"
-            name = BY_SLUG[slug].name
-            for k in members:
-                items = [Evidence("wire_credit", WIRE_CREDIT,
-                                  f"carries {name}'s dateline or credit: its text came from {name}'s wire "
-                                  f"story, which no captured page holds")] + self._captured_source(k, members)
-                edges[(node, k)] = (sum(e.weight for e in items), items)
-        return edges
-
-    def _captured_source(self, k: int, members: list[int]) -> list[Evidence]:
-        """What says that a wire copy came from a captured copy of the wire rather than from the
-        wire itself: it credits that copy (a credit names the immediate source), or it is that
-        copy spun (a wire sends its text as written; swapping synonyms is a copier's doing)."""
-        for m in members:
-            if m == k or (m, k) not in self.possible:
-                continue
-            if self.credits.get((m, k)):
-                return [Evidence("credits_captured_copy", -WIRE_CREDIT,
-                                 f"credits {self.docs[m].url}, a captured copy of the wire, as its source")]
-            if relation(self.pairs[(m, k)]) is Relation.SPIN or self._spinner_signs(m, k):
-                kept = self._wire_wording(k, m, members)
-                if kept:
-                    return [Evidence("wire_wording_kept", 0.0,
-                                     f"words differ from {self.docs[m].url}'s, but {len(kept)} other copies of the "
-                                     f"wire have them too (such as {self.docs[kept[0]].url}): that copy was the one "
-                                     f"changed")]
-                return [Evidence("spun_captured_copy", -WIRE_CREDIT,
-                                 f"is {self.docs[m].url} spun: a wire sends its text as written")]
-        return self._dated_apart(k, members)
-
-    def _dated_apart(self, k: int, members: list[int]) -> list[Evidence]:
-        twin = self.apart.get(k)
-        if twin is None:
-            return []
-        return [Evidence("dated_apart_from_wire", -WIRE_CREDIT,
-                         f"dated a day or more from every other copy of the wire, with the text of "
-                         f"{self.docs[twin].url}: it took a captured copy, not the wire")]
-
-    def _apart_copies(self) -> dict[int, int]:
-        """A wire's customers run its story within hours of one another: a copy dated a day or
-        more away from every other copy of the wire (from one known to the minute at least), and
-        holding the very text of one captured copy, took that copy's text rather than the wire's
-        (scrapers re-date what they take). Copy -> the captured copy it took."""
-        out = {}
-        for members in self.wire_groups.values():
-            for k in members:
-                doc = self.docs[k]
-                others = [self.docs[m] for m in members if m != k and _dated(self.docs[m])]
-                if not _dated(doc) or not any(ev.timed(o) for o in others) or not all(_apart(doc, o) for o in others):
-                    continue
-                twin = next((m for m in members if m != k and (m, k) in self.possible
-                             and self._twins(self.pairs[(m, k)])), None)
-                if twin is not None:
-                    out[k] = twin
-        return out
-
-    def _wire_wording(self, k: int, m: int, members: list[int]) -> list[int]:
-        """Other copies of the wire whose words are closer to k's than to m's (fewer words swapped),
-        when they outnumber those closer to m's: a wire sends one text to every customer, so where two copies differ, the
-        wording most copies share is the wire's, and the odd copy is the one an editor changed."""
-        def swaps(x: int, y: int) -> float:
-            pair = self.pairs.get((x, y))
-            return len(pair.alignment.substitutions) if pair else float("inf")
-
-        others = [x for x in members if x not in (k, m)]
-        with_k = [x for x in others if swaps(x, k) < swaps(x, m)]
-        with_m = [x for x in others if swaps(x, m) < swaps(x, k)]
-        return with_k if len(with_k) > len(with_m) else []
 
     @staticmethod
     def _tree(weights: dict[tuple, float]) -> list[tuple]:
@@ -303,7 +154,7 @@ class StoryAnalysis:
         for (i, j), pair in self.pairs.items():
             if self.unexplained[(i, j)]:
                 continue
-            lines = [c for c in _carried_lines(pair) if not names_outlet(c, pair.a.outlet_names)]
+            lines = [c for c in carried_lines(pair) if not names_outlet(c, pair.a.outlet_names)]
             if lines:
                 carried[(i, j)] = lines
         return carried
@@ -323,8 +174,8 @@ class StoryAnalysis:
             + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
             + ev.wire_line(pair)
-            + ev.dropped_credit(pair, self._own_lines(i), _carried_lines(self.pairs[(j, i)]))
-            + ev.dates(self.dated[i], self.dated[j], reworked=_reworked(pair))
+            + ev.dropped_credit(pair, self._own_lines(i), carried_lines(self.pairs[(j, i)]))
+            + ev.dates(self.dated[i], self.dated[j], reworked=reworked(pair))
             + self._credited_elsewhere(i, j)
             + self._reworked_copy(i, j)
             + self._part_of_copied_text(i, j)
@@ -412,13 +263,13 @@ class StoryAnalysis:
         a, b = self.docs[i], self.docs[j]
         sharers = [m for m in range(len(self.docs))
                    if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.possible
-                   and ev.carries_credit(self.docs[m], ev.crediting(a, b), _carried_lines(self.pairs[(m, j)]))]
+                   and ev.carries_credit(self.docs[m], ev.crediting(a, b), carried_lines(self.pairs[(m, j)]))]
         if own and sharers:
             own = ev.credit_shared_with(own, self.docs[sharers[0]])
         # B carries the very credit line the source has (not one worded alike by another copier)
         shared = [x for x in range(len(self.docs))
                   if x not in (i, j) and self.credits.get((x, j)) and self.credits.get((x, i))
-                  and ev.carries_credit(a, ev.crediting(self.docs[x], b), _carried_lines(self.pairs[(i, j)]))]
+                  and ev.carries_credit(a, ev.crediting(self.docs[x], b), carried_lines(self.pairs[(i, j)]))]
         if shared and (i, j) in self.plausible:
             own = own + [Evidence("same_credit_as_source", 1.5,
                                   f"credits {self.docs[shared[0]].url} as the source does")]
@@ -472,23 +323,6 @@ class StoryAnalysis:
             ))
         return results
 
-    def _wire_twin(self, child: int) -> bool:
-        """A captured copy of the same wire has the child's text: the child may have been taken
-        from it as well as from the wire, and nothing tells which."""
-        wire = self.docs[child].wire
-        return any(j == child and self.docs[i].wire == wire and self._twins(pair)
-                   for (i, j), pair in self.pairs.items())
-
-    def _wire_relation(self, child: int) -> Relation:
-        """A wire copy is an excerpt when a sibling carrying the same wire holds much more of the
-        story than it does, else a syndication."""
-        doc = self.docs[child]
-        for (i, j), pair in self.pairs.items():
-            if j == child and self.docs[i].wire == doc.wire and relation(pair) is Relation.EXCERPT:
-                return Relation.EXCERPT
-        return Relation.SYNDICATION
-
-
 def _before(a: Doc, b: Doc) -> bool:
     """Is a dated before b? A date known only to the day (printed, guessed, or stating no time)
     is not before a time later that same day, nor a month alone before a day of that month."""
@@ -497,20 +331,6 @@ def _before(a: Doc, b: Doc) -> bool:
     if ev.month_only(a) or ev.month_only(b):  # a month alone is not before a day of that month
         return (a.published.year, a.published.month) < (b.published.year, b.published.month)
     return a.published.date() < b.published.date()
-
-
-def _dated(doc: Doc) -> bool:
-    """A date worth comparing: stated or printed, not a URL's month."""
-    return doc.published is not None and doc.date_trust >= DATED
-
-
-def _apart(a: Doc, b: Doc) -> bool:
-    """Are two dates more than WIRE_HOURS apart, for sure? A date known only to the day may be off
-    by half a day; two such dates are apart when they are different days."""
-    if not ev.timed(a) and not ev.timed(b):
-        return a.published.date() != b.published.date()
-    gap = abs((ev.moment(a) - ev.moment(b)).total_seconds()) / 3600
-    return gap - DAY_SLACK > WIRE_HOURS if not (ev.timed(a) and ev.timed(b)) else gap > WIRE_HOURS
 
 
 def _total(edges: list[tuple], weights: dict[tuple, float]) -> float:
@@ -527,65 +347,6 @@ def _acyclic(parents: dict) -> bool:
             seen.add(node)
             node = parents[node][0]
     return True
-
-
-def relation(pair: Pair) -> Relation:
-    """What kind of copy B is of A."""
-    if pair.kinship is Kinship.PARTIAL:
-        return Relation.PARTIAL
-    if pair.kinship is Kinship.REWRITE:
-        return Relation.REWRITE
-    al, b = pair.alignment, pair.b
-    if _reworded(pair):
-        return Relation.REWRITE
-    if pair.spun:
-        return Relation.SPIN
-    if al.contain_a < EXCERPT_SHARE and al.len_b < EXCERPT_SHARE * al.len_a:
-        return Relation.EXCERPT
-    kinds = {c.kind for c in b.credits}
-    if "dateline" in kinds or "syndication_source" in kinds:
-        return Relation.SYNDICATION
-    carried = set(_carried_lines(pair))
-    own_credit = any(c.kind == "line" and c.text not in carried for c in b.credits)
-    named = any(e.kind == "line_names_source" for e in ev.names(pair.a, b))
-    if own_credit or named or ev.pointers(pair.a, b):
-        return Relation.REPUBLICATION
-    return Relation.COPY
-
-
-def _broken(al) -> bool:
-    """The alignment broken where phrases were recast, more than words swapped inside it."""
-    changes, breaks = len(al.substitutions), max(0, len(al.passages) - 1)
-    return changes >= SPIN_MIN and breaks >= SPIN_MIN and breaks >= REWORDED_BREAKS * (breaks + changes)
-
-
-def _reworked(pair: Pair) -> bool:
-    """A newsroom's work on the text (reuse of some passages, a rewrite), not a copier's."""
-    return pair.kinship in (Kinship.PARTIAL, Kinship.REWRITE) or _broken(pair.alignment)
-
-
-def _reworded(pair: Pair) -> bool:
-    """Most sentences said again, and not one word for another as a spinner does: a spinner's
-    copy stays aligned in long passages with words swapped one for one inside them; a rewrite
-    breaks the alignment wherever a phrase was recast, a clause turned around or a sentence split,
-    or (a short text kept in one passage) changes words several for several, adds and drops them."""
-    al = pair.alignment
-    changes, broken = al.substitutions, _broken(al)
-    one_for_one = sum(1 for s in changes if 0 < s.a1 - s.a0 == s.b1 - s.b0)
-    recast = (al.equal < REWORDED_EXACT * min(al.len_a, al.len_b) and bool(changes)
-              and one_for_one < 0.5 * len(changes))
-    return (broken or recast) and reworded(pair.a, pair.b)
-
-
-def pair_stats(pair: Pair) -> dict:
-    al = pair.alignment
-    return {
-        "shared_words": al.equal,
-        "source_in_copy": round(al.contain_a, 3),
-        "copy_in_source": round(al.contain_b, 3),
-        "substituted_words": al.substituted_b,
-        "passages": len(al.passages),
-    }
 
 
 def analyze_story(docs: Sequence[Doc], pairs: dict[tuple[int, int], Pair] | None = None) -> StoryResult:
