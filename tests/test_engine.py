@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -305,3 +306,20 @@ def test_partial_reuse_points_from_the_story_others_copy_and_its_own_wire_is_not
     chosen = {e.derived: e for e in result.edges if e.primary}
     assert result.origin == ORIGIN
     assert chosen[reuse.url].source == ORIGIN and chosen[reuse.url].relation is Relation.PARTIAL
+
+
+def test_a_copy_carrying_two_of_a_pages_credit_lines_came_from_it_not_from_the_page_with_one():
+    """Each copier of a chain may add a line and keeps every line above it: a spin carrying the
+    excerpt's "Read the full story at Weekly." as well as the republication's "Via Origin Daily"
+    was made from the excerpt (the one line it shares with the republication is the excerpt's too),
+    whatever the excerpt's date."""
+    words = FIRE.split(" ")
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    weekly = _page("https://weekly.example/fire", FIRE + "\nVia Origin Daily", 3, "Weekly")
+    excerpt_text = " ".join(words[: len(words) * 2 // 3]) + "\nVia Origin Daily\nRead the full story at Weekly."
+    excerpt = replace(_page("https://digest.example/fire", excerpt_text, 3, "Digest"), published=None, date_trust=0.0)
+    spin = _page("https://farm.example/fire", _spin(excerpt_text), 8, "Farm")
+    scraper = _page("https://mirror.example/fire", _spin(excerpt_text), 10, "Mirror")  # the spin's verbatim copy
+    chosen = {e.derived: e for e in analyze_story([origin, weekly, excerpt, spin, scraper]).edges if e.primary}
+    assert chosen[spin.url].source == excerpt.url
+    assert [e.kind for e in chosen[spin.url].evidence].count("shares_added_credit") == 2

@@ -228,8 +228,10 @@ def credit_shared_with(credits: list[Evidence], intermediary: Doc) -> list[Evide
 
 
 def inherited_credit(pair: Pair, carried: list[str]) -> list[Evidence]:
-    """B carries a credit line that A added itself (and the first source lacks)."""
-    return [Evidence("shares_added_credit", 1.5, f"carries the source's own credit line {c!r}") for c in carried[:1]]
+    """B carries a credit line that A added itself (and the first source lacks). Each copier of a
+    chain may add its line, and a copy keeps every line above it: the more of A's lines B carries,
+    the nearer A stands to it (a page carrying one line is not the source of a copy carrying two)."""
+    return [Evidence("shares_added_credit", 1.5, f"carries the source's own credit line {c!r}") for c in carried[:2]]
 
 
 def title_core(doc: Doc) -> str:
