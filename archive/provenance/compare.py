@@ -60,11 +60,13 @@ class Pair:
         return len(subs) >= SPIN_MIN and al.substituted_b >= SPIN_RATE * max(1, al.covered_b)
 
     def flipped(self) -> Pair:
+        """The pair the other way round, its passages in the order of the new copy's text, as an
+        alignment's are (paragraphs a spinner moved around are out of order on the source's side):
+        what is read between consecutive passages does not depend on which text was compared first."""
         al = self.alignment
-        passages = [
+        passages = sorted((
             Passage(p.b0, p.b1, p.a0, p.a1, p.equal, [Span(s.b0, s.b1, s.a0, s.a1) for s in p.substitutions])
-            for p in al.passages
-        ]
+            for p in al.passages), key=lambda p: p.b0)
         return Pair(self.b, self.a, Alignment(al.len_b, al.len_a, passages), self.kinship)
 
 
