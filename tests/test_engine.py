@@ -323,3 +323,25 @@ def test_a_copy_carrying_two_of_a_pages_credit_lines_came_from_it_not_from_the_p
     chosen = {e.derived: e for e in analyze_story([origin, weekly, excerpt, spin, scraper]).edges if e.primary}
     assert chosen[spin.url].source == excerpt.url
     assert [e.kind for e in chosen[spin.url].evidence].count("shares_added_credit") == 2
+
+
+def test_twins_whose_order_nothing_tells_are_marked_so_in_the_confidence():
+    """A spin and a scraper's verbatim copy of it, dated the same day: the tree with the two swapped
+    scores the same, so which copied the other is a guess, and the chosen twin edge says so (its
+    ``undirected`` feature, weighed by the calibration); a date putting the scraper later tells."""
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    # a day, no time (the same day), and the spinner's debris, which a verbatim copy keeps
+    day_only = lambda d: replace(d, published=datetime(2025, 1, 2), spin_marks=5)  # noqa: E731
+    spin = day_only(_page("https://farm.example/fire", _spin(FIRE), 8, "Farm"))
+    scraper = day_only(_page("https://mirror.example/fire", _spin(FIRE), 10, "Mirror"))
+
+    def twin_edge(docs):
+        edges = [e for e in analyze_story(docs).edges if e.primary and e.source != ORIGIN]
+        assert len(edges) == 1 and {edges[0].source, edges[0].derived} == {spin.url, scraper.url}
+        return edges[0]
+
+    assert twin_edge([origin, spin, scraper]).stats["features"]["undirected"] == 1.0
+    marked = lambda d: replace(d, spin_marks=5)  # noqa: E731
+    told = twin_edge([origin, marked(_page(spin.url, _spin(FIRE), 8, "Farm")),
+                      marked(_page(scraper.url, _spin(FIRE), 20, "Mirror"))])
+    assert told.source == spin.url and told.stats["features"]["undirected"] == 0.0

@@ -3,7 +3,7 @@
 Each candidate parent of a copy is described by a few plain features of its evidence (its score,
 its margin over the other candidates, whether a pointer, a credit, a date, a copied title or a
 wire credit backs it, whether the two texts are twins, how far the other direction of the pair
-scores below it: where nothing tells two texts apart, it says so). A logistic regression fitted
+scores below it, and the two together: where nothing tells two twins' order, it says so). A logistic regression fitted
 on evaluation corpora with known truth (``python -m benchmarks.calibrate``) turns them into the
 probability that this parent is the right one; its weights are kept in
 ``calibration.json`` beside this module, with the corpora it was fitted on and the calibration
@@ -20,16 +20,18 @@ from pathlib import Path
 
 MODEL = Path(__file__).with_name("calibration.json")
 FEATURES = ("bias", "score", "margin", "share", "rivals", "chosen", "wire", "pointer", "named", "later",
-            "earlier", "title", "twins", "spin", "partial", "direction")
+            "earlier", "title", "twins", "spin", "partial", "direction",
+            "undirected")
 _POINTERS = ("canonical_to_source", "og_url_to_source", "original_source_to_source", "syndication_source_to_source",
              "is_based_on_to_source", "link_to_source", "links_to_source")
 
 
 def features(score: float, others: list[float], chosen: bool, kinds: set[str], twins: bool, spin: bool,
-             partial: bool, direction: float = 1.0) -> dict[str, float]:
+             partial: bool, direction: float = 1.0, undirected: bool = False) -> dict[str, float]:
     """The features of one candidate parent, from its score, its rivals' and its evidence kinds;
     ``direction``: how much better the edge scores than the reverse one (near 0: two texts whose
-    order nothing tells)."""
+    order nothing tells); ``undirected``: a chosen twin parent whose tree, the twins swapped,
+    scores about as well (story.py, ``_order_told``)."""
     top = max([score, *others])
     share = math.exp(score - top) / sum(math.exp(w - top) for w in [score, *others])
     return {
@@ -49,6 +51,8 @@ def features(score: float, others: list[float], chosen: bool, kinds: set[str], t
         "spin": float(spin),
         "partial": float(partial),
         "direction": direction,
+        # twins whose order nothing tells: a guess, not a finding
+        "undirected": float(undirected),
     }
 
 

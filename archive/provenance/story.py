@@ -10,6 +10,7 @@ on the set of documents, so crawling one page at a time and ``provenance analyze
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -27,6 +28,7 @@ ROOT = "__root__"
 ROOT_COST = 1000.0  # every extra origin costs this much, so a story gets exactly one
 ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen one
 TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
+ORDER_MARGIN = 1.0  # a tree with two twins swapped scoring within this of the chosen one: their order is a guess
 
 
 class StoryAnalysis(WireSources):
@@ -57,14 +59,15 @@ class StoryAnalysis(WireSources):
                 edge: weight for edge, (weight, _) in wires.items()}
             candidate = self._tree(with_wires)
             if _total(candidate, with_wires) > _total(tree_edges, weights):
-                tree_edges, scored = candidate, scored | wires
+                tree_edges, scored, weights = candidate, scored | wires, with_wires
+        parents = {child: parent for parent, child in tree_edges}
         edges: list[EdgeResult] = []
         origin = None
         for parent, child in sorted(tree_edges, key=lambda e: str(e)):
             if parent == ROOT:
                 origin = self._key(child)
                 continue
-            edges.extend(self._edges_for(child, parent, scored))
+            edges.extend(self._edges_for(child, parent, scored, self._order_told(parent, child, parents, weights)))
         return StoryResult([d.key for d in self.docs], origin, edges)
 
     def _key(self, node) -> int | str:
@@ -290,9 +293,22 @@ class StoryAnalysis(WireSources):
                 break
         return prior
 
-    def _edges_for(self, child: int, parent, scored) -> list[EdgeResult]:
+    def _order_told(self, parent, child: int, parents: dict, weights: dict[tuple, float]) -> bool:
+        """Is the chosen order of two twins told by their evidence? The tree with them swapped
+        (the child in the parent's place, the parent under the child) scoring within
+        ``ORDER_MARGIN`` of the chosen one says nothing told which of the two copied the other
+        (a spin and a scraper's verbatim copy of it, say): a guess, and the confidence says so."""
+        if not isinstance(parent, int) or not self._twins(self.pairs[(parent, child)]):
+            return True
+        grand = parents[parent]
+        chosen = weights[(grand, parent)] + weights[(parent, child)]
+        swapped = weights.get((grand, child), -math.inf) + weights.get((child, parent), -math.inf)
+        return chosen - swapped >= ORDER_MARGIN
+
+    def _edges_for(self, child: int, parent, scored, order_told: bool = True) -> list[EdgeResult]:
         """The chosen parent's edge and, with lower confidence, close alternatives; each
-        confidence is the calibrated probability that this parent is the right one."""
+        confidence is the calibrated probability that this parent is the right one (``order_told``:
+        whether the chosen parent's evidence, not a coin, put a twin above the child)."""
         incoming = {i: w for (i, j), (w, _) in scored.items() if j == child}
         alternatives = sorted((i for i in incoming if i != parent), key=lambda i: (-incoming[i], str(i)))
         alternatives = [i for i in alternatives if incoming[i] >= incoming[parent] - ALTERNATIVE_MARGIN][:2]
@@ -307,7 +323,8 @@ class StoryAnalysis(WireSources):
             direction = 1.0 if reverse is None else max(-1.0, min(1.0, (incoming[i] - reverse[0]) / 10))
             values = features(incoming[i], [w for k, w in incoming.items() if k != i], i == parent,
                               {e.kind for e in scored[(i, child)][1]}, self._twins(pair) if pair else self._wire_twin(child),
-                              rel is Relation.SPIN, rel in (Relation.PARTIAL, Relation.REWRITE), direction)
+                              rel is Relation.SPIN, rel in (Relation.PARTIAL, Relation.REWRITE), direction,
+                              undirected=i == parent and not order_told)
             conf = max(0.01, min(0.99, probability(values)))
             if results:  # an alternative never outranks the chosen parent
                 conf = min(conf, 0.9 * results[0].confidence)
