@@ -328,7 +328,7 @@ def test_a_copy_carrying_two_of_a_pages_credit_lines_came_from_it_not_from_the_p
 def test_twins_whose_order_nothing_tells_are_marked_so_in_the_confidence():
     """A spin and a scraper's verbatim copy of it, dated the same day: the tree with the two swapped
     scores the same, so which copied the other is a guess, and the chosen twin edge says so (its
-    ``undirected`` feature, weighed by the calibration); a date putting the scraper later tells."""
+    ``twin_guess`` feature, weighed by the calibration); a date putting the scraper later tells."""
     origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
     # a day, no time (the same day), and the spinner's debris, which a verbatim copy keeps
     day_only = lambda d: replace(d, published=datetime(2025, 1, 2), spin_marks=5)  # noqa: E731
@@ -340,8 +340,19 @@ def test_twins_whose_order_nothing_tells_are_marked_so_in_the_confidence():
         assert len(edges) == 1 and {edges[0].source, edges[0].derived} == {spin.url, scraper.url}
         return edges[0]
 
-    assert twin_edge([origin, spin, scraper]).stats["features"]["undirected"] == 1.0
+    assert twin_edge([origin, spin, scraper]).stats["features"]["twin_guess"] == 1.0
     marked = lambda d: replace(d, spin_marks=5)  # noqa: E731
     told = twin_edge([origin, marked(_page(spin.url, _spin(FIRE), 8, "Farm")),
                       marked(_page(scraper.url, _spin(FIRE), 20, "Mirror"))])
-    assert told.source == spin.url and told.stats["features"]["undirected"] == 0.0
+    assert told.source == spin.url and told.stats["features"]["twin_guess"] == 0.0
+
+
+def test_a_spin_between_an_origin_and_its_verbatim_republication_is_marked_a_guess():
+    """A spin of the origin, or of its word-for-word republication: only the dates' small hint
+    (a copier takes what just came out) chooses, and the chosen parent's confidence says so."""
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    republication = _page("https://weekly.example/fire", FIRE, 5, "Weekly")
+    spin = replace(_page("https://farm.example/fire", _spin(FIRE), 9, "Farm"), spin_marks=5)
+    chosen = {e.derived: e for e in analyze_story([origin, republication, spin]).edges if e.primary}
+    assert chosen[spin.url].stats["features"]["twin_guess"] == 1.0
+    assert chosen[republication.url].stats["features"]["twin_guess"] == 0.0  # the dates told these two apart

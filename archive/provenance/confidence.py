@@ -21,17 +21,17 @@ from pathlib import Path
 MODEL = Path(__file__).with_name("calibration.json")
 FEATURES = ("bias", "score", "margin", "share", "rivals", "chosen", "wire", "pointer", "named", "later",
             "earlier", "title", "twins", "spin", "partial", "direction",
-            "undirected")
+            "twin_guess")
 _POINTERS = ("canonical_to_source", "og_url_to_source", "original_source_to_source", "syndication_source_to_source",
              "is_based_on_to_source", "link_to_source", "links_to_source")
 
 
 def features(score: float, others: list[float], chosen: bool, kinds: set[str], twins: bool, spin: bool,
-             partial: bool, direction: float = 1.0, undirected: bool = False) -> dict[str, float]:
+             partial: bool, direction: float = 1.0, twin_guess: bool = False) -> dict[str, float]:
     """The features of one candidate parent, from its score, its rivals' and its evidence kinds;
     ``direction``: how much better the edge scores than the reverse one (near 0: two texts whose
-    order nothing tells); ``undirected``: a chosen twin parent whose tree, the twins swapped,
-    scores about as well (story.py, ``_order_told``)."""
+    order nothing tells); ``twin_guess``: a chosen parent that nothing but a coin set apart from
+    a twin (the twins swapped, or the parent's twin as the source, score about as well: story.py)."""
     top = max([score, *others])
     share = math.exp(score - top) / sum(math.exp(w - top) for w in [score, *others])
     return {
@@ -51,8 +51,8 @@ def features(score: float, others: list[float], chosen: bool, kinds: set[str], t
         "spin": float(spin),
         "partial": float(partial),
         "direction": direction,
-        # twins whose order nothing tells: a guess, not a finding
-        "undirected": float(undirected),
+        # a parent chosen among twins nothing tells apart: a guess, not a finding
+        "twin_guess": float(twin_guess),
     }
 
 

@@ -28,7 +28,7 @@ ROOT = "__root__"
 ROOT_COST = 1000.0  # every extra origin costs this much, so a story gets exactly one
 ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen one
 TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
-ORDER_MARGIN = 1.0  # a tree with two twins swapped scoring within this of the chosen one: their order is a guess
+ORDER_MARGIN = 1.0  # twins swapped, or a twin of the parent, scoring within this: the choice is a guess
 
 
 class StoryAnalysis(WireSources):
@@ -67,7 +67,8 @@ class StoryAnalysis(WireSources):
             if parent == ROOT:
                 origin = self._key(child)
                 continue
-            edges.extend(self._edges_for(child, parent, scored, self._order_told(parent, child, parents, weights)))
+            guess = not self._order_told(parent, child, parents, weights) or self._twin_rival(parent, child, scored)
+            edges.extend(self._edges_for(child, parent, scored, guess))
         return StoryResult([d.key for d in self.docs], origin, edges)
 
     def _key(self, node) -> int | str:
@@ -305,10 +306,21 @@ class StoryAnalysis(WireSources):
         swapped = weights.get((grand, child), -math.inf) + weights.get((child, parent), -math.inf)
         return chosen - swapped >= ORDER_MARGIN
 
-    def _edges_for(self, child: int, parent, scored, order_told: bool = True) -> list[EdgeResult]:
+    def _twin_rival(self, parent, child: int, scored) -> bool:
+        """Does a twin of the chosen parent (the same text: an origin and its verbatim
+        republication, say) score within ``ORDER_MARGIN`` of it as the child's source? Then which
+        of the two the child was made from is a guess."""
+        if not isinstance(parent, int):
+            return False
+        best = scored[(parent, child)][0]
+        return any(k not in (parent, child) and (k, child) in scored and (parent, k) in self.pairs
+                   and self._twins(self.pairs[(parent, k)]) and best - scored[(k, child)][0] < ORDER_MARGIN
+                   for k in range(len(self.docs)))
+
+    def _edges_for(self, child: int, parent, scored, guess: bool = False) -> list[EdgeResult]:
         """The chosen parent's edge and, with lower confidence, close alternatives; each
-        confidence is the calibrated probability that this parent is the right one (``order_told``:
-        whether the chosen parent's evidence, not a coin, put a twin above the child)."""
+        confidence is the calibrated probability that this parent is the right one (``guess``:
+        nothing but a coin chose the parent among twins, :meth:`_order_told`, :meth:`_twin_rival`)."""
         incoming = {i: w for (i, j), (w, _) in scored.items() if j == child}
         alternatives = sorted((i for i in incoming if i != parent), key=lambda i: (-incoming[i], str(i)))
         alternatives = [i for i in alternatives if incoming[i] >= incoming[parent] - ALTERNATIVE_MARGIN][:2]
@@ -324,7 +336,7 @@ class StoryAnalysis(WireSources):
             values = features(incoming[i], [w for k, w in incoming.items() if k != i], i == parent,
                               {e.kind for e in scored[(i, child)][1]}, self._twins(pair) if pair else self._wire_twin(child),
                               rel is Relation.SPIN, rel in (Relation.PARTIAL, Relation.REWRITE), direction,
-                              undirected=i == parent and not order_told)
+                              twin_guess=i == parent and guess)
             conf = max(0.01, min(0.99, probability(values)))
             if results:  # an alternative never outranks the chosen parent
                 conf = min(conf, 0.9 * results[0].confidence)
