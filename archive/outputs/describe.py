@@ -72,6 +72,19 @@ EVIDENCE = {
                                                  "copies of the wire word it so: the other copy was the one changed."),
     "wire_credit": ("wire credit", "The copy carries the agency's dateline or credit: its text came from the "
                                    "agency's wire story, which no captured page holds."),
+    "dated_apart_from_wire": ("dated apart from the wire", "The copy is dated a day or more from every other "
+                                                           "copy of the wire and has one captured copy's text: it "
+                                                           "took that copy, not the wire."),
+    "wire_line_added": ("agency line added", "The copy closes with the agency's credit line, which this source "
+                                             "lacks: it was not made from this source."),
+    "wire_line_dropped": ("agency line dropped", "The copy holds this source's text but not the agency's line the "
+                                                 "source closes with: it was not made from this source."),
+    "other_held_entire": ("another held whole", "The copy leaves out words of this text but holds another "
+                                                "possible source to the last word: it took that one."),
+    "reworked_from_original": ("reworks a copy", "The source is itself a copy of the report: a newsroom that "
+                                                 "reworks a story reworks the report, not a copy of it."),
+    "text_copied_elsewhere": ("text copied elsewhere", "Other pages copy the copy's whole text and none the "
+                                                       "source's: the source reused a passage of the copy."),
 }
 CREDITING = (*CREDIT_EVIDENCE, "wire_credit")  # evidence that a copy credits its source
 
