@@ -34,7 +34,8 @@ WAIT = 0.005  # seconds a page waits for others to share its call
 
 def _yield_to_serial_stages(niceness: int) -> None:
     """Worker initializer: run at a lower priority than the crawler and the graph writer."""
-    os.nice(niceness)
+    if niceness and hasattr(os, "nice"):  # no os.nice on Windows: equal priority there
+        os.nice(niceness)
 
 
 class Extraction:
