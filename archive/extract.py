@@ -96,7 +96,8 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     stated = _stated_date(tree, meta, jsonld)
     guessed = None if stated else _htmldate(tree, url)
     first_h1 = next((" ".join(h.text_content().split()) for h in tree.iter("h1")), None)
-    text = _without_headline(body_text(tree, url, about.get("title")), about.get("title"), first_h1)
+    text = _without_headline(body_text(tree, url, about.get("title")), about.get("title"), first_h1,
+                             about["page_title"])
     if count_words(text) < MIN_WORDS:
         raise ExtractionError("no article text found")
     date, trust = stated or _guessed_date(guessed, url, links)
@@ -106,16 +107,24 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     )
 
 
-def _without_headline(text: str, title: str | None, h1: str | None = None) -> str:
-    """The body without a first line that only repeats the headline (kept in ``title``) or the
-    page's first ``<h1>`` (the headline as printed, when ``title`` took another source's): some
-    templates put the headline inside the article element, so extractors keep it, others do not;
-    copies of one article must not differ by that."""
-    first, _, rest = text.partition("\n")
+def _without_headline(text: str, title: str | None, h1: str | None = None, page_title: str = "") -> str:
+    """The body without first lines that only repeat the headline (kept in ``title``), the page's
+    first ``<h1>`` (the headline as printed, when ``title`` took another source's) or a part of the
+    served ``<title>`` ("Kicker | Headline - Site"): some templates put the headline block inside
+    the article element, so extractors keep it, others do not; copies of one article must not
+    differ by that."""
     flat = lambda s: re.sub(r"\W+", "", s).casefold()  # noqa: E731
-    if rest.strip() and flat(first) and flat(first) in {flat(t) for t in (title, h1) if t}:
-        return rest.lstrip()
+    heads = {flat(t) for t in (title, h1, *_TITLE_PARTS.split(page_title)) if t} - {""}
+    for _ in range(HEADLINE_LINES):
+        first, _, rest = text.partition("\n")
+        if not (rest.strip() and flat(first) in heads):
+            break
+        text = rest.lstrip()
     return text
+
+
+_TITLE_PARTS = re.compile(r"\s+[|\-–—:·]\s+")
+HEADLINE_LINES = 3  # a kicker, the headline, the headline again as printed
 
 
 def _htmldate(tree, url: str) -> str | None:

@@ -440,3 +440,62 @@ def test_the_lead_paragraph_the_page_shows_is_stored_first():
 def test_a_description_not_shown_or_shown_only_as_a_teaser_is_not_added(lead_markup, description):
     text = extract_page(_lead_page(lead_markup, description), URL, "text/html").text
     assert "Elm Street bridge" not in text and "School board" not in text
+
+
+def test_lines_inside_teaser_cards_are_cut_but_not_an_article_inside_one_link():
+    import lxml.html
+
+    blurbs = ["RISK REMAINS: An official said the ministry was on alert as it detected a carrier group",
+              "FIVE-YEAR WINDOW? Most people are willing to defend the nation, a poll showed yesterday"]
+    cards = "".join(f"<a href='/s{i}'><h3>Story {i}</h3><p>{b}</p><h6>By Ben Blanchard</h6></a>"
+                    for i, b in enumerate(blurbs))
+    story = "\n".join(ARTICLE)
+    tree = lxml.html.document_fromstring(f"<html><body><p>{story}</p>{cards}</body></html>")
+    assert clean("\n".join([story, *blurbs]), PageSignals.of(tree)).text == story
+    # one link holding the lines (an unclosed <a> around the article) cuts nothing
+    swallowed = lxml.html.document_fromstring(f"<html><body><a href='/x'><p>{story}</p><p>{blurbs[0]}</p></a></body></html>")
+    assert clean(f"{story}\n{blurbs[0]}", PageSignals.of(swallowed)).text == f"{story}\n{blurbs[0]}"
+
+
+def test_picture_credits_and_bylines_and_dates_in_other_languages_are_cut():
+    import lxml.html
+
+    tree = lxml.html.document_fromstring("<html><body><p>x</p></body></html>")
+    story = "\n".join(ARTICLE)
+    text = f"\t2025年1月14日 01時28分 (1月14日 01時40分更新)\nOrden fürs Morden\nVon Karim Natour\n{ARTICLE[0]}\nPhoto: AFP\nФото: Дмитрий Азаров, Коммерсантъ\n" + "\n".join(ARTICLE[1:])
+    assert clean(text, PageSignals.of(tree)).text == story
+    said = f"{story}\nPhoto: the bridge in 1950, when it opened to traffic after two years of building work by the county"
+    assert clean(said, PageSignals.of(tree)).text == said  # a caption, not a credit
+
+
+def test_the_paragraphs_of_a_next_article_loaded_below_the_first_are_not_the_pages():
+    import lxml.html
+
+    first = "<article><h1>Angsten vil øke</h1><p>one two three four</p><article><p>five six</p></article></article>"
+    second = "<article><h1>Null tvil</h1><p>seven eight nine ten eleven twelve</p></article>"
+    two = PageSignals.of(lxml.html.document_fromstring(f"<html><body>{first}{second}</body></html>"))
+    assert (two.paragraph_words, two.article_paragraph_words()) == (12, 6)
+    one = lxml.html.document_fromstring(f"<html><body>{first}<p>seven eight</p></body></html>")
+    assert PageSignals.of(one).article_paragraph_words() == 8
+
+
+def test_a_heading_named_by_the_table_of_contents_stays_the_entry_goes():
+    import lxml.html
+
+    tree = lxml.html.document_fromstring(
+        "<html><body><ul><li><a href='#moscou'>Moscou salue une avancée</a></li></ul><h2 id=moscou>Moscou salue une"
+        " avancée</h2><p>x</p><a href='#'></a><a href='/about'>About us</a></body></html>")
+    body = f"{ARTICLE[0]}\nMoscou salue une avancée\n" + "\n".join(ARTICLE[1:])
+    assert clean(body, PageSignals.of(tree)).text == body  # the extractor left the table out
+    assert clean(f"Moscou salue une avancée\n{body}", PageSignals.of(tree)).text == body
+    assert clean(f"{body}\nAbout us\n{{\n}}", PageSignals.of(tree)).text == f"{body}\n{{\n}}"
+
+
+def test_first_lines_repeating_parts_of_the_served_title_are_the_headline_block():
+    from archive.extract import _without_headline
+
+    story = "\n".join(ARTICLE)
+    page_title = "Samastipur police caught 2 miscreants | Two thieves caught within two days - Dainik Bhaskar"
+    text = f"- Samastipur Police Caught 2 Miscreants\nTwo thieves caught: within two days\n{story}"
+    assert _without_headline(text, "Two thieves caught within two days", None, page_title) == story
+    assert _without_headline(f"Police caught\n{story}", None, None, page_title) == f"Police caught\n{story}"

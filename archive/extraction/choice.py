@@ -1,14 +1,18 @@
 """The best body text of a page: the cheap candidate when it looks right, else the best of several.
 
 Each candidate is cleaned the same way first: table rows flattened by trafilatura are split into
-their cells, lines that are only link texts of the page (navigation, related-story lists) and
-template lines at either end (a headline block, dates, "Posted:", bylines, a site's copyright,
-"E-mail this | Print this") are dropped, so are lines of a layout-table cell beside the article's
+their cells, lines that are only link texts of the page (navigation, related-story lists; a table of
+contents' entries, not the headings they point to) and template lines at either end (a headline
+block, dates, "Posted:", bylines, a site's copyright, "E-mail this | Print this") and picture
+credits ("Photo: AFP") are dropped, so are lines of a layout-table cell beside the article's
 (archive/extraction/layout.py) and a closing box of other stories (after a "You Might Also Like"
-label, or blurbs cut short with "..."); a line naming a wire agency or a credit stays, since the
-engine reads those (archive/provenance/wires.py, credits.py). trafilatura's fast mode answers first and is judged by measurable
-signals: its words against the page's paragraph words, the share of it that was navigation or
-template, an article flattened into one layout-table row. Only when it looks wrong is
+label, or blurbs cut short with "...") and the lines of teaser cards (links to other stories that
+hold a headline and a blurb, wherever they fall); a line naming a wire agency or a credit stays,
+since the engine reads those (archive/provenance/wires.py, credits.py). The tests of a line are in
+:mod:`archive.extraction.lines`, the boxes' cuts in :mod:`archive.extraction.boxes`. trafilatura's
+fast mode answers first and is judged by measurable signals: its words against the page's paragraph
+words (the first article's, when the page loaded the next story below it), the share of it that was
+navigation or template, an article flattened into one layout-table row. Only when it looks wrong is
 readability-lxml asked too, and trafilatura's full cascade when fast mode looks short (on
 template-heavy pages it only repeats fast mode); when none finds an article, the text the page
 carries as data (JSON-LD ``articleBody``, a script's JSON, as single-page applications ship it).
@@ -21,50 +25,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
+from archive.extraction.boxes import (CARD_WORDS, drop_cards, drop_linked_teasers, drop_related_box, drop_side_cells,
+                                      drop_teasers)
 from archive.extraction.candidates import embedded_text, flat, readability_text, standfirst, trafilatura_text
 from archive.extraction.layout import LayoutColumns
-from archive.provenance.credits import credit_lines
-from archive.provenance.wires import AGENCIES
+from archive.extraction.lines import (MIN_WORDS, cells, count_words, is_heading, is_label, is_navigation,
+                                      is_picture_credit, is_template, links_elsewhere)
 
-MIN_WORDS = 40  # fewer: fast mode probably missed the article
+__all__ = ["Cleaned", "PageSignals", "body_text", "choose", "clean", "count_words"]
+
 PARAGRAPH_SHARE = 0.5  # ... or it kept less than this share of the page's paragraph words
 CHROME_SHARE = 0.1  # ... or more than this share of it was navigation or template lines
 LAYOUT_ROW_WORDS = 60  # a flattened table row this long is an article inside a layout table
-
-_SEPARATORS = re.compile(r"\s+(?:\||·|•|»|/|-)\s+")
-_TEMPLATE_LINE = re.compile(
-    r"^(?:posted\b|last (?:updated|modified)\b|updated:|published:|e-?mail this\b|print this\b"
-    r"|copyright\b|©|\(c\)\s*\d{4}|all rights reserved|related (?:stories|articles|links)\b|share this\b"
-    r"|by(?:\s+[\w.,'&-]+){1,6}(?<![.!?])\s*$"  # a byline, not a sentence that starts with "By"
-    r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today),? .*\d)"  # "Tuesday, 6/3/2008 ..."
-    r"|all rights reserved\.?$|\bweather: \d", re.IGNORECASE)
-_DATE_ONLY = re.compile(r"^[\w.,:/ -]{0,40}\b(?:19|20)\d\d\b[\w.,:/ -]{0,25}$")
-EDGE_LINE_WORDS = 25  # template lines are short; a long line at the edge is text
-_COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)", re.IGNORECASE)
-COPYRIGHT_LINE_WORDS = 60  # copyright footers run on ("... may not be published, broadcast, ...")
-LABEL_WORDS = 3
-HEADING_WORDS = 20
-TEASER_RUN = 2  # this many truncated blurbs in a row (or one under a heading) are a related-stories box
-TEASER_BLURB_WORDS = 40  # a blurb under another story's linked headline is a sentence or two
-_RELATED_LABEL = re.compile(
-    r"^(?:you (?:might|may) (?:also )?(?:like|enjoy)|related(?: \w+)?|more (?:from|on|in|stories|news|articles|videos"
-    r"|headlines)\b.*|recommended(?: for you| stories| reading)?|most (?:popular|read|viewed|shared)|trending(?: now)?"
-    r"|(?:latest|top|more) (?:news|stories|headlines)|also in the news|(?:today|now|also|elsewhere) on\b.*"
-    r"|featured (?:slide ?shows|videos|stories))\s*:?$", re.IGNORECASE)
-RELATED_TAIL_SHARE = 0.5  # a box after its label holds less than this share of the text
-_TRUNCATED = re.compile(r"(?:\.\.\.|…)[\s\]\)]*$")
-
-
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def count_words(text: str) -> int:
-    """Words, counting Chinese and Japanese (written without spaces) at two characters a word."""
-    return len(text.split()) + (0 if text.isascii() else len(_CJK.findall(text)) // 2)
 
 
 @dataclass
@@ -72,62 +48,58 @@ class PageSignals:
     """What the page itself says about its text: link texts and paragraph words."""
 
     anchors: frozenset[str]
-    paragraph_words: int
+    paragraph_words: int  # outside links (a teaser card's blurb is not the page's)
     layout: LayoutColumns | None = None  # the page's layout-table columns, if it has table cells
+    cards: str = ""  # the texts of links to other pages that hold blocks (teaser cards), a line each
+    contents: frozenset[str] = frozenset()  # texts of links to the page's own headings only (a table of contents)
+    tree: object = field(default=None, repr=False, compare=False)  # for the questions asked only of short texts
+    _article_words: int | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, tree) -> PageSignals:
-        # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page
-        texts = set(_PLAIN_LINK_TEXTS(tree)) | {a.text_content() for a in _NESTED_LINKS(tree)}
-        anchors = frozenset(t for t in map(flat, texts) if t)  # a site's menus repeat their link texts
-        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))), LayoutColumns.of(tree))
+        # string XPaths: no element proxies for the hundred-odd links and paragraphs of a page;
+        # one walk finds the links holding elements and the links to the page's own headings
+        special = [(flat(a.text_content()), a.get("href") or "#", len(a)) for a in _NESTED_OR_IN_PAGE_LINKS(tree)]
+        anchors = frozenset({*map(flat, set(_PLAIN_LINK_TEXTS(tree))),  # a site's menus repeat their link texts
+                             *(words for words, href, _ in special if not _in_page(href))} - {""})
+        contents = frozenset(words for words, href, _ in special if _in_page(href)) - anchors - {""}
+        cards = "\n".join(words for words, href, children in special
+                          if children and href[0] != "#" and words.count(" ") >= CARD_WORDS)
+        return cls(anchors, count_words(" ".join(_PARAGRAPH_TEXTS(tree))), LayoutColumns.of(tree), cards, contents,
+                   tree)
+
+    def article_paragraph_words(self) -> int:
+        """The paragraph words of the page's own article: on a page of several whole articles (the
+        next story loaded below the first, each ``<article>`` with its headline) the first's."""
+        if self._article_words is None:
+            articles = _HEADED_ARTICLES(self.tree) if self.tree is not None else []
+            self._article_words = (count_words(" ".join(_OWN_PARAGRAPH_TEXTS(articles[0]))) if len(articles) > 1
+                                   else self.paragraph_words)
+        return self._article_words
 
 
-_PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)]/text()", smart_strings=False)
-_NESTED_LINKS = etree.XPath("//body//a[*]")
-_PARAGRAPH_TEXTS = etree.XPath("//body//p//text()", smart_strings=False)
+def _in_page(href: str) -> bool:
+    """A link to a heading of the page itself ("#section-2"), not a script's button ("#")."""
+    return href.startswith("#") and href != "#"
 
 
-def _cells(line: str) -> list[str]:
-    """A trafilatura table row ("| a | b |") as its cells; any other line as itself."""
-    stripped = line.strip()
-    if not (stripped.startswith("|") and stripped.endswith("|")):
-        return [line]
-    inner = stripped[1:-1]
-    return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", inner) if cell.strip(" -")]
+_PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)][not(starts-with(@href, '#')) or @href = '#']/text()",
+                                smart_strings=False)
+_NESTED_OR_IN_PAGE_LINKS = etree.XPath("//body//a[* or starts-with(@href, '#') and @href != '#']")
+_PARAGRAPH_TEXTS = etree.XPath("//body//p[not(ancestor::a)]//text()", smart_strings=False)
+_OWN_PARAGRAPH_TEXTS = etree.XPath(".//p[not(ancestor::a)]//text()", smart_strings=False)
+_HEADED_ARTICLES = etree.XPath("//body//article[.//h1][not(ancestor::article)]")
 
 
-def _is_navigation(line: str, anchors: frozenset[str]) -> bool:
-    pieces = [flat(p) for p in _SEPARATORS.split(line)]
-    return bool(anchors) and all(p in anchors or not p for p in pieces) and any(pieces)
-
-
-def _names_a_source(line: str) -> bool:
-    """A wire credit, agency byline or copyright ("By JOHN SMITH, Associated Press Writer", "Copyright
-    2008 Courtesy of The Sports Network") or a credit line: evidence the engine reads, never chrome."""
-    # An agency's patterns are searched only when the line holds one of its needles, the words
-    # every match holds (archive/provenance/wires.py); a dotless ı matches "i" when case is
-    # ignored, and casefold keeps it.
-    seen = line.casefold().replace("\u0131", "i")
-    return any(any(n in seen for n in a.needles) and a.head.search(line)
-               or a.anywhere is not None and any(n in seen for n in a.credit_needles) and a.anywhere.search(line)
-               for a in AGENCIES) or bool(credit_lines(line))
-
-
-def _is_template(line: str) -> bool:
-    words = count_words(line)
-    template = (words <= COPYRIGHT_LINE_WORDS and bool(_COPYRIGHT.match(line))
-                or words <= EDGE_LINE_WORDS and bool(_TEMPLATE_LINE.search(line) or _DATE_ONLY.match(line)))
-    return template and not _names_a_source(line)  # the costlier test, on the few template lines
-
-
-def _is_heading(line: str) -> bool:
-    return count_words(line) <= HEADING_WORDS and not line.rstrip().endswith((".", "!", "?", '"'))
-
-
-def _is_label(line: str) -> bool:
-    """A block heading such as "Sections" or "Most Popular": short, no sentence punctuation."""
-    return count_words(line) <= LABEL_WORDS and not line.rstrip().endswith((".", "!", "?", ":", '"'))
+def _mark_contents(lines: list[str], navigation: list[bool], contents: frozenset[str]) -> None:
+    """A line that is the text of a link to the page's own heading is the table of contents' entry
+    when the heading follows in the text, else the heading itself (the extractor left the table out)."""
+    later: set[str] = set()
+    for i in range(len(lines) - 1, -1, -1):
+        words = flat(lines[i])
+        if words in contents:
+            navigation[i] = words in later
+            later.add(words)
 
 
 @dataclass
@@ -141,116 +113,45 @@ class Cleaned:
 def clean(text: str, signals: PageSignals, headline: str | None = None) -> Cleaned:
     lines, layout_row = [], False
     for raw in text.splitlines():
-        cells = _cells(raw)
-        layout_row |= cells != [raw] and max(map(count_words, cells), default=0) >= LAYOUT_ROW_WORDS
-        lines.extend(c for c in cells if c.strip())
-    navigation = [_is_navigation(line, signals.anchors) for line in lines]
+        row = cells(raw)
+        layout_row |= row != [raw] and max(map(count_words, row), default=0) >= LAYOUT_ROW_WORDS
+        lines.extend(c for c in row if c.strip())
+    navigation = [is_navigation(line, signals.anchors) for line in lines]
+    if signals.contents:
+        _mark_contents(lines, navigation, signals.contents)
     # lines under a link's text or a linked headline: blurbs, if a box of other stories closes the text
-    blurbs = {line for i, line in enumerate(lines) if i and not _is_heading(line)
-              and (navigation[i - 1] or _links_elsewhere(lines[i - 1], signals.anchors))}
-    kept = [line for i, line in enumerate(lines) if not navigation[i]
-            and not (i + 1 < len(lines) and navigation[i + 1] and _is_label(line))]
+    blurbs = {line for i, line in enumerate(lines) if i and not is_heading(line)
+              and (navigation[i - 1] or links_elsewhere(lines[i - 1], signals.anchors))}
+    kept = [line for i, line in enumerate(lines) if not navigation[i] and not is_picture_credit(line)
+            and not (i + 1 < len(lines) and navigation[i + 1] and is_label(line))]
     # Boxes beside or after the article are cut but not counted as chrome: chrome says fast mode
     # took the wrong part of the page, a box cut cleanly does not (and asking readability costs).
     boxed = count_words("\n".join(kept))
     if signals.layout:
-        _drop_side_cells(kept, signals.layout)
+        drop_side_cells(kept, signals.layout)
     boxed -= count_words("\n".join(kept))
     head = flat(headline) if headline else ""
-    while kept and (_is_template(kept[0]) or head and flat(kept[0]) == head
-                    or len(kept) > 1 and _is_heading(kept[0]) and _is_template(kept[1])):
+    while kept and (is_template(kept[0]) or head and flat(kept[0]) == head
+                    or len(kept) > 1 and is_heading(kept[0]) and is_template(kept[1])):
         kept.pop(0)  # the headline block: headline, "Posted:" line, byline
-    while kept and _is_template(kept[-1]):
+    while kept and is_template(kept[-1]):
         kept.pop()
     before_boxes = count_words("\n".join(kept))
-    _drop_teasers(kept)
-    _drop_linked_teasers(kept, signals.anchors, blurbs)
-    _drop_related_box(kept)
+    if signals.cards:
+        drop_cards(kept, signals.cards)
+    drop_teasers(kept)
+    drop_linked_teasers(kept, signals.anchors, blurbs)
+    drop_related_box(kept)
     out = "\n".join(kept)
     words = count_words(out)
     boxed += before_boxes - words
     return Cleaned(out, words, max(0, sum(map(count_words, lines)) - words - boxed), layout_row)
 
 
-def _drop_side_cells(lines: list[str], layout: LayoutColumns) -> None:
-    """Cut the lines that the page's layout table puts in a cell beside the article's longest line:
-    section blurbs in a left-hand cell, a station's weather box in a right-hand one (between the
-    story's lines when an extractor flattened the row)."""
-    if len(lines) < 2:
-        return
-    anchor = max(lines, key=count_words)
-    article = layout.article(anchor)
-    if article is not None:
-        lines[:] = [line for line in lines
-                    if line == anchor or not layout.beside(line, article) or _names_a_source(line)]
-
-
-def _drop_related_box(lines: list[str]) -> None:
-    """Cut the text from a "You Might Also Like" / "Related Videos" label on, when what follows it
-    is a small part of the text (a box of other stories, not the article's second half)."""
-    total = count_words("\n".join(lines))
-    before = 0
-    for i, line in enumerate(lines):
-        label = count_words(line) <= LABEL_WORDS + 2 and _is_heading(line) and _RELATED_LABEL.match(line.strip(" -"))
-        if i and label and total - before < RELATED_TAIL_SHARE * before:
-            del lines[i:]
-            return
-        before += count_words(line)
-
-
-def _drop_teasers(lines: list[str]) -> None:
-    """Cut a trailing box of related stories: blurbs cut short with an ellipsis ("... helicopter
-    crash last August which claimed ..."), two or more, or one under a heading ("Also in the
-    news"), with that heading."""
-    run = 0
-    while run < len(lines) and _TRUNCATED.search(lines[-1 - run]):  # a blurb, even one naming an agency
-        run += 1
-    headed = 0 < run < len(lines) and _is_heading(lines[-1 - run])
-    if not (run >= TEASER_RUN or headed) or count_words("\n".join(lines[:-run])) < MIN_WORDS:
-        return
-    del lines[-run:]
-    if _is_heading(lines[-1]):
-        lines.pop()
-
-
-def _links_elsewhere(line: str, anchors: frozenset[str]) -> bool:
-    """A heading that ends with the text of one of the page's links, two words or more: another
-    story's headline, maybe after its kicker ("Editorial Fraser's lasting legacy")."""
-    if not _is_heading(line):
-        return False
-    words = flat(line).split()
-    return any(" ".join(words[start:]) in anchors for start in range(len(words) - 1))
-
-
-def _drop_linked_teasers(lines: list[str], anchors: frozenset[str], blurbs: set[str]) -> None:
-    """Cut a closing box of other stories given as linked headlines, each followed or not by a
-    short blurb, two stories or more (and the box's label): a blurb there need not end with an
-    ellipsis. ``blurbs``: the lines that came under a link's text (dropped as navigation when it
-    was only the link) or a linked headline."""
-    at, stories = len(lines), 0
-    while at:
-        if lines[at - 1] in blurbs and count_words(lines[at - 1]) <= TEASER_BLURB_WORDS:
-            at -= 1
-            if at and _links_elsewhere(lines[at - 1], anchors):
-                at -= 1
-        elif _links_elsewhere(lines[at - 1], anchors):
-            at -= 1
-        else:
-            break
-        stories += 1
-    if stories < TEASER_RUN:
-        return
-    kept, box = count_words("\n".join(lines[:at])), count_words("\n".join(lines[at:]))
-    if kept < MIN_WORDS or box >= RELATED_TAIL_SHARE * kept:
-        return
-    del lines[at:]
-    if _is_label(lines[-1]):
-        lines.pop()
-
-
 def too_short(c: Cleaned, signals: PageSignals) -> bool:
     """Fast mode probably missed (part of) the article."""
-    return c.words < MIN_WORDS or c.words < PARAGRAPH_SHARE * signals.paragraph_words
+    return c.words < MIN_WORDS or (c.words < PARAGRAPH_SHARE * signals.paragraph_words
+                                   and c.words < PARAGRAPH_SHARE * signals.article_paragraph_words())
 
 
 def too_much_chrome(c: Cleaned) -> bool:
