@@ -48,3 +48,23 @@ def test_sqlite_runs_the_same_query_as_sqlalchemy(session, name):
 def test_a_missing_parameter_is_an_error_not_a_null(session):
     with pytest.raises(KeyError):
         Hot(STATEMENTS["expanding list, limit"]).rows(session, {"hashes": [1]})
+
+
+def test_an_insert_stores_what_sqlalchemy_stores(session):
+    """Converted values (a timezone-aware datetime, JSON) reach SQLite as SQLAlchemy writes them."""
+    table = Document.__table__
+    row = {"url": "https://a.example/9", "url_key": "a.example/9", "outlet_id": 1, "text": "", "text_digest": "9",
+           "fingerprint_count": 0, "published": datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc),
+           "date_trust": 0.5, "signals": {"credits": [], "é": 1}, "added_at": datetime(2024, 5, 7, tzinfo=timezone.utc)}
+    session.execute(table.insert(), [row])
+    Hot(table.insert(), tuple(row)).insert(session, [tuple({**row, "url_key": "a.example/10", "text_digest": "10"}.values())])
+    Hot(table.insert().returning(table.c.id), tuple(row)).rows(session, {**row, "url_key": "a.example/11", "text_digest": "11"})
+    raw = session.connection().connection.driver_connection.execute(
+        "SELECT published, signals FROM documents WHERE url = ? ORDER BY id", (row["url"],)).fetchall()
+    assert len(raw) == 3 and raw[0] == raw[1] == raw[2]
+
+
+def test_an_insert_leaving_a_column_to_its_default_is_refused(session):
+    with pytest.raises(ValueError, match="date_trust"):
+        Hot(Document.__table__.insert(), ("url", "url_key", "outlet_id", "text", "text_digest")).insert(
+            session, [("https://a.example/9", "a.example/9", 1, "", "9")])

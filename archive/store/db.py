@@ -208,9 +208,12 @@ class Hot:
         if self._sqlite is None:
             compiled = self.statement.compile(dialect=_SQLITE, column_keys=list(self.columns or ()) or None)
             expanding = {name for name, bind in compiled.binds.items() if bind.expanding}
+            filled = set(compiled.positiontup) - set(self.columns or compiled.positiontup)
+            if filled:  # column defaults SQLAlchemy computes at each execution: not done here
+                raise ValueError(f"a hot insert gives every column; missing: {', '.join(sorted(filled))}")
             sql = _EXPANDED.sub("SELECT value FROM json_each(?)", compiled.string)
             slots = tuple((name, _REQUIRED if compiled.binds[name].required else compiled.params.get(name),
-                           name in expanding, compiled.binds[name].type.bind_processor(_SQLITE))
+                           name in expanding, compiled.binds[name].type.dialect_impl(_SQLITE).bind_processor(_SQLITE))
                           for name in compiled.positiontup)
             self._sqlite = sql, slots
         return self._sqlite
