@@ -1,7 +1,7 @@
 """Provenance accuracy on corpora of both generators, against the MinHash + earliest-date baseline.
 
     python -m benchmarks.provenance_eval [--stories 40] [--seeds 1 2 3 11 5 7] [--seeds-b 1 2 3]
-                                         [--spin-rate 0.35] [--sample ../shared/eval-sample] [--json]
+                                         [--spin-rate 0.35] [--sample ../shared/eval-sample] [--json] [--errors]
 
 Generator A is benchmarks/evalcorpus.py, generator B benchmarks/evalcorpus_b.py (written apart:
 other texts, outlets, templates, credits, wire stories without their original, another spinner).
@@ -12,7 +12,8 @@ WARC, run ``provenance ingest`` on it (the real pipeline: WARC reader, extractio
 incremental analysis), read the edges back and score them (benchmarks/scoring.py); the baseline is scored on the same extracted
 texts. Also checks that ``provenance analyze`` (batch) gives the same edges as the ingest
 (incremental). Ends with one summary table and, per generator, the reliability table of the
-chosen parents' confidences pooled over its corpora.
+chosen parents' confidences pooled over its corpora. ``--errors`` lists the wrong parents (and the
+origins given a parent) of the tuning and development corpora, never of held-out ones.
 """
 
 from __future__ import annotations
@@ -86,6 +87,15 @@ def _print_corpus(name: str, r: dict) -> None:
     print("relation label accuracy:      ", e["relation_label_accuracy"])
 
 
+def _print_errors(name: str, r: dict) -> None:
+    """The wrong parents of one corpus: child, truth parent and relation, the parent chosen."""
+    print(f"\n== wrong parents, {name}: {len(r['engine']['errors'])}")
+    for err in r["engine"]["errors"]:
+        got = err["got"]
+        chosen = f"{got[0]} ({got[2]} {got[1]:.2f})" if got else "none"
+        print(f"  {err['derived']}\n      truth {err['truth_parent']} ({err['truth_relation']})\n      got   {chosen}")
+
+
 def _print_summary(results: dict) -> None:
     cols = ("corpus", "split", "docs", "F1", "origin", "spin", "false", "quotes×", "ECE", "wire sib", "partial",
             "rewrite", "incr=batch")
@@ -126,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spin-rate", type=float, default=0.0,
                         help="also score a corpus of each generator spun at exactly this share of content words")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--errors", action="store_true",
+                        help="list the wrong parents of tuning and development corpora (never of held-out ones)")
     args = parser.parse_args(argv)
     if args.stories < 1:
         parser.error("--stories must be at least 1")
@@ -159,12 +171,15 @@ def main(argv: list[str] | None = None) -> int:
         for r in results.values():
             for side in ("engine", "baseline"):
                 r[side].pop("calibration_pairs")
+                r[side].pop("errors")
         print(json.dumps(results, indent=2))
         return 0
     print(f"Tuning set: generator A seeds {sorted(TUNING_SEEDS_A)}; development set: generator B seeds "
           f"{sorted(DEV_SEEDS_B)}. Held out: every other seed of either generator, the public sample.")
     for name, r in results.items():
         _print_corpus(f"{name} ({r['split']})", r)
+        if args.errors and r["split"] in ("tuning", "dev"):
+            _print_errors(name, r)
     _print_summary(results)
     _print_reliability(results)
     return 0

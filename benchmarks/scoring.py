@@ -83,6 +83,10 @@ def score(truth: dict[str, dict], edges: list[dict]) -> dict:
     r = len(correct) / len(derived) if derived else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     ok = set(correct)
+    errors = [{"derived": u, "truth_parent": truth[u]["parent"], "truth_relation": truth[u]["relation"],
+               "got": best.get(u)} for u in derived if u not in ok]
+    errors += [{"derived": u, "truth_parent": None, "truth_relation": truth.get(u, {}).get("relation"),
+                "got": best[u]} for u in best if u in truth and not truth[u]["parent"]]
     pairs = [(c, d in ok) for d, (_, c, _) in best.items()]
     ece, table = reliability(pairs)
 
@@ -149,7 +153,7 @@ def score(truth: dict[str, dict], edges: list[dict]) -> dict:
         "recall_by_relation": {k: f"{a}/{b}" for k, (a, b) in sorted(by_relation.items())},
         "relation_label_accuracy": {k: f"{a}/{b}" for k, (a, b) in sorted(relation_right.items())},
         "wire_sibling_recall": f"{len(wire_ok)}/{len(wire)}", "wire_agency_match": f"{agency_ok}/{len(wire_ok)}",
-        "ece": ece, "reliability": table, "calibration_pairs": pairs,
+        "ece": ece, "reliability": table, "calibration_pairs": pairs, "errors": errors,
     }
 
 

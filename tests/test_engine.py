@@ -243,3 +243,65 @@ def test_a_stated_date_without_a_time_is_only_good_to_the_day():
     assert ev.dates(origin, later)[0].kind == "published_later"
     earlier_origin = page("https://first.example/fire", FIRE, "2024-12-31T08:00:00")
     assert ev.dates(earlier_origin, later, reworked=True)[0].weight > ev.dates(origin, later, reworked=True)[0].weight
+
+
+@pytest.mark.parametrize("line", ["Published in partnership with Origin Daily.", "Continue reading at Origin Daily",
+                                  "The full article is available at Origin Daily."])
+def test_more_credit_wordings_are_credit_lines(line):
+    assert [c.text for c in credit_lines(FIRE + "\n" + line)] == [line]
+
+
+def test_a_spins_reworded_line_is_its_sources_line_only_when_about_as_long():
+    """Where a spinner reworded its source's credit line, the spun line stands in its place, about
+    as long; a scraper's long "The post … appeared first on …" at the same foot is another line."""
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    republication = _page("https://weekly.example/fire", FIRE + "\nVia Origin Daily", 3, "Weekly")
+    scraper = _page("https://mirror.example/fire", FIRE + "\nThe post Hill Top evacuated appeared first on Origin Daily.",
+                    4, "Mirror")
+    spin = _page("https://farm.example/fire", _spin(FIRE) + "\nVia Origin Daily", 8, "Farm")
+    from archive.provenance.story import StoryAnalysis
+
+    story = StoryAnalysis([origin, republication, scraper, spin])
+    chosen = {e.derived: e for e in story.run().edges if e.primary}
+    assert chosen[spin.url].source == republication.url
+    assert "shares_added_credit" in {e.kind for e in story._score(1, 3)[1]}
+    assert "shares_added_credit" not in {e.kind for e in story._score(2, 3)[1]}
+
+
+def test_a_rewrite_goes_back_to_the_report_not_to_a_back_dated_copy_of_it():
+    """A newsroom rewrites the report itself: of two equal texts, the one another page credits
+    (the report), not its uncredited twin dated before it."""
+    import random
+
+    from benchmarks.evalcorpus_b import rewrite_paragraphs
+
+    paragraphs = [p for p in FIRE.replace(". ", ".\n", 8).split("\n") if p]
+    origin = _page(ORIGIN, FIRE, 5, "Origin Daily")
+    twin = _page("https://mirror.example/fire", FIRE, 2, "Mirror")
+    republication = _page("https://weekly.example/fire", FIRE + "\nRepublished with permission of Origin Daily.", 8,
+                          "Weekly")
+    rewrite = _page("https://newsroom.example/fire", "\n".join(rewrite_paragraphs(paragraphs, random.Random(3))), 12,
+                    "Newsroom")
+    result = analyze_story([origin, twin, republication, rewrite])
+    chosen = {e.derived: e for e in result.edges if e.primary}
+    assert chosen[rewrite.url].relation is Relation.REWRITE and chosen[rewrite.url].source == ORIGIN
+
+
+def test_partial_reuse_points_from_the_story_others_copy_and_its_own_wire_is_not_the_source():
+    """Dated the same day, a page reusing three paragraphs of a report inside its own AFP story
+    took them from the report, which another page republishes whole, and not from AFP."""
+    articles = __import__("benchmarks.evalcorpus", fromlist=["articles"]).articles()
+    own = next(a for a in articles if 300 < len(a.split()) < 450 and a != FIRE).split(". ")
+    report = FIRE.split(". ")
+
+    def page(url, text, site):
+        return doc_from_page(url, Page(url, text, page_title=site, site_name=site, date=datetime(2024, 12, 31),
+                                       date_trust=1.0, credits=tuple(credit_lines(text))))
+    origin = page(ORIGIN, FIRE, "Origin Daily")
+    republication = page("https://weekly.example/fire", FIRE + "\nRepublished with permission of Origin Daily.", "Weekly")
+    reuse = page("https://paper.example/story", "PARIS (AFP) — " + ". ".join(own[:6]) + ".\n"
+                 + ". ".join(report[4:10]) + ".\n" + ". ".join(own[6:]), "Paper")
+    result = analyze_story([origin, republication, reuse])
+    chosen = {e.derived: e for e in result.edges if e.primary}
+    assert result.origin == ORIGIN
+    assert chosen[reuse.url].source == ORIGIN and chosen[reuse.url].relation is Relation.PARTIAL

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from archive import graph_writer
 from archive.analysis import analyze_all
 from archive.page import Page
+from archive.provenance.credits import credit_lines
 from archive.provenance.model import Credit, Relation, doc_from_page
 from archive.provenance.story import analyze_story
 from archive.provenance.wires import wire_of
@@ -175,3 +176,63 @@ def test_a_copy_keeping_the_wire_wording_is_not_the_spin_of_an_edited_copy(versi
     assert is_inferred(result.origin) and parents[short[0]] == result.origin
     wire_edge = next(e for e in result.edges if e.derived == short[0] and e.primary)
     assert "wire_wording_kept" in {x.kind for x in wire_edge.evidence}
+
+
+LINE = "Copyright 2024 The Associated Press. All rights reserved."
+
+
+def test_a_copy_dated_a_day_from_the_wire_took_the_captured_copy_it_equals(versions):
+    """A wire's customers run its story within hours; a scraper re-dates what it takes. A copy
+    dated two days after every other copy, with one captured copy's text word for word, took it."""
+    url, text, _ = versions[0]
+    scraped = ("https://scraper.example/2024/ap-review", text, datetime(2024, 3, 3, 18))
+    result = analyze_story(_docs([*versions, scraped]))
+    parents = {e.derived: e.source for e in result.edges if e.primary}
+    assert parents["https://scraper.example/2024/ap-review"] == url
+    assert all(is_inferred(parents[u]) for u, _, _ in versions)
+    # dated with the other customers, it is one of them
+    on_time = ("https://scraper.example/2024/ap-review", text, datetime(2024, 3, 1, 16))
+    parents = {e.derived: e.source for e in analyze_story(_docs([*versions, on_time])).edges if e.primary}
+    assert is_inferred(parents["https://scraper.example/2024/ap-review"])
+
+
+def test_a_copy_carrying_the_agency_line_was_not_made_from_a_copy_that_lacks_it(versions):
+    url, text, date = versions[0]
+    pages = [(url, text, date), ("https://portal-three.example/n/1", text + "\n" + LINE, datetime(2024, 3, 1, 12)),
+             ("https://scraper.example/x", text + "\n" + LINE, datetime(2024, 3, 4, 9))]
+    docs = _docs(pages)
+    assert docs[1].wire_line == "copyright 2024 the associated press all rights reserved"
+    result = analyze_story(docs)
+    parents = {e.derived: e.source for e in result.edges if e.primary}
+    assert parents["https://scraper.example/x"] == "https://portal-three.example/n/1"
+
+
+def test_a_guessed_new_years_day_is_a_year_and_a_url_month_the_middle_of_the_month():
+    from archive.provenance import evidence as ev
+
+    year = doc_from_page("https://a.example/x", Page("https://a.example/x", "text", date=datetime(2025, 1, 1),
+                                                     date_trust=0.4))
+    assert year.published is None
+    stated = doc_from_page("https://a.example/x", Page("https://a.example/x", "text", date=datetime(2025, 1, 1),
+                                                       date_trust=1.0))
+    assert stated.published == datetime(2025, 1, 1)
+    month = doc_from_page("https://a.example/2025/07/x", Page("https://a.example/2025/07/x", "text",
+                                                              date=datetime(2025, 7, 1), date_trust=0.25))
+    day = doc_from_page("https://b.example/x", Page("https://b.example/x", "text", date=datetime(2025, 7, 12, 19),
+                                                    date_trust=1.0))
+    assert ev.month_only(month) and ev.moment(month) == datetime(2025, 7, 16)
+    assert ev.dates(day, month)[0].kind == "published_later"  # the middle of July comes after the 12th
+
+
+def test_a_lone_page_carrying_a_dateline_is_the_source_of_the_copies_that_credit_it(versions):
+    """One captured page carries AP's dateline; its republication credits it: no other customer
+    took the wire story, so the page, not an inferred wire source, is the origin."""
+    url, text, date = versions[1]
+    republication = ("https://weekly.example/review", text + "\nRepublished with permission of Portal Two.",
+                     datetime(2024, 3, 2, 9))
+    pages = [(url, text, date), republication]
+    docs = [doc_from_page(u, Page(u, t, title="Officials announce review", site_name=site, date=d, date_trust=1.0,
+                                  credits=tuple(credit_lines(t))))
+            for (u, t, d), site in zip(pages, ["Portal Two", "Weekly"])]
+    result = analyze_story(docs)
+    assert result.origin == url and not any(is_inferred(e.source) for e in result.edges)

@@ -21,7 +21,9 @@ _CREDIT = re.compile(
       | (?:this|the)\s+(?:article|story|piece|post|commentary|report)\s+(?:was|is|first|originally)\s+(?:\w+\s+){0,2}?(?:published|appeared|from|written)
       | appeared\s+(?:first\s+)?(?:in|on|at)\b
       | courtesy\s+of | with\s+(?:kind\s+)?(?:permission|authority|authorization)
-      | read\s+(?:more|the\s+(?:original|full)(?:\s+\w+)?)\s+(?:at|on)\b
+      | read\s+(?:more|the\s+(?:original|full)(?:\s+\w+)?)\s+(?:at|on)\b | continue\s+reading\s+(?:at|on)\b
+      | (?:full|original|complete)\s+(?:article|story|piece|report|version)\s+(?:is\s+)?(?:available\s+)?(?:at|on)\b
+      | published\s+in\s+partnership\s+with
       | under\s+a\s+creative\s+commons | via\s+[A-Z]
     )""",
     re.IGNORECASE | re.VERBOSE,

@@ -27,6 +27,8 @@ REACH = 10  # words: a copy aligned this close to a line on both sides had the l
 _LINES = ("line", "dateline", "link")  # credits that stand in the text (a link's text is its line)
 WHOLE_SHARE = 0.9  # a copy holding this share of a source took it whole...
 EXTENT_SHARE = 0.8  # ...and one holding less than this of another cut that one short
+LEFT_OUT_WORDS = 3  # words of a source a copy leaves out when another source it holds to the last word
+URL_TRUST = 0.25  # the trust of a date read off the page's URL (archive/extract.py)
 ATTRIBUTION_WORDS = 12  # an attribution ("According to X,") stands this close before a passage it introduces
 
 
@@ -78,6 +80,21 @@ def dropped_dateline(a: Doc, b: Doc) -> list[Evidence]:
     return []
 
 
+def wire_line(pair: Pair) -> list[Evidence]:
+    """B closes with its agency's credit or copyright line and A does not: only the agency writes
+    that line, and a copier takes a text whole, so B did not get its text from A (but from the
+    wire, or from a copy that kept the line). Nor did it when A closes with the line and B, holding
+    the rest of A, lacks it."""
+    a, b = pair.a, pair.b
+    if b.wire_line and a.wire_line is None and a.wire in (None, b.wire):
+        return [Evidence("wire_line_added", -1.0, f"the copy closes with the agency's line {b.wire_line[:60]!r}, "
+                                                  f"which the source lacks")]
+    if a.wire_line and b.wire_line is None and b.wire in (None, a.wire) and pair.alignment.contain_a >= WHOLE_SHARE:
+        return [Evidence("wire_line_dropped", -0.5, f"the copy lacks the agency's line {a.wire_line[:60]!r} "
+                                                    f"the source closes with")]
+    return []
+
+
 def dropped_credit(pair: Pair, lines: list[tuple[int, int, str]], carried: list[str]) -> list[Evidence]:
     """A credit line travels with the text it stands in: B copied A's text on both sides of one
     of A's credit lines (or up to A's edge) and lacks the line, so B was not made from A but,
@@ -114,12 +131,21 @@ def extent(pair: Pair, rivals: list[Pair]) -> list[Evidence]:
     """A copier takes a text whole: a copy that stops where another possible source of it stops,
     and leaves out much of this one, came from that other source rather than cutting this one at
     the very same place."""
-    kept = pair.alignment.contain_a
+    al = pair.alignment
+    kept = al.contain_a
     whole = next((r for r in rivals if r.alignment.contain_a >= WHOLE_SHARE), None)
-    if kept >= EXTENT_SHARE or whole is None:
+    if whole is None:
         return []
-    return [Evidence("ends_where_other_ends", -0.6,
-                     f"the copy leaves out {1 - kept:.0%} of this text and ends where {whole.a.url} ends")]
+    if kept < EXTENT_SHARE:
+        return [Evidence("ends_where_other_ends", -0.6,
+                         f"the copy leaves out {1 - kept:.0%} of this text and ends where {whole.a.url} ends")]
+    # among texts it holds nearly whole, the one it holds to the last word
+    entire = next((r for r in rivals if r.alignment.covered_a == r.alignment.len_a), None)
+    left_out = al.len_a - al.covered_a
+    if entire is not None and left_out >= LEFT_OUT_WORDS and not pair.spun:
+        return [Evidence("other_held_entire", -0.3,
+                         f"the copy leaves out {left_out} words of this text, none of {entire.a.url}")]
+    return []
 
 
 def pointers(a: Doc, b: Doc) -> list[Evidence]:
@@ -251,7 +277,7 @@ def dates(a: Doc, b: Doc, reworked: bool = False) -> list[Evidence]:
     # nothing is told; otherwise it stands for midday, so the order of two timed candidates holds
     if not (timed(a) and timed(b)) and a.published.date() == b.published.date():
         return []
-    days = (_moment(b) - _moment(a)).total_seconds() / 86400
+    days = (moment(b) - moment(a)).total_seconds() / 86400
     if abs(days) < 1 / 24 or trust <= 0:
         return []
     if days > 0:
@@ -268,8 +294,18 @@ def timed(doc: Doc) -> bool:
     return doc.date_trust >= 1.0 and (when.hour, when.minute, when.second, when.microsecond) != (0, 0, 0, 0)
 
 
-def _moment(doc: Doc) -> datetime:
+def month_only(doc: Doc) -> bool:
+    """Is the doc's date a month alone? A date only its URL states (trust at most ``URL_TRUST``)
+    on the first of a month is what a /2025/07/ path reads as."""
+    return doc.date_trust <= URL_TRUST and doc.published.day == 1
+
+
+def moment(doc: Doc) -> datetime:
+    """The doc's date as a moment: a date known to the day stands for its midday, a month alone
+    for the middle of the month."""
     when = doc.published.replace(tzinfo=None)
+    if month_only(doc):
+        return datetime.combine(when.date().replace(day=16), time(0))
     return when if timed(doc) else datetime.combine(when.date(), time(12))
 
 

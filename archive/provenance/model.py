@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from archive.provenance.text import Tokens, tokens
-from archive.provenance.wires import wire_of
+from archive.provenance.wires import credit_line, wire_of
 
 if TYPE_CHECKING:
     from archive.page import Page
@@ -106,8 +106,14 @@ class Doc:
         return f" {' '.join(self.tok.norm)} "
 
     @cached_property
+    def wire_line(self) -> str | None:
+        """The agency's credit or copyright line the page closes with, template text or not
+        (:func:`archive.provenance.wires.credit_line`)."""
+        return credit_line(self.full_text or self.text, self.wire) if self.wire else None
+
+    @cached_property
     def credit_spans(self) -> list[tuple[int, int, str]]:
-        from archive.provenance.story import credit_spans
+        from archive.provenance.relations import credit_spans
 
         return credit_spans(self)
 
@@ -148,12 +154,20 @@ class StoryResult:
 FIRST_SEEN_TRUST = 0.6  # an archive's capture date: reliable, but only an upper bound on publication
 
 
+def _year_only(when: datetime) -> bool:
+    """A guessed date of January 1st at midnight is a year alone: htmldate reads a page's bare
+    "© 2025" as 2025-01-01. It says nothing of the day."""
+    return (when.month, when.day, when.hour, when.minute, when.second) == (1, 1, 0, 0, 0)
+
+
 def doc_from_page(key: int | str, page: Page, text: str | None = None, outlet: str = "") -> Doc:
     """The engine's :class:`Doc` of a page (:class:`archive.page.Page`, as extracted or as stored),
     the one way a ``Doc`` is made. ``text`` is what the engine compares (the page's text with its
     template text left out; the page's own by default); datelines and credits are read in the page's
     text as extracted. ``outlet``: the name of the page's outlet, when the page states no site name."""
     published, trust = page.date, page.date_trust
+    if published is not None and trust < 1.0 and _year_only(published):
+        published, trust = None, 0.0
     seen = page.first_seen.date if page.first_seen else None
     if seen:  # a public archive captured the page then: it existed, whatever date it states
         if published is None or seen < published.replace(tzinfo=None):

@@ -1,4 +1,5 @@
-"""Choosing one parent per copy inside a story, and naming each relation.
+"""Choosing one parent per copy inside a story (relations are named in relations.py, wire sources
+inferred in wiresources.py).
 
 Every ordered pair of related copies gets a score (the sum of its evidence weights); a virtual
 root offers each copy the option of being the origin. The best tree is the maximum spanning
@@ -9,68 +10,26 @@ on the set of documents, so crawling one page at a time and ``provenance analyze
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
 import networkx as nx
 
 from archive.provenance import evidence as ev
-from archive.provenance.compare import DERIVED, SPIN_MIN, Kinship, Pair, compare, reworded
+from archive.provenance.compare import DERIVED, Kinship, Pair, compare
 from archive.provenance.confidence import features, probability
 from archive.provenance.credits import names_outlet
 from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
-from archive.provenance.text import tokens
-from archive.provenance.wires import BY_SLUG, agency_at
-from archive.urls import INFERRED_PREFIX, outlet_domain
+from archive.provenance.relations import carried_lines, pair_stats, relation, reworked
+from archive.provenance.wiresources import WireSources
 
 ROOT = "__root__"
 ROOT_COST = 1000.0  # every extra origin costs this much, so a story gets exactly one
 ALTERNATIVE_MARGIN = 4.0  # keep other parents scoring within this of the chosen one
-EXCERPT_SHARE = 0.8  # a copy holding less than this share of its source is an excerpt
 TWIN_SHARE = 0.9  # copies sharing this share of their words, none substituted, are twins
-REWORDED_BREAKS = 0.25  # breaks in the alignment, among breaks and swaps, that make a rewrite, not a spin
-REWORDED_EXACT = 0.7  # ... or, in fewer passages, less than this share of the shorter text kept word for word
-REACH = ev.REACH  # words between a credit line and the passages around it
-WIRE_CREDIT = 3.0  # a copy carrying an agency's dateline or credit got its text from the agency's wire
 
 
-def credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
-    """Token offsets of the doc's credit lines and datelines, wherever they stand (a copy may
-    hold a line twice: its source's at the top, and again at the foot) (``Doc.credit_spans``)."""
-    spans, words = [], doc.tok.norm
-    for credit in doc.credits:
-        if credit.kind not in ("line", "dateline"):
-            continue
-        needle = tokens(credit.text).norm
-        if not needle:
-            continue
-        for i in range(len(words) - len(needle) + 1):
-            if words[i : i + len(needle)] == needle:
-                spans.append((i, i + len(needle), credit.text))
-    return spans
-
-
-def _carried_lines(pair: Pair) -> list[str]:
-    """B's credit lines that B shares with A: aligned inside a passage (spun or not), standing in
-    A's text word for word (a line too short to align on its own), or standing where one of A's
-    own credit lines stands, between the same shared passages, when B is A spun (a line the
-    spinner reworded; two copiers' own lines, worded alike, stand at the foot of both)."""
-    out, passages = [], pair.alignment.passages
-    lines_a = pair.a.credit_spans if pair.spun else []
-    for start, end, text in pair.b.credit_spans:
-        inside = sum(max(0, min(end, p.b1) - max(start, p.b0)) for p in passages)
-        if inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in pair.a.joined:
-            out.append(text)
-            continue
-        low = max((p.a1 for p in passages if p.b1 <= start + REACH), default=0)
-        high = min((p.a0 for p in passages if p.b0 >= end - REACH), default=pair.alignment.len_a)
-        if any(low - REACH <= s0 and e0 <= high + REACH for s0, e0, _ in lines_a):
-            out.append(text)
-    return list(dict.fromkeys(out))
-
-
-class StoryAnalysis:
+class StoryAnalysis(WireSources):
     """Parents, relations and evidence for the members of one story."""
 
     def __init__(self, docs: Sequence[Doc], pairs: dict[tuple[int, int], Pair] | None = None):
@@ -110,60 +69,6 @@ class StoryAnalysis:
 
     def _key(self, node) -> int | str:
         return self.docs[node].key if isinstance(node, int) else node
-
-    def _wire_edges(self) -> dict[tuple, tuple[float, list[Evidence]]]:
-        """Copies carrying one agency's dateline or credit, with no page of that agency captured:
-        each may come from the agency's own wire story, an inferred source node."""
-        captured = {agency_at(outlet_domain(d.url)) for d in self.docs}
-        groups: dict[str, list[int]] = {}
-        for k, doc in enumerate(self.docs):
-            if doc.wire and doc.wire not in captured:
-                groups.setdefault(doc.wire, []).append(k)
-        edges = {}
-        for slug, members in groups.items():
-            first = min(self.docs[k].url for k in members)
-            node = f"{INFERRED_PREFIX}wire:{slug}:{hashlib.sha1(f'{slug} {first}'.encode()).hexdigest()[:12]}"
-            name = BY_SLUG[slug].name
-            for k in members:
-                items = [Evidence("wire_credit", WIRE_CREDIT,
-                                  f"carries {name}'s dateline or credit: its text came from {name}'s wire "
-                                  f"story, which no captured page holds")] + self._captured_source(k, members)
-                edges[(node, k)] = (sum(e.weight for e in items), items)
-        return edges
-
-    def _captured_source(self, k: int, members: list[int]) -> list[Evidence]:
-        """What says that a wire copy came from a captured copy of the wire rather than from the
-        wire itself: it credits that copy (a credit names the immediate source), or it is that
-        copy spun (a wire sends its text as written; swapping synonyms is a copier's doing)."""
-        for m in members:
-            if m == k or (m, k) not in self.possible:
-                continue
-            if self.credits.get((m, k)):
-                return [Evidence("credits_captured_copy", -WIRE_CREDIT,
-                                 f"credits {self.docs[m].url}, a captured copy of the wire, as its source")]
-            if relation(self.pairs[(m, k)]) is Relation.SPIN or self._spinner_signs(m, k):
-                kept = self._wire_wording(k, m, members)
-                if kept:
-                    return [Evidence("wire_wording_kept", 0.0,
-                                     f"words differ from {self.docs[m].url}'s, but {len(kept)} other copies of the "
-                                     f"wire have them too (such as {self.docs[kept[0]].url}): that copy was the one "
-                                     f"changed")]
-                return [Evidence("spun_captured_copy", -WIRE_CREDIT,
-                                 f"is {self.docs[m].url} spun: a wire sends its text as written")]
-        return []
-
-    def _wire_wording(self, k: int, m: int, members: list[int]) -> list[int]:
-        """Other copies of the wire whose words are closer to k's than to m's (fewer words swapped),
-        when they outnumber those closer to m's: a wire sends one text to every customer, so where two copies differ, the
-        wording most copies share is the wire's, and the odd copy is the one an editor changed."""
-        def swaps(x: int, y: int) -> float:
-            pair = self.pairs.get((x, y))
-            return len(pair.alignment.substitutions) if pair else float("inf")
-
-        others = [x for x in members if x not in (k, m)]
-        with_k = [x for x in others if swaps(x, k) < swaps(x, m)]
-        with_m = [x for x in others if swaps(x, m) < swaps(x, k)]
-        return with_k if len(with_k) > len(with_m) else []
 
     @staticmethod
     def _tree(weights: dict[tuple, float]) -> list[tuple]:
@@ -223,6 +128,10 @@ class StoryAnalysis:
                            if any(e.kind == "spinner_marks" and e.weight < 0 for e in items)}
         # ... and so did a copy after the page it credits as its source
         self.made_after = self.spun_after | {(j, i) for (i, j), items in self.credits.items() if items}
+        # ... and a wire copy dated apart from the wire after the captured copy it took
+        self.wire_groups = self._wire_groups()
+        self.apart = self._apart_copies()
+        self.made_after |= {(k, twin) for k, twin in self.apart.items()}
         self.dated = [self._date_checked(k) for k in range(len(self.docs))]
 
     def _date_checked(self, k: int) -> Doc:
@@ -245,7 +154,7 @@ class StoryAnalysis:
         for (i, j), pair in self.pairs.items():
             if self.unexplained[(i, j)]:
                 continue
-            lines = [c for c in _carried_lines(pair) if not names_outlet(c, pair.a.outlet_names)]
+            lines = [c for c in carried_lines(pair) if not names_outlet(c, pair.a.outlet_names)]
             if lines:
                 carried[(i, j)] = lines
         return carried
@@ -264,9 +173,12 @@ class StoryAnalysis:
             + (ev.attribution(pair) if pair.kinship is not Kinship.COPY else [])
             + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
-            + ev.dropped_credit(pair, self._own_lines(i), _carried_lines(self.pairs[(j, i)]))
-            + ev.dates(self.dated[i], self.dated[j], reworked=_reworked(pair))
+            + ev.wire_line(pair)
+            + ev.dropped_credit(pair, self._own_lines(i), carried_lines(self.pairs[(j, i)]))
+            + ev.dates(self.dated[i], self.dated[j], reworked=reworked(pair))
             + self._credited_elsewhere(i, j)
+            + self._reworked_copy(i, j)
+            + self._part_of_copied_text(i, j)
             + self.spin[(i, j)]
         )
         return sum(e.weight for e in items), items
@@ -285,6 +197,42 @@ class StoryAnalysis:
         return [Evidence("others_credit_copy", -2.0,
                          f"{self.docs[credited_by[0]].url} credits the copy as its source, and no page credits "
                          f"this one: the copy wrote the text")]
+
+    def _reworked_copy(self, i: int, j: int) -> list[Evidence]:
+        """A newsroom reworking a story (a rewrite, a partial reuse) goes back to the report itself:
+        not to a copy of it, known as one because it credits the report, or because it has the
+        report's text word for word and other pages credit the report, none this copy."""
+        if relation(self.pairs[(i, j)]) not in (Relation.PARTIAL, Relation.REWRITE):
+            return []
+        for m in range(len(self.docs)):
+            if m in (i, j) or (m, j) not in self.pairs:
+                continue
+            credits_original = bool(self.credits.get((m, i)))
+            twin_of_credited = ((m, i) in self.pairs and self._twins(self.pairs[(m, i)])
+                                and any(self.credits.get((m, x)) for x in range(len(self.docs)) if x not in (i, m))
+                                and not any(self.credits.get((i, x)) for x in range(len(self.docs)) if x != i))
+            if credits_original or twin_of_credited:
+                return [Evidence("reworked_from_original", -1.0,
+                                 f"a copy of {self.docs[m].url}: a newsroom reworks the report itself")]
+        return []
+
+    def _part_of_copied_text(self, i: int, j: int) -> list[Evidence]:
+        """I and j share a passage inside texts of their own (partial reuse): which reused which?
+        A text other pages copy whole is a story's text; when j's is and i's is not, i took its
+        passage from j's story, not j from i."""
+        if self.pairs[(i, j)].kinship is not Kinship.PARTIAL:
+            return []
+        copied = [m for m in range(len(self.docs)) if m not in (i, j) and self._copied_whole(j, m)]
+        if not copied or any(self._copied_whole(i, m) for m in range(len(self.docs)) if m not in (i, j)):
+            return []
+        return [Evidence("text_copied_elsewhere", -1.0,
+                         f"other pages copy this copy's whole text (such as {self.docs[copied[0]].url}), none "
+                         f"the source's: the source reused a passage of it")]
+
+    def _copied_whole(self, x: int, m: int) -> bool:
+        """Does m hold x's text (nearly) whole, as a copy does?"""
+        pair = self.pairs.get((x, m))
+        return pair is not None and pair.kinship is Kinship.COPY and pair.alignment.contain_a >= ev.WHOLE_SHARE
 
     def _spinner_signs(self, i: int, j: int) -> bool:
         """J is i with words swapped, and the swaps bear a spinner's marks: debris i lacks, or
@@ -315,13 +263,13 @@ class StoryAnalysis:
         a, b = self.docs[i], self.docs[j]
         sharers = [m for m in range(len(self.docs))
                    if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.possible
-                   and ev.carries_credit(self.docs[m], ev.crediting(a, b), _carried_lines(self.pairs[(m, j)]))]
+                   and ev.carries_credit(self.docs[m], ev.crediting(a, b), carried_lines(self.pairs[(m, j)]))]
         if own and sharers:
             own = ev.credit_shared_with(own, self.docs[sharers[0]])
         # B carries the very credit line the source has (not one worded alike by another copier)
         shared = [x for x in range(len(self.docs))
                   if x not in (i, j) and self.credits.get((x, j)) and self.credits.get((x, i))
-                  and ev.carries_credit(a, ev.crediting(self.docs[x], b), _carried_lines(self.pairs[(i, j)]))]
+                  and ev.carries_credit(a, ev.crediting(self.docs[x], b), carried_lines(self.pairs[(i, j)]))]
         if shared and (i, j) in self.plausible:
             own = own + [Evidence("same_credit_as_source", 1.5,
                                   f"credits {self.docs[shared[0]].url} as the source does")]
@@ -375,28 +323,13 @@ class StoryAnalysis:
             ))
         return results
 
-    def _wire_twin(self, child: int) -> bool:
-        """A captured copy of the same wire has the child's text: the child may have been taken
-        from it as well as from the wire, and nothing tells which."""
-        wire = self.docs[child].wire
-        return any(j == child and self.docs[i].wire == wire and self._twins(pair)
-                   for (i, j), pair in self.pairs.items())
-
-    def _wire_relation(self, child: int) -> Relation:
-        """A wire copy is an excerpt when a sibling carrying the same wire holds much more of the
-        story than it does, else a syndication."""
-        doc = self.docs[child]
-        for (i, j), pair in self.pairs.items():
-            if j == child and self.docs[i].wire == doc.wire and relation(pair) is Relation.EXCERPT:
-                return Relation.EXCERPT
-        return Relation.SYNDICATION
-
-
 def _before(a: Doc, b: Doc) -> bool:
     """Is a dated before b? A date known only to the day (printed, guessed, or stating no time)
-    is not before a time later that same day."""
+    is not before a time later that same day, nor a month alone before a day of that month."""
     if ev.timed(a) and ev.timed(b):
         return a.published.replace(tzinfo=None) < b.published.replace(tzinfo=None)
+    if ev.month_only(a) or ev.month_only(b):  # a month alone is not before a day of that month
+        return (a.published.year, a.published.month) < (b.published.year, b.published.month)
     return a.published.date() < b.published.date()
 
 
@@ -414,65 +347,6 @@ def _acyclic(parents: dict) -> bool:
             seen.add(node)
             node = parents[node][0]
     return True
-
-
-def relation(pair: Pair) -> Relation:
-    """What kind of copy B is of A."""
-    if pair.kinship is Kinship.PARTIAL:
-        return Relation.PARTIAL
-    if pair.kinship is Kinship.REWRITE:
-        return Relation.REWRITE
-    al, b = pair.alignment, pair.b
-    if _reworded(pair):
-        return Relation.REWRITE
-    if pair.spun:
-        return Relation.SPIN
-    if al.contain_a < EXCERPT_SHARE and al.len_b < EXCERPT_SHARE * al.len_a:
-        return Relation.EXCERPT
-    kinds = {c.kind for c in b.credits}
-    if "dateline" in kinds or "syndication_source" in kinds:
-        return Relation.SYNDICATION
-    carried = set(_carried_lines(pair))
-    own_credit = any(c.kind == "line" and c.text not in carried for c in b.credits)
-    named = any(e.kind == "line_names_source" for e in ev.names(pair.a, b))
-    if own_credit or named or ev.pointers(pair.a, b):
-        return Relation.REPUBLICATION
-    return Relation.COPY
-
-
-def _broken(al) -> bool:
-    """The alignment broken where phrases were recast, more than words swapped inside it."""
-    changes, breaks = len(al.substitutions), max(0, len(al.passages) - 1)
-    return changes >= SPIN_MIN and breaks >= SPIN_MIN and breaks >= REWORDED_BREAKS * (breaks + changes)
-
-
-def _reworked(pair: Pair) -> bool:
-    """A newsroom's work on the text (reuse of some passages, a rewrite), not a copier's."""
-    return pair.kinship in (Kinship.PARTIAL, Kinship.REWRITE) or _broken(pair.alignment)
-
-
-def _reworded(pair: Pair) -> bool:
-    """Most sentences said again, and not one word for another as a spinner does: a spinner's
-    copy stays aligned in long passages with words swapped one for one inside them; a rewrite
-    breaks the alignment wherever a phrase was recast, a clause turned around or a sentence split,
-    or (a short text kept in one passage) changes words several for several, adds and drops them."""
-    al = pair.alignment
-    changes, broken = al.substitutions, _broken(al)
-    one_for_one = sum(1 for s in changes if 0 < s.a1 - s.a0 == s.b1 - s.b0)
-    recast = (al.equal < REWORDED_EXACT * min(al.len_a, al.len_b) and bool(changes)
-              and one_for_one < 0.5 * len(changes))
-    return (broken or recast) and reworded(pair.a, pair.b)
-
-
-def pair_stats(pair: Pair) -> dict:
-    al = pair.alignment
-    return {
-        "shared_words": al.equal,
-        "source_in_copy": round(al.contain_a, 3),
-        "copy_in_source": round(al.contain_b, 3),
-        "substituted_words": al.substituted_b,
-        "passages": len(al.passages),
-    }
 
 
 def analyze_story(docs: Sequence[Doc], pairs: dict[tuple[int, int], Pair] | None = None) -> StoryResult:

@@ -117,6 +117,19 @@ def wire_of(text: str, author: str = "") -> str | None:
     return None
 
 
+def credit_line(text: str, slug: str) -> str | None:
+    """The agency's credit or copyright line among the text's closing lines ("Copyright 2025 The
+    Associated Press. All rights reserved."), squashed to its words, if the text carries one."""
+    agency = BY_SLUG.get(slug)
+    if agency is None or agency.anywhere is None:
+        return None
+    for line in reversed(clean(text).split("\n")[-6:]):
+        found = agency.anywhere.search(line)
+        if found:
+            return " ".join(re.findall(r"\w+", line.casefold()))
+    return None
+
+
 def agency_at(domain: str) -> str | None:
     """The agency publishing on this registered domain, if it is one."""
     agency = _BY_DOMAIN.get(domain)
