@@ -7,8 +7,9 @@ Extraction costs 8-19 ms a page, more than Scrapy spends fetching it, so it runs
 crawl's two serial stages, the reactor and the graph writer, must not wait for a core while the
 parallel one has work queued. At equal priority the scheduler shares two cores among four busy
 processes, the writer got half a core and capped the crawl (documents stored lagged pages fetched
-by 200, and fetching stopped when the scraper's memory limit was reached); six paired runs of
-``benchmarks.crawl_throughput`` on the shared machine: median 119 pages/s against 83. An extension, so the pool lives as long as the crawl; the spider finds it
+by 200, and fetching stopped when the scraper's memory limit was reached); thirteen paired runs of
+``benchmarks.crawl_throughput`` on the shared machine (README, Measured): median 72 pages/s
+against 63, 104 against 72 at moderate load, no gain when other work keeps both cores busy. An extension, so the pool lives as long as the crawl; the spider finds it
 with ``crawler.get_extension(Extraction)``.
 """
 
