@@ -153,7 +153,17 @@ _WORD = re.compile(r"\w+")
 
 def flat(text: str) -> str:
     """The words of a text, case-folded, one space apart: text compared as read."""
+    return _flat_line(text) if len(text) < FLAT_CACHED_CHARS else _flat(text)
+
+
+FLAT_CACHED_CHARS = 2000  # link texts and lines are flattened again by every test and candidate; texts are not
+
+
+def _flat(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
+
+
+_flat_line = functools.lru_cache(maxsize=8192)(_flat)
 
 
 def standfirst(tree, known: str | None = None) -> str | None:

@@ -64,8 +64,10 @@ def cells(line: str) -> list[str]:
 
 def is_navigation(line: str, anchors: frozenset[str]) -> bool:
     """Link texts of the page, one or several ("Home | News")."""
+    if not anchors:
+        return False
     pieces = [flat(p) for p in _SEPARATORS.split(line)]
-    return bool(anchors) and all(p in anchors or not p for p in pieces) and any(pieces)
+    return all(p in anchors or not p for p in pieces) and any(pieces)
 
 
 def names_a_source(line: str) -> bool:
