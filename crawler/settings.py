@@ -35,6 +35,7 @@ PROVENANCE_DB = None  # None: env PROVENANCE_DB, else sqlite:///provenance.db
 PROVENANCE_DEPTH = 3  # hops from the seed along credits, canonical tags and source links
 PROVENANCE_BUDGET = 200  # pages fetched at most per crawl
 PROVENANCE_EXTRACT_WORKERS = 0  # extraction processes; 0: one per core
+PROVENANCE_EXTRACT_NICE = 10  # niceness added to the extraction processes: the serial stages first (crawler/extraction.py)
 PROVENANCE_ANALYZE = True  # analyse each document as it arrives
 PROVENANCE_PROGRESS_INTERVAL = 10  # seconds between progress lines; 0 turns them and the summary off
 PROVENANCE_ALLOWED_DOMAINS = []  # only these domains (and their subdomains); empty: all

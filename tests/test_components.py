@@ -256,6 +256,20 @@ ARTICLE = (b"<html><head><title>Allies agree</title><link rel=canonical href='ht
            + b"</article></body></html>")
 
 
+def test_extraction_workers_run_at_the_niceness_asked_for():
+    import os
+
+    from crawler.extraction import Extraction
+
+    extraction = Extraction.from_crawler(crawler_with(PROVENANCE_EXTRACT_WORKERS=1, PROVENANCE_EXTRACT_NICE=7))
+    extraction.open()
+    try:
+        worker = extraction.pool.submit(os.nice, 0).result()
+    finally:
+        extraction.close()
+    assert worker == min(os.nice(0) + 7, 19)  # the crawler's own process keeps its priority
+
+
 @deferred_f_from_coro_f
 async def test_the_callback_awaits_extraction_and_yields_the_leads_then_the_page():
     from crawler.extraction import Extraction

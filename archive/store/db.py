@@ -3,11 +3,13 @@ newest Alembic revision (archive/store/migrations/) whenever it is opened."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +25,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, insert, inspect, text
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -178,49 +181,87 @@ def transaction(factory: sessionmaker[Session], work: Callable[[Session], T], at
 # -- the writer's hot path ---------------------------------------------------------------------
 # A crawl's writer runs a dozen small statements for every page. On SQLite, SQLAlchemy's own work
 # for each (parameters, IN lists expanded at every call, result rows) took more time than SQLite
-# running them: a third of the writer's Python time (py-spy --gil of a crawl). The few statements
-# of that path are also written as SQL for SQLite's own connection, the one under the session's
-# transaction; other databases run the Core statement. Lists go as one JSON parameter
-# (``IN (SELECT value FROM json_each(?))``), whatever their length.
+# running them: a third of the writer's Python time (py-spy --gil of a crawl). So each statement
+# of that path is one Core statement, compiled once for SQLite and run on SQLite's own connection
+# (the one under the session's transaction); other databases run the Core statement. An IN list
+# goes as one JSON parameter (``IN (SELECT value FROM json_each(?))``), whatever its length, so
+# one compiled string serves every call.
+
+_SQLITE = sqlite_dialect()
+_EXPANDED = re.compile(r"__\[POSTCOMPILE_\w+\]")
+_REQUIRED = object()  # a parameter the statement has no value for
+
+
+class Hot:
+    """A Core statement of the hot path: ``rows(session, params)``, ``execute(session, params)``,
+    ``insert(session, rows)`` (tuples in the order of ``columns``)."""
+
+    __slots__ = ("statement", "columns", "_sqlite")
+
+    def __init__(self, statement, columns: tuple[str, ...] | None = None):
+        self.statement = statement
+        self.columns = columns
+        self._sqlite: tuple[str, tuple] | None = None
+
+    def _compiled(self) -> tuple[str, tuple]:
+        """SQLite's SQL string, and per positional parameter: name, default, is a list, bind processor."""
+        if self._sqlite is None:
+            compiled = self.statement.compile(dialect=_SQLITE, column_keys=list(self.columns or ()) or None)
+            expanding = {name for name, bind in compiled.binds.items() if bind.expanding}
+            filled = set(compiled.positiontup) - set(self.columns or compiled.positiontup)
+            if filled:  # column defaults SQLAlchemy computes at each execution: not done here
+                raise ValueError(f"a hot insert gives every column; missing: {', '.join(sorted(filled))}")
+            sql = _EXPANDED.sub("SELECT value FROM json_each(?)", compiled.string)
+            slots = tuple((name, _REQUIRED if compiled.binds[name].required else compiled.params.get(name),
+                           name in expanding, compiled.binds[name].type.dialect_impl(_SQLITE).bind_processor(_SQLITE))
+                          for name in compiled.positiontup)
+            self._sqlite = sql, slots
+        return self._sqlite
+
+    def _args(self, params: dict) -> list:
+        args = []
+        for name, default, expanding, process in self._compiled()[1]:
+            value = params[name] if default is _REQUIRED else params.get(name, default)
+            if expanding:
+                value = json.dumps([process(v) for v in value] if process else list(value), default=int)
+            elif process is not None:
+                value = process(value)
+            args.append(value)
+        return args
+
+    def rows(self, session: Session, params: dict) -> list[tuple]:
+        """The statement's result rows, as tuples."""
+        driver = sqlite_driver(session)
+        if driver is not None:
+            return driver.execute(self._compiled()[0], self._args(params)).fetchall()
+        return [tuple(row) for row in session.connection().execute(self.statement, params)]
+
+    def execute(self, session: Session, params: dict) -> None:
+        """Run the statement (an update or a delete)."""
+        driver = sqlite_driver(session)
+        if driver is not None:
+            driver.execute(self._compiled()[0], self._args(params))
+        else:
+            session.connection().execute(self.statement, params)
+
+    def insert(self, session: Session, rows: list[tuple]) -> None:
+        """Insert ``rows``, each a tuple of the values of ``columns`` in that order."""
+        if not rows:
+            return
+        driver = sqlite_driver(session)
+        if driver is None:
+            session.connection().execute(self.statement, [dict(zip(self.columns, row)) for row in rows])
+            return
+        sql, slots = self._compiled()
+        if tuple(name for name, *_ in slots) != self.columns or any(process for *_, process in slots):
+            rows = [self._args(dict(zip(self.columns, row))) for row in rows]  # reordered or converted
+        driver.executemany(sql, rows)
 
 
 def sqlite_driver(session: Session):
     """The sqlite3 connection under the session's transaction, or None on another database."""
     connection = session.connection()
     return connection.connection.driver_connection if connection.dialect.name == "sqlite" else None
-
-
-def json_ints(values: Iterable[int]) -> str:
-    """Integers as the JSON array ``json_each`` reads."""
-    return "[" + ",".join(str(int(v)) for v in values) + "]"
-
-
-def hot_rows(session: Session, statement, params: dict, sql: str, args: tuple) -> list[tuple]:
-    """Rows of ``statement`` with ``params``: on SQLite, of the same query written as ``sql``."""
-    driver = sqlite_driver(session)
-    if driver is not None:
-        return driver.execute(sql, args).fetchall()
-    return [tuple(row) for row in session.connection().execute(statement, params)]
-
-
-def hot_execute(session: Session, statement, params: dict, sql: str, args: tuple) -> None:
-    """Run ``statement`` (an update or delete) with ``params``: on SQLite, ``sql`` with ``args``."""
-    driver = sqlite_driver(session)
-    if driver is not None:
-        driver.execute(sql, args)
-    else:
-        session.connection().execute(statement, params)
-
-
-def hot_insert(session: Session, statement, sql: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert ``rows`` (tuples in the order of ``columns``) with ``statement``, or ``sql`` on SQLite."""
-    if not rows:
-        return
-    driver = sqlite_driver(session)
-    if driver is not None:
-        driver.executemany(sql, rows)
-    else:
-        session.connection().execute(statement, [dict(zip(columns, row)) for row in rows])
 
 
 def insert_ignoring(session: Session, table, unique: list[str] | None = None):

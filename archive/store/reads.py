@@ -14,12 +14,14 @@ from archive.provenance.index import PREFETCH, CandidateIndex, choose
 from archive.provenance.model import Doc, doc_from_page
 from archive.provenance.template import masked
 from archive.store import templates
-from archive.store.db import hot_rows, json_ints
+from archive.store.db import Hot
 from archive.store.models import Document, Fingerprint, Outlet, Skipped
 from archive.urls import INFERRED_PREFIX, url_key
 
 
-_CANDIDATES = (
+# Built once, compiled once (archive/store/db.py, the writer's hot path): a crawl's writer runs
+# these for every page, and building a statement costs more than SQLite running it.
+_CANDIDATES = Hot(
     select(Fingerprint.document_id, func.count().label("shared"))
     .where(Fingerprint.hash.in_(bindparam("hashes", expanding=True)))
     .where(Fingerprint.document_id != bindparam("me"))
@@ -30,28 +32,16 @@ _CANDIDATES = (
 _OTHER = aliased(Fingerprint)
 # The document's fingerprints found in more than ``cap`` documents (the in-memory index's cap):
 # a look past the cap-th posting, so a common fingerprint costs ``cap`` index entries, not all of them.
-_COMMON = (
+_COMMON = Hot(
     select(Fingerprint.hash)
     .where(Fingerprint.document_id == bindparam("me"))
     .where(select(_OTHER.hash).where(_OTHER.hash == Fingerprint.hash).limit(1).offset(bindparam("cap")).exists())
 )
 INFERRED = Document.__table__.c.url_key.startswith(INFERRED_PREFIX, autoescape=True)  # not captures
-_COUNTS = select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True)))
-# The same three on SQLite's own connection (archive/store/db.py, the writer's hot path).
-_COMMON_SQL = ("SELECT f.hash FROM fingerprints AS f WHERE f.document_id = ? AND EXISTS "
-               "(SELECT o.hash FROM fingerprints AS o WHERE o.hash = f.hash LIMIT 1 OFFSET ?)")
-_CANDIDATES_SQL = ("SELECT document_id, count(*) FROM fingerprints WHERE hash IN (SELECT value FROM json_each(?)) "
-                   "AND document_id != ? GROUP BY document_id ORDER BY count(*) DESC, document_id LIMIT ?")
-_COUNTS_SQL = "SELECT id, fingerprint_count FROM documents WHERE id IN (SELECT value FROM json_each(?))"
-# Built once: a crawl's writer runs these for every page, and building a statement costs more than SQLite running it.
-_STORY_OF = select(Document.story_id).where(Document.id == bindparam("id"))
-_STORIES_OF = select(Document.id, Document.story_id).where(Document.id.in_(bindparam("ids", expanding=True)))
-_MEMBERS = select(Document.id).where(Document.story_id.in_(bindparam("ids", expanding=True)), ~INFERRED)
-assert not any(c in INFERRED_PREFIX for c in "%_/")  # the LIKE pattern below needs no escapes
-_STORY_OF_SQL = "SELECT story_id FROM documents WHERE id = ?"
-_STORIES_OF_SQL = "SELECT id, story_id FROM documents WHERE id IN (SELECT value FROM json_each(?))"
-_MEMBERS_SQL = ("SELECT id FROM documents WHERE story_id IN (SELECT value FROM json_each(?)) "
-                "AND url_key NOT LIKE ? || '%' ESCAPE '/'")
+_COUNTS = Hot(select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True))))
+_STORY_OF = Hot(select(Document.story_id).where(Document.id == bindparam("id")))
+_STORIES_OF = Hot(select(Document.id, Document.story_id).where(Document.id.in_(bindparam("ids", expanding=True))))
+_MEMBERS = Hot(select(Document.id).where(Document.story_id.in_(bindparam("ids", expanding=True)), ~INFERRED))
 
 
 def find_capture(session: Session, url: str, digest: str) -> int | None:
@@ -74,11 +64,11 @@ def stored_urls(session: Session, urls: Sequence[str]) -> set[str]:
 
 def stories_of(session: Session, doc_ids: Sequence[int]) -> dict[int, int | None]:
     ids = list(doc_ids)
-    return dict(hot_rows(session, _STORIES_OF, {"ids": ids}, _STORIES_OF_SQL, (json_ints(ids),)))
+    return dict(_STORIES_OF.rows(session, {"ids": ids}))
 
 
 def story_of(session: Session, doc_id: int) -> int | None:
-    found = hot_rows(session, _STORY_OF, {"id": doc_id}, _STORY_OF_SQL, (doc_id,))
+    found = _STORY_OF.rows(session, {"id": doc_id})
     return found[0][0] if found else None
 
 
@@ -106,17 +96,16 @@ def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -
         return []
     own_count = len(hashes)
     cap = candidate_rules.MAX_POSTINGS
-    common = {h for h, in hot_rows(session, _COMMON, {"me": doc_id, "cap": cap}, _COMMON_SQL, (doc_id, cap))}
+    common = {h for h, in _COMMON.rows(session, {"me": doc_id, "cap": cap})}
     usable = [h for h in hashes if h not in common]
     if not usable:
         return []
-    ranked = hot_rows(session, _CANDIDATES, {"hashes": usable, "me": doc_id},
-                      _CANDIDATES_SQL, (json_ints(usable), doc_id, PREFETCH))
+    ranked = _CANDIDATES.rows(session, {"hashes": usable, "me": doc_id})
     if not ranked:
         return []
     # counts in a second, keyed query: joining them into the grouping costs four times as much
     ids = [doc for doc, _ in ranked]
-    counts = dict(hot_rows(session, _COUNTS, {"ids": ids}, _COUNTS_SQL, (json_ints(ids),)))
+    counts = dict(_COUNTS.rows(session, {"ids": ids}))
     return choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), own_count)
 
 
@@ -152,4 +141,4 @@ def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
     if not story_ids:
         return set()
     ids = list(story_ids)
-    return {d for d, in hot_rows(session, _MEMBERS, {"ids": ids}, _MEMBERS_SQL, (json_ints(ids), INFERRED_PREFIX))}
+    return {d for d, in _MEMBERS.rows(session, {"ids": ids})}

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from archive.provenance.template import Segment, different_articles, segments, shared_template
-from archive.store.db import hot_insert, hot_rows, insert_ignoring, json_ints
+from archive.store.db import Hot, insert_ignoring, insert_ignoring_on
 from archive.store.models import Document, Segment as SegmentRow, TemplateSegment
 from archive.urls import outlet_domain, url_key
 
@@ -29,30 +30,30 @@ NEIGHBOURS = 200  # pages sharing segments looked at per new page (the most rece
 
 _SEG = SegmentRow.__table__
 _TPL = TemplateSegment.__table__
-_SHARING = (
+# Built once, compiled once (archive/store/db.py, the writer's hot path).
+_SHARING = Hot(
     select(_SEG.c.document_id, _SEG.c.hash, _SEG.c.site)
     .where(_SEG.c.hash.in_(bindparam("hashes", expanding=True)))
     .where(_SEG.c.document_id != bindparam("me"))
     .order_by(_SEG.c.document_id.desc())
     .limit(20 * NEIGHBOURS)
 )
-_KNOWN = select(_TPL.c.hash).where(_TPL.c.hash.in_(bindparam("hashes", expanding=True))).distinct()
-# The same on SQLite's own connection (archive/store/db.py, the writer's hot path).
-_SHARING_SQL = ("SELECT document_id, hash, site FROM segments WHERE hash IN (SELECT value FROM json_each(?)) "
-                "AND document_id != ? ORDER BY document_id DESC LIMIT ?")
-_KNOWN_SQL = "SELECT DISTINCT hash FROM template_segments WHERE hash IN (SELECT value FROM json_each(?))"
-_SEGMENT_COLUMNS = ("hash", "document_id", "site", "words")
-_MASKS_SQL = ("SELECT s.document_id, s.hash FROM segments AS s JOIN template_segments AS t ON t.hash = s.hash "
-              "WHERE s.document_id IN (SELECT value FROM json_each(?))")
-_ADD_SEGMENTS_SQL = "INSERT INTO segments (hash, document_id, site, words) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+_KNOWN = Hot(select(_TPL.c.hash).where(_TPL.c.hash.in_(bindparam("hashes", expanding=True))).distinct())
 _HOLDERS = select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash"))
 _ABOUT = select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text).where(
     Document.id.in_(bindparam("ids", expanding=True)))
-_MASKS = (
+_MASKS = Hot(
     select(_SEG.c.document_id, _SEG.c.hash)
     .join(_TPL, _TPL.c.hash == _SEG.c.hash)
     .where(_SEG.c.document_id.in_(bindparam("ids", expanding=True)))
 )
+_SEGMENT_COLUMNS = ("hash", "document_id", "site", "words")
+
+
+@lru_cache(maxsize=None)
+def _add_segments(dialect: str) -> Hot:
+    """Insert segments unless stored (a page's repeated lines, another process's same page)."""
+    return Hot(insert_ignoring_on(dialect, _SEG), _SEGMENT_COLUMNS)
 
 
 def site_of(url: str) -> str:
@@ -64,7 +65,7 @@ def known_template(session: Session, hashes: Iterable[int]) -> set[int]:
     hashes = list(set(hashes))
     if not hashes:
         return set()
-    return {h for h, in hot_rows(session, _KNOWN, {"hashes": hashes}, _KNOWN_SQL, (json_ints(hashes),))}
+    return {h for h, in _KNOWN.rows(session, {"hashes": hashes})}
 
 
 class Learnt(NamedTuple):
@@ -77,15 +78,14 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
     site = site_of(url)
     connection = session.connection()
     unique = {s.hash: s for s in segs}
-    hot_insert(session, insert_ignoring(session, _SEG), _ADD_SEGMENTS_SQL, _SEGMENT_COLUMNS,
-               [(s.hash, doc_id, site, s.words) for s in unique.values()])
+    _add_segments(session.get_bind().dialect.name).insert(
+        session, [(s.hash, doc_id, site, s.words) for s in unique.values()])
     known = known_template(session, unique)
     asked = [h for h in unique if h not in known]
     if not asked:
         return Learnt(set(), known)
     sharing: dict[int, str] = {}
-    for other, _, other_site in hot_rows(session, _SHARING, {"hashes": asked, "me": doc_id},
-                                         _SHARING_SQL, (json_ints(asked), doc_id, 20 * NEIGHBOURS)):
+    for other, _, other_site in _SHARING.rows(session, {"hashes": asked, "me": doc_id}):
         if other not in sharing and len(sharing) < NEIGHBOURS:
             sharing[other] = other_site
     if not sharing:
@@ -130,7 +130,7 @@ def masks(session: Session, doc_ids: Iterable[int]) -> dict[int, set[int]]:
     found: dict[int, set[int]] = defaultdict(set)
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
-        for doc_id, h in hot_rows(session, _MASKS, {"ids": part}, _MASKS_SQL, (json_ints(part),)):
+        for doc_id, h in _MASKS.rows(session, {"ids": part}):
             found[doc_id].add(h)
     return found
 

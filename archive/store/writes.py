@@ -21,7 +21,7 @@ from archive.provenance.template import masked, segments
 from archive.provenance.text import tokens
 from archive.provenance.wires import BY_SLUG
 from archive.store import templates
-from archive.store.db import hot_execute, hot_insert, insert_ignoring, insert_ignoring_on, json_ints
+from archive.store.db import Hot, insert_ignoring, insert_ignoring_on
 from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped, Story, utcnow
 from archive.store.reads import INFERRED, find_capture
 from archive.urls import INFERRED_PREFIX, is_inferred, outlet_domain, url_key
@@ -31,14 +31,11 @@ _DOCS, _STORIES, _EDGES = Document.__table__, Story.__table__, Edge.__table__
 # Built once: the writer of a crawl runs these for every page, and building a statement costs
 # more than SQLite running it.
 _COUNT = update(_DOCS).where(_DOCS.c.id == bindparam("doc")).values(fingerprint_count=bindparam("count"))
-_FINGERPRINTS = insert(Fingerprint.__table__)
-_ADD_FINGERPRINTS_SQL = "INSERT INTO fingerprints (hash, document_id) VALUES (?, ?)"  # the same, on SQLite (db.hot_insert)
+_FINGERPRINTS = Hot(insert(Fingerprint.__table__), ("hash", "document_id"))  # archive/store/db.py's hot path
 _NEW_STORY = insert(_STORIES).returning(_STORIES.c.id)
-_DROP_TREES = delete(_EDGES).where(_EDGES.c.story_id.in_(bindparam("stories", expanding=True)))
-_JOIN_STORY = update(_DOCS).where(_DOCS.c.id.in_(bindparam("ids", expanding=True))).values(
-    story_id=bindparam("story"))
-_DROP_TREES_SQL = "DELETE FROM edges WHERE story_id IN (SELECT value FROM json_each(?))"  # the same two on SQLite
-_JOIN_STORY_SQL = "UPDATE documents SET story_id = ? WHERE id IN (SELECT value FROM json_each(?))"
+_DROP_TREES = Hot(delete(_EDGES).where(_EDGES.c.story_id.in_(bindparam("stories", expanding=True))))
+_JOIN_STORY = Hot(update(_DOCS).where(_DOCS.c.id.in_(bindparam("ids", expanding=True))).values(
+    story_id=bindparam("story")))
 _ORIGIN = update(_STORIES).where(_STORIES.c.id == bindparam("story")).values(origin_id=bindparam("origin"))
 _EDGE_ROWS = insert(_EDGES)
 
@@ -143,7 +140,7 @@ def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Store
         if compared != masked(page.text, set(), page.credits, segs):
             hashes = sorted(fingerprints(tokens(compared)))
             connection.execute(_COUNT, {"doc": doc_id, "count": len(hashes)})
-    hot_insert(session, _FINGERPRINTS, _ADD_FINGERPRINTS_SQL, ("hash", "document_id"), [(h, doc_id) for h in hashes])
+    _FINGERPRINTS.insert(session, [(h, doc_id) for h in hashes])
     return Stored(doc_id, True, frozenset(learnt.changed), hashes, outlet_name, frozenset(own))
 
 
@@ -186,10 +183,10 @@ def assign_story(session: Session, story_id: int | None, members: Sequence[int],
     if story_id is None:
         story_id = connection.execute(_NEW_STORY, [{}]).scalar_one()
     if stale:
-        hot_execute(session, _DROP_TREES, {"stories": stale}, _DROP_TREES_SQL, (json_ints(stale),))
+        _DROP_TREES.execute(session, {"stories": stale})
     if reassign:
         ids = list(members)
-        hot_execute(session, _JOIN_STORY, {"ids": ids, "story": story_id}, _JOIN_STORY_SQL, (story_id, json_ints(ids)))
+        _JOIN_STORY.execute(session, {"ids": ids, "story": story_id})
     if others:
         connection.execute(update(stories).where(stories.c.id.in_(others)).values(origin_id=None))
         connection.execute(delete(Document.__table__).where(Document.__table__.c.story_id.in_(others), INFERRED))
