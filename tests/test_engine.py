@@ -356,3 +356,23 @@ def test_a_spin_between_an_origin_and_its_verbatim_republication_is_marked_a_gue
     chosen = {e.derived: e for e in analyze_story([origin, republication, spin]).edges if e.primary}
     assert chosen[spin.url].stats["features"]["twin_guess"] == 1.0
     assert chosen[republication.url].stats["features"]["twin_guess"] == 0.0  # the dates told these two apart
+
+
+def test_find_gives_the_span_the_regex_gives():
+    """compare._find scans by hand where every word is made of word characters: the same first
+    span as the pattern of the words joined by ``\\W+``, on texts of tricky tokens."""
+    import random
+    import re
+
+    from archive.provenance.compare import _find
+
+    rng = random.Random(7)
+    vocab = ["a", "ab", "b", "ba", "é", "x_y", "1", "naïve", "“q”", "don't", "s"]
+    for _ in range(3000):
+        tokens = [rng.choice(vocab) for _ in range(rng.randint(1, 10))]
+        text = "".join(t + rng.choice([" ", ", ", "\n", "—", "'", "", "_", " “"]) for t in tokens)
+        i = rng.randrange(len(tokens))
+        words = tokens[i : rng.randint(i, i + 4)] if rng.random() < 0.8 else rng.sample(vocab, 2)
+        ours = _find(text, words)
+        theirs = re.search(r"\W+".join(re.escape(w) for w in words), text) if words else None
+        assert (ours and (ours.start(), ours.end())) == (theirs and (theirs.start(), theirs.end())), (text, words)
