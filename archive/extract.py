@@ -29,17 +29,13 @@ from archive.extraction.headline import headline
 from archive.extraction.parsing import ParseError, decode, parse
 from archive.page import Page
 from archive.provenance.credits import credit_lines, spin_marks
-from archive.provenance.model import Credit
+from archive.provenance.model import TRUST_META, TRUST_TEXT, TRUST_URL, TRUST_VISIBLE, Credit
 from archive.urls import canonical_url
 from archive.warc.reader import HTML_TYPES
 
 LOGGER = logging.getLogger(__name__)
 
 MIN_WORDS = 5  # less is a menu or an error page, not an article
-TRUST_META = 1.0  # machine-readable publication date
-TRUST_VISIBLE = 0.6  # a date printed in the article's date or byline element
-TRUST_TEXT = 0.4  # a date htmldate found somewhere in the page
-TRUST_URL = 0.25  # only the URL's /2024/04/ path: day or month may be missing
 
 _META_DATE_KEYS = (
     "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",

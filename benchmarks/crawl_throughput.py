@@ -21,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from archive.urls import INFERRED_PREFIX
 from benchmarks.ingest_throughput import corpus_of
 from demo.server import SiteServer
 
@@ -44,7 +45,8 @@ def _run(args: list[str], proxy: str) -> tuple[float, int]:
 def stored_pages(db: Path) -> int:
     """Documents in a crawl's graph (inferred wire sources are not pages)."""
     with sqlite3.connect(db) as connection:
-        return connection.execute("SELECT count(*) FROM documents WHERE url_key NOT LIKE 'urn:%'").fetchone()[0]
+        return connection.execute("SELECT count(*) FROM documents WHERE url_key NOT LIKE ? || '%'",
+                                  (INFERRED_PREFIX,)).fetchone()[0]
 
 
 def commands(tmp: str, urls: Path, pages: int) -> tuple[list[str], list[str]]:

@@ -5,12 +5,9 @@ Extraction costs 8-19 ms a page, more than Scrapy spends fetching it, so it runs
 (``PROVENANCE_EXTRACT_WORKERS``, one per core by default), pages handed over a few at a time
 (crawler/batching.py). The workers run at a lower priority (``PROVENANCE_EXTRACT_NICE``, 10): the
 crawl's two serial stages, the reactor and the graph writer, must not wait for a core while the
-parallel one has work queued. At equal priority the scheduler shares two cores among four busy
-processes, the writer got half a core and capped the crawl (documents stored lagged pages fetched
-by 200, and fetching stopped when the scraper's memory limit was reached); thirteen paired runs of
-``benchmarks.crawl_throughput`` on the shared machine (README, Measured): median 72 pages/s
-against 63, 104 against 72 at moderate load, no gain when other work keeps both cores busy. An extension, so the pool lives as long as the crawl; the spider finds it
-with ``crawler.get_extension(Extraction)``.
+parallel one has work queued (at equal priority the writer got half a core and capped the crawl;
+figures in the README, "Scheduling the crawl's processes"). An extension, so the pool lives as
+long as the crawl; the spider finds it with ``crawler.get_extension(Extraction)``.
 """
 
 from __future__ import annotations

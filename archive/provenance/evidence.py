@@ -15,7 +15,7 @@ from wordfreq import zipf_frequency
 
 from archive.provenance.compare import Pair
 from archive.provenance.credits import names_outlet, squash, title_suffixes
-from archive.provenance.model import Credit, Doc, Evidence
+from archive.provenance.model import TRUST_URL, Credit, Doc, Evidence
 from archive.provenance.text import is_content_word
 from archive.urls import outlet_domain, outlet_label, url_key
 
@@ -28,7 +28,6 @@ _LINES = ("line", "dateline", "link")  # credits that stand in the text (a link'
 WHOLE_SHARE = 0.9  # a copy holding this share of a source took it whole...
 EXTENT_SHARE = 0.8  # ...and one holding less than this of another cut that one short
 LEFT_OUT_WORDS = 3  # words of a source a copy leaves out when another source it holds to the last word
-URL_TRUST = 0.25  # the trust of a date read off the page's URL (archive/extract.py)
 ATTRIBUTION_WORDS = 12  # an attribution ("According to X,") stands this close before a passage it introduces
 
 
@@ -297,9 +296,9 @@ def timed(doc: Doc) -> bool:
 
 
 def month_only(doc: Doc) -> bool:
-    """Is the doc's date a month alone? A date only its URL states (trust at most ``URL_TRUST``)
+    """Is the doc's date a month alone? A date only its URL states (trust at most ``TRUST_URL``)
     on the first of a month is what a /2025/07/ path reads as."""
-    return doc.date_trust <= URL_TRUST and doc.published.day == 1
+    return doc.date_trust <= TRUST_URL and doc.published.day == 1
 
 
 def moment(doc: Doc) -> datetime:

@@ -151,6 +151,11 @@ class StoryResult:
     edges: list[EdgeResult]
 
 
+# How far a page's date can be trusted (``date_trust``), by where extraction found it (archive/extract.py)
+TRUST_META = 1.0  # machine-readable publication date
+TRUST_VISIBLE = 0.6  # a date printed in the article's date or byline element
+TRUST_TEXT = 0.4  # a date htmldate found somewhere in the page
+TRUST_URL = 0.25  # only the URL's /2024/04/ path: day or month may be missing
 FIRST_SEEN_TRUST = 0.6  # an archive's capture date: reliable, but only an upper bound on publication
 
 

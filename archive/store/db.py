@@ -201,10 +201,11 @@ class Hot:
     def __init__(self, statement, columns: tuple[str, ...] | None = None):
         self.statement = statement
         self.columns = columns
-        self._sqlite: tuple[str, tuple] | None = None
+        self._sqlite: tuple[str, tuple, bool] | None = None
 
-    def _compiled(self) -> tuple[str, tuple]:
-        """SQLite's SQL string, and per positional parameter: name, default, is a list, bind processor."""
+    def _compiled(self) -> tuple[str, tuple, bool]:
+        """SQLite's SQL string; per positional parameter: name, default, is a list, bind processor;
+        whether an insert's row tuples can be passed as they are."""
         if self._sqlite is None:
             compiled = self.statement.compile(dialect=_SQLITE, column_keys=list(self.columns or ()) or None)
             expanding = {name for name, bind in compiled.binds.items() if bind.expanding}
@@ -215,7 +216,9 @@ class Hot:
             slots = tuple((name, _REQUIRED if compiled.binds[name].required else compiled.params.get(name),
                            name in expanding, compiled.binds[name].type.dialect_impl(_SQLITE).bind_processor(_SQLITE))
                           for name in compiled.positiontup)
-            self._sqlite = sql, slots
+            # an insert's rows go as they are when they are in the compiled order and need no conversion
+            as_given = tuple(name for name, *_ in slots) == self.columns and not any(p for *_, p in slots)
+            self._sqlite = sql, slots, as_given
         return self._sqlite
 
     def _args(self, params: dict) -> list:
@@ -252,8 +255,8 @@ class Hot:
         if driver is None:
             session.connection().execute(self.statement, [dict(zip(self.columns, row)) for row in rows])
             return
-        sql, slots = self._compiled()
-        if tuple(name for name, *_ in slots) != self.columns or any(process for *_, process in slots):
+        sql, _, as_given = self._compiled()
+        if not as_given:
             rows = [self._args(dict(zip(self.columns, row))) for row in rows]  # reordered or converted
         driver.executemany(sql, rows)
 
