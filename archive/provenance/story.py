@@ -208,13 +208,13 @@ class StoryAnalysis(WireSources):
         report's text word for word and other pages credit the report, none this copy."""
         if relation(self.pairs[(i, j)]) not in (Relation.PARTIAL, Relation.REWRITE):
             return []
+        credits_none = not any(self.credits.get((i, x)) for x in range(len(self.docs)) if x != i)
         for m in range(len(self.docs)):
             if m in (i, j) or (m, j) not in self.pairs:
                 continue
             credits_original = bool(self.credits.get((m, i)))
-            twin_of_credited = ((m, i) in self.pairs and self._twins(self.pairs[(m, i)])
-                                and any(self.credits.get((m, x)) for x in range(len(self.docs)) if x not in (i, m))
-                                and not any(self.credits.get((i, x)) for x in range(len(self.docs)) if x != i))
+            twin_of_credited = (credits_none and (m, i) in self.pairs and self._twins(self.pairs[(m, i)])
+                                and any(self.credits.get((m, x)) for x in range(len(self.docs)) if x not in (i, m)))
             if credits_original or twin_of_credited:
                 return [Evidence("reworked_from_original", -1.0,
                                  f"a copy of {self.docs[m].url}: a newsroom reworks the report itself")]
