@@ -145,6 +145,14 @@ def test_choice_weighs_a_flattened_layout_row_not_what_cleaning_dropped():
     assert choose({"fast": glued, "readability": clean_after_nav}) == article
 
 
+def test_a_long_text_in_one_table_row_is_not_penalised_as_a_layout_row():
+    from archive.extraction.choice import Cleaned, choose
+
+    whole = Cleaned("\n".join(ARTICLE * 30), 2900, 0, True)  # a long essay laid out in one table row
+    short = Cleaned("\n".join(ARTICLE * 20), 1930, 0, False)  # another extractor lost a third of it
+    assert choose({"fast": whole, "readability": short}) == whole.text
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "iso-8859-1"])
 def test_xml_declaration_with_encoding_is_read(encoding):
     body = old_page(declaration=f'<?xml version="1.0" encoding="{encoding}"?>\n', charset=encoding)

@@ -172,6 +172,7 @@ AGREEMENT_SAME = 0.98  # candidates this alike are one opinion, not two votes
 LENGTH_WEIGHT = 0.3  # between candidates that agree as well, the fuller one (extractors err short)
 CONFIRMED_BONUS = 0.12  # two extractors giving the same text outweigh a somewhat longer third
 LAYOUT_ROW_PENALTY = 0.2  # a flattened layout row glues headline, dates and links to the article
+LAYOUT_ROW_ARTICLE_WORDS = 1000  # past this length the row's glued chrome is a small share of it
 
 
 def _chrome_share(c: Cleaned) -> float:
@@ -202,7 +203,7 @@ def choose(found: dict[str, Cleaned]) -> str:
         others = [_f1(bags[name], bags[o]) for o in voices if o != name]
         agreement = sum(others) / len(others) if others else 1.0
         return (agreement + LENGTH_WEIGHT * c.words / longest + CONFIRMED_BONUS * (members[name] - 1)
-                - LAYOUT_ROW_PENALTY * c.layout_row)
+                - LAYOUT_ROW_PENALTY * c.layout_row * min(1.0, LAYOUT_ROW_ARTICLE_WORDS / c.words))
 
     return found[max(voices, key=score)].text
 
