@@ -231,6 +231,20 @@ def test_a_back_dated_twin_of_the_page_others_credit_is_its_copy():
     assert result.origin == ORIGIN and chosen[twin.url].source == ORIGIN
 
 
+def test_a_back_dated_twin_carrying_the_same_credit_line_as_the_page_others_credit_is_its_copy():
+    """The republication and a scraper's earlier-dated twin of it carry the same credit line to
+    the origin, which says nothing of which copied the other; a third page credits the
+    republication: the page others take the text from is the one they credit."""
+    credited = FIRE + "\nRepublished with permission of Origin Daily."
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    republication = _page("https://weekly.example/fire", credited, 5, "Weekly")
+    twin = _page("https://mirror.example/fire", credited, 3, "Mirror")
+    syndication = _page("https://digest.example/fire", credited + "\nSource: Weekly", 8, "Digest")
+    chosen = {e.derived: e for e in analyze_story([origin, republication, twin, syndication]).edges if e.primary}
+    assert chosen[republication.url].source == ORIGIN
+    assert chosen[twin.url].source == republication.url
+
+
 def test_a_stated_date_without_a_time_is_only_good_to_the_day():
     """Metadata reading "2024-12-31" (midnight sharp) does not say the page came out before an
     origin timestamped 10:00 that day; between days, the candidates' own times still order them."""

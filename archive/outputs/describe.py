@@ -67,7 +67,8 @@ EVIDENCE = {
     "ends_where_other_ends": ("ends where another ends", "The copy leaves out much of this text and stops where "
                                                         "another possible source stops: it took that one whole."),
     "others_credit_copy": ("others credit the copy", "Another page credits the copy as its source and none credits "
-                                                     "this one: the copy wrote the text it shares with this one."),
+                                                     "this one: the story's pages take the text from the copy, not "
+                                                     "from this one."),
     "wire_wording_kept": ("wire's wording kept", "The copy's words differ from another captured copy's, but most "
                                                  "copies of the wire word it so: the other copy was the one changed."),
     "wire_credit": ("wire credit", "The copy carries the agency's dateline or credit: its text came from the "
