@@ -59,6 +59,8 @@ EVIDENCE = {
     "substituted_words_rarer": ("synonym swaps", "Words were swapped for synonyms, rarer ones on the copy's side."),
     "credit_dropped": ("credit line dropped", "The copy took the text on both sides of the source's credit line, "
                                               "which names another outlet, but not the line itself."),
+    "credit_link_dropped": ("credit link dropped", "The copy holds all of the source's text but not its credit "
+                                                   "link, which names another outlet of the story."),
     "passage_attributed": ("passage attributed", "The copy names the source's outlet where the shared passage begins."),
     "credits_captured_copy": ("credits a captured copy", "The copy credits a captured copy of the wire story, so it "
                                                          "came from that copy rather than from the wire."),

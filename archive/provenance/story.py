@@ -179,6 +179,7 @@ class StoryAnalysis(WireSources):
             + ev.dropped_dateline(a, b)
             + ev.wire_line(pair)
             + ev.dropped_credit(pair, self._own_lines(i), carried_lines(self.pairs[(j, i)]))
+            + ev.dropped_link(pair, self._own_links(i))
             + ev.dates(self.dated[i], self.dated[j], reworked=reworked(pair))
             + self._credited_elsewhere(i, j)
             + self._reworked_copy(i, j)
@@ -254,6 +255,16 @@ class StoryAnalysis(WireSources):
         others = [n for k, d in enumerate(self.docs) if k != i for n in d.outlet_names if n not in names]
         return [(s, e, t) for s, e, t in doc.credit_spans
                 if t in lines and not names_outlet(t, names) and names_outlet(t, others)]
+
+    def _own_links(self, i: int) -> list[tuple[str, str]]:
+        """Doc i's credit links naming another outlet of the story, outside its text (no credit
+        line in the same words, which :meth:`_own_lines` has), with the outlet each names."""
+        doc = self.docs[i]
+        lines, names = {squash(c.text) for c in doc.credits if c.kind == "line"}, doc.outlet_names
+        others = [n for k, d in enumerate(self.docs) if k != i for n in d.outlet_names if n not in names]
+        return [(c.text, outlet) for c in doc.credits
+                if c.kind == "link" and squash(c.text) not in lines and not names_outlet(c.text, names)
+                and (outlet := names_outlet(c.text, others))]
 
     @staticmethod
     def _twins(pair: Pair) -> bool:
