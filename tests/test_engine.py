@@ -262,6 +262,20 @@ def test_a_verbatim_copy_lacking_a_pages_credit_link_was_not_made_from_that_page
     assert "credit_link_dropped" in {e.kind for e in alternative.evidence}
 
 
+def test_a_credit_line_worded_anew_is_the_copys_own_not_one_it_carried():
+    """Two outlets credit the origin mid-text, one "Reprinted with permission of", the other
+    "Courtesy of": the second line aligns with the first (the outlet's name is the same words)
+    but says it in words of another length, as an editor, not a spinner, would. Each credited
+    the origin itself, so the later one is the origin's copy, not the first outlet's."""
+    head, tail = ". ".join(FIRE.split(". ")[:7]) + ".", ". ".join(FIRE.split(". ")[7:])
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    weekly = _page("https://weekly.example/fire", f"{head}\nReprinted with permission of Origin Daily.\n{tail}", 3,
+                   "Weekly")
+    digest = _page("https://digest.example/fire", f"{head}\nCourtesy of Origin Daily.\n{tail}", 5, "Digest")
+    chosen = {e.derived: e for e in analyze_story([origin, weekly, digest]).edges if e.primary}
+    assert chosen[digest.url].source == ORIGIN and chosen[weekly.url].source == ORIGIN
+
+
 def test_a_stated_date_without_a_time_is_only_good_to_the_day():
     """Metadata reading "2024-12-31" (midnight sharp) does not say the page came out before an
     origin timestamped 10:00 that day; between days, the candidates' own times still order them."""
