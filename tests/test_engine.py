@@ -14,7 +14,7 @@ from archive.provenance import evidence as ev
 from archive.provenance.align import align
 from archive.provenance.compare import Kinship, compare
 from archive.provenance.credits import credit_lines
-from archive.provenance.model import Doc, Relation, doc_from_page
+from archive.provenance.model import Credit, Doc, Relation, doc_from_page
 from archive.provenance.story import analyze_story
 from archive.provenance.text import clean, tokens
 
@@ -229,6 +229,51 @@ def test_a_back_dated_twin_of_the_page_others_credit_is_its_copy():
     result = analyze_story([origin, twin, republication])
     chosen = {e.derived: e for e in result.edges if e.primary}
     assert result.origin == ORIGIN and chosen[twin.url].source == ORIGIN
+
+
+def test_a_back_dated_twin_carrying_the_same_credit_line_as_the_page_others_credit_is_its_copy():
+    """The republication and a scraper's earlier-dated twin of it carry the same credit line to
+    the origin, which says nothing of which copied the other; a third page credits the
+    republication: the page others take the text from is the one they credit."""
+    credited = FIRE + "\nRepublished with permission of Origin Daily."
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    republication = _page("https://weekly.example/fire", credited, 5, "Weekly")
+    twin = _page("https://mirror.example/fire", credited, 3, "Mirror")
+    syndication = _page("https://digest.example/fire", credited + "\nSource: Weekly", 8, "Digest")
+    chosen = {e.derived: e for e in analyze_story([origin, republication, twin, syndication]).edges if e.primary}
+    assert chosen[republication.url].source == ORIGIN
+    assert chosen[twin.url].source == republication.url
+
+
+def test_a_verbatim_copy_lacking_a_pages_credit_link_was_not_made_from_that_page():
+    """A syndication credits the origin with a "Via Origin Daily" link outside its text; a later
+    verbatim copy credits no one: a copier keeps the credit with the text, so the copy came from
+    the origin, not from the syndication (the latest earlier text, which dates alone would pick)."""
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    url = "https://aggregator.example/fire"
+    syndication = doc_from_page(url, Page(url, FIRE, page_title="Hill Top evacuated", site_name="Aggregator",
+                                          date=datetime(2024, 12, 31, 5), date_trust=1.0,
+                                          credits=(Credit("link", "Via Origin Daily", ORIGIN),)))
+    copy = _page("https://mirror.example/fire", FIRE, 8, "Mirror")
+    result = analyze_story([origin, syndication, copy])
+    chosen = {e.derived: e for e in result.edges if e.primary}
+    assert chosen[copy.url].source == ORIGIN and chosen[syndication.url].source == ORIGIN
+    alternative = next(e for e in result.edges if e.derived == copy.url and e.source == url)
+    assert "credit_link_dropped" in {e.kind for e in alternative.evidence}
+
+
+def test_a_credit_line_worded_anew_is_the_copys_own_not_one_it_carried():
+    """Two outlets credit the origin mid-text, one "Reprinted with permission of", the other
+    "Courtesy of": the second line aligns with the first (the outlet's name is the same words)
+    but says it in words of another length, as an editor, not a spinner, would. Each credited
+    the origin itself, so the later one is the origin's copy, not the first outlet's."""
+    head, tail = ". ".join(FIRE.split(". ")[:7]) + ".", ". ".join(FIRE.split(". ")[7:])
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    weekly = _page("https://weekly.example/fire", f"{head}\nReprinted with permission of Origin Daily.\n{tail}", 3,
+                   "Weekly")
+    digest = _page("https://digest.example/fire", f"{head}\nCourtesy of Origin Daily.\n{tail}", 5, "Digest")
+    chosen = {e.derived: e for e in analyze_story([origin, weekly, digest]).edges if e.primary}
+    assert chosen[digest.url].source == ORIGIN and chosen[weekly.url].source == ORIGIN
 
 
 def test_a_stated_date_without_a_time_is_only_good_to_the_day():

@@ -59,6 +59,8 @@ EVIDENCE = {
     "substituted_words_rarer": ("synonym swaps", "Words were swapped for synonyms, rarer ones on the copy's side."),
     "credit_dropped": ("credit line dropped", "The copy took the text on both sides of the source's credit line, "
                                               "which names another outlet, but not the line itself."),
+    "credit_link_dropped": ("credit link dropped", "The copy holds all of the source's text but not its credit "
+                                                   "link, which names another outlet of the story."),
     "passage_attributed": ("passage attributed", "The copy names the source's outlet where the shared passage begins."),
     "credits_captured_copy": ("credits a captured copy", "The copy credits a captured copy of the wire story, so it "
                                                          "came from that copy rather than from the wire."),
@@ -67,7 +69,8 @@ EVIDENCE = {
     "ends_where_other_ends": ("ends where another ends", "The copy leaves out much of this text and stops where "
                                                         "another possible source stops: it took that one whole."),
     "others_credit_copy": ("others credit the copy", "Another page credits the copy as its source and none credits "
-                                                     "this one: the copy wrote the text it shares with this one."),
+                                                     "this one: the story's pages take the text from the copy, not "
+                                                     "from this one."),
     "wire_wording_kept": ("wire's wording kept", "The copy's words differ from another captured copy's, but most "
                                                  "copies of the wire word it so: the other copy was the one changed."),
     "wire_credit": ("wire credit", "The copy carries the agency's dateline or credit: its text came from the "

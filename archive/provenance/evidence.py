@@ -110,6 +110,19 @@ def dropped_credit(pair: Pair, lines: list[tuple[int, int, str]], carried: list[
     return []
 
 
+def dropped_link(pair: Pair, links: list[tuple[str, str]]) -> list[Evidence]:
+    """A credits another outlet of the story with a link standing outside its text ("Via X"), and
+    B, holding all of A's text, credits that outlet nowhere: a copier keeps the credit with the
+    text it takes, so B was not made from A. ``links``: A's link texts, with the outlet each names."""
+    if pair.alignment.contain_a < WHOLE_SHARE:
+        return []
+    b = pair.b
+    for text, outlet in links:
+        if not any(names_outlet(c.text, [outlet]) for c in b.credits if c.kind in _LINES):
+            return [Evidence("credit_link_dropped", -1.0, f"the copy lacks the source's credit link {text!r}")]
+    return []
+
+
 def shared_runs(a: Doc, b: Doc) -> int:
     """Three-word runs the two texts share, wherever they stand: unlike an alignment, the count
     does not depend on how paragraphs a spinner moved around happened to align."""

@@ -33,9 +33,10 @@ def credit_spans(doc: Doc) -> list[tuple[int, int, str]]:
 
 
 def carried_lines(pair: Pair) -> list[str]:
-    """B's credit lines that B shares with A: aligned inside a passage (spun or not), standing in
-    A's text word for word (a line too short to align on its own), or standing where one of A's
-    own credit lines stands, between the same shared passages, when B is A spun (a line the
+    """B's credit lines that B shares with A: aligned inside a passage (spun or not, but not worded
+    anew: :func:`_recast`), standing in A's text word for word (a line too short to align on its
+    own), or standing where one of A's own credit lines stands, between the same shared passages,
+    when B is A spun (a line the
     spinner reworded, so about as long: two copiers' own lines, worded alike, stand at the foot of
     both), or, B being A spun, the very text of one of A's credit links (a spinner keeps a link's
     words and drops the link)."""
@@ -44,7 +45,8 @@ def carried_lines(pair: Pair) -> list[str]:
     links_a = {squash(c.text) for c in pair.a.credits if c.kind == "link"}  # a link's text is its line
     for start, end, text in pair.b.credit_spans:
         inside = sum(max(0, min(end, p.b1) - max(start, p.b0)) for p in passages)
-        if (inside >= 0.5 * (end - start) or f" {' '.join(pair.b.tok.norm[start:end])} " in pair.a.joined
+        if ((inside >= 0.5 * (end - start) and not _recast(pair, start, end))
+                or f" {' '.join(pair.b.tok.norm[start:end])} " in pair.a.joined
                 or (pair.spun and squash(text) in links_a)):
             out.append(text)
             continue
@@ -55,6 +57,14 @@ def carried_lines(pair: Pair) -> list[str]:
                for s0, e0, _ in lines_a):
             out.append(text)
     return list(dict.fromkeys(out))
+
+
+def _recast(pair: Pair, start: int, end: int) -> bool:
+    """Does B's line, aligned with A's text, say A's words in words of another length (an editor's
+    own "Courtesy of X." where A has "Reprinted with permission of X.")? A spinner swaps a line's
+    words one for one; a line worded anew is the copy's own credit, not one it carried."""
+    return any(s.b0 < end and s.b1 > start and not _alike_length(s.a1 - s.a0, s.b1 - s.b0)
+               for s in pair.alignment.substitutions)
 
 
 def _alike_length(m: int, n: int) -> bool:

@@ -19,7 +19,7 @@ import networkx as nx
 from archive.provenance import evidence as ev
 from archive.provenance.compare import DERIVED, Kinship, Pair, compare
 from archive.provenance.confidence import features, probability
-from archive.provenance.credits import names_outlet
+from archive.provenance.credits import names_outlet, squash
 from archive.provenance.model import Doc, EdgeResult, Evidence, Relation, StoryResult
 from archive.provenance.relations import carried_lines, pair_stats, relation, reworked
 from archive.provenance.wiresources import WireSources
@@ -179,6 +179,7 @@ class StoryAnalysis(WireSources):
             + ev.dropped_dateline(a, b)
             + ev.wire_line(pair)
             + ev.dropped_credit(pair, self._own_lines(i), carried_lines(self.pairs[(j, i)]))
+            + ev.dropped_link(pair, self._own_links(i))
             + ev.dates(self.dated[i], self.dated[j], reworked=reworked(pair))
             + self._credited_elsewhere(i, j)
             + self._reworked_copy(i, j)
@@ -189,18 +190,20 @@ class StoryAnalysis(WireSources):
 
     def _credited_elsewhere(self, i: int, j: int) -> list[Evidence]:
         """J's text is i's, word for word, and another page of the story credits j as its source
-        while none credits i, and j names no source of its own (no credit line or dateline): the
-        credited page wrote the text, so it is not i's copy (whatever i's date says)."""
+        while none credits i, and j names no source of its own that i does not name too (a credit
+        line or dateline i lacks, or one naming i, says where j took the text): the page others
+        take the text from is the one they credit, so j is not i's copy (whatever i's date says).
+        A credit line both carry says nothing of which copied the other."""
         credited_by = [m for m in range(len(self.docs)) if m not in (i, j) and self.credits.get((j, m))]
         if not credited_by or not self._twins(self.pairs[(i, j)]):
             return []
-        if any(c.kind in ("line", "dateline") for c in self.docs[j].credits):
+        if self.credits.get((i, j)) or _named_sources(self.docs[j]) - _named_sources(self.docs[i]):
             return []
         if any(self.credits.get((i, m)) for m in range(len(self.docs)) if m != i):
             return []
         return [Evidence("others_credit_copy", -2.0,
                          f"{self.docs[credited_by[0]].url} credits the copy as its source, and no page credits "
-                         f"this one: the copy wrote the text")]
+                         f"this one: the story's pages take the text from the copy")]
 
     def _reworked_copy(self, i: int, j: int) -> list[Evidence]:
         """A newsroom reworking a story (a rewrite, a partial reuse) goes back to the report itself:
@@ -252,6 +255,16 @@ class StoryAnalysis(WireSources):
         others = [n for k, d in enumerate(self.docs) if k != i for n in d.outlet_names if n not in names]
         return [(s, e, t) for s, e, t in doc.credit_spans
                 if t in lines and not names_outlet(t, names) and names_outlet(t, others)]
+
+    def _own_links(self, i: int) -> list[tuple[str, str]]:
+        """Doc i's credit links naming another outlet of the story, outside its text (no credit
+        line in the same words, which :meth:`_own_lines` has), with the outlet each names."""
+        doc = self.docs[i]
+        lines, names = {squash(c.text) for c in doc.credits if c.kind == "line"}, doc.outlet_names
+        others = [n for k, d in enumerate(self.docs) if k != i for n in d.outlet_names if n not in names]
+        return [(c.text, outlet) for c in doc.credits
+                if c.kind == "link" and squash(c.text) not in lines and not names_outlet(c.text, names)
+                and (outlet := names_outlet(c.text, others))]
 
     @staticmethod
     def _twins(pair: Pair) -> bool:
@@ -360,6 +373,11 @@ def _before(a: Doc, b: Doc) -> bool:
     if ev.month_only(a) or ev.month_only(b):  # a month alone is not before a day of that month
         return (a.published.year, a.published.month) < (b.published.year, b.published.month)
     return a.published.date() < b.published.date()
+
+
+def _named_sources(doc: Doc) -> set[str]:
+    """The doc's credit lines and datelines, squashed: the sources it names in its text."""
+    return {squash(c.text) for c in doc.credits if c.kind in ("line", "dateline")}
 
 
 def _total(edges: list[tuple], weights: dict[tuple, float]) -> float:
