@@ -36,10 +36,9 @@ def carried_lines(pair: Pair) -> list[str]:
     """B's credit lines that B shares with A: aligned inside a passage (spun or not, but not worded
     anew: :func:`_recast`), standing in A's text word for word (a line too short to align on its
     own), or standing where one of A's own credit lines stands, between the same shared passages,
-    when B is A spun (a line the
-    spinner reworded, so about as long: two copiers' own lines, worded alike, stand at the foot of
-    both), or, B being A spun, the very text of one of A's credit links (a spinner keeps a link's
-    words and drops the link)."""
+    when B is A spun (a line the spinner reworded, so about as long: two copiers' own lines, worded
+    alike, stand at the foot of both), or, B being A spun, the very text of one of A's credit links
+    (a spinner keeps a link's words and drops the link)."""
     out, passages = [], pair.alignment.passages
     lines_a = pair.a.credit_spans if pair.spun else []
     links_a = {squash(c.text) for c in pair.a.credits if c.kind == "link"}  # a link's text is its line

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cached_property
 
 import networkx as nx
 
@@ -178,8 +179,8 @@ class StoryAnalysis(WireSources):
             + ev.title_copied(a, b, self.plain_title, twins=self._twins(pair))
             + ev.dropped_dateline(a, b)
             + ev.wire_line(pair)
-            + ev.dropped_credit(pair, self._own_lines(i), carried_lines(self.pairs[(j, i)]))
-            + ev.dropped_link(pair, self._own_links(i))
+            + ev.dropped_credit(pair, self._own_lines[i], carried_lines(self.pairs[(j, i)]))
+            + ev.dropped_link(pair, self._own_links[i])
             + ev.dates(self.dated[i], self.dated[j], reworked=reworked(pair))
             + self._credited_elsewhere(i, j)
             + self._reworked_copy(i, j)
@@ -247,24 +248,31 @@ class StoryAnalysis(WireSources):
         return self.pairs[(i, j)].spun and any(
             e.kind in ("spinner_marks", "substituted_words_rarer") and e.weight == 0 for e in self.spin[(i, j)])
 
-    def _own_lines(self, i: int) -> list[tuple[int, int, str]]:
-        """Doc i's credit lines naming another outlet of the story (the source a copy lacking the
-        line would have come from), as token spans; not those naming its own outlet."""
-        doc = self.docs[i]
-        lines, names = {c.text for c in doc.credits if c.kind == "line"}, doc.outlet_names
-        others = [n for k, d in enumerate(self.docs) if k != i for n in d.outlet_names if n not in names]
-        return [(s, e, t) for s, e, t in doc.credit_spans
-                if t in lines and not names_outlet(t, names) and names_outlet(t, others)]
+    def _other_outlets(self, i: int) -> list[str]:
+        """The names of the story's outlets other than doc i's own."""
+        names = self.docs[i].outlet_names
+        return [n for k, d in enumerate(self.docs) if k != i for n in d.outlet_names if n not in names]
 
-    def _own_links(self, i: int) -> list[tuple[str, str]]:
-        """Doc i's credit links naming another outlet of the story, outside its text (no credit
-        line in the same words, which :meth:`_own_lines` has), with the outlet each names."""
-        doc = self.docs[i]
-        lines, names = {squash(c.text) for c in doc.credits if c.kind == "line"}, doc.outlet_names
-        others = [n for k, d in enumerate(self.docs) if k != i for n in d.outlet_names if n not in names]
-        return [(c.text, outlet) for c in doc.credits
-                if c.kind == "link" and squash(c.text) not in lines and not names_outlet(c.text, names)
-                and (outlet := names_outlet(c.text, others))]
+    @cached_property
+    def _own_lines(self) -> list[list[tuple[int, int, str]]]:
+        """Each doc's credit lines naming another outlet of the story (the source a copy lacking
+        the line would have come from), as token spans; not those naming its own outlet."""
+        def of(i: int, doc: Doc) -> list[tuple[int, int, str]]:
+            lines, others = {c.text for c in doc.credits if c.kind == "line"}, self._other_outlets(i)
+            return [(s, e, t) for s, e, t in doc.credit_spans
+                    if t in lines and not names_outlet(t, doc.outlet_names) and names_outlet(t, others)]
+        return [of(i, doc) for i, doc in enumerate(self.docs)]
+
+    @cached_property
+    def _own_links(self) -> list[list[tuple[str, str]]]:
+        """Each doc's credit links naming another outlet of the story, outside its text (no credit
+        line in the same words, which :attr:`_own_lines` has), with the outlet each names."""
+        def of(i: int, doc: Doc) -> list[tuple[str, str]]:
+            lines, others = {squash(c.text) for c in doc.credits if c.kind == "line"}, self._other_outlets(i)
+            return [(c.text, outlet) for c in doc.credits
+                    if c.kind == "link" and squash(c.text) not in lines
+                    and not names_outlet(c.text, doc.outlet_names) and (outlet := names_outlet(c.text, others))]
+        return [of(i, doc) for i, doc in enumerate(self.docs)]
 
     @staticmethod
     def _twins(pair: Pair) -> bool:
