@@ -35,6 +35,7 @@ PROVENANCE_DB = None  # None: env PROVENANCE_DB, else sqlite:///provenance.db
 PROVENANCE_DEPTH = 3  # hops from the seed along credits, canonical tags and source links
 PROVENANCE_BUDGET = 200  # pages fetched at most per crawl
 PROVENANCE_EXTRACT_WORKERS = 0  # extraction processes; 0: one per core
+PROVENANCE_GC_FREEZE = True  # freeze the objects built before the spider opens (crawler/collector.py)
 PROVENANCE_EXTRACT_NICE = 10  # niceness added to the extraction processes: the serial stages first (crawler/extraction.py)
 PROVENANCE_ANALYZE = True  # analyse each document as it arrives
 PROVENANCE_PROGRESS_INTERVAL = 10  # seconds between progress lines; 0 turns them and the summary off
@@ -130,6 +131,7 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    "crawler.collector.FreezeStartupObjects": 40,  # PROVENANCE_GC_FREEZE: startup objects out of every collection
     "crawler.warc.WarcFiles": 50,  # only with WARC_ENABLED: the WARC writer the middlewares and pipelines share
     "crawler.extraction.Extraction": 60,  # the worker processes the spider's callback awaits
     "crawler.discovery.Discovery": 70,  # only with DISCOVERY_SOURCES: the sources the callbacks ask

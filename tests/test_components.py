@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 from scrapy import Request, signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.depth import DepthMiddleware
 from scrapy.utils.defer import deferred_f_from_coro_f
@@ -268,6 +268,24 @@ def test_extraction_workers_run_at_the_niceness_asked_for():
     finally:
         extraction.close()
     assert worker == min(os.nice(0) + 7, 19)  # the crawler's own process keeps its priority
+
+
+def test_what_the_crawl_built_before_the_spider_opened_is_frozen_out_of_collections_until_it_closes():
+    import gc
+
+    from crawler.collector import FreezeStartupObjects
+
+    crawler = crawler_with()
+    FreezeStartupObjects.from_crawler(crawler)
+    gc.unfreeze()
+    crawler.signals.send_catch_log(signals.spider_opened, spider=crawler.spider)
+    try:
+        assert gc.get_freeze_count() > 0
+    finally:
+        crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="finished")
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(NotConfigured):
+        FreezeStartupObjects.from_crawler(crawler_with(PROVENANCE_GC_FREEZE=False))
 
 
 @deferred_f_from_coro_f
