@@ -83,7 +83,8 @@ def prepared(page: Page) -> Page:
     if page.fingerprints is None:
         words = tokens(page.text)
         page.text_digest = hashlib.sha1(" ".join(words.norm).encode()).hexdigest()
-        page.fingerprints = sorted(fingerprints(tokens(masked(page.text, set(), page.credits, page.segments))))
+        compared = masked(page.text, set(), page.credits, page.segments)  # the text itself when nothing is masked
+        page.fingerprints = sorted(fingerprints(words if compared is page.text else tokens(compared)))
     return page
 
 
