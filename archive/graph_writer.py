@@ -6,16 +6,19 @@ its own connection and the analysis caches between pages.
 
 Each page is matched at once (candidates, alignment: which story it joins), so the crawl knows
 its copies as it goes; a story's tree (parents, relations, evidence) is derived again when the
-story has stopped growing for a while (a round of ``FLUSH_EVERY`` pages without a new member, or
-``WAIT_ROUNDS`` rounds at most), and at the end of the crawl, rather than after every page that
-joins it: a story whose copies keep arriving would otherwise be derived again every round. The
-final graph is the one batch analysis gives.
+story has stopped growing for a while (a round without a new member, or ``WAIT_ROUNDS`` rounds at
+most), and at the end of the crawl, rather than after every page that joins it: a story whose
+copies keep arriving would otherwise be derived again every round. A round comes after
+``FLUSH_EVERY`` pages and ``ROUND_SECONDS`` seconds at least, so a fast crawl derives trees every
+few seconds, not several times a second (a crawl of 1,500 local pages derived 485 trees for 242
+stories with rounds of 100 pages). The final graph is the one batch analysis gives.
 When several crawl processes share one graph, trees are derived once, at the end, by the last of
 them (``rounds=False`` here, :func:`derive` there).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -27,7 +30,8 @@ from archive.page import FirstSeen, Page
 from archive.store import reads, recheck, writes
 from archive.store.db import session_factory, transaction
 
-FLUSH_EVERY = 100  # pages between two rounds of tree derivation for the stories that grew
+FLUSH_EVERY = 100  # pages between two rounds of tree derivation for the stories that grew, at least
+ROUND_SECONDS = 5.0  # and seconds between two rounds, at least
 WAIT_ROUNDS = 5  # rounds a story that keeps growing waits for its tree at most
 
 
@@ -37,12 +41,16 @@ class GraphWriter:
 
     factory: sessionmaker[Session]
     db: str | None
-    rounds: bool = True  # derive grown stories' trees every FLUSH_EVERY pages (else only at the end)
-    analyzer: Analyzer = field(default_factory=Analyzer)
+    rounds: bool = True  # derive grown stories' trees in rounds as the crawl goes (else only at the end)
+    round_seconds: float = ROUND_SECONDS
+    # a round's trees compare again the pairs its pages' matching compared: 4,096 pairs keep most
+    # (a crawl of 1,500 pages compared 6,659 pairs, 5,086 of them different, with 1,024; 5,854 with 4,096)
+    analyzer: Analyzer = field(default_factory=lambda: Analyzer(pairs=4096))
     dirty: set[int] = field(default_factory=set)  # stories whose trees are to be derived again
     growing: set[int] = field(default_factory=set)  # the dirty stories that grew in this round
     waited: dict[int, int] = field(default_factory=dict)  # rounds a dirty story has waited
     pages: int = 0
+    last_round: tuple[int, float] = field(default_factory=lambda: (0, time.monotonic()))  # pages then, when
     created: list[int] = field(default_factory=list)  # the documents this process added
 
     def _store_one(self, session: Session, page: Page, capture: dict,
@@ -64,7 +72,8 @@ class GraphWriter:
         self.pages += 1
         if created:
             self.created.append(doc_id)
-        if self.rounds and self.pages % FLUSH_EVERY == 0:
+        pages, when = self.last_round
+        if self.rounds and self.pages - pages >= FLUSH_EVERY and time.monotonic() - when >= self.round_seconds:
             self._round()
 
     def _round(self) -> None:
@@ -73,6 +82,7 @@ class GraphWriter:
             self.waited[story_id] = self.waited.get(story_id, 0) + 1
         ready = {s for s in self.dirty if s not in self.growing or self.waited[s] >= WAIT_ROUNDS}
         self.growing.clear()
+        self.last_round = (self.pages, time.monotonic())
         self.flush(ready)
 
     def store(self, page: Page, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
