@@ -21,8 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from archive.extract import looks_like_html
-from archive.ingest import extract_block
-from archive.provenance.fingerprint import load_word_lists
+from archive.ingest import extract_block, load_word_lists
 from crawler.batching import Batches
 from crawler.items import PageItem
 

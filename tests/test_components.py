@@ -270,6 +270,16 @@ def test_extraction_workers_run_at_the_niceness_asked_for():
     assert worker == min(os.nice(0) + 7, 19)  # the crawler's own process keeps its priority
 
 
+def test_the_word_lists_every_worker_reads_are_read_before_the_workers_fork(monkeypatch):
+    from trafilatura import external
+
+    from crawler.extraction import Extraction
+
+    monkeypatch.setattr(external, "JT_STOPLIST", None)
+    Extraction.from_crawler(crawler_with())
+    assert external.JT_STOPLIST and "the" in external.JT_STOPLIST
+
+
 def test_what_the_crawl_built_before_the_spider_opened_is_frozen_out_of_collections_until_it_closes():
     import gc
 
