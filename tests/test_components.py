@@ -285,15 +285,14 @@ def test_what_the_crawl_built_before_the_spider_opened_is_frozen_out_of_collecti
 
     from crawler.collector import FreezeStartupObjects
 
-    crawler = crawler_with()
-    FreezeStartupObjects.from_crawler(crawler)
-    gc.unfreeze()
-    crawler.signals.send_catch_log(signals.spider_opened, spider=crawler.spider)
+    collector = FreezeStartupObjects.from_crawler(crawler_with())
+    thresholds = gc.get_threshold()
+    collector.spider_opened()
     try:
-        assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] > thresholds[0]
     finally:
-        crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="finished")
-    assert gc.get_freeze_count() == 0
+        collector.spider_closed()
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
     with pytest.raises(NotConfigured):
         FreezeStartupObjects.from_crawler(crawler_with(PROVENANCE_GC_FREEZE=False))
 
