@@ -114,7 +114,10 @@ class GraphWriter:
 
     def flush(self, stories: set[int] | None = None) -> int:
         """Derive the trees of the stories that grew since their last derivation (those of them in
-        ``stories``, when given); returns how many."""
+        ``stories``, when given); returns how many. At the crawl's end (``stories`` not given) also
+        those an earlier crawl, stopped between two rounds, left without a tree."""
+        if stories is None:
+            self.dirty |= transaction(self.factory, reads.stories_without_tree)
         chosen = sorted(self.dirty if stories is None else stories & self.dirty)
         self.dirty.difference_update(chosen)
         for story_id in chosen:

@@ -6,14 +6,16 @@ import time
 
 from archive import graph_writer
 from archive.graph_writer import GraphWriter
+from archive.page import Page
+from archive.store import writes
 from archive.store.db import session_factory
 
 
 class Recording(GraphWriter):
     """A writer that records which stories each round would derive (and derives nothing)."""
 
-    def __init__(self, round_seconds: float = 0.0):
-        super().__init__(session_factory("sqlite://"), "sqlite://", round_seconds=round_seconds)
+    def __init__(self, round_seconds: float = 0.0, db: str = "sqlite://"):
+        super().__init__(session_factory(db), db, round_seconds=round_seconds)
         self.derived: list[list[int]] = []
 
     def _derive(self, story_ids):
@@ -53,7 +55,19 @@ def test_a_fast_crawl_waits_for_the_round_seconds_too():
     assert writer.derived == [[1]]
 
 
-def test_the_end_of_the_crawl_derives_every_story_left():
-    writer = Recording()
+def test_the_end_of_the_crawl_derives_every_story_left(tmp_path):
+    writer = Recording(db=f"sqlite:///{tmp_path / 'graph.db'}")
     _pages(writer, [{3}, {4}])
     assert writer.flush() == 2 and not writer.dirty
+
+
+def test_the_end_of_a_crawl_derives_the_stories_a_stopped_crawl_left_without_a_tree(tmp_path):
+    db = f"sqlite:///{tmp_path / 'graph.db'}"
+    with session_factory(db).begin() as session:  # a killed crawl: membership written, tree not yet
+        ids = [writes.add_document(session, Page(f"https://site{n}.example/a/", f"text {n}", text_digest=f"{n:064d}",
+                                                 fingerprints=[n]), {"discovered_via": "test"}).id for n in (1, 2, 3)]
+        story = writes.assign_story(session, None, ids[:2])
+        writes.assign_story(session, None, ids[2:])  # one document: no tree to derive
+    writer = Recording(db=db)
+    assert writer.flush() == 1 and writer.derived == [[story]]
+    assert writer.flush(set()) == 0  # a round derives only what grew

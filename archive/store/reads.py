@@ -15,7 +15,7 @@ from archive.provenance.model import Doc, doc_from_page
 from archive.provenance.template import masked
 from archive.store import templates
 from archive.store.db import Hot
-from archive.store.models import Document, Fingerprint, Outlet, Skipped
+from archive.store.models import Document, Edge, Fingerprint, Outlet, Skipped
 from archive.urls import INFERRED_PREFIX, url_key
 
 
@@ -135,6 +135,14 @@ def load_docs(session: Session, ids: Iterable[int]) -> list[Doc]:
         compared = masked(text, template.get(doc_id, set()), page.credits)
         docs.append(doc_from_page(doc_id, page, compared, outlet_name or ""))
     return docs
+
+
+def stories_without_tree(session: Session) -> set[int]:
+    """Stories of two captured documents or more and no edge: their members changed and the
+    process that changed them stopped before it derived their trees again (a killed crawl)."""
+    several = (select(Document.story_id).where(Document.story_id.is_not(None), ~INFERRED)
+               .group_by(Document.story_id).having(func.count() > 1))
+    return set(session.scalars(several.except_(select(Edge.story_id).where(Edge.story_id.is_not(None)))))
 
 
 def story_members(session: Session, story_ids: Sequence[int]) -> set[int]:
