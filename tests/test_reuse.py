@@ -95,6 +95,19 @@ def test_paragraphs_reused_far_from_where_they_stood_are_partial_reuse_not_a_quo
     assert (edge.source, edge.derived, edge.relation) == (a.key, b.key, Relation.PARTIAL)
 
 
+def test_a_short_passage_reused_outside_quotation_marks_is_partial_reuse_not_a_quotation():
+    """Two sentences (under the 40 words a reused passage needs) of one story stand in another's
+    own text, in quotation marks in neither: a quotation stands in marks, so this is reuse; the
+    same words in marks are a quotation."""
+    source, own = _plain(1), _plain(2)
+    taken = next(source[i : i + 2] for i in range(2, len(source)) if 24 <= len(" ".join(source[i : i + 2]).split()) < 40)
+    a = _doc("https://wire-desk.example/a", ". ".join(source) + ".", "2024-01-01T08:00:00")
+    b = _doc("https://paper.example/b", ". ".join(own[:5] + taken + own[5:]) + ".", "2024-01-02T08:00:00")
+    assert compare(a, b).kinship is Kinship.PARTIAL
+    quoting = ". ".join(own[:5]) + f". As the desk put it, \u201c{'. '.join(taken)}.\u201d " + ". ".join(own[5:]) + "."
+    assert compare(a, _doc("https://paper.example/c", quoting, "2024-01-02T08:00:00")).kinship is Kinship.QUOTE
+
+
 def test_a_speakers_words_reused_with_their_marks_are_reuse_not_a_quotation():
     """The source's own quotation (a speaker's words in double marks) taken with its marks into
     a longer story of another outlet: the passage is in quotation marks in both texts, so it was

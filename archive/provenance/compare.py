@@ -293,8 +293,25 @@ def compare(a: Doc, b: Doc) -> Pair:
         elif reworded(a, b):
             pair.kinship = Kinship.REWRITE
         elif (run or longest_shared_run(a, b)) >= QUOTE_MIN_WORDS:
-            pair.kinship = Kinship.QUOTE
+            pair.kinship = Kinship.PARTIAL if _unquoted_passage(pair) else Kinship.QUOTE
     return pair
+
+
+def _unquoted_passage(pair: Pair) -> bool:
+    """A quotation stands in quotation marks: a passage of PARTIAL_PASSAGE words or more that both
+    texts hold outside them, inside the text of at least one (not where both keep footers or link
+    boxes, nor both headers), was reused, however short (a paragraph or two of another story)."""
+    spans_a, spans_b = (_runs(spans) for spans in _shared_runs(pair))
+    len_a, len_b = pair.alignment.len_a, pair.alignment.len_b
+    long_a = [(s, e) for s, e in spans_a if e - s >= PARTIAL_PASSAGE]
+    long_b = [(s, e) for s, e in spans_b if e - s >= PARTIAL_PASSAGE]
+    if not long_a or not long_b:
+        return False
+    if any(_quoted(pair.a, s, e) for s, e in spans_a) or any(_quoted(pair.b, s, e) for s, e in spans_b):
+        return False
+    foot = all(s >= (1 - FOOT) * len_a for s, _ in long_a) and all(s >= (1 - FOOT) * len_b for s, _ in long_b)
+    head = all(e <= HEAD * len_a for _, e in long_a) and all(e <= HEAD * len_b for _, e in long_b)
+    return not (foot or head)
 
 
 def _shared_runs(pair: Pair) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
