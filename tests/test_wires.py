@@ -196,6 +196,18 @@ def test_a_copy_dated_a_day_from_the_wire_took_the_captured_copy_it_equals(versi
     assert is_inferred(parents["https://scraper.example/2024/ap-review"])
 
 
+def test_a_copy_dated_a_day_from_the_wire_but_not_from_its_twin_took_the_twin(versions):
+    """The copy it equals is dated only to the day, so the two may be hours apart; but every other
+    copy of the wire ran a day from the scraper's date, and the twin ran with them: the scraper
+    took the twin's text after the wire had run, not the wire's."""
+    (url, text, _), rest = versions[0], versions[1:]
+    day_only = (url, text, datetime(2024, 3, 1))
+    scraped = ("https://scraper.example/2024/ap-review", text, datetime(2024, 2, 29, 20))
+    parents = {e.derived: e.source for e in analyze_story(_docs([day_only, *rest, scraped])).edges if e.primary}
+    assert parents["https://scraper.example/2024/ap-review"] == url
+    assert all(is_inferred(parents[u]) for u, _, _ in versions)
+
+
 def test_a_copy_carrying_the_agency_line_was_not_made_from_a_copy_that_lacks_it(versions):
     url, text, date = versions[0]
     pages = [(url, text, date), ("https://portal-three.example/n/1", text + "\n" + LINE, datetime(2024, 3, 1, 12)),

@@ -94,18 +94,24 @@ class WireSources:
         """A wire's customers run its story within hours of one another: a copy dated a day or
         more away from every other copy of the wire (from one known to the minute at least), and
         holding the very text of one captured copy, took that copy's text rather than the wire's
-        (scrapers re-date what they take). Copy -> the captured copy it took."""
+        (scrapers re-date what they take). So did a copy dated a day or more away from every other
+        copy but its text twins, one of which ran with those others: the wire ran then, and the
+        copy's text is that twin's. Copy -> the captured copy it took."""
         out = {}
         for members in self.wire_groups.values():
             for k in members:
                 doc = self.docs[k]
-                others = [self.docs[m] for m in members if m != k and _dated(self.docs[m])]
-                if not _dated(doc) or not any(ev.timed(o) for o in others) or not all(_apart(doc, o) for o in others):
+                if not _dated(doc):
                     continue
-                twin = next((m for m in members if m != k and (m, k) in self.possible
-                             and self._twins(self.pairs[(m, k)])), None)
-                if twin is not None:
-                    out[k] = twin
+                twins = [m for m in members if m != k and (m, k) in self.possible and self._twins(self.pairs[(m, k)])]
+                others = [m for m in members if m != k and _dated(self.docs[m])]
+                rest = [self.docs[m] for m in others if m not in twins]
+                if _away(doc, [self.docs[m] for m in others]) and twins:
+                    out[k] = twins[0]
+                elif _away(doc, rest):
+                    ran = [m for m in twins if _dated(self.docs[m]) and not all(_apart(self.docs[m], o) for o in rest)]
+                    if ran:
+                        out[k] = ran[0]
         return out
 
     def _wire_wording(self, k: int, m: int, members: list[int]) -> list[int]:
@@ -141,6 +147,11 @@ class WireSources:
 def _dated(doc: Doc) -> bool:
     """A date worth comparing: stated or printed, not a URL's month."""
     return doc.published is not None and doc.date_trust >= DATED
+
+
+def _away(doc: Doc, others: list[Doc]) -> bool:
+    """Is ``doc`` dated apart from every one of ``others``, one of them known to the minute at least?"""
+    return any(ev.timed(o) for o in others) and all(_apart(doc, o) for o in others)
 
 
 def _apart(a: Doc, b: Doc) -> bool:
