@@ -109,9 +109,11 @@ def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -
     chosen = choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), own_count)
     rarer = {h for h, in _COMMON.rows(session, {"me": doc_id, "cap": candidate_rules.REUSE_POSTINGS})}
     rare = [h for h in usable if h not in rarer]
-    if len(rare) < candidate_rules.REUSE_RARE:
-        return chosen
-    return with_rare(chosen, _CANDIDATES.rows(session, {"hashes": rare, "me": doc_id}))
+    rare_ranked = _CANDIDATES.rows(session, {"hashes": rare, "me": doc_id}) if rare else []
+    missing = [doc for doc, _ in rare_ranked if doc not in counts]
+    if missing:
+        counts |= dict(_COUNTS.rows(session, {"ids": missing}))
+    return with_rare(chosen, ((doc, shared, counts.get(doc, 0)) for doc, shared in rare_ranked), own_count)
 
 
 def fingerprint_index(session: Session) -> CandidateIndex:
