@@ -108,6 +108,17 @@ def test_a_short_passage_reused_outside_quotation_marks_is_partial_reuse_not_a_q
     assert compare(a, _doc("https://paper.example/c", quoting, "2024-01-02T08:00:00")).kinship is Kinship.QUOTE
 
 
+def test_two_commentaries_quoting_one_source_in_the_same_words_do_not_reuse_each_other():
+    """Both quote one sentence of a third story, introduced alike ("As the desk put it, “…"): the
+    passage they share holds a quotation mark, so it is a quotation in each, not reuse."""
+    source, one, two = _plain(1), _plain(2), _plain(3)
+    quote = next(s for s in source if 22 <= len(s.split()) < 40)
+    line = f"As the desk put it, \u201c{quote}."
+    a = _doc("https://first-view.example/a", ". ".join(one[:4]) + ".\n" + line + "\n" + ". ".join(one[4:]) + ".")
+    b = _doc("https://second-view.example/b", ". ".join(two[:4]) + ".\n" + line + "\n" + ". ".join(two[4:]) + ".")
+    assert compare(a, b).kinship is Kinship.QUOTE
+
+
 def test_a_speakers_words_reused_with_their_marks_are_reuse_not_a_quotation():
     """The source's own quotation (a speaker's words in double marks) taken with its marks into
     a longer story of another outlet: the passage is in quotation marks in both texts, so it was
