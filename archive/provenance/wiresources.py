@@ -10,6 +10,7 @@ wire copy's relation is named.
 from __future__ import annotations
 
 import hashlib
+from itertools import combinations
 
 from archive.provenance import evidence as ev
 from archive.provenance.model import Doc, Evidence, Relation
@@ -30,7 +31,8 @@ class WireSources:
     def _wire_groups(self) -> dict[str, list[int]]:
         """Copies carrying one agency's dateline or credit, by agency, when no page of that agency
         is captured, and at least two of them took it from the wire as far as the pages tell (no
-        credit to another of them, no spinner's marks over another's text). A wire sends its story
+        credit to another of them, no spinner's marks over another's text), not dated a day or
+        more apart (:func:`_ran_together`). A wire sends its story
         to several customers: a lone page carrying a dateline, with only copies that credit it or
         spin it, is their source, and the wire story it carries is no source the pages show (a page
         reusing a passage of the story inside its own wire story is no copy of the wire either)."""
@@ -40,7 +42,7 @@ class WireSources:
             if doc.wire and doc.wire not in captured:
                 groups.setdefault(doc.wire, []).append(k)
         return {slug: members for slug, members in groups.items()
-                if sum(self._independent(k, members) for k in members) >= 2}
+                if _ran_together([self.docs[k] for k in members if self._independent(k, members)])}
 
     def _independent(self, k: int, members: list[int]) -> bool:
         """Is copy k, as far as its credits and spinner marks tell, not made from another member?"""
@@ -142,6 +144,14 @@ class WireSources:
             if j == child and self.docs[i].wire == doc.wire and relation(pair) is Relation.EXCERPT:
                 return Relation.EXCERPT
         return Relation.SYNDICATION
+
+
+def _ran_together(copies: list[Doc]) -> bool:
+    """Could two of these copies have run one wire story together? A wire's customers run it within
+    hours of one another: two copies dated a day or more apart are no such pair (the later may
+    have taken the earlier's text: a page carrying a dateline and a newsroom's rewrite of it two
+    days later are a source and its rewrite, not two customers of the wire)."""
+    return any(not (_dated(a) and _dated(b) and _apart(a, b)) for a, b in combinations(copies, 2))
 
 
 def _dated(doc: Doc) -> bool:
