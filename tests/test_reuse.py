@@ -108,6 +108,17 @@ def test_a_short_passage_reused_outside_quotation_marks_is_partial_reuse_not_a_q
     assert compare(a, _doc("https://paper.example/c", quoting, "2024-01-02T08:00:00")).kinship is Kinship.QUOTE
 
 
+def test_a_story_that_took_a_short_one_whole_after_a_lead_of_its_own_is_not_its_source():
+    """Editors cut a story from the bottom: the short text, held whole in the longer one but only
+    after the longer one's own opening paragraphs, was not cut from it; the longer one reused it,
+    and the dates say which came first."""
+    short, own = _plain(1)[:5], _plain(2)
+    a = _doc("https://zz-origin.example/short", ". ".join(short) + ".", "2024-01-01T08:00:00")
+    b = _doc("https://aa-paper.example/long", ". ".join(own[:4] + short) + ".", "2024-01-04T08:00:00")
+    (edge,) = [e for e in analyze_story([a, b]).edges if e.primary]
+    assert (edge.source, edge.derived, edge.relation) == (a.key, b.key, Relation.PARTIAL)
+
+
 def test_two_commentaries_quoting_one_source_in_the_same_words_do_not_reuse_each_other():
     """Both quote one sentence of a third story, introduced alike ("As the desk put it, “…"): the
     passage they share holds a quotation mark, so it is a quotation in each, not reuse."""
