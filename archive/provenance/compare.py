@@ -111,6 +111,7 @@ _OPENS = re.compile(rf"(?<!\w)[{re.escape(QUOTE_MARKS)}]")  # a mark opening a q
 _CLOSING = {"“": "”", '"': '"', "«": "»", "„": "“"}  # double marks and the marks that close them
 _DOUBLE_OPENS = re.compile(r"(?<!\w)[“\"«„]")
 _CLOSES = re.compile(r"\W{0,2}[”\"»’'](?!\w)")  # ... closing one, right after a passage
+_DOUBLE_CLOSES = re.compile(r"\W{0,2}[”\"»](?!\w)")
 QUOTED_SHARE = 0.6  # a quotation is at most this share of the text that quotes it (in quotation marks)
 
 
@@ -317,14 +318,16 @@ def _unquoted_passage(pair: Pair) -> bool:
 
 
 def _marked(doc: Doc, start: int, end: int) -> bool:
-    """Is doc's token span [start, end) quoted, or does a double quotation mark open inside it
-    (or can the span not be placed in the text)?"""
+    """Is doc's token span [start, end) quoted, does a double quotation mark open inside it or
+    close right after it (the end of a quotation that opened further back), or can the span not
+    be placed in the text?"""
     text = clean(doc.text)
     first = _find(text, doc.tok.shown[start : min(end, start + 8)])
     last = _find(text, doc.tok.shown[max(start, end - 8) : end])
     if first is None or last is None:
         return True
-    return bool(_DOUBLE_OPENS.search(text, first.start(), last.end())) or _quoted(doc, start, end)
+    return (bool(_DOUBLE_OPENS.search(text, first.start(), last.end())) or _DOUBLE_CLOSES.match(text, last.end()) is not None
+            or _quoted(doc, start, end))
 
 
 def _shared_runs(pair: Pair) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
