@@ -132,12 +132,16 @@ def test_two_commentaries_quoting_one_source_in_the_same_words_do_not_reuse_each
 
 def test_a_passage_ending_a_quotation_that_opened_further_back_is_a_quotation():
     """The shared words close a quotation whose opening mark stands a sentence before them (a
-    sentence the source does not have): a quotation, not unquoted reuse."""
+    sentence the source does not have), or stand inside it: a quotation, not unquoted reuse."""
     source, own = _plain(1), _plain(2)
     taken = next(s for s in source if 22 <= len(s.split()) < 40)
     quote = f"As the desk put it, \u201cOfficials said on Tuesday that the review would take months to finish. {taken}.\u201d"
     a = _doc("https://wire-desk.example/a", ". ".join(source) + ".", "2024-01-01T08:00:00")
     b = _doc("https://view.example/b", ". ".join(own[:4]) + ".\n" + quote + "\n" + ". ".join(own[4:]) + ".")
+    assert compare(a, b).kinship is Kinship.QUOTE
+    # ... or inside one that opened earlier in its paragraph and closes a few words after it
+    quote = f'In the words of the desk, "Officials said on Tuesday that the review would take months. {taken}, they said."'
+    b = _doc("https://view.example/c", ". ".join(own[:4]) + ".\n" + quote + "\n" + ". ".join(own[4:]) + ".")
     assert compare(a, b).kinship is Kinship.QUOTE
 
 

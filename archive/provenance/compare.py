@@ -318,16 +318,16 @@ def _unquoted_passage(pair: Pair) -> bool:
 
 
 def _marked(doc: Doc, start: int, end: int) -> bool:
-    """Is doc's token span [start, end) quoted, does a double quotation mark open inside it or
-    close right after it (the end of a quotation that opened further back), or can the span not
-    be placed in the text?"""
+    """Is doc's token span [start, end) quoted (a mark opening just before it, or earlier in its
+    paragraph and not closed yet), does a double quotation mark open inside it or close right after
+    it (the end of a quotation that opened further back), or can the span not be placed in the text?"""
     text = clean(doc.text)
     first = _find(text, doc.tok.shown[start : min(end, start + 8)])
     last = _find(text, doc.tok.shown[max(start, end - 8) : end])
     if first is None or last is None:
         return True
     return (bool(_DOUBLE_OPENS.search(text, first.start(), last.end())) or _DOUBLE_CLOSES.match(text, last.end()) is not None
-            or _quoted(doc, start, end))
+            or _quoted(doc, start, end) or _in_quotes(doc, start, end))
 
 
 def _shared_runs(pair: Pair) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
