@@ -89,8 +89,8 @@ class WireSources:
         if twin is None:
             return []
         return [Evidence("dated_apart_from_wire", -WIRE_CREDIT,
-                         f"dated a day or more from every other copy of the wire, with the text of "
-                         f"{self.docs[twin].url}: it took a captured copy, not the wire")]
+                         f"dated a day or more from every other copy of the wire but those with its text, "
+                         f"and has the text of {self.docs[twin].url}: it took a captured copy, not the wire")]
 
     def _apart_copies(self) -> dict[int, int]:
         """A wire's customers run its story within hours of one another: a copy dated a day or
