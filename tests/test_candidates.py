@@ -11,8 +11,12 @@ from archive.provenance.index import CandidateIndex
 from archive.store import reads, writes
 from archive.store.db import session_factory
 
-# document -> its fingerprints: 1 and 2 share two of their own; 42 is in every document
-FINGERPRINTS = {1: [7, 8, 42], 2: [7, 8, 42, 90], 3: [42], 4: [42], 5: [42], 6: [500, 501]}
+# document -> its fingerprints: 1 and 2 share two of their own; 42 is in every document; 7 and 8,
+# long, share two fingerprints found nowhere else (a paragraph or two reused); 9, short, shares one
+# of its eight with 10 (an excerpt of a story with few rare words)
+FINGERPRINTS = {1: [7, 8, 42], 2: [7, 8, 42, 90], 3: [42], 4: [42], 5: [42], 6: [500, 501],
+                7: [*range(1000, 1030), 9001, 9002], 8: [*range(2000, 2040), 9001, 9002],
+                9: [*range(3000, 3007), 9100], 10: [*range(4000, 4030), 9100]}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -54,3 +58,13 @@ def test_index_is_read_without_a_list_of_rows():
     assert len(index) == 2
     assert list(index.fingerprints_of(2)) == [7, 8]
     assert index.candidates(1, [7, 8]) == [2]
+
+
+def test_two_fingerprints_rare_in_the_archive_make_a_candidate_whatever_the_share(stored, monkeypatch):
+    """Two of 32 fingerprints shared is under the share a copy needs, but two that only these two
+    documents hold point at a passage one reused from the other; held by many, at a topic."""
+    assert both(stored, 7) == ([8], [8])
+    assert both(stored, 9) == ([10], [10])  # a short text: one of its few is enough
+    monkeypatch.setattr(candidate_rules, "REUSE_POSTINGS", 1)
+    assert both(stored, 7) == ([], [])
+    assert both(stored, 9) == ([], [])

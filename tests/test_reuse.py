@@ -95,6 +95,56 @@ def test_paragraphs_reused_far_from_where_they_stood_are_partial_reuse_not_a_quo
     assert (edge.source, edge.derived, edge.relation) == (a.key, b.key, Relation.PARTIAL)
 
 
+def test_a_short_passage_reused_outside_quotation_marks_is_partial_reuse_not_a_quotation():
+    """Two sentences (under the 40 words a reused passage needs) of one story stand in another's
+    own text, in quotation marks in neither: a quotation stands in marks, so this is reuse; the
+    same words in marks are a quotation."""
+    source, own = _plain(1), _plain(2)
+    taken = next(source[i : i + 2] for i in range(2, len(source)) if 24 <= len(" ".join(source[i : i + 2]).split()) < 40)
+    a = _doc("https://wire-desk.example/a", ". ".join(source) + ".", "2024-01-01T08:00:00")
+    b = _doc("https://paper.example/b", ". ".join(own[:5] + taken + own[5:]) + ".", "2024-01-02T08:00:00")
+    assert compare(a, b).kinship is Kinship.PARTIAL
+    quoting = ". ".join(own[:5]) + f". As the desk put it, \u201c{'. '.join(taken)}.\u201d " + ". ".join(own[5:]) + "."
+    assert compare(a, _doc("https://paper.example/c", quoting, "2024-01-02T08:00:00")).kinship is Kinship.QUOTE
+
+
+def test_a_story_that_took_a_short_one_whole_after_a_lead_of_its_own_is_not_its_source():
+    """Editors cut a story from the bottom: the short text, held whole in the longer one but only
+    after the longer one's own opening paragraphs, was not cut from it; the longer one reused it,
+    and the dates say which came first."""
+    short, own = _plain(1)[:5], _plain(2)
+    a = _doc("https://zz-origin.example/short", ". ".join(short) + ".", "2024-01-01T08:00:00")
+    b = _doc("https://aa-paper.example/long", ". ".join(own[:4] + short) + ".", "2024-01-04T08:00:00")
+    (edge,) = [e for e in analyze_story([a, b]).edges if e.primary]
+    assert (edge.source, edge.derived, edge.relation) == (a.key, b.key, Relation.PARTIAL)
+
+
+def test_two_commentaries_quoting_one_source_in_the_same_words_do_not_reuse_each_other():
+    """Both quote one sentence of a third story, introduced alike ("As the desk put it, “…"): the
+    passage they share holds a quotation mark, so it is a quotation in each, not reuse."""
+    source, one, two = _plain(1), _plain(2), _plain(3)
+    quote = next(s for s in source if 22 <= len(s.split()) < 40)
+    line = f"As the desk put it, \u201c{quote}."
+    a = _doc("https://first-view.example/a", ". ".join(one[:4]) + ".\n" + line + "\n" + ". ".join(one[4:]) + ".")
+    b = _doc("https://second-view.example/b", ". ".join(two[:4]) + ".\n" + line + "\n" + ". ".join(two[4:]) + ".")
+    assert compare(a, b).kinship is Kinship.QUOTE
+
+
+def test_a_passage_ending_a_quotation_that_opened_further_back_is_a_quotation():
+    """The shared words close a quotation whose opening mark stands a sentence before them (a
+    sentence the source does not have), or stand inside it: a quotation, not unquoted reuse."""
+    source, own = _plain(1), _plain(2)
+    taken = next(s for s in source if 22 <= len(s.split()) < 40)
+    quote = f"As the desk put it, \u201cOfficials said on Tuesday that the review would take months to finish. {taken}.\u201d"
+    a = _doc("https://wire-desk.example/a", ". ".join(source) + ".", "2024-01-01T08:00:00")
+    b = _doc("https://view.example/b", ". ".join(own[:4]) + ".\n" + quote + "\n" + ". ".join(own[4:]) + ".")
+    assert compare(a, b).kinship is Kinship.QUOTE
+    # ... or inside one that opened earlier in its paragraph and closes a few words after it
+    quote = f'In the words of the desk, "Officials said on Tuesday that the review would take months. {taken}, they said."'
+    b = _doc("https://view.example/c", ". ".join(own[:4]) + ".\n" + quote + "\n" + ". ".join(own[4:]) + ".")
+    assert compare(a, b).kinship is Kinship.QUOTE
+
+
 def test_a_speakers_words_reused_with_their_marks_are_reuse_not_a_quotation():
     """The source's own quotation (a speaker's words in double marks) taken with its marks into
     a longer story of another outlet: the passage is in quotation marks in both texts, so it was

@@ -196,6 +196,33 @@ def test_a_copy_dated_a_day_from_the_wire_took_the_captured_copy_it_equals(versi
     assert is_inferred(parents["https://scraper.example/2024/ap-review"])
 
 
+def test_a_copy_dated_a_day_from_the_wire_but_not_from_its_twin_took_the_twin(versions):
+    """The copy it equals is dated only to the day, so the two may be hours apart; but every other
+    copy of the wire ran a day from the scraper's date, and the twin ran with them: the scraper
+    took the twin's text after the wire had run, not the wire's."""
+    (url, text, _), rest = versions[0], versions[1:]
+    day_only = (url, text, datetime(2024, 3, 1))
+    scraped = ("https://scraper.example/2024/ap-review", text, datetime(2024, 2, 29, 20))
+    parents = {e.derived: e.source for e in analyze_story(_docs([day_only, *rest, scraped])).edges if e.primary}
+    assert parents["https://scraper.example/2024/ap-review"] == url
+    assert all(is_inferred(parents[u]) for u, _, _ in versions)
+
+
+def test_two_copies_dated_days_apart_did_not_both_run_the_wire(versions):
+    """A wire's customers run its story within hours of one another: the page carrying AP's
+    dateline and a copy of it two days later that credits no one are a source and its copy, not
+    two customers of the wire, so the page is the origin (as with only its crediting republication)."""
+    url, text, date = versions[1]
+    pages = [(url, text, date),
+             ("https://weekly.example/review", text + "\nRepublished with permission of Portal Two.", datetime(2024, 3, 2, 9)),
+             ("https://digest.example/review", text.rsplit(". ", 2)[0] + ".", datetime(2024, 3, 3, 18))]
+    docs = [doc_from_page(u, Page(u, t, title="Officials announce review", site_name=site, date=d, date_trust=1.0,
+                                  credits=tuple(credit_lines(t))))
+            for (u, t, d), site in zip(pages, ["Portal Two", "Weekly", "Digest"])]
+    result = analyze_story(docs)
+    assert result.origin == url and not any(is_inferred(e.source) for e in result.edges)
+
+
 def test_a_copy_carrying_the_agency_line_was_not_made_from_a_copy_that_lacks_it(versions):
     url, text, date = versions[0]
     pages = [(url, text, date), ("https://portal-three.example/n/1", text + "\n" + LINE, datetime(2024, 3, 1, 12)),

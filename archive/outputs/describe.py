@@ -54,6 +54,8 @@ EVIDENCE = {
     "closest_text": ("closest text", "Of all possible sources, this one's text is the closest."),
     "closer_text_elsewhere": ("closer text elsewhere", "Another copy's text is closer to it than this source's."),
     "unexplained": ("text not in source", "The copy has passages that are not in this source."),
+    "opening_cut": ("source's opening missing", "The copy lacks this source's opening paragraphs, which an "
+                                                "excerpt keeps: this source added them to the copy's text."),
     "dateline_dropped": ("dateline dropped", "The copy lacks the wire dateline the source has."),
     "spinner_marks": ("spinner debris", "The copy shows the debris an article spinner leaves (such as \"&nbsp,\")."),
     "substituted_words_rarer": ("synonym swaps", "Words were swapped for synonyms, rarer ones on the copy's side."),
@@ -76,8 +78,9 @@ EVIDENCE = {
     "wire_credit": ("wire credit", "The copy carries the agency's dateline or credit: its text came from the "
                                    "agency's wire story, which no captured page holds."),
     "dated_apart_from_wire": ("dated apart from the wire", "The copy is dated a day or more from every other "
-                                                           "copy of the wire and has one captured copy's text: it "
-                                                           "took that copy, not the wire."),
+                                                           "copy of the wire (but those with its text, one of "
+                                                           "which ran with them) and has one captured copy's "
+                                                           "text: it took that copy, not the wire."),
     "wire_line_added": ("agency line added", "The copy closes with the agency's credit line, which this source "
                                              "lacks: it was not made from this source."),
     "wire_line_dropped": ("agency line dropped", "The copy holds this source's text but not the agency's line the "

@@ -111,6 +111,7 @@ _OPENS = re.compile(rf"(?<!\w)[{re.escape(QUOTE_MARKS)}]")  # a mark opening a q
 _CLOSING = {"“": "”", '"': '"', "«": "»", "„": "“"}  # double marks and the marks that close them
 _DOUBLE_OPENS = re.compile(r"(?<!\w)[“\"«„]")
 _CLOSES = re.compile(r"\W{0,2}[”\"»’'](?!\w)")  # ... closing one, right after a passage
+_DOUBLE_CLOSES = re.compile(r"\W{0,2}[”\"»](?!\w)")
 QUOTED_SHARE = 0.6  # a quotation is at most this share of the text that quotes it (in quotation marks)
 
 
@@ -293,8 +294,40 @@ def compare(a: Doc, b: Doc) -> Pair:
         elif reworded(a, b):
             pair.kinship = Kinship.REWRITE
         elif (run or longest_shared_run(a, b)) >= QUOTE_MIN_WORDS:
-            pair.kinship = Kinship.QUOTE
+            pair.kinship = Kinship.PARTIAL if _unquoted_passage(pair) else Kinship.QUOTE
     return pair
+
+
+def _unquoted_passage(pair: Pair) -> bool:
+    """A quotation stands in quotation marks: a passage of PARTIAL_PASSAGE words or more that both
+    texts hold outside them, and with none opening inside it (two commentaries quoting one source
+    share its sentence and the words introducing it), inside the text of at least one (not where
+    both keep footers or link boxes, nor both headers), was reused, however short (a paragraph or
+    two of another story)."""
+    spans_a, spans_b = (_runs(spans) for spans in _shared_runs(pair))
+    len_a, len_b = pair.alignment.len_a, pair.alignment.len_b
+    long_a = [(s, e) for s, e in spans_a if e - s >= PARTIAL_PASSAGE]
+    long_b = [(s, e) for s, e in spans_b if e - s >= PARTIAL_PASSAGE]
+    if not long_a or not long_b:
+        return False
+    if any(_marked(pair.a, s, e) for s, e in spans_a) or any(_marked(pair.b, s, e) for s, e in spans_b):
+        return False
+    foot = all(s >= (1 - FOOT) * len_a for s, _ in long_a) and all(s >= (1 - FOOT) * len_b for s, _ in long_b)
+    head = all(e <= HEAD * len_a for _, e in long_a) and all(e <= HEAD * len_b for _, e in long_b)
+    return not (foot or head)
+
+
+def _marked(doc: Doc, start: int, end: int) -> bool:
+    """Is doc's token span [start, end) quoted (a mark opening just before it, or earlier in its
+    paragraph and not closed yet), does a double quotation mark open inside it or close right after
+    it (the end of a quotation that opened further back), or can the span not be placed in the text?"""
+    text = clean(doc.text)
+    first = _find(text, doc.tok.shown[start : min(end, start + 8)])
+    last = _find(text, doc.tok.shown[max(start, end - 8) : end])
+    if first is None or last is None:
+        return True
+    return (bool(_DOUBLE_OPENS.search(text, first.start(), last.end())) or _DOUBLE_CLOSES.match(text, last.end()) is not None
+            or _quoted(doc, start, end) or _in_quotes(doc, start, end))
 
 
 def _shared_runs(pair: Pair) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

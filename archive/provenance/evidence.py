@@ -70,6 +70,15 @@ def unexplained(pair: Pair) -> list[Evidence]:
     return [Evidence("unexplained", weight, f"{missing} words of the copy are not in the source")]
 
 
+def opening_cut(pair: Pair) -> bool:
+    """Does B's text open with what it shares with A, while A's opens with more words of its own
+    than a copy adds at its top (``ALLOWED_NOVEL_AT_EDGE``: more than a credit line or dateline)?"""
+    al = pair.alignment
+    if not al.passages:
+        return False
+    return min(p.a0 for p in al.passages) >= ALLOWED_NOVEL_AT_EDGE and min(p.b0 for p in al.passages) < INSERTED_PASSAGE
+
+
 def dropped_dateline(a: Doc, b: Doc) -> list[Evidence]:
     """A's wire dateline is part of its first paragraph, and copies of a wire copy keep it."""
     flat_b = squash(b.text[:400])

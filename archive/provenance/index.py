@@ -19,6 +19,13 @@ MIN_SHARED = 2  # fingerprints two documents must share to be aligned...
 SHORT = 12  # ...or just one, when either has fewer fingerprints than this (a short excerpt)
 MIN_SHARED_SHARE = 0.2  # shared fingerprints / fingerprints of the smaller document (copies: >= 0.33 measured)
 REUSE_SHARED = 4  # ...or this many, whatever the share: a story reusing two paragraphs of a long one
+# ...or, whatever the share and count, REUSE_RARE fingerprints found in REUSE_POSTINGS documents at
+# most (one, when either has fewer than SHORT): a paragraph or two reused from another story keep
+# two or three of its fingerprints (one rare word pair in four is kept), a short excerpt one or two
+# of its few, and pairs that rare belong to a story and its copies, not to a topic's news (the B
+# corpora's stories hold theirs in 3-17 documents)
+REUSE_RARE = 2
+REUSE_POSTINGS = 20
 PREFETCH = 2 * MAX_CANDIDATES  # rows the ranking keeps before the share test
 # A fingerprint found in more documents than this is too common to point at a copy (a name in
 # the news of the month): candidate search leaves it out. Copies share many rarer ones; without
@@ -35,6 +42,15 @@ def choose(rows: Iterable[tuple[int, int, int]], own_count: int) -> list[int]:
         if shared >= (1 if smaller < SHORT else MIN_SHARED) and (
                 shared >= MIN_SHARED_SHARE * max(1, smaller) or shared >= REUSE_SHARED):
             out.append(other_id)
+    return out[:MAX_CANDIDATES]
+
+
+def with_rare(chosen: list[int], rare_rows: Iterable[tuple[int, int, int]], own_count: int) -> list[int]:
+    """The candidates :func:`choose` kept, then those of (document, shared rare fingerprints, its
+    fingerprint count), ranked like its rows, that share enough rare fingerprints."""
+    out = list(chosen)
+    out += [other_id for other_id, shared, other_count in rare_rows if other_id not in chosen
+            and shared >= (1 if min(own_count, other_count or 0) < SHORT else REUSE_RARE)]
     return out[:MAX_CANDIDATES]
 
 
@@ -73,13 +89,22 @@ class CandidateIndex:
             return []
         left = np.searchsorted(self.hashes, hashes, side="left")
         right = np.searchsorted(self.hashes, hashes, side="right")
-        usable = (right > left) & (right - left <= MAX_POSTINGS)
+        postings = right - left
+        usable = (postings > 0) & (postings <= MAX_POSTINGS)
+        ids, shared = self._ranked(doc_id, left, right, usable)
+        if not len(ids):
+            return []
+        chosen = choose(zip(ids.tolist(), shared.tolist(), self.count(ids).tolist()), len(hashes))
+        rare_ids, rare_shared = self._ranked(doc_id, left, right, usable & (postings <= REUSE_POSTINGS))
+        rare_rows = zip(rare_ids.tolist(), rare_shared.tolist(), self.count(rare_ids).tolist())
+        return with_rare(chosen, rare_rows, len(hashes))
+
+    def _ranked(self, doc_id: int, left: np.ndarray, right: np.ndarray, usable: np.ndarray):
+        """The other documents holding the usable fingerprints, with how many each holds, ranked by
+        that count descending then id, the first PREFETCH (as the database query ranks them)."""
         hits = np.concatenate([self.doc_ids[a:b] for a, b in zip(left[usable], right[usable])]
                               or [np.empty(0, np.int64)])
         hits = hits[hits != doc_id]
-        if not len(hits):
-            return []
         ids, shared = np.unique(hits, return_counts=True)
         ranked = np.lexsort((ids, -shared))[:PREFETCH]
-        rows = zip(ids[ranked].tolist(), shared[ranked].tolist(), self.count(ids[ranked]).tolist())
-        return choose(rows, len(hashes))
+        return ids[ranked], shared[ranked]

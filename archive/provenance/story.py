@@ -117,6 +117,14 @@ class StoryAnalysis(WireSources):
             other = self.unexplained.get((j, i))
             if items and other and items[0].weight < other[0].weight:
                 self.unexplained[(i, j)] = [replace(items[0], weight=other[0].weight)]
+        # editors cut a story from the bottom: a shorter text lacking the longer one's opening was
+        # not cut from it, so what the longer says of its own weighs the same both ways (a story
+        # that took a short one whole after a lead of its own is not that short one's source)
+        for (i, j), items in list(self.unexplained.items()):
+            other = self.unexplained.get((j, i))
+            if not items and other and ev.opening_cut(self.pairs[(i, j)]):
+                self.unexplained[(i, j)] = [Evidence("opening_cut", other[0].weight,
+                                                     "the copy lacks the source's opening: an excerpt keeps it")]
         self.carried = self._carried()
         self.credits = {(i, j): ev.pointers(p.a, p.b) + ev.names(p.a, p.b) for (i, j), p in self.pairs.items()}
         self.plausible = {edge for edge, items in self.unexplained.items() if not items}

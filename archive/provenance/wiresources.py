@@ -10,6 +10,7 @@ wire copy's relation is named.
 from __future__ import annotations
 
 import hashlib
+from itertools import combinations
 
 from archive.provenance import evidence as ev
 from archive.provenance.model import Doc, Evidence, Relation
@@ -30,7 +31,8 @@ class WireSources:
     def _wire_groups(self) -> dict[str, list[int]]:
         """Copies carrying one agency's dateline or credit, by agency, when no page of that agency
         is captured, and at least two of them took it from the wire as far as the pages tell (no
-        credit to another of them, no spinner's marks over another's text). A wire sends its story
+        credit to another of them, no spinner's marks over another's text), not dated a day or
+        more apart (:func:`_ran_together`). A wire sends its story
         to several customers: a lone page carrying a dateline, with only copies that credit it or
         spin it, is their source, and the wire story it carries is no source the pages show (a page
         reusing a passage of the story inside its own wire story is no copy of the wire either)."""
@@ -40,7 +42,7 @@ class WireSources:
             if doc.wire and doc.wire not in captured:
                 groups.setdefault(doc.wire, []).append(k)
         return {slug: members for slug, members in groups.items()
-                if sum(self._independent(k, members) for k in members) >= 2}
+                if _ran_together([self.docs[k] for k in members if self._independent(k, members)])}
 
     def _independent(self, k: int, members: list[int]) -> bool:
         """Is copy k, as far as its credits and spinner marks tell, not made from another member?"""
@@ -87,25 +89,31 @@ class WireSources:
         if twin is None:
             return []
         return [Evidence("dated_apart_from_wire", -WIRE_CREDIT,
-                         f"dated a day or more from every other copy of the wire, with the text of "
-                         f"{self.docs[twin].url}: it took a captured copy, not the wire")]
+                         f"dated a day or more from every other copy of the wire but those with its text, "
+                         f"and has the text of {self.docs[twin].url}: it took a captured copy, not the wire")]
 
     def _apart_copies(self) -> dict[int, int]:
         """A wire's customers run its story within hours of one another: a copy dated a day or
         more away from every other copy of the wire (from one known to the minute at least), and
         holding the very text of one captured copy, took that copy's text rather than the wire's
-        (scrapers re-date what they take). Copy -> the captured copy it took."""
+        (scrapers re-date what they take). So did a copy dated a day or more away from every other
+        copy but its text twins, one of which ran with those others: the wire ran then, and the
+        copy's text is that twin's. Copy -> the captured copy it took."""
         out = {}
         for members in self.wire_groups.values():
             for k in members:
                 doc = self.docs[k]
-                others = [self.docs[m] for m in members if m != k and _dated(self.docs[m])]
-                if not _dated(doc) or not any(ev.timed(o) for o in others) or not all(_apart(doc, o) for o in others):
+                if not _dated(doc):
                     continue
-                twin = next((m for m in members if m != k and (m, k) in self.possible
-                             and self._twins(self.pairs[(m, k)])), None)
-                if twin is not None:
-                    out[k] = twin
+                twins = [m for m in members if m != k and (m, k) in self.possible and self._twins(self.pairs[(m, k)])]
+                others = [m for m in members if m != k and _dated(self.docs[m])]
+                rest = [self.docs[m] for m in others if m not in twins]
+                if _away(doc, [self.docs[m] for m in others]) and twins:
+                    out[k] = twins[0]
+                elif _away(doc, rest):
+                    ran = [m for m in twins if _dated(self.docs[m]) and not all(_apart(self.docs[m], o) for o in rest)]
+                    if ran:
+                        out[k] = ran[0]
         return out
 
     def _wire_wording(self, k: int, m: int, members: list[int]) -> list[int]:
@@ -138,9 +146,22 @@ class WireSources:
         return Relation.SYNDICATION
 
 
+def _ran_together(copies: list[Doc]) -> bool:
+    """Could two of these copies have run one wire story together? A wire's customers run it within
+    hours of one another: two copies dated a day or more apart are no such pair (the later may
+    have taken the earlier's text: a page carrying a dateline and a newsroom's rewrite of it two
+    days later are a source and its rewrite, not two customers of the wire)."""
+    return any(not (_dated(a) and _dated(b) and _apart(a, b)) for a, b in combinations(copies, 2))
+
+
 def _dated(doc: Doc) -> bool:
     """A date worth comparing: stated or printed, not a URL's month."""
     return doc.published is not None and doc.date_trust >= DATED
+
+
+def _away(doc: Doc, others: list[Doc]) -> bool:
+    """Is ``doc`` dated apart from every one of ``others``, one of them known to the minute at least?"""
+    return any(ev.timed(o) for o in others) and all(_apart(doc, o) for o in others)
 
 
 def _apart(a: Doc, b: Doc) -> bool:

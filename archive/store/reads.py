@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from archive.page import stored_page
 from archive.provenance import index as candidate_rules
-from archive.provenance.index import PREFETCH, CandidateIndex, choose
+from archive.provenance.index import PREFETCH, CandidateIndex, choose, with_rare
 from archive.provenance.model import Doc, doc_from_page
 from archive.provenance.template import masked
 from archive.store import templates
@@ -106,7 +106,14 @@ def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -
     # counts in a second, keyed query: joining them into the grouping costs four times as much
     ids = [doc for doc, _ in ranked]
     counts = dict(_COUNTS.rows(session, {"ids": ids}))
-    return choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), own_count)
+    chosen = choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), own_count)
+    rarer = {h for h, in _COMMON.rows(session, {"me": doc_id, "cap": candidate_rules.REUSE_POSTINGS})}
+    rare = [h for h in usable if h not in rarer]
+    rare_ranked = _CANDIDATES.rows(session, {"hashes": rare, "me": doc_id}) if rare else []
+    missing = [doc for doc, _ in rare_ranked if doc not in counts]
+    if missing:
+        counts |= dict(_COUNTS.rows(session, {"ids": missing}))
+    return with_rare(chosen, ((doc, shared, counts.get(doc, 0)) for doc, shared in rare_ranked), own_count)
 
 
 def fingerprint_index(session: Session) -> CandidateIndex:
