@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.page import Page
 from archive.provenance.align import Alignment
-from archive.provenance.compare import DERIVED, Kinship, Pair, compare, quoting_side
+from archive.provenance.compare import DERIVED, Kinship, Pair, compare, quoting_side, shares_passage
 from archive.provenance.index import CandidateIndex
 from archive.provenance.model import Doc, StoryResult, doc_from_page
 from archive.provenance.story import analyze_story
@@ -127,11 +127,12 @@ class Analyzer:
         earlier one, and a batch meets every pair. ``index`` (in memory) answers like the database;
         ``hashes``: fingerprints of documents the caller has just stored (not read back)."""
         found = Links()
-        wanted = {}
+        wanted, rare_only = {}, {}
         for doc_id in doc_ids:
             others = (index.candidates(doc_id, index.fingerprints_of(doc_id)) if index is not None
                       else reads.candidates(session, doc_id, (hashes or {}).get(doc_id)))
             wanted[doc_id] = [o for o in others if o < doc_id]
+            rare_only[doc_id] = others.rare_only
         loaded = {d.key: d for d in self.docs(session, [i for doc_id, others in wanted.items() if others
                                                         for i in (doc_id, *others)])}
         for doc_id, others in wanted.items():
@@ -140,6 +141,8 @@ class Analyzer:
                 continue
             doc = loaded[doc_id]
             for other in (loaded[o] for o in others if o in loaded):
+                if other.key in rare_only[doc_id] and not shares_passage(other, doc):
+                    continue
                 pair = self.pair(other, doc)
                 if pair.kinship in DERIVED:
                     found.copies[doc_id].append(other.key)
@@ -192,7 +195,10 @@ class Analyzer:
             doc = docs.get(doc_id)
             if doc is None:
                 continue
-            for other in self.docs(session, [o for o in reads.candidates(session, doc_id) if o not in docs]):
+            found = reads.candidates(session, doc_id)
+            for other in self.docs(session, [o for o in found if o not in docs]):
+                if other.key in found.rare_only and not shares_passage(other, doc):
+                    continue
                 pair = self.pair(other, doc)
                 if pair.kinship in DERIVED:
                     links.add_edge(doc_id, other.key)

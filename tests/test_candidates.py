@@ -68,3 +68,14 @@ def test_two_fingerprints_rare_in_the_archive_make_a_candidate_whatever_the_shar
     monkeypatch.setattr(candidate_rules, "REUSE_POSTINGS", 1)
     assert both(stored, 7) == ([], [])
     assert both(stored, 9) == ([], [])
+
+
+def test_the_candidates_only_rare_fingerprints_found_are_told_apart(stored):
+    """They are aligned only when they share a passage (archive/analysis.py); the share test's are
+    aligned whatever they share."""
+    with stored() as session:
+        index = reads.fingerprint_index(session)
+        for found in (reads.candidates(session, 7), index.candidates(7, index.fingerprints_of(7))):
+            assert found == [8] and found.rare_only == {8}
+        for found in (reads.candidates(session, 1), index.candidates(1, index.fingerprints_of(1))):
+            assert 2 in found and 2 not in found.rare_only

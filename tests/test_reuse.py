@@ -161,3 +161,13 @@ def test_a_speakers_words_reused_with_their_marks_are_reuse_not_a_quotation():
     (edge,) = [e for e in analyze_story([a, b]).edges if e.primary]
     assert (edge.source, edge.derived, edge.relation) == (a.key, b.key, Relation.PARTIAL)
 
+
+
+def test_texts_share_a_passage_only_with_a_run_of_quotation_length():
+    from archive.provenance.compare import QUOTE_MIN_WORDS, shares_passage
+
+    words = [f"word{n}" for n in range(60)]
+    a = _doc("https://a.example/1", " ".join(words) + ".")
+    b = _doc("https://b.example/2", " ".join(words[10:10 + QUOTE_MIN_WORDS]) + " and then other words of its own here.")
+    c = _doc("https://c.example/3", " ".join(words[10:10 + QUOTE_MIN_WORDS - 1]) + " and then other words of its own here.")
+    assert shares_passage(a, b) and not shares_passage(a, c)

@@ -83,6 +83,12 @@ def longest_shared_run(a: Doc, b: Doc) -> int:
     return best + QUOTE_MIN_WORDS - 1 if best else 0
 
 
+def shares_passage(a: Doc, b: Doc) -> bool:
+    """Do the texts share a run of QUOTE_MIN_WORDS words anywhere (what a quotation, an excerpt and
+    reused paragraphs all hold)? A set test, far cheaper than aligning them."""
+    return longest_shared_run(a, b) > 0
+
+
 def quote_grams(doc: Doc) -> tuple[list[int], frozenset[int]]:
     """The document's QUOTE_MIN_WORDS-word runs (hashed), in order and as a set (``Doc.quote_grams``)."""
     words = _quotable(doc)

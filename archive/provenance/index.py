@@ -45,13 +45,23 @@ def choose(rows: Iterable[tuple[int, int, int]], own_count: int) -> list[int]:
     return out[:MAX_CANDIDATES]
 
 
-def with_rare(chosen: list[int], rare_rows: Iterable[tuple[int, int, int]], own_count: int) -> list[int]:
+class Candidates(list):
+    """Candidate documents, best first. ``rare_only``: those that only the rare route found (a few
+    rare fingerprints in common, too few for the share test): what it finds, partial reuse and
+    short excerpts, share a passage, and a pair sharing none is not worth aligning (on the crawl
+    benchmark's site the route alone made five times the comparisons)."""
+
+    rare_only: frozenset[int] = frozenset()
+
+
+def with_rare(chosen: list[int], rare_rows: Iterable[tuple[int, int, int]], own_count: int) -> Candidates:
     """The candidates :func:`choose` kept, then those of (document, shared rare fingerprints, its
     fingerprint count), ranked like its rows, that share enough rare fingerprints."""
-    out = list(chosen)
-    out += [other_id for other_id, shared, other_count in rare_rows if other_id not in chosen
+    rare = [other_id for other_id, shared, other_count in rare_rows if other_id not in chosen
             and shared >= (1 if min(own_count, other_count or 0) < SHORT else REUSE_RARE)]
-    return out[:MAX_CANDIDATES]
+    out = Candidates([*chosen, *rare][:MAX_CANDIDATES])
+    out.rare_only = frozenset(rare) & frozenset(out)
+    return out
 
 
 class CandidateIndex:
@@ -83,17 +93,17 @@ class CandidateIndex:
         end = np.searchsorted(self._docs_sorted, doc_id, side="right")
         return self._hashes_by_doc[start:end]
 
-    def candidates(self, doc_id: int, hashes: np.ndarray | list[int]) -> list[int]:
+    def candidates(self, doc_id: int, hashes: np.ndarray | list[int]) -> Candidates:
         hashes = np.asarray(hashes, dtype=np.int64)
         if not len(hashes):
-            return []
+            return Candidates()
         left = np.searchsorted(self.hashes, hashes, side="left")
         right = np.searchsorted(self.hashes, hashes, side="right")
         postings = right - left
         usable = (postings > 0) & (postings <= MAX_POSTINGS)
         ids, shared = self._ranked(doc_id, left, right, usable)
         if not len(ids):
-            return []
+            return Candidates()
         chosen = choose(zip(ids.tolist(), shared.tolist(), self.count(ids).tolist()), len(hashes))
         rare_ids, rare_shared = self._ranked(doc_id, left, right, usable & (postings <= REUSE_POSTINGS))
         rare_rows = zip(rare_ids.tolist(), rare_shared.tolist(), self.count(rare_ids).tolist())

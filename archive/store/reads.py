@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from archive.page import stored_page
 from archive.provenance import index as candidate_rules
-from archive.provenance.index import PREFETCH, CandidateIndex, choose, with_rare
+from archive.provenance.index import PREFETCH, CandidateIndex, Candidates, choose, with_rare
 from archive.provenance.model import Doc, doc_from_page
 from archive.provenance.template import masked
 from archive.store import templates
@@ -87,22 +87,22 @@ def latest_captures(session: Session, story_id: int | None = None, url: str | No
         select(Document.id, Document.url).where(Document.id.in_(newest)).order_by(Document.id))]
 
 
-def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -> list[int]:
+def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -> Candidates:
     """Stored documents sharing enough rare word pairs with the stored document ``doc_id`` to be
     worth aligning (``hashes``: its fingerprints, when the caller has them already)."""
     if hashes is None:
         hashes = list(session.scalars(select(Fingerprint.hash).where(Fingerprint.document_id == doc_id)))
     if not hashes:
-        return []
+        return Candidates()
     own_count = len(hashes)
     cap = candidate_rules.MAX_POSTINGS
     common = {h for h, in _COMMON.rows(session, {"me": doc_id, "cap": cap})}
     usable = [h for h in hashes if h not in common]
     if not usable:
-        return []
+        return Candidates()
     ranked = _CANDIDATES.rows(session, {"hashes": usable, "me": doc_id})
     if not ranked:
-        return []
+        return Candidates()
     # counts in a second, keyed query: joining them into the grouping costs four times as much
     ids = [doc for doc, _ in ranked]
     counts = dict(_COUNTS.rows(session, {"ids": ids}))
