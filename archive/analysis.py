@@ -81,6 +81,12 @@ def _earlier(a: int | str, b: int | str) -> bool:
     return (a < b) if isinstance(a, int) and isinstance(b, int) else str(a) < str(b)
 
 
+def _worth_aligning(other: Doc, doc: Doc, rare_only: frozenset[int]) -> bool:
+    """A candidate only rare fingerprints found is aligned when the texts share a passage
+    (``index.Candidates``); every other candidate is."""
+    return other.key not in rare_only or shares_passage(other, doc)
+
+
 class Analyzer:
     def __init__(self, cache_size: int = 4096, pairs: int = 1024):
         self._docs: _Bounded = _Bounded(cache_size)  # a link-finding chunk's documents and candidates fit
@@ -141,7 +147,7 @@ class Analyzer:
                 continue
             doc = loaded[doc_id]
             for other in (loaded[o] for o in others if o in loaded):
-                if other.key in rare_only[doc_id] and not shares_passage(other, doc):
+                if not _worth_aligning(other, doc, rare_only[doc_id]):
                     continue
                 pair = self.pair(other, doc)
                 if pair.kinship in DERIVED:
@@ -197,7 +203,7 @@ class Analyzer:
                 continue
             found = reads.candidates(session, doc_id)
             for other in self.docs(session, [o for o in found if o not in docs]):
-                if other.key in found.rare_only and not shares_passage(other, doc):
+                if not _worth_aligning(other, doc, found.rare_only):
                     continue
                 pair = self.pair(other, doc)
                 if pair.kinship in DERIVED:
