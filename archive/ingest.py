@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.analysis import analyze_many, refresh_stories
 from archive.extract import ExtractionError, extract_page, looks_like_html
-from archive.provenance.fingerprint import load_word_lists as fingerprint_word_lists
+from archive.provenance.fingerprint import load_word_lists
 from archive.store import writes
 from archive.store.models import Document
 from archive.urls import url_key
@@ -97,13 +97,13 @@ def extract_block(jobs: list[tuple[bytes, str, str | None]]) -> list[tuple[str, 
     return [extract_job(*job) for job in jobs]
 
 
-def load_word_lists() -> None:
+def preload_worker_data() -> None:
     """What every extraction worker reads, read once by the process that forks them: wordfreq's
     and jusText's lists (fingerprints, stop words) and trafilatura's stoplist of every language,
     which it builds at its first jusText fallback (0.2 s a process)."""
     from trafilatura import external
 
-    fingerprint_word_lists()
+    load_word_lists()
     if external.JT_STOPLIST is None:
         external.jt_stoplist_init()
 
@@ -114,7 +114,7 @@ def _results(captures: Iterator[Capture], workers: int) -> Iterator[tuple[Captur
             yield capture, extract_job(capture.body, capture.url, capture.content_type)
         return
     window: deque[tuple[list[Capture], Future]] = deque()
-    load_word_lists()
+    preload_worker_data()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for block in _blocks(captures, BLOCK):
             jobs = [(c.body, c.url, c.content_type) for c in block]

@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from archive.extract import looks_like_html
-from archive.ingest import extract_block, load_word_lists
+from archive.ingest import extract_block, preload_worker_data
 from crawler.batching import Batches
 from crawler.items import PageItem
 
@@ -46,7 +46,7 @@ class Extraction:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Extraction:
-        load_word_lists()  # before the extraction workers and the graph writer fork from this process
+        preload_worker_data()  # before the extraction workers and the graph writer fork from this process
         workers = crawler.settings.getint("PROVENANCE_EXTRACT_WORKERS") or os.cpu_count() or 1
         extraction = cls(crawler.stats, workers, crawler.settings.getint("PROVENANCE_EXTRACT_NICE"))
         crawler.signals.connect(extraction.open, signal=signals.spider_opened)
