@@ -45,6 +45,7 @@ LOGGER = logging.getLogger(__name__)
 Aligned = tuple[Alignment, Kinship]  # an alignment and what it made of the pair
 CHUNK = 64  # documents per link-finding task
 INDEX_FROM = 500  # documents to analyse from which an in-memory candidate index pays off
+COUNTS_KEPT = 200_000  # fingerprint counts a writer keeps (about 20 MB) before it starts again
 
 
 class _Bounded(OrderedDict):
@@ -91,6 +92,14 @@ class Analyzer:
     def __init__(self, cache_size: int = 4096, pairs: int = 1024):
         self._docs: _Bounded = _Bounded(cache_size)  # a link-finding chunk's documents and candidates fit
         self._pairs: _Bounded = _Bounded(pairs)  # a pair is met again in its story's tree, soon after
+        self._counts: dict[int, int] = {}  # documents' fingerprint counts (fixed once stored), for candidates
+
+    def reset(self) -> None:
+        """Forget everything: a transaction that stored documents was rolled back, and the ids it
+        gave them will be given to others."""
+        self._docs.clear()
+        self._pairs.clear()
+        self._counts.clear()
 
     # -- loading and comparing, cached ---------------------------------------------------------
 
@@ -114,6 +123,7 @@ class Analyzer:
         """Remember a just-stored document from its extracted page and what storing it learnt of
         its template text (nothing is read back)."""
         text = masked(page.text, stored.template, page.credits, page.segments)
+        self._counts[stored.id] = len(stored.fingerprints)
         return self._docs.remember(stored.id, doc_from_page(stored.id, page, text, stored.outlet))
 
     def forget(self, doc_ids: Iterable[int]) -> None:
@@ -134,9 +144,11 @@ class Analyzer:
         ``hashes``: fingerprints of documents the caller has just stored (not read back)."""
         found = Links()
         wanted, rare_only = {}, {}
+        if len(self._counts) > COUNTS_KEPT:
+            self._counts.clear()
         for doc_id in doc_ids:
             others = (index.candidates(doc_id, index.fingerprints_of(doc_id)) if index is not None
-                      else reads.candidates(session, doc_id, (hashes or {}).get(doc_id)))
+                      else reads.candidates(session, doc_id, (hashes or {}).get(doc_id), self._counts))
             wanted[doc_id] = [o for o in others if o < doc_id]
             rare_only[doc_id] = others.rare_only
         loaded = {d.key: d for d in self.docs(session, [i for doc_id, others in wanted.items() if others
@@ -201,7 +213,7 @@ class Analyzer:
             doc = docs.get(doc_id)
             if doc is None:
                 continue
-            found = reads.candidates(session, doc_id)
+            found = reads.candidates(session, doc_id, counts=self._counts)
             for other in self.docs(session, [o for o in found if o not in docs]):
                 if not _worth_aligning(other, doc, found.rare_only):
                     continue

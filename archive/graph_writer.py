@@ -87,8 +87,12 @@ class GraphWriter:
 
     def store(self, page: Page, capture: dict, analyze: bool) -> tuple[int, bool, int | None]:
         """Store one page and match it with its copies. Returns (document id, created, story id)."""
-        doc_id, created, changed, story_id = transaction(
-            self.factory, lambda session: self._store_one(session, page, capture, analyze))
+        try:
+            doc_id, created, changed, story_id = transaction(
+                self.factory, lambda session: self._store_one(session, page, capture, analyze))
+        except Exception:
+            self.analyzer.reset()  # it remembered documents under ids the rollback gives back
+            raise
         self._stored(doc_id, created, changed)
         return doc_id, created, story_id
 
@@ -99,6 +103,7 @@ class GraphWriter:
         try:
             results = transaction(self.factory, lambda session: [self._store_one(session, *job) for job in jobs])
         except Exception:  # one page's failure must not take the others with it
+            self.analyzer.reset()
             out = []
             for job in jobs:
                 try:

@@ -3,7 +3,7 @@ stories and their members, which URLs are stored."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased
@@ -30,12 +30,21 @@ _CANDIDATES = Hot(
     .limit(PREFETCH)
 )
 _OTHER = aliased(Fingerprint)
-# The document's fingerprints found in more than ``cap`` documents (the in-memory index's cap):
-# a look past the cap-th posting, so a common fingerprint costs ``cap`` index entries, not all of them.
+
+
+def _held_past(cap: str):
+    """Is the fingerprint held by more than ``cap`` documents? A look past the cap-th posting, so
+    a common fingerprint costs ``cap`` index entries, not all of them."""
+    return select(_OTHER.hash).where(_OTHER.hash == Fingerprint.hash).limit(1).offset(bindparam(cap)).exists()
+
+
+# The document's fingerprints held by more than ``least`` documents, each with whether it is past
+# the in-memory index's cap and past the rare route's (``least``: the lower of the two): one
+# statement for both
 _COMMON = Hot(
-    select(Fingerprint.hash)
+    select(Fingerprint.hash, _held_past("cap"), _held_past("rare"))
     .where(Fingerprint.document_id == bindparam("me"))
-    .where(select(_OTHER.hash).where(_OTHER.hash == Fingerprint.hash).limit(1).offset(bindparam("cap")).exists())
+    .where(_held_past("least"))
 )
 INFERRED = Document.__table__.c.url_key.startswith(INFERRED_PREFIX, autoescape=True)  # not captures
 _COUNTS = Hot(select(Document.id, Document.fingerprint_count).where(Document.id.in_(bindparam("ids", expanding=True))))
@@ -87,32 +96,34 @@ def latest_captures(session: Session, story_id: int | None = None, url: str | No
         select(Document.id, Document.url).where(Document.id.in_(newest)).order_by(Document.id))]
 
 
-def candidates(session: Session, doc_id: int, hashes: list[int] | None = None) -> Candidates:
+def candidates(session: Session, doc_id: int, hashes: list[int] | None = None,
+               counts: MutableMapping[int, int] | None = None) -> Candidates:
     """Stored documents sharing enough rare word pairs with the stored document ``doc_id`` to be
-    worth aligning (``hashes``: its fingerprints, when the caller has them already)."""
+    worth aligning (``hashes``: its fingerprints, when the caller has them already; ``counts``:
+    documents' fingerprint counts known already, filled in here: a count never changes once its
+    document is stored)."""
     if hashes is None:
         hashes = list(session.scalars(select(Fingerprint.hash).where(Fingerprint.document_id == doc_id)))
     if not hashes:
         return Candidates()
+    counts = {} if counts is None else counts
     own_count = len(hashes)
-    cap = candidate_rules.MAX_POSTINGS
-    common = {h for h, in _COMMON.rows(session, {"me": doc_id, "cap": cap})}
-    usable = [h for h in hashes if h not in common]
+    cap, rare_cap = candidate_rules.MAX_POSTINGS, candidate_rules.REUSE_POSTINGS
+    past = {h: (common, rarer) for h, common, rarer in _COMMON.rows(
+        session, {"me": doc_id, "cap": cap, "rare": rare_cap, "least": min(cap, rare_cap)})}
+    usable = [h for h in hashes if not past.get(h, (False,))[0]]
     if not usable:
         return Candidates()
     ranked = _CANDIDATES.rows(session, {"hashes": usable, "me": doc_id})
     if not ranked:
         return Candidates()
-    # counts in a second, keyed query: joining them into the grouping costs four times as much
-    ids = [doc for doc, _ in ranked]
-    counts = dict(_COUNTS.rows(session, {"ids": ids}))
-    chosen = choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), own_count)
-    rarer = {h for h, in _COMMON.rows(session, {"me": doc_id, "cap": candidate_rules.REUSE_POSTINGS})}
-    rare = [h for h in usable if h not in rarer]
+    rare = [h for h in usable if not past.get(h, (False, False))[1]]
     rare_ranked = _CANDIDATES.rows(session, {"hashes": rare, "me": doc_id}) if rare else []
-    missing = [doc for doc, _ in rare_ranked if doc not in counts]
+    # counts in a second, keyed query: joining them into the grouping costs four times as much
+    missing = list({doc for doc, _ in (*ranked, *rare_ranked) if doc not in counts})
     if missing:
-        counts |= dict(_COUNTS.rows(session, {"ids": missing}))
+        counts.update(_COUNTS.rows(session, {"ids": missing}))
+    chosen = choose(((doc, shared, counts.get(doc, 0)) for doc, shared in ranked), own_count)
     return with_rare(chosen, ((doc, shared, counts.get(doc, 0)) for doc, shared in rare_ranked), own_count)
 
 
