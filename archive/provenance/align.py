@@ -105,8 +105,8 @@ def align(a: Tokens, b: Tokens, moved: bool = False) -> Alignment:
 
 
 def _equal_spans(sa: tuple[str, ...], sb: tuple[str, ...], metric) -> list[Span]:
-    return [Span(op.src_start, op.src_end, op.dest_start, op.dest_end)
-            for op in metric.opcodes(sa, sb) if op.tag == "equal"]
+    # as_list: plain tuples, not one Opcode object per operation (most operations are not "equal")
+    return [Span(a0, a1, b0, b1) for tag, a0, a1, b0, b1 in metric.opcodes(sa, sb).as_list() if tag == "equal"]
 
 
 def _uncovered(length: int, covered: list[tuple[int, int]]) -> list[int]:
