@@ -71,3 +71,24 @@ def test_the_end_of_a_crawl_derives_the_stories_a_stopped_crawl_left_without_a_t
     writer = Recording(db=db)
     assert writer.flush() == 1 and writer.derived == [[story]]
     assert writer.flush(set()) == 0  # a round derives only what grew
+
+
+def test_a_batch_rolled_back_leaves_nothing_in_the_analysis_caches(tmp_path, monkeypatch):
+    """SQLite gives a rolled-back document's id to the next one stored: a document, a fingerprint
+    count or a comparison remembered under it would be another page's."""
+    writer = GraphWriter(session_factory(f"sqlite:///{tmp_path / 'graph.db'}"), None)
+    match = writer.analyzer.match
+
+    def failing(session, stored):  # the second page fails after the analysis remembered it
+        if "two.example" in writer.analyzer._docs[stored.id].url:
+            raise RuntimeError("lost connection")
+        return match(session, stored)
+
+    monkeypatch.setattr(writer.analyzer, "match", failing)
+    text = "The harbour board voted on Tuesday to close the old ferry pier for repairs. " * 8
+    jobs = [(Page(f"https://{site}.example/a/", text, text_digest=f"{n:064d}"), {"discovered_via": "test"}, True)
+            for n, site in enumerate(("one", "two"))]
+    results = writer.store_many(jobs)
+    assert [status for status, _ in results] == ["ok", "error"]
+    assert set(writer.analyzer._docs) | set(writer.analyzer._counts) <= {results[0][1][0]}
+    assert not writer.analyzer._pairs
