@@ -82,10 +82,10 @@ def _earlier(a: int | str, b: int | str) -> bool:
     return (a < b) if isinstance(a, int) and isinstance(b, int) else str(a) < str(b)
 
 
-def _worth_aligning(other: Doc, doc: Doc, rare_only: frozenset[int]) -> bool:
-    """A candidate only rare fingerprints found is aligned when the texts share a passage
+def _worth_aligning(other: Doc, doc: Doc, need_passage: frozenset[int]) -> bool:
+    """A candidate admitted by few fingerprints is aligned when the texts share a passage
     (``index.Candidates``); every other candidate is."""
-    return other.key not in rare_only or shares_passage(other, doc)
+    return other.key not in need_passage or shares_passage(other, doc)
 
 
 class Analyzer:
@@ -143,14 +143,14 @@ class Analyzer:
         earlier one, and a batch meets every pair. ``index`` (in memory) answers like the database;
         ``hashes``: fingerprints of documents the caller has just stored (not read back)."""
         found = Links()
-        wanted, rare_only = {}, {}
+        wanted, need_passage = {}, {}
         if len(self._counts) > COUNTS_KEPT:
             self._counts.clear()
         for doc_id in doc_ids:
             others = (index.candidates(doc_id, index.fingerprints_of(doc_id)) if index is not None
                       else reads.candidates(session, doc_id, (hashes or {}).get(doc_id), self._counts))
             wanted[doc_id] = [o for o in others if o < doc_id]
-            rare_only[doc_id] = others.rare_only
+            need_passage[doc_id] = others.need_passage
         loaded = {d.key: d for d in self.docs(session, [i for doc_id, others in wanted.items() if others
                                                         for i in (doc_id, *others)])}
         for doc_id, others in wanted.items():
@@ -159,7 +159,7 @@ class Analyzer:
                 continue
             doc = loaded[doc_id]
             for other in (loaded[o] for o in others if o in loaded):
-                if not _worth_aligning(other, doc, rare_only[doc_id]):
+                if not _worth_aligning(other, doc, need_passage[doc_id]):
                     continue
                 pair = self.pair(other, doc)
                 if pair.kinship in DERIVED:
@@ -215,7 +215,7 @@ class Analyzer:
                 continue
             found = reads.candidates(session, doc_id, counts=self._counts)
             for other in self.docs(session, [o for o in found if o not in docs]):
-                if not _worth_aligning(other, doc, found.rare_only):
+                if not _worth_aligning(other, doc, found.need_passage):
                     continue
                 pair = self.pair(other, doc)
                 if pair.kinship in DERIVED:

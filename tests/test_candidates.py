@@ -13,10 +13,11 @@ from archive.store.db import session_factory
 
 # document -> its fingerprints: 1 and 2 share two of their own; 42 is in every document; 7 and 8,
 # long, share two fingerprints found nowhere else (a paragraph or two reused); 9, short, shares one
-# of its eight with 10 (an excerpt of a story with few rare words)
+# of its eight with 10 (an excerpt of a story with few rare words); 11 and 12, long, share four
 FINGERPRINTS = {1: [7, 8, 42], 2: [7, 8, 42, 90], 3: [42], 4: [42], 5: [42], 6: [500, 501],
                 7: [*range(1000, 1030), 9001, 9002], 8: [*range(2000, 2040), 9001, 9002],
-                9: [*range(3000, 3007), 9100], 10: [*range(4000, 4030), 9100]}
+                9: [*range(3000, 3007), 9100], 10: [*range(4000, 4030), 9100],
+                11: [*range(5000, 5030), *range(9200, 9204)], 12: [*range(6000, 6040), *range(9200, 9204)]}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -70,12 +71,22 @@ def test_two_fingerprints_rare_in_the_archive_make_a_candidate_whatever_the_shar
     assert both(stored, 9) == ([], [])
 
 
-def test_the_candidates_only_rare_fingerprints_found_are_told_apart(stored):
+def test_the_candidates_only_rare_fingerprints_found_need_a_passage(stored):
     """They are aligned only when they share a passage (archive/analysis.py); the share test's are
     aligned whatever they share."""
     with stored() as session:
         index = reads.fingerprint_index(session)
         for found in (reads.candidates(session, 7), index.candidates(7, index.fingerprints_of(7))):
-            assert found == [8] and found.rare_only == {8}
+            assert found == [8] and found.need_passage == {8}
         for found in (reads.candidates(session, 1), index.candidates(1, index.fingerprints_of(1))):
-            assert 2 in found and 2 not in found.rare_only
+            assert 2 in found and 2 not in found.need_passage
+
+
+def test_the_candidates_only_a_few_shared_fingerprints_admit_need_a_passage(stored, monkeypatch):
+    """Four shared fingerprints, a small share of either: admitted by ``REUSE_SHARED`` (two
+    paragraphs reused), not by the share a copy has, so aligned only when they share a passage."""
+    monkeypatch.setattr(candidate_rules, "REUSE_POSTINGS", 1)  # not by the rare route either
+    with stored() as session:
+        index = reads.fingerprint_index(session)
+        for found in (reads.candidates(session, 11), index.candidates(11, index.fingerprints_of(11))):
+            assert found == [12] and found.need_passage == {12}

@@ -33,34 +33,41 @@ PREFETCH = 2 * MAX_CANDIDATES  # rows the ranking keeps before the share test
 MAX_POSTINGS = 1000
 
 
-def choose(rows: Iterable[tuple[int, int, int]], own_count: int) -> list[int]:
+def choose(rows: Iterable[tuple[int, int, int]], own_count: int) -> Candidates:
     """From (document, shared fingerprints, its fingerprint count) ranked by shared count
-    descending then id, the candidates worth aligning. The test reads the same from either side."""
-    out = []
+    descending then id, the candidates worth aligning. The test reads the same from either side.
+    Those only ``REUSE_SHARED`` admits (too small a share for a copy) are ``need_passage``."""
+    out, few = Candidates(), set()
     for other_id, shared, other_count in rows:
         smaller = min(own_count, other_count or 0)
         if shared >= (1 if smaller < SHORT else MIN_SHARED) and (
                 shared >= MIN_SHARED_SHARE * max(1, smaller) or shared >= REUSE_SHARED):
             out.append(other_id)
-    return out[:MAX_CANDIDATES]
+            if shared < MIN_SHARED_SHARE * max(1, smaller):
+                few.add(other_id)
+    del out[MAX_CANDIDATES:]
+    out.need_passage = frozenset(few) & frozenset(out)
+    return out
 
 
 class Candidates(list):
-    """Candidate documents, best first. ``rare_only``: those that only the rare route found (a few
-    rare fingerprints in common, too few for the share test): what it finds, partial reuse and
-    short excerpts, share a passage, and a pair sharing none is not worth aligning (on the crawl
-    benchmark's site the route alone made five times the comparisons)."""
+    """Candidate documents, best first. ``need_passage``: those too few fingerprints admitted for
+    a copy's share (the rare route, ``REUSE_SHARED``): what those routes exist for, partial reuse,
+    short excerpts and quotations, shares a passage, and a pair sharing none is not worth aligning.
+    On the crawl benchmark's site the rare route alone made five times the comparisons, and of
+    2,965 pairs ``REUSE_SHARED`` admitted 2,938 were unrelated (26 quotations, 1 reuse, each with
+    its passage)."""
 
-    rare_only: frozenset[int] = frozenset()
+    need_passage: frozenset[int] = frozenset()
 
 
-def with_rare(chosen: list[int], rare_rows: Iterable[tuple[int, int, int]], own_count: int) -> Candidates:
+def with_rare(chosen: Candidates, rare_rows: Iterable[tuple[int, int, int]], own_count: int) -> Candidates:
     """The candidates :func:`choose` kept, then those of (document, shared rare fingerprints, its
     fingerprint count), ranked like its rows, that share enough rare fingerprints."""
     rare = [other_id for other_id, shared, other_count in rare_rows if other_id not in chosen
             and shared >= (1 if min(own_count, other_count or 0) < SHORT else REUSE_RARE)]
     out = Candidates([*chosen, *rare][:MAX_CANDIDATES])
-    out.rare_only = frozenset(rare) & frozenset(out)
+    out.need_passage = (frozenset(rare) | chosen.need_passage) & frozenset(out)
     return out
 
 
