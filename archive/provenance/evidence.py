@@ -278,7 +278,7 @@ def title_copied(a: Doc, b: Doc, plain: str, twins: bool = False) -> list[Eviden
     own name, is A's served title (suffixes such as " – analysis – Asia Times" included). A bare
     headline says little (every copy may carry it), except between twins, copies with the same
     text, where nothing else tells which copied which."""
-    core_b, full_a = title_core(b), squash(a.title)
+    core_b, full_a = b.title_core, squash(a.title)
     if not core_b or core_b != full_a:
         return []
     if core_b != plain:

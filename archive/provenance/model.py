@@ -83,6 +83,12 @@ class Doc:
         return outlet_names(self)
 
     @cached_property
+    def title_core(self) -> str:
+        from archive.provenance.evidence import title_core
+
+        return title_core(self)
+
+    @cached_property
     def quote_grams(self) -> tuple[list[int], frozenset[int]]:
         from archive.provenance.compare import quote_grams
 
