@@ -39,9 +39,9 @@ _SHARING = Hot(
     .limit(20 * NEIGHBOURS)
 )
 _KNOWN = Hot(select(_TPL.c.hash).where(_TPL.c.hash.in_(bindparam("hashes", expanding=True))).distinct())
-_HOLDERS = select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash"))
-_ABOUT = select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text).where(
-    Document.id.in_(bindparam("ids", expanding=True)))
+_HOLDERS = Hot(select(_SEG.c.document_id).where(_SEG.c.hash == bindparam("hash")))
+_ABOUT = Hot(select(Document.id, Document.url_key, func.coalesce(Document.page_title, Document.title), Document.text)
+             .where(Document.id.in_(bindparam("ids", expanding=True))))
 _MASKS = Hot(
     select(_SEG.c.document_id, _SEG.c.hash)
     .join(_TPL, _TPL.c.hash == _SEG.c.hash)
@@ -76,7 +76,6 @@ class Learnt(NamedTuple):
 def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: Sequence[Segment]) -> Learnt:
     """Store a new document's segments and learn the template text it reveals."""
     site = site_of(url)
-    connection = session.connection()
     unique = {s.hash: s for s in segs}
     _add_segments(session.get_bind().dialect.name).insert(
         session, [(s.hash, doc_id, site, s.words) for s in unique.values()])
@@ -90,7 +89,7 @@ def learn(session: Session, doc_id: int, url: str, title: str, body: str, segs: 
             sharing[other] = other_site
     if not sharing:
         return Learnt(set(), known)
-    about = {d: (k, t or "", body or "") for d, k, t, body in connection.execute(_ABOUT, {"ids": list(sharing)})}
+    about = {d: (k, t or "", body or "") for d, k, t, body in _ABOUT.rows(session, {"ids": list(sharing)})}
     mine_key = url_key(url)
     learnt: set[tuple[str, int]] = set()
     for other, other_site in sharing.items():
@@ -119,7 +118,7 @@ def _record(session: Session, learnt: set[tuple[str, int]], doc_id: int) -> set[
     connection.execute(insert_ignoring(session, _TPL), [{"site": s, "hash": h} for s, h in sorted(learnt)])
     changed: set[int] = set()
     for h in sorted(fresh):
-        changed.update(connection.execute(_HOLDERS, {"hash": h}).scalars())
+        changed.update(d for d, in _HOLDERS.rows(session, {"hash": h}))
     changed.discard(doc_id)
     return changed
 
