@@ -118,7 +118,10 @@ def candidates(session: Session, doc_id: int, hashes: list[int] | None = None,
     if not ranked:
         return Candidates()
     rare = [h for h in usable if not past.get(h, (False, False))[1]]
-    rare_ranked = _CANDIDATES.rows(session, {"hashes": rare, "me": doc_id}) if rare else []
+    if len(rare) == len(usable):  # none of them between the two caps: the same query, the same rows
+        rare_ranked = ranked
+    else:
+        rare_ranked = _CANDIDATES.rows(session, {"hashes": rare, "me": doc_id}) if rare else []
     # counts in a second, keyed query: joining them into the grouping costs four times as much
     missing = list({doc for doc, _ in (*ranked, *rare_ranked) if doc not in counts})
     if missing:
