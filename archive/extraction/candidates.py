@@ -147,9 +147,9 @@ def embedded_text(tree) -> str:
 
 STANDFIRST_MIN_WORDS = 8  # a shorter description is a label or the headline again
 STANDFIRST_MAX_ELEMENTS = 30  # an element holding more is a container, not the lead's own box
-_DESCRIPTIONS = etree.XPath("//meta[@name='description' or @property='og:description'"
+_DESCRIPTIONS = etree.XPath("/descendant::meta[@name='description' or @property='og:description'"
                             " or @name='twitter:description' or @property='twitter:description']/@content")
-_TEXT_WITH = etree.XPath("//body//text()[contains(., $probe)]"
+_TEXT_WITH = etree.XPath("/descendant::body/descendant::text()[contains(., $probe)]"
                          "[not(parent::script or parent::style or parent::noscript or parent::template)]")
 
 

@@ -32,7 +32,7 @@ from trafilatura.settings import Extractor
 LOGGER = logging.getLogger(__name__)
 
 SEQUENCE_OF = "2.3.1"  # the trafilatura whose sequence this follows
-_TEXTS = etree.XPath("//text()[not(parent::script or parent::style)]", smart_strings=False)
+_TEXTS = etree.XPath("/descendant::text()[not(parent::script or parent::style)]", smart_strings=False)
 
 
 @functools.cache
@@ -66,7 +66,7 @@ def page_text_bound(tree) -> int:
 # of them is not walked (each walk costs as much as the regexes it tests, 0.2-0.6 ms a page).
 _RAW_PRUNE_NEEDLES = (("mvp-post-add-", "infinite"), ("elementor-share-buttons",))
 _COMMENTS_NEEDLES = ("omment", "comol", "disqus_thread")
-_IDS_AND_CLASSES = etree.XPath("//@id | //@class", smart_strings=False)
+_IDS_AND_CLASSES = etree.XPath("/descendant::*/@id | /descendant::*/@class", smart_strings=False)
 
 
 def _pruned(tree, names: str):
