@@ -507,3 +507,50 @@ def test_first_lines_repeating_parts_of_the_served_title_are_the_headline_block(
     text = f"- Samastipur Police Caught 2 Miscreants\nTwo thieves caught: within two days\n{story}"
     assert _without_headline(text, "Two thieves caught within two days", None, page_title) == story
     assert _without_headline(f"Police caught\n{story}", None, None, page_title) == f"Police caught\n{story}"
+
+
+def _fast_mode_pages() -> dict[str, bytes]:
+    story = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    menu = "".join(f'<li><a href="/s/{i}">Section number {i} of the site</a></li>' for i in range(120))
+    return {
+        "old layout": old_page(paragraphs="p"),
+        "comments": (f"<html><body><article><h1>Bridge</h1>{story}</article><div id='comments'><p>First! "
+                     "I drive that bridge every day and it has been shaking for years now.</p></div>"
+                     "<ul class='comment-list'><li>Reader two says the county waited too long.</li></ul>"
+                     "</body></html>").encode(),
+        "infinite scroll": (f"<html><body><div class='post'>{story}</div><div class='infinite-scroll'>"
+                            f"<h2>Next story</h2>{story}</div></body></html>").encode(),
+        "short text on a long page": (f"<html><body><ul>{menu}</ul><article><p>{ARTICLE[0]}</p></article>"
+                                      f"<div>{'Other words of the page here. ' * 300}</div></body></html>").encode(),
+        "a snippet": b"<html><body><p>Too short.</p></body></html>",
+    }
+
+
+@pytest.mark.parametrize("name", list(_fast_mode_pages()))
+def test_fast_mode_gives_trafilatura_s_text_and_leaves_the_tree(name):
+    import trafilatura
+    from lxml import etree
+    from trafilatura.baseline import html2txt
+
+    from archive.extraction.fastmode import fast_text, options, page_text_bound
+
+    tree = parse(_fast_mode_pages()[name])
+    before = etree.tostring(tree)
+    expected = trafilatura.bare_extraction(tree, options=options())
+    assert fast_text(tree) == ((expected.text or "").strip() if expected else "")
+    assert etree.tostring(tree) == before
+    assert page_text_bound(tree) >= len(html2txt(tree))
+
+
+def test_fast_mode_measures_the_page_only_when_the_text_may_be_under_a_fifth_of_it(monkeypatch):
+    from trafilatura import core
+
+    from archive.extraction import fastmode
+
+    measured = []
+    monkeypatch.setattr(core, "html2txt", lambda tree: measured.append(tree) or "")
+    pages = _fast_mode_pages()
+    fastmode.fast_text(parse(pages["comments"]))  # a short text, but most of its page
+    assert measured == []
+    fastmode.fast_text(parse(pages["short text on a long page"]))
+    assert len(measured) == 1

@@ -21,6 +21,8 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import Extractor
 
+from archive.extraction.fastmode import fast_text
+
 LOGGER = logging.getLogger(__name__)
 
 _BLOCKS = frozenset("p div h1 h2 h3 h4 h5 h6 li td th tr br blockquote pre section article table ul ol dl dd dt"
@@ -35,7 +37,10 @@ def _options(fast: bool) -> Extractor:
 
 
 def trafilatura_text(tree, fast: bool) -> str:
-    """trafilatura's body text (it copies the tree it is given)."""
+    """trafilatura's body text (it copies the tree it is given); fast mode without the work whose
+    result is thrown away (:mod:`archive.extraction.fastmode`)."""
+    if fast:
+        return fast_text(tree)
     doc = trafilatura.bare_extraction(tree, options=_options(fast))
     return (doc.text or "").strip() if doc else ""
 
@@ -142,9 +147,9 @@ def embedded_text(tree) -> str:
 
 STANDFIRST_MIN_WORDS = 8  # a shorter description is a label or the headline again
 STANDFIRST_MAX_ELEMENTS = 30  # an element holding more is a container, not the lead's own box
-_DESCRIPTIONS = etree.XPath("//meta[@name='description' or @property='og:description'"
+_DESCRIPTIONS = etree.XPath("/descendant::meta[@name='description' or @property='og:description'"
                             " or @name='twitter:description' or @property='twitter:description']/@content")
-_TEXT_WITH = etree.XPath("//body//text()[contains(., $probe)]"
+_TEXT_WITH = etree.XPath("/descendant::body/descendant::text()[contains(., $probe)]"
                          "[not(parent::script or parent::style or parent::noscript or parent::template)]")
 
 

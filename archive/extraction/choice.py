@@ -83,12 +83,14 @@ def _in_page(href: str) -> bool:
     return href.startswith("#") and href != "#"
 
 
-_PLAIN_LINK_TEXTS = etree.XPath("//body//a[not(*)][not(starts-with(@href, '#')) or @href = '#']/text()",
-                                smart_strings=False)
-_NESTED_OR_IN_PAGE_LINKS = etree.XPath("//body//a[* or starts-with(@href, '#') and @href != '#']")
-_PARAGRAPH_TEXTS = etree.XPath("//body//p[not(ancestor::a)]//text()", smart_strings=False)
-_OWN_PARAGRAPH_TEXTS = etree.XPath(".//p[not(ancestor::a)]//text()", smart_strings=False)
-_HEADED_ARTICLES = etree.XPath("//body//article[.//h1][not(ancestor::article)]")
+# (the descendant axis spelt out: libxml2 walks "//a" as every node's children, 1.5 times slower)
+_PLAIN_LINK_TEXTS = etree.XPath("/descendant::body/descendant::a[not(*)][not(starts-with(@href, '#')) or @href = '#']"
+                                "/text()", smart_strings=False)
+_NESTED_OR_IN_PAGE_LINKS = etree.XPath("/descendant::body/descendant::a[* or starts-with(@href, '#') and @href != '#']")
+_PARAGRAPH_TEXTS = etree.XPath("/descendant::body/descendant::p[not(ancestor::a)]/descendant::text()",
+                               smart_strings=False)
+_OWN_PARAGRAPH_TEXTS = etree.XPath("descendant::p[not(ancestor::a)]/descendant::text()", smart_strings=False)
+_HEADED_ARTICLES = etree.XPath("/descendant::body/descendant::article[descendant::h1][not(ancestor::article)]")
 
 
 def _mark_contents(lines: list[str], navigation: list[bool], contents: frozenset[str]) -> None:

@@ -15,10 +15,10 @@ from lxml import etree
 KEY_WORDS = 3  # text nodes are found by their first words; a line starts where a text node does
 PROBE_WORDS = 6  # enough of the article's longest line to find it
 
-_HAS_CELLS = etree.XPath("boolean(//body//td)")
-_TEXT_WITH = etree.XPath("//body//text()[contains(normalize-space(.), $probe)]"
+_HAS_CELLS = etree.XPath("boolean(/descendant::body/descendant::td)")
+_TEXT_WITH = etree.XPath("/descendant::body/descendant::text()[contains(normalize-space(.), $probe)]"
                          "[not(parent::script or parent::style or parent::noscript or parent::template)]")
-_TEXTS = etree.XPath("//body//text()[not(parent::script or parent::style or parent::noscript"
+_TEXTS = etree.XPath("/descendant::body/descendant::text()[not(parent::script or parent::style or parent::noscript"
                      " or parent::template)]")
 
 
