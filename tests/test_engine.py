@@ -421,3 +421,45 @@ def test_find_gives_the_span_the_regex_gives():
         ours = _find(text, words)
         theirs = re.search(r"\W+".join(re.escape(w) for w in words), text) if words else None
         assert (ours and (ours.start(), ours.end())) == (theirs and (theirs.start(), theirs.end())), (text, words)
+
+
+@pytest.mark.parametrize("url, day", [
+    ("https://readit.example/world/fire-20241231-4839.html", datetime(2024, 12, 31)),
+    ("https://paper.example/news/local/20241231/fire", datetime(2024, 12, 31)),
+    ("https://daily.example/news/2024/12/31/fire/", datetime(2024, 12, 31)),
+    ("https://daily.example/2024-12-31-fire", datetime(2024, 12, 31)),
+    ("https://daily.example/2024/12/fire/", None),  # a month alone
+    ("https://wire.example/releases/2024123104134/en", None),  # a serial, not a day
+    ("https://daily.example/fire?date=20241231", None),  # the query is no part of the address's path
+])
+def test_the_day_a_url_states(url, day):
+    from archive.provenance.model import url_day
+
+    assert url_day(url) == day
+
+
+def test_a_page_stating_a_date_before_its_urls_day_is_dated_by_its_url():
+    """An address is made when the page comes out: a scraper's copy stating a date a day before
+    the day in its own URL kept another page's date (or back-dated); its date is its URL's day,
+    known to the day. A date on the URL's day, or half a day before it (local time), stands."""
+    url = "https://readit.example/world/fire-20241231-4839.html"
+    lying = doc_from_page(url, Page(url, FIRE, date=datetime(2024, 12, 30, 5), date_trust=1.0))
+    assert lying.redated and lying.published == datetime(2024, 12, 31) and not ev.timed(lying)
+    for honest in (datetime(2024, 12, 31, 9), datetime(2024, 12, 30, 14)):
+        doc = doc_from_page(url, Page(url, FIRE, date=honest, date_trust=1.0))
+        assert not doc.redated and doc.published == honest
+
+
+def test_a_scrapers_twin_dated_before_its_own_url_hangs_under_the_republication_it_copied():
+    """The republication and a scraper's verbatim copy of it carry one credit line; the scraper
+    states a date before the republication's, but its URL says it came out the day after: its
+    stated date is not its own, and the copy it is a twin of came first."""
+    credited = FIRE + "\nRepublished with permission of Origin Daily."
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    republication = _page("https://weekly.example/fire", credited, 12, "Weekly")
+    url = "https://readit.example/world/fire-20250101-4839.html"
+    scraper = doc_from_page(url, Page(url, credited, page_title="Hill Top evacuated", site_name="ReadIt",
+                                      date=datetime(2024, 12, 31, 2), date_trust=1.0,
+                                      credits=tuple(credit_lines(credited))))
+    chosen = {e.derived: e for e in analyze_story([origin, republication, scraper]).edges if e.primary}
+    assert chosen[republication.url].source == ORIGIN and chosen[url].source == republication.url

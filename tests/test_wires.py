@@ -263,3 +263,17 @@ def test_a_lone_page_carrying_a_dateline_is_the_source_of_the_copies_that_credit
             for (u, t, d), site in zip(pages, ["Portal Two", "Weekly"])]
     result = analyze_story(docs)
     assert result.origin == url and not any(is_inferred(e.source) for e in result.edges)
+
+
+def test_a_copy_stating_a_date_before_its_urls_day_took_the_captured_copy_it_equals(versions):
+    """A wire's customers run its story under their own dates; a copy stating a date before the day
+    its own URL states re-dated what it took, and with one captured copy's text word for word,
+    it took that copy, not the wire (even dated the day the wire ran)."""
+    url, text, _ = versions[0]
+    scraped = "https://scraper.example/world/ap-review-20240301-98.html"
+    docs = _docs(versions) + [doc_from_page(scraped, Page(scraped, text, title="Officials announce review",
+                                                          date=datetime(2024, 2, 28, 9), date_trust=1.0))]
+    assert docs[-1].redated
+    parents = {e.derived: e.source for e in analyze_story(docs).edges if e.primary}
+    assert parents[scraped] == url
+    assert all(is_inferred(parents[u]) for u, _, _ in versions)

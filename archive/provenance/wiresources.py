@@ -88,6 +88,11 @@ class WireSources:
         twin = self.apart.get(k)
         if twin is None:
             return []
+        if self.docs[k].redated:
+            return [Evidence("redated_copy_of_wire", -WIRE_CREDIT,
+                             f"states a date before the day its own address states (a copier re-dates what it "
+                             f"takes; a wire's customer runs the story under its own date), and has the text of "
+                             f"{self.docs[twin].url}: it took a captured copy, not the wire")]
         return [Evidence("dated_apart_from_wire", -WIRE_CREDIT,
                          f"dated a day or more from every other copy of the wire but those with its text, "
                          f"and has the text of {self.docs[twin].url}: it took a captured copy, not the wire")]
@@ -96,7 +101,8 @@ class WireSources:
         """A wire's customers run its story within hours of one another: a copy dated a day or
         more away from every other copy of the wire (from one known to the minute at least), and
         holding the very text of one captured copy, took that copy's text rather than the wire's
-        (scrapers re-date what they take). So did a copy dated a day or more away from every other
+        (scrapers re-date what they take), as did a copy known to be re-dated (it states a date before
+        its own URL's day: ``Doc.redated``) holding such a text. So did a copy dated a day or more away from every other
         copy but its text twins, one of which ran with those others: the wire ran then, and the
         copy's text is that twin's. Copy -> the captured copy it took."""
         out = {}
@@ -108,7 +114,7 @@ class WireSources:
                 twins = [m for m in members if m != k and (m, k) in self.possible and self._twins(self.pairs[(m, k)])]
                 others = [m for m in members if m != k and _dated(self.docs[m])]
                 rest = [self.docs[m] for m in others if m not in twins]
-                if _away(doc, [self.docs[m] for m in others]) and twins:
+                if (doc.redated or _away(doc, [self.docs[m] for m in others])) and twins:
                     out[k] = twins[0]
                 elif _away(doc, rest):
                     ran = [m for m in twins if _dated(self.docs[m]) and not all(_apart(self.docs[m], o) for o in rest)]
