@@ -463,3 +463,28 @@ def test_a_scrapers_twin_dated_before_its_own_url_hangs_under_the_republication_
                                       credits=tuple(credit_lines(credited))))
     chosen = {e.derived: e for e in analyze_story([origin, republication, scraper]).edges if e.primary}
     assert chosen[republication.url].source == ORIGIN and chosen[url].source == republication.url
+
+
+def test_a_story_taking_part_of_a_text_amid_its_own_goes_back_to_the_report_not_its_republication():
+    """A newsroom's story opens with its own reporting and takes most of a report after it: its
+    alignment makes it a copy, the words the report lacks make it ``partial``, and like a rewrite
+    it is a newsroom's work, which goes back to the report itself, not to a republication crediting
+    the report (nor, by date, to the most recent earlier text, as a copier would)."""
+    from benchmarks.evalcorpus import articles
+
+    own = next(a for a in articles() if 250 < len(a.split()) < 400 and a != FIRE).split()[:90]
+    words = FIRE.split()
+    taken = " ".join(own) + "\n" + " ".join(words[: int(len(words) * 0.7)])
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    republication = _page("https://weekly.example/fire", FIRE + "\nRepublished with permission of Origin Daily.", 5,
+                          "Weekly")
+    story = _page("https://ledger.example/county-news", taken, 20, "Ledger")
+    edges = analyze_story([origin, republication, story]).edges
+    chosen = {e.derived: e for e in edges if e.primary}
+    assert chosen[story.url].relation is Relation.PARTIAL
+    assert chosen[story.url].source == ORIGIN
+    other = next(e for e in edges if e.derived == story.url and e.source == republication.url)
+    assert "reworked_from_original" in {e.kind for e in other.evidence}
+    # the earlier of two texts gets more for a newsroom's work, not less
+    later = {e.kind: e.weight for e in chosen[story.url].evidence}["published_later"]
+    assert later > {e.kind: e.weight for e in other.evidence}["published_later"]
