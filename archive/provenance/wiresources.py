@@ -13,6 +13,7 @@ import hashlib
 from itertools import combinations
 
 from archive.provenance import evidence as ev
+from archive.provenance.credits import names_outlet
 from archive.provenance.model import Doc, Evidence, Relation
 from archive.provenance.relations import relation
 from archive.provenance.wires import BY_SLUG, agency_at
@@ -73,7 +74,7 @@ class WireSources:
             if self.credits.get((m, k)):
                 return [Evidence("credits_captured_copy", -WIRE_CREDIT,
                                  f"credits {self.docs[m].url}, a captured copy of the wire, as its source")]
-            if relation(self.pairs[(m, k)]) is Relation.SPIN or self._spinner_signs(m, k):
+            if self._spin_of(m, k):
                 kept = self._wire_wording(k, m, members)
                 if kept:
                     return [Evidence("wire_wording_kept", 0.0,
@@ -83,6 +84,15 @@ class WireSources:
                 return [Evidence("spun_captured_copy", -WIRE_CREDIT,
                                  f"is {self.docs[m].url} spun: a wire sends its text as written")]
         return self._dated_apart(k, members)
+
+    def _spin_of(self, m: int, k: int) -> bool:
+        """Is copy k copy m spun? A spinner runs the text it took through its thesaurus: it swaps
+        words, it does not write its own outlet into the story. A copy naming its outlet in words
+        m lacks, or where m names m's ("Officials in Millbrook said ...; the Millbrook Courier has
+        asked them for comment"), is its outlet's own edition of the story (a regional paper's
+        reworded lead), not m spun."""
+        pair = self.pairs[(m, k)]
+        return (relation(pair) is Relation.SPIN or self._spinner_signs(m, k)) and not _names_itself(pair)
 
     def _dated_apart(self, k: int, members: list[int]) -> list[Evidence]:
         twin = self.apart.get(k)
@@ -150,6 +160,19 @@ class WireSources:
             if j == child and self.docs[i].wire == doc.wire and relation(pair) is Relation.EXCERPT:
                 return Relation.EXCERPT
         return Relation.SYNDICATION
+
+
+def _names_itself(pair) -> bool:
+    """Does B name its own outlet in words of its text A lacks (a stretch no passage aligns, or
+    words in place of A's), when A does not name B's outlet there?"""
+    a, b, al = pair.a, pair.b, pair.alignment
+    own = [n for n in b.outlet_names if n not in a.outlet_names]
+    if not own:
+        return False
+    bounds = [(0, 0)] + sorted((p.b0, p.b1) for p in al.passages) + [(al.len_b, al.len_b)]
+    stretches = [(end, start) for (_, end), (start, _) in zip(bounds, bounds[1:]) if start > end]
+    stretches += [(s.b0, s.b1) for s in al.substitutions if s.b1 > s.b0]
+    return any(names_outlet(" ".join(b.tok.norm[s0:s1]), own) for s0, s1 in stretches)
 
 
 def _ran_together(copies: list[Doc]) -> bool:
