@@ -163,8 +163,8 @@ class WireSources:
 
 
 def _names_itself(pair) -> bool:
-    """Does B name its own outlet in words of its text A lacks (a stretch no passage aligns, or
-    words in place of A's), when A does not name B's outlet there?"""
+    """Does B name its own outlet (by a name A's outlet does not go by too) in words of its text A
+    lacks: a stretch no passage aligns, or words in place of A's?"""
     a, b, al = pair.a, pair.b, pair.alignment
     own = [n for n in b.outlet_names if n not in a.outlet_names]
     if not own:
