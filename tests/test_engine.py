@@ -421,3 +421,70 @@ def test_find_gives_the_span_the_regex_gives():
         ours = _find(text, words)
         theirs = re.search(r"\W+".join(re.escape(w) for w in words), text) if words else None
         assert (ours and (ours.start(), ours.end())) == (theirs and (theirs.start(), theirs.end())), (text, words)
+
+
+@pytest.mark.parametrize("url, day", [
+    ("https://readit.example/world/fire-20241231-4839.html", datetime(2024, 12, 31)),
+    ("https://paper.example/news/local/20241231/fire", datetime(2024, 12, 31)),
+    ("https://daily.example/news/2024/12/31/fire/", datetime(2024, 12, 31)),
+    ("https://daily.example/2024-12-31-fire", datetime(2024, 12, 31)),
+    ("https://daily.example/2024/12/fire/", None),  # a month alone
+    ("https://wire.example/releases/2024123104134/en", None),  # a serial, not a day
+    ("https://daily.example/fire?date=20241231", None),  # the query is no part of the address's path
+])
+def test_the_day_a_url_states(url, day):
+    from archive.provenance.model import url_day
+
+    assert url_day(url) == day
+
+
+def test_a_page_stating_a_date_before_its_urls_day_is_dated_by_its_url():
+    """An address is made when the page comes out: a scraper's copy stating a date a day before
+    the day in its own URL kept another page's date (or back-dated); its date is its URL's day,
+    known to the day. A date on the URL's day, or half a day before it (local time), stands."""
+    url = "https://readit.example/world/fire-20241231-4839.html"
+    lying = doc_from_page(url, Page(url, FIRE, date=datetime(2024, 12, 30, 5), date_trust=1.0))
+    assert lying.redated and lying.published == datetime(2024, 12, 31) and not ev.timed(lying)
+    for honest in (datetime(2024, 12, 31, 9), datetime(2024, 12, 30, 14)):
+        doc = doc_from_page(url, Page(url, FIRE, date=honest, date_trust=1.0))
+        assert not doc.redated and doc.published == honest
+
+
+def test_a_scrapers_twin_dated_before_its_own_url_hangs_under_the_republication_it_copied():
+    """The republication and a scraper's verbatim copy of it carry one credit line; the scraper
+    states a date before the republication's, but its URL says it came out the day after: its
+    stated date is not its own, and the copy it is a twin of came first."""
+    credited = FIRE + "\nRepublished with permission of Origin Daily."
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    republication = _page("https://weekly.example/fire", credited, 12, "Weekly")
+    url = "https://readit.example/world/fire-20250101-4839.html"
+    scraper = doc_from_page(url, Page(url, credited, page_title="Hill Top evacuated", site_name="ReadIt",
+                                      date=datetime(2024, 12, 31, 2), date_trust=1.0,
+                                      credits=tuple(credit_lines(credited))))
+    chosen = {e.derived: e for e in analyze_story([origin, republication, scraper]).edges if e.primary}
+    assert chosen[republication.url].source == ORIGIN and chosen[url].source == republication.url
+
+
+def test_a_story_taking_part_of_a_text_amid_its_own_goes_back_to_the_report_not_its_republication():
+    """A newsroom's story opens with its own reporting and takes most of a report after it: its
+    alignment makes it a copy, the words the report lacks make it ``partial``, and like a rewrite
+    it is a newsroom's work, which goes back to the report itself, not to a republication crediting
+    the report (nor, by date, to the most recent earlier text, as a copier would)."""
+    from benchmarks.evalcorpus import articles
+
+    own = next(a for a in articles() if 250 < len(a.split()) < 400 and a != FIRE).split()[:90]
+    words = FIRE.split()
+    taken = " ".join(own) + "\n" + " ".join(words[: int(len(words) * 0.7)])
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    republication = _page("https://weekly.example/fire", FIRE + "\nRepublished with permission of Origin Daily.", 5,
+                          "Weekly")
+    story = _page("https://ledger.example/county-news", taken, 20, "Ledger")
+    edges = analyze_story([origin, republication, story]).edges
+    chosen = {e.derived: e for e in edges if e.primary}
+    assert chosen[story.url].relation is Relation.PARTIAL
+    assert chosen[story.url].source == ORIGIN
+    other = next(e for e in edges if e.derived == story.url and e.source == republication.url)
+    assert "reworked_from_original" in {e.kind for e in other.evidence}
+    # the earlier of two texts gets more for a newsroom's work, not less
+    later = {e.kind: e.weight for e in chosen[story.url].evidence}["published_later"]
+    assert later > {e.kind: e.weight for e in other.evidence}["published_later"]

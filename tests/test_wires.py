@@ -263,3 +263,47 @@ def test_a_lone_page_carrying_a_dateline_is_the_source_of_the_copies_that_credit
             for (u, t, d), site in zip(pages, ["Portal Two", "Weekly"])]
     result = analyze_story(docs)
     assert result.origin == url and not any(is_inferred(e.source) for e in result.edges)
+
+
+def test_a_copy_stating_a_date_before_its_urls_day_took_the_captured_copy_it_equals(versions):
+    """A wire's customers run its story under their own dates; a copy stating a date before the day
+    its own URL states re-dated what it took, and with one captured copy's text word for word,
+    it took that copy, not the wire (even dated the day the wire ran)."""
+    url, text, _ = versions[0]
+    scraped = "https://scraper.example/world/ap-review-20240301-98.html"
+    docs = _docs(versions) + [doc_from_page(scraped, Page(scraped, text, title="Officials announce review",
+                                                          date=datetime(2024, 2, 28, 9), date_trust=1.0))]
+    assert docs[-1].redated
+    parents = {e.derived: e.source for e in analyze_story(docs).edges if e.primary}
+    assert parents[scraped] == url
+    assert all(is_inferred(parents[u]) for u, _, _ in versions)
+
+
+def test_regional_editions_naming_themselves_in_the_lead_are_wire_copies_not_each_others_spins(versions):
+    """Two regional papers reworded the wire story's lead, each in its own words, and each says
+    in it that it has asked local officials for comment: a spinner swaps words, not its own
+    outlet's name for another's, so neither edition is the other's spin; both ran the wire."""
+    url, text, _ = versions[1]
+    words = text.split(" ")
+    lead, rest = " ".join(words[:60]), " ".join(words[60:])
+
+    def edition(city: str, name: str, swaps: dict[str, str]) -> str:
+        reworded = " ".join(swaps.get(w.lower(), w) for w in lead.split(" "))
+        return f"{reworded} Officials in {city} said they were following it closely; {name} has asked them. {rest}"
+
+    first = edition("Riverton", "Riverton Star", {
+        "people": "folks", "forced": "compelled", "homes": "dwellings", "strong": "potent", "winds": "gales",
+        "pushed": "propelled", "huge": "colossal", "town": "hamlet", "new": "novel", "blaze": "conflagration",
+        "closure": "shutting", "marked": "pronounced"})
+    second = edition("Mesa Verde", "Mesa Ledger", {
+        "people": "populace", "forced": "obliged", "homes": "abodes", "strong": "mighty", "winds": "breezes",
+        "pushed": "thrust", "huge": "gargantuan", "town": "township", "new": "fresh", "blaze": "inferno",
+        "closure": "shutdown", "marked": "notable"})
+    pages = [("https://riverton-star.example/ap/review", first, datetime(2024, 3, 1, 12), "Riverton Star"),
+             ("https://mesa-ledger.example/ap/review", second, datetime(2024, 3, 1, 15), "Mesa Ledger")]
+    docs = _docs(versions) + [doc_from_page(u, Page(u, t, title="Officials announce review", site_name=site, date=d,
+                                                    date_trust=1.0)) for u, t, d, site in pages]
+    result = analyze_story(docs)
+    parents = {e.derived: e.source for e in result.edges if e.primary}
+    assert is_inferred(result.origin)
+    assert all(parents[u] == result.origin for u, _, _, _ in pages)

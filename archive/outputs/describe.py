@@ -81,6 +81,9 @@ EVIDENCE = {
                                                            "copy of the wire (but those with its text, one of "
                                                            "which ran with them) and has one captured copy's "
                                                            "text: it took that copy, not the wire."),
+    "redated_copy_of_wire": ("re-dated wire copy", "The copy states a date before the day its own URL states, "
+                                                   "as a copier re-dating what it takes does, and has one "
+                                                   "captured copy's text: it took that copy, not the wire."),
     "wire_line_added": ("agency line added", "The copy closes with the agency's credit line, which this source "
                                              "lacks: it was not made from this source."),
     "wire_line_dropped": ("agency line dropped", "The copy holds this source's text but not the agency's line the "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from archive.provenance.text import Tokens, tokens
 from archive.provenance.wires import credit_line, wire_of
@@ -63,6 +65,7 @@ class Doc:
     spin_marks: int = 0  # spinner fingerprints seen in the text
     wire: str | None = None  # the agency whose story it carries, by its dateline or credit (wires.py)
     full_text: str | None = None  # the text as extracted, when ``text`` leaves template text out
+    redated: bool = False  # it stated a date before the day its URL states (``published`` is the URL's day)
 
     # What comparisons read of a document again and again, computed once (by the module that uses it).
 
@@ -171,6 +174,33 @@ def _year_only(when: datetime) -> bool:
     return (when.month, when.day, when.hour, when.minute, when.second) == (1, 1, 0, 0, 0)
 
 
+# a day in a URL's path: /2025/10/01/, /2025-10-01, or eight digits standing alone (-20251001-, /20251001/)
+_URL_DAY = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?:([/-])(0[1-9]|1[0-2])\2(0[1-9]|[12][0-9]|3[01])|"
+                      r"(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]))(?![0-9])")
+URL_DAY_SLACK = timedelta(hours=12)  # a stated date may be local time: this much before the URL's day is that day
+
+
+def url_day(url: str) -> datetime | None:
+    """The day a URL's path states (a CMS puts the day a page came out in its address), if any."""
+    for m in _URL_DAY.finditer(urlsplit(url).path):
+        year, month, day = m.group(1), m.group(3) or m.group(5), m.group(4) or m.group(6)
+        try:
+            return datetime(int(year), int(month), int(day))
+        except ValueError:
+            continue
+    return None
+
+
+def _redated(url: str, published: datetime | None) -> datetime | None:
+    """The page's own day when the date it states is before the day its URL states: an address is
+    made when the page comes out, so a page saying it came out before its own address existed
+    states another page's date (a scraper keeps its source's, or back-dates). None otherwise."""
+    day = url_day(url)
+    if day is None or published is None or published.replace(tzinfo=None) >= day - URL_DAY_SLACK:
+        return None
+    return day
+
+
 def doc_from_page(key: int | str, page: Page, text: str | None = None, outlet: str = "") -> Doc:
     """The engine's :class:`Doc` of a page (:class:`archive.page.Page`, as extracted or as stored),
     the one way a ``Doc`` is made. ``text`` is what the engine compares (the page's text with its
@@ -179,6 +209,9 @@ def doc_from_page(key: int | str, page: Page, text: str | None = None, outlet: s
     published, trust = page.date, page.date_trust
     if published is not None and trust < 1.0 and _year_only(published):
         published, trust = None, 0.0
+    redated = (own := _redated(page.url, published)) is not None
+    if redated:  # known to the day, no more
+        published, trust = own, TRUST_TEXT
     seen = page.first_seen.date if page.first_seen else None
     if seen:  # a public archive captured the page then: it existed, whatever date it states
         if published is None or seen < published.replace(tzinfo=None):
@@ -198,4 +231,5 @@ def doc_from_page(key: int | str, page: Page, text: str | None = None, outlet: s
         spin_marks=page.spin_marks,
         wire=wire_of(full or text, page.author or ""),
         full_text=full if full != text else None,
+        redated=redated,
     )

@@ -198,7 +198,7 @@ class StoryAnalysis(WireSources):
             + ev.wire_line(pair)
             + ev.dropped_credit(pair, self._own_lines[i], self._lines_carried(j, i))
             + ev.dropped_link(pair, self._own_links[i])
-            + ev.dates(self.dated[i], self.dated[j], reworked=reworked(pair))
+            + ev.dates(self.dated[i], self.dated[j], reworked=reworked(pair) or self._own_around(i, j))
             + self._credited_elsewhere(i, j)
             + self._reworked_copy(i, j)
             + self._part_of_copied_text(i, j)
@@ -227,7 +227,7 @@ class StoryAnalysis(WireSources):
         """A newsroom reworking a story (a rewrite, a partial reuse) goes back to the report itself:
         not to a copy of it, known as one because it credits the report, or because it has the
         report's text word for word and other pages credit the report, none this copy."""
-        if relation(self.pairs[(i, j)]) not in (Relation.PARTIAL, Relation.REWRITE):
+        if relation(self.pairs[(i, j)]) not in (Relation.PARTIAL, Relation.REWRITE) and not self._own_around(i, j):
             return []
         credits_none = not any(self.credits.get((i, x)) for x in range(len(self.docs)) if x != i)
         for m in range(len(self.docs)):
@@ -240,6 +240,12 @@ class StoryAnalysis(WireSources):
                 return [Evidence("reworked_from_original", -1.0,
                                  f"a copy of {self.docs[m].url}: a newsroom reworks the report itself")]
         return []
+
+    def _own_around(self, i: int, j: int) -> bool:
+        """Did j take part of i's text and say things of its own around it (named ``partial``, as
+        :meth:`_edges_for` does: its alignment makes it a copy, the words i lacks its own)? That
+        is a newsroom's work, as a rewrite is: it goes back to the report itself, the earliest."""
+        return self.pairs[(i, j)].kinship is Kinship.COPY and bool(self.unexplained[(i, j)])
 
     def _part_of_copied_text(self, i: int, j: int) -> list[Evidence]:
         """I and j share a passage inside texts of their own (partial reuse): which reused which?

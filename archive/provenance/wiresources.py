@@ -13,6 +13,7 @@ import hashlib
 from itertools import combinations
 
 from archive.provenance import evidence as ev
+from archive.provenance.credits import names_outlet
 from archive.provenance.model import Doc, Evidence, Relation
 from archive.provenance.relations import relation
 from archive.provenance.wires import BY_SLUG, agency_at
@@ -73,7 +74,7 @@ class WireSources:
             if self.credits.get((m, k)):
                 return [Evidence("credits_captured_copy", -WIRE_CREDIT,
                                  f"credits {self.docs[m].url}, a captured copy of the wire, as its source")]
-            if relation(self.pairs[(m, k)]) is Relation.SPIN or self._spinner_signs(m, k):
+            if self._spin_of(m, k):
                 kept = self._wire_wording(k, m, members)
                 if kept:
                     return [Evidence("wire_wording_kept", 0.0,
@@ -84,10 +85,24 @@ class WireSources:
                                  f"is {self.docs[m].url} spun: a wire sends its text as written")]
         return self._dated_apart(k, members)
 
+    def _spin_of(self, m: int, k: int) -> bool:
+        """Is copy k copy m spun? A spinner runs the text it took through its thesaurus: it swaps
+        words, it does not write its own outlet into the story. A copy naming its outlet in words
+        m lacks, or where m names m's ("Officials in Millbrook said ...; the Millbrook Courier has
+        asked them for comment"), is its outlet's own edition of the story (a regional paper's
+        reworded lead), not m spun."""
+        pair = self.pairs[(m, k)]
+        return (relation(pair) is Relation.SPIN or self._spinner_signs(m, k)) and not _names_itself(pair)
+
     def _dated_apart(self, k: int, members: list[int]) -> list[Evidence]:
         twin = self.apart.get(k)
         if twin is None:
             return []
+        if self.docs[k].redated:
+            return [Evidence("redated_copy_of_wire", -WIRE_CREDIT,
+                             f"states a date before the day its own address states (a copier re-dates what it "
+                             f"takes; a wire's customer runs the story under its own date), and has the text of "
+                             f"{self.docs[twin].url}: it took a captured copy, not the wire")]
         return [Evidence("dated_apart_from_wire", -WIRE_CREDIT,
                          f"dated a day or more from every other copy of the wire but those with its text, "
                          f"and has the text of {self.docs[twin].url}: it took a captured copy, not the wire")]
@@ -96,7 +111,8 @@ class WireSources:
         """A wire's customers run its story within hours of one another: a copy dated a day or
         more away from every other copy of the wire (from one known to the minute at least), and
         holding the very text of one captured copy, took that copy's text rather than the wire's
-        (scrapers re-date what they take). So did a copy dated a day or more away from every other
+        (scrapers re-date what they take), as did a copy known to be re-dated (it states a date before
+        its own URL's day: ``Doc.redated``) holding such a text. So did a copy dated a day or more away from every other
         copy but its text twins, one of which ran with those others: the wire ran then, and the
         copy's text is that twin's. Copy -> the captured copy it took."""
         out = {}
@@ -108,7 +124,7 @@ class WireSources:
                 twins = [m for m in members if m != k and (m, k) in self.possible and self._twins(self.pairs[(m, k)])]
                 others = [m for m in members if m != k and _dated(self.docs[m])]
                 rest = [self.docs[m] for m in others if m not in twins]
-                if _away(doc, [self.docs[m] for m in others]) and twins:
+                if (doc.redated or _away(doc, [self.docs[m] for m in others])) and twins:
                     out[k] = twins[0]
                 elif _away(doc, rest):
                     ran = [m for m in twins if _dated(self.docs[m]) and not all(_apart(self.docs[m], o) for o in rest)]
@@ -144,6 +160,19 @@ class WireSources:
             if j == child and self.docs[i].wire == doc.wire and relation(pair) is Relation.EXCERPT:
                 return Relation.EXCERPT
         return Relation.SYNDICATION
+
+
+def _names_itself(pair) -> bool:
+    """Does B name its own outlet (by a name A's outlet does not go by too) in words of its text A
+    lacks: a stretch no passage aligns, or words in place of A's?"""
+    a, b, al = pair.a, pair.b, pair.alignment
+    own = [n for n in b.outlet_names if n not in a.outlet_names]
+    if not own:
+        return False
+    bounds = [(0, 0)] + sorted((p.b0, p.b1) for p in al.passages) + [(al.len_b, al.len_b)]
+    stretches = [(end, start) for (_, end), (start, _) in zip(bounds, bounds[1:]) if start > end]
+    stretches += [(s.b0, s.b1) for s in al.substitutions if s.b1 > s.b0]
+    return any(names_outlet(" ".join(b.tok.norm[s0:s1]), own) for s0, s1 in stretches)
 
 
 def _ran_together(copies: list[Doc]) -> bool:
