@@ -111,7 +111,7 @@ def candidates(session: Session, doc_id: int, hashes: list[int] | None = None,
     cap, rare_cap = candidate_rules.MAX_POSTINGS, candidate_rules.REUSE_POSTINGS
     past = {h: (common, rarer) for h, common, rarer in _COMMON.rows(
         session, {"me": doc_id, "cap": cap, "rare": rare_cap, "least": min(cap, rare_cap)})}
-    usable = [h for h in hashes if not past.get(h, (False,))[0]]
+    usable = [h for h in hashes if not past.get(h, (False, False))[0]]
     if not usable:
         return Candidates()
     ranked = _CANDIDATES.rows(session, {"hashes": usable, "me": doc_id})
