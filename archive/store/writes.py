@@ -40,17 +40,12 @@ _ORIGIN = update(_STORIES).where(_STORIES.c.id == bindparam("story")).values(ori
 _EDGE_ROWS = insert(_EDGES)
 
 
-_DOCUMENT_COLUMNS = ("url", "url_key", "outlet_id", "title", "page_title", "author", "published", "date_trust",
-                     "site_name", "language", "text", "text_digest", "signals", "fingerprint_count", "fetched_at",
-                     "http_status", "payload_digest", "warc_file", "warc_offset", "warc_length", "warc_record_id",
-                     "discovered_via", "added_at")
-
-
 @lru_cache(maxsize=None)
-def _insert_document(dialect: str) -> Hot:
-    """Insert unless this capture is stored already (unique url_key + text digest), returning its id."""
+def _insert_document(dialect: str, columns: tuple[str, ...]) -> Hot:
+    """Insert unless this capture is stored already (unique url_key + text digest), returning its
+    id; ``columns``: the row's keys, so the statement gives every value the row has."""
     statement = insert_ignoring_on(dialect, _DOCS, ("url_key", "text_digest")).returning(_DOCS.c.id)
-    return Hot(statement, _DOCUMENT_COLUMNS)
+    return Hot(statement, columns)
 
 
 # Outlets found stored (committed) with a name, per database, for the life of the process: an
@@ -113,7 +108,7 @@ def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Store
     # one round trip: insert unless this capture is stored already (unique url_key + text digest)
     connection = session.connection()  # Core, not the ORM's per-row bookkeeping: this is the hot path
     outlet_key, outlet_name = outlet(session, page.url, page.site_name)
-    inserted = _insert_document(session.get_bind().dialect.name).rows(session, {
+    row = {
         "url": page.url,
         "url_key": url_key(page.url),
         "outlet_id": outlet_key,
@@ -137,7 +132,8 @@ def add_document(session: Session, page: Page, capture: dict[str, Any]) -> Store
         "warc_record_id": capture.get("warc_record_id"),
         "discovered_via": capture.get("discovered_via"),
         "added_at": utcnow(),
-    })
+    }
+    inserted = _insert_document(session.get_bind().dialect.name, tuple(row)).rows(session, row)
     doc_id = inserted[0][0] if inserted else None
     if doc_id is None:
         return Stored(find_capture(session, page.url, page.text_digest), False)
