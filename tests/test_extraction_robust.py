@@ -573,3 +573,23 @@ def test_a_block_in_a_paragraph_ends_it_as_in_html5(markup, body):
 
     tree = parse(f"<html><body>{markup}</body></html>".encode())
     assert etree.tostring(tree.find("body"), encoding="unicode") == f"<body>{body}</body>"
+
+
+def test_a_paragraph_s_source_line_breaks_are_spaces_in_trafilatura_s_text_too():
+    """trafilatura keeps the source's line breaks in a paragraph that has children (a ``<br>``, a
+    link): one paragraph became several lines, each judged alone by the line rules. A ``<br>``
+    still breaks the line, code keeps its lines, and a line break between two Japanese
+    characters is no space."""
+    first, second = (" ".join(p.split()[:9]) + "\n        " + " ".join(p.split()[9:]) for p in ARTICLE[:2])
+    story = (f"<p>{first}\n    <br>\n    {second} <a href='/elm'>Elm\n Street</a>\n   bridge.</p>"
+             f"<p>{ARTICLE[2]}</p><pre><code>if bridge.cracked:\n    close(bridge)</code></pre>"
+             "<p>橋は来月から\n　　通行止めになる。<br>\n修理費は約１億円。</p>"
+             f"<p>{ARTICLE[3]}</p>")
+    page = f"<html><head><title>Bridge</title></head><body><article>{story}</article></body></html>"
+    from archive.extraction.candidates import trafilatura_text
+
+    lines = trafilatura_text(parse(page.encode()), fast=True).splitlines()
+    assert lines[:2] == [ARTICLE[0], f"{ARTICLE[1]} Elm Street bridge."]
+    assert "    close(bridge)" in lines and "橋は来月から通行止めになる。" in lines
+    text = extract_page(page.encode(), "http://courier.example/news/bridge.html").text
+    assert text.splitlines()[:2] == lines[:2]
