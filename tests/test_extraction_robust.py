@@ -557,22 +557,37 @@ def test_fast_mode_measures_the_page_only_when_the_text_may_be_under_a_fifth_of_
 
 
 @pytest.mark.parametrize("markup, body", [
-    ("<p>one <b>x</b> two<section>inside</section>after</p>", "<p>one <b>x</b> two</p><section>inside</section>after"),
-    ("<p>a<aside><h3>More</h3></aside>b<figure>f</figure>c</p>", "<p>a</p><aside><h3>More</h3></aside>b<figure>f</figure>c"),
-    ("<p>one <b>x <div>inside</div> y</b> after</p>", "<p>one <b>x </b></p><div><b>inside</b></div><b> y</b> after"),
+    ("<p>one <b>x</b> two<section>inside</section>after</p>", "<p>one <b>x</b> two</p><section>inside</section><p>after</p>"),
+    ("<p>a<aside><h3>More</h3></aside>b<figure>f</figure>c</p>",
+     "<p>a</p><aside><h3>More</h3></aside><p>b</p><figure>f</figure><p>c</p>"),
+    ("<p>one <b>x <div>inside</div> y</b> after</p>", "<p>one <b>x </b></p><div><b>inside</b></div><p><b> y</b> after</p>"),
     ('<p>a<a href="/x">link <span>s <figure>cap</figure> t</span> u</a> v</p>',
-     '<p>a<a href="/x">link <span>s </span></a></p><figure><a href="/x">cap</a></figure><a href="/x"> t u</a> v'),
+     '<p>a<a href="/x">link <span>s </span></a></p><figure><a href="/x">cap</a></figure><p><a href="/x"> t u</a> v</p>'),
     ("<p>a<button><div>b</div></button><nav>c</nav></p>", "<p>a<button><div>b</div></button></p><nav>c</nav>"),
-    ("<p>a<section><p>in<aside>box</aside>t</p></section>end</p>", "<p>a</p><section><p>in</p><aside>box</aside>t</section>end"),
+    ("<p>a<section><p>in<aside>box</aside>t</p></section>end</p>",
+     "<p>a</p><section><p>in</p><aside>box</aside><p>t</p></section><p>end</p>"),
+    ('<p class="x">a<figure>b</figure> </p> tail', '<p class="x">a</p><figure>b</figure>  tail'),
 ])
 def test_a_block_in_a_paragraph_ends_it_as_in_html5(markup, body):
     """libxml2 nests an HTML5 section (or any block inside a paragraph's inline element) in the open
-    ``<p>``; the tree is the one an HTML5 parser builds (lexbor's, less the empty ``<p>`` a stray
-    ``</p>`` makes)."""
+    ``<p>``; the tree is the one an HTML5 parser builds (lexbor's), but for what the paragraph held
+    after the block: a paragraph of its own, not loose text (and no empty ``<p>`` for the stray
+    ``</p>``)."""
     from lxml import etree
 
     tree = parse(f"<html><body>{markup}</body></html>".encode())
     assert etree.tostring(tree.find("body"), encoding="unicode") == f"<body>{body}</body>"
+
+
+def test_the_paragraph_after_a_related_box_inside_a_p_is_kept():
+    """A related-story box a template puts inside the open paragraph, the article going on after
+    it (nature.com): the words after the box were loose text, which trafilatura drops."""
+    related = ('<article class="recommended"><a href="/news/9.html"><img src="/9.png">'
+               "<p>School board approves new budget after long debate</p></a></article>")
+    story = f"<p>{ARTICLE[0]}</p><p>{ARTICLE[1]}</p><p>{related}{ARTICLE[2]}</p><p>{ARTICLE[3]}</p>"
+    page = f"<html><head><title>Bridge</title></head><body><article><h1>Bridge</h1>{story}</article></body></html>"
+    text = extract_page(page.encode(), "http://courier.example/news/bridge.html").text
+    assert prf(text, "\n".join(ARTICLE))[1] == 1.0
 
 
 def test_a_paragraph_s_source_line_breaks_are_spaces_in_trafilatura_s_text_too():

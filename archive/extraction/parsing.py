@@ -15,7 +15,9 @@ article). libxml2 does not close an open ``<p>`` at the HTML5 sections (``<secti
 ``<figure>``, ``<aside>``...), nor at any block inside an inline element of the paragraph
 (``<p><b><div>``): the paragraph is closed before the block, as an HTML5 parser does, the inline
 elements it crossed closed with it and links and emphasis reopened around what they held (else the
-paragraph and the box after it are one block to the extractors).
+paragraph and the box after it are one block to the extractors); what the paragraph held after the
+block is a paragraph of its own, where an HTML5 parser leaves loose text that extractors drop (the
+article going on after a related-story box a template put inside the paragraph).
 """
 
 from __future__ import annotations
@@ -167,14 +169,26 @@ def _unnest_voids(voids: list) -> None:
 
 def _close_paragraphs(paragraphs: list) -> None:
     """Each of the ``paragraphs`` holding a block ends before its first block, as an HTML5 parser
-    ends it."""
-    for paragraph in paragraphs:
+    ends it; what it held after the block is a paragraph of its own (an HTML5 parser leaves it
+    loose text, which a browser shows as a paragraph and extractors drop)."""
+    todo = paragraphs[::-1]
+    while todo:
+        paragraph = todo.pop()
         for block in paragraph.iterdescendants(*_CLOSE_P):
             path = list(itertools.takewhile(lambda e: e is not paragraph, block.iterancestors()))
             if not any(e.tag in _P_SCOPE_ENDS for e in path):  # a <p> in a <button> is not closed by it
                 for inline in path:  # innermost first
                     _lift_after(block, inline)
-                _lift_after(block, paragraph)
+                rest = paragraph.makeelement(paragraph.tag, paragraph.attrib)
+                rest.text, block.tail = block.tail, None
+                rest.extend(list(block.itersiblings()))
+                rest.tail, paragraph.tail = paragraph.tail, None
+                paragraph.addnext(block)
+                if len(rest) or (rest.text or "").strip():
+                    block.addnext(rest)
+                    todo.append(rest)
+                else:
+                    block.tail = (rest.text or "") + (rest.tail or "") or None
                 break
 
 
