@@ -608,3 +608,19 @@ def test_a_paragraph_s_source_line_breaks_are_spaces_in_trafilatura_s_text_too()
     assert "    close(bridge)" in lines and "橋は来月から通行止めになる。" in lines
     text = extract_page(page.encode(), "http://courier.example/news/bridge.html").text
     assert text.splitlines()[:2] == lines[:2]
+
+
+@pytest.mark.parametrize("lead_markup, kept", [
+    (f'<p class="article__desc">{ARTICLE[0]}</p>', True),
+    (f'<div class="js-lead t-article-lead"><span>{ARTICLE[0]}</span></div>', True),
+    (f"<h2>{ARTICLE[0]}</h2>", False),  # not named a lead: maybe a caption, a byline, a share bar
+    (f'<div class="intro"><a href="/news/1.html">{ARTICLE[0]}</a></div>', False),  # a link: another story
+    (f'<figure class="lead"><img src="/b.jpg"><figcaption>{ARTICLE[0]}</figcaption></figure>', False),
+    ('<p class="excerpt">By Ruth Alvarez and John Smith, The Associated Press</p>', False),
+])
+def test_the_lead_named_so_under_the_headline_is_stored_first(lead_markup, kept):
+    """A lead the page's description does not repeat (the description is another text)."""
+    page = _lead_page(lead_markup, "The bridge will close in November, the county decided.")
+    text = extract_page(page, URL, "text/html").text
+    assert (text.splitlines()[0] == ARTICLE[0]) is kept
+    assert text.count("Elm Street bridge") == kept and "Associated" not in text
