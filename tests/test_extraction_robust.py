@@ -624,3 +624,13 @@ def test_the_lead_named_so_under_the_headline_is_stored_first(lead_markup, kept)
     text = extract_page(page, URL, "text/html").text
     assert (text.splitlines()[0] == ARTICLE[0]) is kept
     assert text.count("Elm Street bridge") == kept and "Associated" not in text
+
+
+def test_the_lead_under_the_headline_is_stored_when_a_description_is_the_first_paragraph():
+    """One description is the article's first paragraph (the text holds it), the other the lead cut
+    short: the lead under the headline is still looked for."""
+    page = _lead_page(f"<hgroup><h1>Bridge to close</h1><h2>{ARTICLE[0]}</h2></hgroup>", ARTICLE[1])
+    page = page.replace(b"<header><h1>Bridge to close</h1>", b"<header>").replace(
+        b"</head>", f'<meta property="og:description" content="{ARTICLE[0][:60]}..."></head>'.encode())
+    text = extract_page(page, URL, "text/html").text
+    assert text.splitlines()[:2] == ARTICLE[:2]

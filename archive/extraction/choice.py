@@ -217,7 +217,7 @@ def body_text(tree, url: str | None = None, headline: str | None = None, h1s: li
     text = _chosen_text(tree, url, headline)
     known = flat(text)
     lead = standfirst(tree, known) if text else None
-    if text and lead is None:
+    if text and (lead is None or flat(lead) in known):  # no description shown, or the text holds it
         lead = lead_after_headline(tree, headline, known, h1s)
     return f"{lead}\n{text}" if lead and flat(lead) not in known else text
 
