@@ -88,15 +88,16 @@ def extract_page(body: bytes | str, url: str, content_type: str | None = None) -
     # One parse serves our signals, our metadata and every extractor (each copies what it prunes);
     # trafilatura's own metadata pass would cost more than its text extraction.
     meta, jsonld = _meta(tree), _jsonld(tree)
-    about = _about(tree, url, meta, jsonld)
+    h1s = list(itertools.islice(tree.iter("h1"), H1S_READ))  # the walk stops at the third
+    about = _about(tree, url, meta, jsonld, h1s)
     content = _content_links(tree)  # one XPath walk for the three readers of the body's links
     pointers = _source_signals(tree, meta, jsonld, url) + _credit_links(url, content)
     links = _outlinks(url, content)
     leads = page_leads(tree, url, meta, jsonld, pointers, content)
     stated = _stated_date(tree, meta, jsonld)
     guessed = None if stated else _htmldate(tree, url)
-    first_h1 = next((" ".join(h.text_content().split()) for h in tree.iter("h1")), None)
-    text = _without_headline(body_text(tree, url, about.get("title")), about.get("title"), first_h1,
+    first_h1 = " ".join(h1s[0].text_content().split()) if h1s else None
+    text = _without_headline(body_text(tree, url, about.get("title"), h1s), about.get("title"), first_h1,
                              about["page_title"])
     if count_words(text) < MIN_WORDS:
         raise ExtractionError("no article text found")
@@ -140,6 +141,7 @@ _HEADINGS = etree.XPath("(/descendant::body/descendant::h2 | /descendant::body/d
                         " | /descendant::body/descendant::b | /descendant::body/descendant::strong"
                         " | /descendant::body/descendant::font[@size])[string-length(normalize-space()) < 300]")
 HEADINGS_READ = 40  # the headline is near the top of the page
+H1S_READ = 3  # the headline is one of the page's first <h1>s (the others: a logo, a box's title)
 
 
 def _is_article(item: dict) -> bool:
@@ -147,13 +149,13 @@ def _is_article(item: dict) -> bool:
     return any(str(k).endswith(("Article", "Posting", "Report")) for k in (kinds if isinstance(kinds, list) else [kinds]))
 
 
-def _about(tree, url: str, meta: dict, jsonld: list[dict]) -> dict[str, Any]:
+def _about(tree, url: str, meta: dict, jsonld: list[dict], h1_elements: list) -> dict[str, Any]:
     """Title (the publisher's headline), author, site name, language, description: from metadata
-    first, page text next."""
+    first, page text next (``h1_elements``: the page's first ``<h1>`` elements)."""
     article = next((i for i in jsonld if _is_article(i)), {})
     page_title = _page_title(tree)
     site_name = (meta.get("og:site_name") or _publisher(jsonld) or meta.get("application-name") or "").strip()
-    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:3]
+    h1s = [" ".join(h.text_content().split()) for h in h1_elements]
     headings = []
     if not article.get("headline") and not meta.get("og:title"):  # an old page: its title may hold the outlet's name
         headings = [" ".join(h.text_content().split()) for h in _HEADINGS(tree)[:HEADINGS_READ]]

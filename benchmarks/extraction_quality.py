@@ -258,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown set {unknown[0]!r}: choose from {', '.join(SETS)}")
     for name in args.sets.split(","):
         pages = [p for p in SETS[name]() if args.split == "all" or p.split == args.split]
+        if not pages:  # template-sites-new has no dev pages
+            print(f"\n== {name}: no {args.split} pages")
+            continue
         run_set(name, pages[: args.limit] if args.limit else pages, args.worst)
     return 0
 

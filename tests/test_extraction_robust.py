@@ -554,3 +554,83 @@ def test_fast_mode_measures_the_page_only_when_the_text_may_be_under_a_fifth_of_
     assert measured == []
     fastmode.fast_text(parse(pages["short text on a long page"]))
     assert len(measured) == 1
+
+
+@pytest.mark.parametrize("markup, body", [
+    ("<p>one <b>x</b> two<section>inside</section>after</p>", "<p>one <b>x</b> two</p><section>inside</section><p>after</p>"),
+    ("<p>a<aside><h3>More</h3></aside>b<figure>f</figure>c</p>",
+     "<p>a</p><aside><h3>More</h3></aside><p>b</p><figure>f</figure><p>c</p>"),
+    ("<p>one <b>x <div>inside</div> y</b> after</p>", "<p>one <b>x </b></p><div><b>inside</b></div><p><b> y</b> after</p>"),
+    ('<p>a<a href="/x">link <span>s <figure>cap</figure> t</span> u</a> v</p>',
+     '<p>a<a href="/x">link <span>s </span></a></p><figure><a href="/x">cap</a></figure><p><a href="/x"> t u</a> v</p>'),
+    ("<p>a<button><div>b</div></button><nav>c</nav></p>", "<p>a<button><div>b</div></button></p><nav>c</nav>"),
+    ("<p>a<section><p>in<aside>box</aside>t</p></section>end</p>",
+     "<p>a</p><section><p>in</p><aside>box</aside><p>t</p></section><p>end</p>"),
+    ('<p class="x">a<figure>b</figure> </p> tail', '<p class="x">a</p><figure>b</figure>  tail'),
+])
+def test_a_block_in_a_paragraph_ends_it_as_in_html5(markup, body):
+    """libxml2 nests an HTML5 section (or any block inside a paragraph's inline element) in the open
+    ``<p>``; the tree is the one an HTML5 parser builds (lexbor's), but for what the paragraph held
+    after the block: a paragraph of its own, not loose text (and no empty ``<p>`` for the stray
+    ``</p>``)."""
+    from lxml import etree
+
+    tree = parse(f"<html><body>{markup}</body></html>".encode())
+    assert etree.tostring(tree.find("body"), encoding="unicode") == f"<body>{body}</body>"
+
+
+def test_the_paragraph_after_a_related_box_inside_a_p_is_kept():
+    """A related-story box a template puts inside the open paragraph, the article going on after
+    it (nature.com): the words after the box were loose text, which trafilatura drops."""
+    related = ('<article class="recommended"><a href="/news/9.html"><img src="/9.png">'
+               "<p>School board approves new budget after long debate</p></a></article>")
+    story = f"<p>{ARTICLE[0]}</p><p>{ARTICLE[1]}</p><p>{related}{ARTICLE[2]}</p><p>{ARTICLE[3]}</p>"
+    page = f"<html><head><title>Bridge</title></head><body><article><h1>Bridge</h1>{story}</article></body></html>"
+    text = extract_page(page.encode(), "http://courier.example/news/bridge.html").text
+    assert prf(text, "\n".join(ARTICLE))[1] == 1.0
+
+
+def test_a_paragraph_s_source_line_breaks_are_spaces_in_trafilatura_s_text_too():
+    """trafilatura keeps the source's line breaks in a paragraph that has children (a ``<br>``, a
+    link): one paragraph became several lines, each judged alone by the line rules. A ``<br>``
+    still breaks the line, code keeps its lines, and a line break between two Japanese
+    characters is no space."""
+    first, second = (" ".join(p.split()[:9]) + "\n        " + " ".join(p.split()[9:]) for p in ARTICLE[:2])
+    story = (f"<p>{first}\n    <br>\n    {second} <a href='/elm'>Elm\n Street</a>\n   bridge.</p>"
+             f"<p>{ARTICLE[2]}</p><pre><code>if bridge.cracked:\n    close(bridge)</code></pre>"
+             "<p>橋は来月から\n　　通行止めになる。<br>\n修理費は約１億円。</p>"
+             f"<p>{ARTICLE[3]}</p>")
+    page = f"<html><head><title>Bridge</title></head><body><article>{story}</article></body></html>"
+    from archive.extraction.candidates import trafilatura_text
+
+    lines = trafilatura_text(parse(page.encode()), fast=True).splitlines()
+    assert lines[:2] == [ARTICLE[0], f"{ARTICLE[1]} Elm Street bridge."]
+    assert "    close(bridge)" in lines and "橋は来月から通行止めになる。" in lines
+    text = extract_page(page.encode(), "http://courier.example/news/bridge.html").text
+    assert text.splitlines()[:2] == lines[:2]
+
+
+@pytest.mark.parametrize("lead_markup, kept", [
+    (f'<p class="article__desc">{ARTICLE[0]}</p>', True),
+    (f'<div class="js-lead t-article-lead"><span>{ARTICLE[0]}</span></div>', True),
+    (f"<h2>{ARTICLE[0]}</h2>", False),  # not named a lead: maybe a caption, a byline, a share bar
+    (f'<div class="intro"><a href="/news/1.html">{ARTICLE[0]}</a></div>', False),  # a link: another story
+    (f'<figure class="lead"><img src="/b.jpg"><figcaption>{ARTICLE[0]}</figcaption></figure>', False),
+    ('<p class="excerpt">By Ruth Alvarez and John Smith, The Associated Press</p>', False),
+])
+def test_the_lead_named_so_under_the_headline_is_stored_first(lead_markup, kept):
+    """A lead the page's description does not repeat (the description is another text)."""
+    page = _lead_page(lead_markup, "The bridge will close in November, the county decided.")
+    text = extract_page(page, URL, "text/html").text
+    assert (text.splitlines()[0] == ARTICLE[0]) is kept
+    assert text.count("Elm Street bridge") == kept and "Associated" not in text
+
+
+def test_the_lead_under_the_headline_is_stored_when_a_description_is_the_first_paragraph():
+    """One description is the article's first paragraph (the text holds it), the other the lead cut
+    short: the lead under the headline is still looked for."""
+    page = _lead_page(f"<hgroup><h1>Bridge to close</h1><h2>{ARTICLE[0]}</h2></hgroup>", ARTICLE[1])
+    page = page.replace(b"<header><h1>Bridge to close</h1>", b"<header>").replace(
+        b"</head>", f'<meta property="og:description" content="{ARTICLE[0][:60]}..."></head>'.encode())
+    text = extract_page(page, URL, "text/html").text
+    assert text.splitlines()[:2] == ARTICLE[:2]

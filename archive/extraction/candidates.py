@@ -18,10 +18,11 @@ import re
 
 import lxml.html
 import trafilatura
+import trafilatura.xml
 from lxml import etree
 from trafilatura.settings import Extractor
 
-from archive.extraction.fastmode import fast_text
+from archive.extraction.fastmode import fast_body
 
 LOGGER = logging.getLogger(__name__)
 
@@ -37,12 +38,64 @@ def _options(fast: bool) -> Extractor:
 
 
 def trafilatura_text(tree, fast: bool) -> str:
-    """trafilatura's body text (it copies the tree it is given); fast mode without the work whose
-    result is thrown away (:mod:`archive.extraction.fastmode`)."""
+    """trafilatura's body text (it copies the tree it is given), line breaks of the markup's source
+    read as spaces; fast mode without the work whose result is thrown away
+    (:mod:`archive.extraction.fastmode`)."""
     if fast:
-        return fast_text(tree)
-    doc = trafilatura.bare_extraction(tree, options=_options(fast))
-    return (doc.text or "").strip() if doc else ""
+        body = fast_body(tree)
+    else:
+        doc = trafilatura.bare_extraction(tree, options=_options(fast))
+        body = doc.body if doc else None
+    if body is None:
+        return ""
+    source_breaks_as_spaces(body, lambda: tree.find(".//pre") is not None)
+    return trafilatura.xml.xmltotxt(body, False).strip()
+
+
+# trafilatura's elements that start a line (xml.NEWLINE_ELEMS, list items and table cells); the
+# others (emphasis, links, code) run inline
+_TRAFILATURA_LINES = frozenset({"p", "head", "list", "item", "quote", "row", "table", "cell", "lb", "graphic"})
+_SOURCE_BREAK = re.compile(r"\s*\n\s*")
+
+
+def source_breaks_as_spaces(body, page_has_pre) -> None:
+    """Line breaks of the markup's source in trafilatura's XML ``body`` made spaces, as a browser
+    shows them: trafilatura keeps them in a paragraph that has children (``<p>a\nb<br>c</p>``), so
+    one paragraph became several lines; a ``<br>`` still breaks the line. Code keeps its lines, and
+    quotes too on a page with a ``<pre>`` (``page_has_pre()``: trafilatura makes a ``<pre>`` that is
+    not code a quote)."""
+    verbatim = {e for code in body.iter("code") for e in code.iter()}
+    quotes = [quote for quote in body.iter("quote") if quote not in verbatim]
+    if quotes and page_has_pre():
+        verbatim.update(e for quote in quotes for e in quote.iter())
+    for element in body.iter():
+        if not isinstance(element.tag, str):
+            continue
+        text = element.text
+        if text and "\n" in text and element not in verbatim and not text.isspace():
+            line = element.tag in _TRAFILATURA_LINES
+            element.text = _unbroken(text, line, line and (not len(element) or element[0].tag == "lb"))
+        tail, parent = element.tail, element.getparent()
+        if tail and "\n" in tail and parent is not None and parent not in verbatim and not tail.isspace():
+            following = element.getnext()
+            ends_line = (following if following is not None else parent).tag in _TRAFILATURA_LINES
+            element.tail = _unbroken(tail, element.tag in _TRAFILATURA_LINES, ends_line)
+
+
+# Chinese and Japanese characters and punctuation: a line break between two of them is no space
+# (CSS Text 3, segment break transformation)
+_WIDE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _space_or_nothing(match: re.Match) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    return "" if 0 < start and end < len(text) and _WIDE.match(text[start - 1]) and _WIDE.match(text[end]) else " "
+
+
+def _unbroken(text: str, starts_line: bool, ends_line: bool) -> str:
+    text = _SOURCE_BREAK.sub(" " if text.isascii() else _space_or_nothing, text)
+    text = text.lstrip() if starts_line else text
+    return text.rstrip() if ends_line else text
 
 
 def block_text(node) -> str:

@@ -18,7 +18,8 @@ template-heavy pages it only repeats fast mode); when none finds an article, the
 carries as data (JSON-LD ``articleBody``, a script's JSON, as single-page applications ship it).
 The candidate that agrees best with the others wins, unless it flattened a layout-table row.
 The page's standfirst (its description, shown as the lead paragraph) goes first when the chosen
-text left it out: the extractors often take it for part of the header.
+text left it out: the extractors often take it for part of the header; when the description is
+another text, the lead named so under the headline (:mod:`archive.extraction.lead`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from archive.extraction.boxes import (CARD_WORDS, drop_cards, drop_linked_teaser
                                       drop_teasers)
 from archive.extraction.candidates import embedded_text, flat, readability_text, standfirst, trafilatura_text
 from archive.extraction.layout import LayoutColumns
+from archive.extraction.lead import lead_after_headline
 from archive.extraction.lines import (MIN_WORDS, cells, count_words, is_heading, is_label, is_navigation,
                                       is_picture_credit, is_template, links_elsewhere)
 
@@ -210,10 +212,13 @@ def choose(found: dict[str, Cleaned]) -> str:
     return found[max(voices, key=score)].text
 
 
-def body_text(tree, url: str | None = None, headline: str | None = None) -> str:
+def body_text(tree, url: str | None = None, headline: str | None = None, h1s: list | None = None) -> str:
+    """The page's body text; ``h1s``: its first ``<h1>`` elements, when the caller has them."""
     text = _chosen_text(tree, url, headline)
     known = flat(text)
     lead = standfirst(tree, known) if text else None
+    if text and (lead is None or flat(lead) in known):  # no description shown, or the text holds it
+        lead = lead_after_headline(tree, headline, known, h1s)
     return f"{lead}\n{text}" if lead and flat(lead) not in known else text
 
 

@@ -43,16 +43,22 @@ def options() -> Extractor:
 
 def fast_text(tree) -> str:
     """``bare_extraction(tree, options=options()).text``, stripped; ``tree`` is left untouched."""
+    body = fast_body(tree)
+    return core.xmltotxt(body, options().formatting).strip() if body is not None else ""
+
+
+def fast_body(tree):
+    """``bare_extraction(tree, options=options()).body``: the article as trafilatura's XML, or None."""
     if trafilatura.__version__ != SEQUENCE_OF:
         doc = trafilatura.bare_extraction(tree, options=options())
-        return (doc.text or "").strip() if doc else ""
+        return doc.body if doc else None
     try:
         body, text = _sequence(tree, options())
     except (TypeError, ValueError):  # what bare_extraction turns into "no document"
-        return ""
+        return None
     if len(text) < options().min_output_size and 0 < options().min_output_comm_size:  # no comments kept
-        return ""
-    return core.xmltotxt(body, options().formatting).strip()
+        return None
+    return body
 
 
 def page_text_bound(tree) -> int:

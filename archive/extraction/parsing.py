@@ -11,11 +11,18 @@ change what the extractors keep: commented-out old markup reads as text to some 
 HTML5 void elements libxml2 does not know (``<embed>``, ``<source>``, ``<track>``, ``<wbr>``,
 ``<keygen>``) swallow everything up to their parent's end tag: what they hold is moved back out
 after them (trafilatura drops an ``<embed>`` with its children, and with them the rest of the
-article).
+article). libxml2 does not close an open ``<p>`` at the HTML5 sections (``<section>``, ``<article>``,
+``<figure>``, ``<aside>``...), nor at any block inside an inline element of the paragraph
+(``<p><b><div>``): the paragraph is closed before the block, as an HTML5 parser does, the inline
+elements it crossed closed with it and links and emphasis reopened around what they held (else the
+paragraph and the box after it are one block to the extractors); what the paragraph held after the
+block is a paragraph of its own, where an HTML5 parser leaves loose text that extractors drop (the
+article going on after a related-story box a template put inside the paragraph).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 
@@ -47,6 +54,15 @@ def _parser(**options) -> etree.HTMLParser:
 _UTF8, _TEXT = _parser(encoding="utf-8"), _parser()
 _HEAD_OK = {"title", "meta", "link", "script", "style", "noscript", "base", "template"}
 _VOIDS_LXML_NESTS = ("embed", "source", "track", "wbr", "keygen")
+# The start tags that close an open <p> in HTML5 ("close a p element if one is in button scope"; a
+# <table> only in no-quirks mode: libxml2 closes it before a table, old pages keep one in <font>),
+# and the elements reopened around the text after them (its "formatting elements").
+_CLOSE_P = ("address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl",
+            "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "main", "menu", "nav", "ol", "p",
+            "search", "section", "summary", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "listing", "form",
+            "li", "dd", "dt", "hr", "xmp")
+_FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".split())
+_P_SCOPE_ENDS = frozenset("button applet caption html table td th marquee object template svg math select".split())
 PLAUSIBLE_BODY_WORDS = 50  # fewer words in <body>: try the HTML5 parser too (cheap on such pages)
 
 
@@ -136,9 +152,10 @@ def _from_last_body_tag(html: str):
     return _lxml(html[at:]) if at > 0 else None
 
 
-def _unnest_voids(tree) -> None:
-    """The children and text lxml put inside an empty element, moved out to follow it."""
-    for element in reversed(list(tree.iter(*_VOIDS_LXML_NESTS))):  # inner ones first
+def _unnest_voids(voids: list) -> None:
+    """The children and text lxml put inside an empty element, moved out to follow it (``voids``:
+    the page's, in document order)."""
+    for element in reversed(voids):  # inner ones first
         children, parent = list(element), element.getparent()
         if parent is None or not children and not (element.text or "").strip():
             continue
@@ -148,6 +165,62 @@ def _unnest_voids(tree) -> None:
             parent.insert(at + offset, child)
         last = children[-1] if children else element
         last.tail = (last.tail or "") + (tail or "") or None
+
+
+def _close_paragraphs(paragraphs: list) -> None:
+    """Each of the ``paragraphs`` holding a block ends before its first block, as an HTML5 parser
+    ends it; what it held after the block is a paragraph of its own (an HTML5 parser leaves it
+    loose text, which a browser shows as a paragraph and extractors drop)."""
+    todo = paragraphs[::-1]
+    while todo:
+        paragraph = todo.pop()
+        for block in paragraph.iterdescendants(*_CLOSE_P):
+            path = list(itertools.takewhile(lambda e: e is not paragraph, block.iterancestors()))
+            if not any(e.tag in _P_SCOPE_ENDS for e in path):  # a <p> in a <button> is not closed by it
+                for inline in path:  # innermost first
+                    _lift_after(block, inline)
+                rest = paragraph.makeelement(paragraph.tag, paragraph.attrib)
+                rest.text, block.tail = block.tail, None
+                rest.extend(list(block.itersiblings()))
+                rest.tail, paragraph.tail = paragraph.tail, None
+                paragraph.addnext(block)
+                if len(rest) or (rest.text or "").strip():
+                    block.addnext(rest)
+                    todo.append(rest)
+                else:
+                    block.tail = (rest.text or "") + (rest.tail or "") or None
+                break
+
+
+def _lift_after(block, parent) -> None:
+    """``block``, its following siblings and its tail moved out of ``parent`` to follow it; a link or
+    emphasis ``parent`` (not a paragraph) is reopened inside the block and around what follows it."""
+    rest = list(block.itersiblings())
+    at, tail = parent.getparent().index(parent), parent.tail
+    parent.tail = None
+    reopen = parent.tag in _FORMATTING
+    if reopen:
+        _wrap_content(block, parent)
+        if rest or (block.tail or "").strip():
+            clone = parent.makeelement(parent.tag, parent.attrib)
+            clone.text, block.tail = block.tail, None
+            clone.extend(rest)
+            rest = [clone]
+    moved = [block, *rest]
+    for offset, element in enumerate(moved, 1):
+        parent.getparent().insert(at + offset, element)
+    last = moved[-1]
+    last.tail = (last.tail or "") + (tail or "") or None
+
+
+def _wrap_content(block, formatting) -> None:
+    """What ``block`` holds wrapped in an empty copy of ``formatting`` (``<div><a href>...</a></div>``)."""
+    if not len(block) and not (block.text or "").strip():
+        return
+    shell = formatting.makeelement(formatting.tag, formatting.attrib)
+    shell.text, block.text = block.text, None
+    shell.extend(list(block))
+    block.append(shell)
 
 
 def _without_controls(html: str) -> bytes | str:
@@ -179,5 +252,7 @@ def parse(body: bytes | str, content_type: str | None = None):
     if tree is None:
         raise ParseError("unparsable HTML")
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    _unnest_voids(tree)
+    found = list(tree.iter("p", *_VOIDS_LXML_NESTS))  # one walk for both repairs
+    _unnest_voids([e for e in found if e.tag != "p"])
+    _close_paragraphs([e for e in found if e.tag == "p" and len(e)])
     return tree
