@@ -200,10 +200,10 @@ def _quotation(pair: Pair) -> bool:
     al = pair.alignment
     if not al.passages:
         return False
-    # a passage in double quotation marks in both texts is the source's own quotation (a
-    # speaker's words), reused with its marks: that is reuse, as in :func:`_reuse`
+    # a passage in double quotation marks in both texts, and closing alike, is the source's own
+    # quotation (a speaker's words), reused with its marks: that is reuse, as in :func:`_reuse`
     if _all_in_quotes(pair.a, ((p.a0, p.a1) for p in al.passages)) and _all_in_quotes(
-            pair.b, ((p.b0, p.b1) for p in al.passages)):
+            pair.b, ((p.b0, p.b1) for p in al.passages)) and _marks_alike(pair):
         return False
     if al.contain_b <= QUOTED_SHARE and al.len_b > al.len_a:
         return all(_quoted(pair.b, start, end) for start, end in _runs((p.b0, p.b1) for p in al.passages))
@@ -291,8 +291,47 @@ def _reuse(pair: Pair) -> bool:
         return False
     # a quotation is a passage in quotation marks in one text only: one the source itself
     # quotes (a speaker's words) stands in quotation marks in both, and was reused with them
-    return _all_in_quotes(pair.a, ((p.a0, p.a1) for p in al.passages)) == _all_in_quotes(
-        pair.b, ((p.b0, p.b1) for p in al.passages))
+    quoted_a = _all_in_quotes(pair.a, ((p.a0, p.a1) for p in al.passages))
+    quoted_b = _all_in_quotes(pair.b, ((p.b0, p.b1) for p in al.passages))
+    return quoted_a == quoted_b and not (quoted_a and not _marks_alike(pair))
+
+
+def _marks_alike(pair: Pair) -> bool:
+    """Do the quotation marks around each shared passage close alike in both texts? Marks travel
+    with the words a copier takes: where the source's quotation closes inside the passage (a
+    speaker's words, then the report's own), the copy's closes there too. A passage lying wholly
+    inside one text's quotation marks, while the other's quotation closes inside it, was put in
+    marks by the first text itself: it quotes the other (two sentences of a report, the report's
+    own quotation among them), it does not reuse them."""
+    al = pair.alignment
+    runs_a = _runs((p.a0, p.a1) for p in al.passages)
+    runs_b = _runs((p.b0, p.b1) for p in al.passages)
+    for (a0, a1), (b0, b1) in zip(runs_a, runs_b):
+        inside_a, inside_b = _closes_inside(pair.a, a0, a1), _closes_inside(pair.b, b0, b1)
+        if None not in (inside_a, inside_b) and inside_a != inside_b:
+            return False
+    return True
+
+
+def _closes_inside(doc: Doc, start: int, end: int) -> bool | None:
+    """Does the double-marked quotation that doc's token span [start, end) starts in close before
+    the span's last word (True), or at its end or after it (False)? None when the span does not
+    start inside a double quotation mark of its paragraph."""
+    text = clean(doc.text)
+    first = _find(text, doc.tok.shown[start : min(end, start + 8)])
+    last = _find(text, doc.tok.shown[max(start, end - 8) : end])
+    if first is None or last is None or last.end() <= first.start():
+        return None
+    para = text[text.rfind("\n", 0, first.start()) + 1 : first.start()]
+    if para.count('"') % 2:
+        closing = '"'
+    else:
+        opened = max(para.rfind("“"), para.rfind("«"), para.rfind("„"))
+        if opened < 0 or max(para.rfind("”"), para.rfind("»"), para.rfind("“", opened + 1)) > opened:
+            return None
+        closing = _CLOSING[para[opened]]
+    at = text.find(closing, first.start())
+    return at != -1 and at < last.end()
 
 
 def compare(a: Doc, b: Doc) -> Pair:
