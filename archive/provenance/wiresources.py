@@ -189,14 +189,17 @@ def _dated(doc: Doc) -> bool:
 
 
 def _away(doc: Doc, others: list[Doc]) -> bool:
-    """Is ``doc`` dated apart from every one of ``others``, one of them known to the minute at least?"""
-    return any(ev.timed(o) for o in others) and all(_apart(doc, o) for o in others)
+    """Is ``doc`` dated apart from every one of ``others`` (one at least), with a date known to the
+    minute among them (the doc's own anchors the comparison as well as another's: a scraper's
+    timestamp days after the customers' printed days)?"""
+    return bool(others) and (ev.timed(doc) or any(ev.timed(o) for o in others)) and all(_apart(doc, o) for o in others)
 
 
 def _apart(a: Doc, b: Doc) -> bool:
     """Are two dates more than WIRE_HOURS apart, for sure? A date known only to the day may be off
-    by half a day; two such dates are apart when they are different days."""
+    by half a day; two such dates are apart only when two days apart at least (a story run before
+    midnight and one run after it stand on consecutive days, minutes apart)."""
     if not ev.timed(a) and not ev.timed(b):
-        return a.published.date() != b.published.date()
+        return abs((a.published.date() - b.published.date()).days) >= 2
     gap = abs((ev.moment(a) - ev.moment(b)).total_seconds()) / 3600
     return gap - DAY_SLACK > WIRE_HOURS if not (ev.timed(a) and ev.timed(b)) else gap > WIRE_HOURS
