@@ -178,6 +178,23 @@ def test_a_credit_worded_by_the_copy_names_its_immediate_source_not_a_sibling_th
     assert all(e.weight == 3.0 for e in chosen[copy.url].evidence if e.kind == "line_names_source")
 
 
+def test_a_canonical_tag_a_sibling_lacks_is_the_copys_own_credit_whatever_lines_they_share():
+    """A republication credits the origin by a line and by its canonical tag; a scraper's copy,
+    dated before it, has the text and the line but no tag. The line may have come from the scraper,
+    but the tag in the republication's head was written by its own page: the republication's source
+    is the origin, and the tag keeps its weight."""
+    credited = FIRE + "\nRepublished with permission of Origin Daily."
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    scraper = _page("https://mirror.example/fire", credited, 3, "Mirror")
+    url = "https://weekly.example/fire"
+    republication = doc_from_page(url, Page(url, credited, page_title="Hill Top evacuated", site_name="Weekly",
+                                            date=datetime(2024, 12, 31, 6), date_trust=1.0,
+                                            credits=(*credit_lines(credited), Credit("canonical", ORIGIN, ORIGIN))))
+    chosen = {e.derived: e for e in analyze_story([origin, scraper, republication]).edges if e.primary}
+    assert chosen[url].source == ORIGIN
+    assert {e.kind: e.weight for e in chosen[url].evidence}["canonical_to_source"] == 4.0
+
+
 def test_a_spin_lacking_a_republications_credit_line_was_spun_from_the_origin():
     """The republication's credit line would travel with its text into a spin of it: a spin
     without it, though dated after both, was made from the origin."""

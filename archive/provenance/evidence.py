@@ -242,9 +242,18 @@ def attribution(pair: Pair) -> list[Evidence]:
     return []
 
 
-def credit_shared_with(credits: list[Evidence], intermediary: Doc) -> list[Evidence]:
-    """B's credit to X may be inherited: another possible source of B carries the same credit to X."""
-    return [Evidence(e.kind, round(e.weight * 0.3, 2), f"{e.detail} (also in {intermediary.url}: may be inherited)")
+_HEAD_TAGS = ("canonical", "og_url", "original_source", "syndication_source", "is_based_on")  # tags in a page's head
+
+
+def credit_shared_with(credits: list[Evidence], intermediary: Doc, source: Doc) -> list[Evidence]:
+    """B's credit to X (the ``source``) may be inherited: another possible source of B carries the
+    same credit to X. Not a tag in B's head (a canonical tag, a source meta tag) that the
+    intermediary lacks: a copier takes a text and its lines, and B's own page wrote that tag, so
+    it keeps its weight whatever other credits the two share."""
+    target = url_key(source.url)
+    tags = {c.kind for c in intermediary.credits if c.kind in _HEAD_TAGS and url_key(c.url or "") == target}
+    return [e if e.kind.removesuffix("_to_source") in _HEAD_TAGS and e.kind.removesuffix("_to_source") not in tags
+            else Evidence(e.kind, round(e.weight * 0.3, 2), f"{e.detail} (also in {intermediary.url}: may be inherited)")
             for e in credits]
 
 

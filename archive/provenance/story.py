@@ -313,7 +313,7 @@ class StoryAnalysis(WireSources):
                    if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.possible
                    and ev.carries_credit(self.docs[m], ev.crediting(a, b), self._lines_carried(m, j))]
         if own and sharers:
-            own = ev.credit_shared_with(own, self.docs[sharers[0]])
+            own = ev.credit_shared_with(own, self.docs[sharers[0]], a)
         # B carries the very credit line the source has (not one worded alike by another copier)
         shared = [x for x in range(len(self.docs))
                   if x not in (i, j) and self.credits.get((x, j)) and self.credits.get((x, i))
