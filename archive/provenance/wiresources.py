@@ -190,9 +190,18 @@ def _dated(doc: Doc) -> bool:
 
 def _away(doc: Doc, others: list[Doc]) -> bool:
     """Is ``doc`` dated apart from every one of ``others`` (one at least), with a date known to the
-    minute among them (the doc's own anchors the comparison as well as another's: a scraper's
-    timestamp days after the customers' printed days)?"""
-    return bool(others) and (ev.timed(doc) or any(ev.timed(o) for o in others)) and all(_apart(doc, o) for o in others)
+    minute among them or its own? A copy known to the minute anchors the time the wire ran: two
+    copies dated only to consecutive days may be minutes apart, but a day-only copy that ran with a
+    timed one (is not apart from it) stands apart from the doc when that timed copy does."""
+    timed = [o for o in others if ev.timed(o)]
+    if not others or not (timed or ev.timed(doc)):
+        return False
+
+    def anchored_apart(o: Doc) -> bool:
+        return (not ev.timed(doc) and not ev.timed(o) and o.published.date() != doc.published.date()
+                and any(not _apart(o, t) and _apart(doc, t) for t in timed))
+
+    return all(_apart(doc, o) or anchored_apart(o) for o in others)
 
 
 def _apart(a: Doc, b: Doc) -> bool:
