@@ -209,6 +209,25 @@ def test_a_spin_lacking_a_republications_credit_line_was_spun_from_the_origin():
     assert "credit_dropped" in {e.kind for e in alternative.evidence}
 
 
+def test_a_spin_dated_before_every_text_it_could_have_spun_is_back_dated():
+    """A spinner swaps words for rarer synonyms and back-dates what it takes: a spin of one wire
+    customer's copy, with no debris to show for it, dated hours before both customers, came after
+    the copy whose words it made rarer; its date says nothing, and it is that copy's spin, not a
+    third customer of the wire. A spin dated after one of the texts it could have spun keeps its date."""
+    lede = "WASHINGTON (AP) — "
+    one = _page("https://portal-one.example/fire", lede + FIRE, 10, "Portal One")
+    two = _page("https://portal-two.example/fire", lede + FIRE.rsplit(". ", 3)[0] + ".", 12, "Portal Two")
+    spin = _page("https://farm.example/fire", _spin(lede + FIRE), 2, "Farm")
+    chosen = {e.derived: e for e in analyze_story([one, two, spin]).edges if e.primary}
+    assert chosen[spin.url].source == one.url and chosen[spin.url].relation is Relation.SPIN
+    assert "published_earlier" not in {e.kind for e in chosen[spin.url].evidence}
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    scraper = _page("https://mirror.example/fire", FIRE, 20, "Mirror")
+    spin = _page("https://farm.example/fire", _spin(FIRE), 10, "Farm")
+    chosen = {e.derived: e for e in analyze_story([origin, scraper, spin]).edges if e.primary}
+    assert chosen[spin.url].source == ORIGIN and "published_later" in {e.kind for e in chosen[spin.url].evidence}
+
+
 def test_a_date_known_to_the_day_is_not_before_a_time_later_that_day():
     """A spin printed "31 December" was made after a copy timestamped 07:30 that day: its date
     is not a back-date, and it still counts against the other candidates."""

@@ -140,13 +140,31 @@ class StoryAnalysis(WireSources):
         # the spun side of a pair came after the other side, whatever it says
         self.spun_after = {edge for edge, items in self.spin.items()
                            if any(e.kind == "spinner_marks" and e.weight < 0 for e in items)}
-        # ... and so did a copy after the page it credits as its source
-        self.made_after = self.spun_after | {(j, i) for (i, j), items in self.credits.items() if items}
+        # ... and so did a copy after the page it credits as its source, and a spin dated before
+        # every text it could have spun (:meth:`_rarer_spin`)
+        self.made_after = (self.spun_after | {(j, i) for (i, j), items in self.credits.items() if items}
+                           | self._rarer_spin())
         # ... and a wire copy dated apart from the wire after the captured copy it took
         self.wire_groups = self._wire_groups()
         self.apart = self._apart_copies()
         self.made_after |= {(k, twin) for k, twin in self.apart.items()}
         self.dated = [self._date_checked(k) for k in range(len(self.docs))]
+
+    def _rarer_spin(self) -> set[tuple[int, int]]:
+        """(spin, text) pairs of a spin dated before every text it could have been spun from: a copy
+        whose words stand for rarer ones of those texts (:func:`evidence.rarer_spin`) is a spin of
+        one of them, so it came after it, and a date before all of them is a back-date. A spin dated
+        after one of them may have been spun from that one, and its date may be its own."""
+        spun: dict[int, list[int]] = {}
+        for (i, j), pair in self.pairs.items():
+            if pair.spun and ev.rarer_spin(pair):
+                spun.setdefault(i, []).append(j)
+        out = set()
+        for k, texts in spun.items():
+            dated = [j for j in texts if self.docs[j].published is not None]
+            if self.docs[k].published is not None and dated and all(_before(self.docs[k], self.docs[j]) for j in dated):
+                out |= {(k, j) for j in texts}
+        return out
 
     def _date_checked(self, k: int) -> Doc:
         """The doc, without its date when that date is before a doc it was demonstrably made
