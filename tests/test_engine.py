@@ -228,6 +228,25 @@ def test_a_spin_dated_before_every_text_it_could_have_spun_is_back_dated():
     assert chosen[spin.url].source == ORIGIN and "published_later" in {e.kind for e in chosen[spin.url].evidence}
 
 
+def test_of_two_equal_texts_a_copy_took_the_earlier_unless_the_later_is_a_credited_republication():
+    """A scraper's uncredited verbatim copy of the origin, dated after it, and a spin of the text
+    dated after both: the scraper copied the origin, and the spinner found the text where it was
+    published, whatever the dates' hint that a copier takes what just came out. A later equal text
+    crediting the origin (its canonical tag) is a republication, a source in its own right."""
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    spin = _page("https://farm.example/fire", _spin(FIRE), 8, "Farm")
+    scraper = _page("https://mirror.example/fire", FIRE, 5, "Mirror")
+    chosen = {e.derived: e for e in analyze_story([origin, scraper, spin]).edges if e.primary}
+    assert chosen[scraper.url].source == ORIGIN and chosen[spin.url].source == ORIGIN
+    assert "earlier_of_twins" in {e.kind for e in chosen[spin.url].evidence}
+    url = "https://weekly.example/fire"
+    republication = doc_from_page(url, Page(url, FIRE, page_title="Hill Top evacuated", site_name="Weekly",
+                                            date=datetime(2024, 12, 31, 5), date_trust=1.0,
+                                            credits=(Credit("canonical", ORIGIN, ORIGIN),)))
+    chosen = {e.derived: e for e in analyze_story([origin, republication, spin]).edges if e.primary}
+    assert chosen[spin.url].source == url
+
+
 def test_a_date_known_to_the_day_is_not_before_a_time_later_that_day():
     """A spin printed "31 December" was made after a copy timestamped 07:30 that day: its date
     is not a back-date, and it still counts against the other candidates."""

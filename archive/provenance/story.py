@@ -218,6 +218,7 @@ class StoryAnalysis(WireSources):
             + ev.dropped_link(pair, self._own_links[i])
             + ev.dates(self.dated[i], self.dated[j], reworked=reworked(pair) or self._own_around(i, j))
             + self._credited_elsewhere(i, j)
+            + self._earlier_of_twins(i, j)
             + self._reworked_copy(i, j)
             + self._part_of_copied_text(i, j)
             + self.spin[(i, j)]
@@ -240,6 +241,23 @@ class StoryAnalysis(WireSources):
         return [Evidence("others_credit_copy", -2.0,
                          f"{self.docs[credited_by[0]].url} credits the copy as its source, and no page credits "
                          f"this one: the story's pages take the text from the copy")]
+
+    def _earlier_of_twins(self, i: int, j: int) -> list[Evidence]:
+        """Another possible source of j has exactly i's text, is dated after i (dates not shown to
+        be back-dated) and credits i nowhere: the later of two verbatim copies copied the earlier
+        without a word, as a scraper does, and a copier finds a text where it was published more
+        often than at a scraper's copy of it (a credited republication is a source of its own)."""
+        a = self.dated[i]
+        if a.published is None:
+            return []
+        for m in range(len(self.docs)):
+            other = self.dated[m]
+            if (m not in (i, j) and (m, j) in self.possible and other.published is not None
+                    and self.docs[m].tok.norm == self.docs[i].tok.norm and _before(a, other)
+                    and not self.credits.get((i, m))):
+                return [Evidence("earlier_of_twins", 0.5, f"{self.docs[m].url} has the very same text, dated later: "
+                                                          f"a copy of this one")]
+        return []
 
     def _reworked_copy(self, i: int, j: int) -> list[Evidence]:
         """A newsroom reworking a story (a rewrite, a partial reuse) goes back to the report itself:
