@@ -28,7 +28,7 @@ from archive.extraction.choice import body_text, count_words
 from archive.extraction.headline import headline
 from archive.extraction.parsing import ParseError, decode, parse
 from archive.page import Page
-from archive.provenance.credits import credit_lines, spin_marks
+from archive.provenance.credits import CREDIT_HINT, credit_lines, spin_marks
 from archive.provenance.model import TRUST_META, TRUST_TEXT, TRUST_URL, TRUST_VISIBLE, Credit
 from archive.urls import canonical_url
 from archive.warc.reader import HTML_TYPES
@@ -353,8 +353,6 @@ def page_leads(tree, url: str, meta: dict | None = None, jsonld: list | None = N
     return [(target, via) for target, via in first.items() if target != own]
 
 
-_CREDIT_HINT = re.compile(r"\b(?:published|appeared|source|credit|permission|courtesy|via|read|reposted|reprinted"
-                          r"|republished|syndicated|authority)\b", re.IGNORECASE)
 _CONTENT_LINKS = etree.XPath(
     "/descendant::body/descendant::a[@href][not(ancestor::nav or ancestor::header or ancestor::footer"
     " or ancestor::aside or ancestor::form or ancestor::script)]")
@@ -380,7 +378,7 @@ def _credit_links(url: str, content: list) -> list[Credit]:
             words = block.text_content().split()
             context = " ".join(words) if len(words) <= 80 else ""
             found = None
-            if context and _CREDIT_HINT.search(context):
+            if context and CREDIT_HINT.search(context):  # every wording credit_lines reads, not a few words
                 found = next((c.text for c in credit_lines(context) if c.kind == "line"), None)
             seen[block] = found
         target = seen[block] and _abs(url, node.get("href"))  # only links inside credit lines

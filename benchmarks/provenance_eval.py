@@ -6,7 +6,7 @@
 Generator A is benchmarks/evalcorpus.py, generator B benchmarks/evalcorpus_b.py (written apart:
 other texts, outlets, templates, credits, wire stories without their original, another spinner).
 Generator A's seeds 1, 2, 3 and 11 are the tuning set (the engine was tuned on them); generator
-B's seeds 1, 2, 3 and 10-14 are its development set (their errors were looked at, and the confidence is
+B's seeds 1, 2, 3 and 10-19 are its development set (their errors were looked at, and the confidence is
 fitted on them); every other seed of either generator is held out. For each corpus: write it as a
 WARC, run ``provenance ingest`` on it (the real pipeline: WARC reader, extraction, store,
 incremental analysis), read the edges back and score them (benchmarks/scoring.py); the baseline is scored on the same extracted
@@ -30,8 +30,9 @@ from benchmarks.scoring import minhash_baseline, reliability, score
 
 TUNING_SEEDS_A = frozenset({1, 2, 3, 11})
 # looked at while working on issue 13; the confidence is fitted on them too. Seeds 10-14 joined in its seventh
-# round, when 4-9 had been reported as held out; 15-19 were first measured at that round's end.
-DEV_SEEDS_B = frozenset({1, 2, 3, 10, 11, 12, 13, 14})
+# round, when 4-9 had been reported as held out; 15-19, first measured at that round's end, in its eighth
+# (20-24 then never run: the seeds never seen).
+DEV_SEEDS_B = frozenset({1, 2, 3, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19})
 
 
 def _edges(factory) -> list[dict]:

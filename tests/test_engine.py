@@ -178,6 +178,23 @@ def test_a_credit_worded_by_the_copy_names_its_immediate_source_not_a_sibling_th
     assert all(e.weight == 3.0 for e in chosen[copy.url].evidence if e.kind == "line_names_source")
 
 
+def test_a_canonical_tag_a_sibling_lacks_is_the_copys_own_credit_whatever_lines_they_share():
+    """A republication credits the origin by a line and by its canonical tag; a scraper's copy,
+    dated before it, has the text and the line but no tag. The line may have come from the scraper,
+    but the tag in the republication's head was written by its own page: the republication's source
+    is the origin, and the tag keeps its weight."""
+    credited = FIRE + "\nRepublished with permission of Origin Daily."
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    scraper = _page("https://mirror.example/fire", credited, 3, "Mirror")
+    url = "https://weekly.example/fire"
+    republication = doc_from_page(url, Page(url, credited, page_title="Hill Top evacuated", site_name="Weekly",
+                                            date=datetime(2024, 12, 31, 6), date_trust=1.0,
+                                            credits=(*credit_lines(credited), Credit("canonical", ORIGIN, ORIGIN))))
+    chosen = {e.derived: e for e in analyze_story([origin, scraper, republication]).edges if e.primary}
+    assert chosen[url].source == ORIGIN
+    assert {e.kind: e.weight for e in chosen[url].evidence}["canonical_to_source"] == 4.0
+
+
 def test_a_spin_lacking_a_republications_credit_line_was_spun_from_the_origin():
     """The republication's credit line would travel with its text into a spin of it: a spin
     without it, though dated after both, was made from the origin."""
@@ -190,6 +207,44 @@ def test_a_spin_lacking_a_republications_credit_line_was_spun_from_the_origin():
     assert chosen[spin.url].source == ORIGIN and chosen[spin.url].relation is Relation.SPIN
     alternative = next(e for e in result.edges if e.derived == spin.url and e.source == republication.url)
     assert "credit_dropped" in {e.kind for e in alternative.evidence}
+
+
+def test_a_spin_dated_before_every_text_it_could_have_spun_is_back_dated():
+    """A spinner swaps words for rarer synonyms and back-dates what it takes: a spin of one wire
+    customer's copy, with no debris to show for it, dated hours before both customers, came after
+    the copy whose words it made rarer; its date says nothing, and it is that copy's spin, not a
+    third customer of the wire. A spin dated after one of the texts it could have spun keeps its date."""
+    lede = "WASHINGTON (AP) — "
+    one = _page("https://portal-one.example/fire", lede + FIRE, 10, "Portal One")
+    two = _page("https://portal-two.example/fire", lede + FIRE.rsplit(". ", 3)[0] + ".", 12, "Portal Two")
+    spin = _page("https://farm.example/fire", _spin(lede + FIRE), 2, "Farm")
+    chosen = {e.derived: e for e in analyze_story([one, two, spin]).edges if e.primary}
+    assert chosen[spin.url].source == one.url and chosen[spin.url].relation is Relation.SPIN
+    assert "published_earlier" not in {e.kind for e in chosen[spin.url].evidence}
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    scraper = _page("https://mirror.example/fire", FIRE, 20, "Mirror")
+    spin = _page("https://farm.example/fire", _spin(FIRE), 10, "Farm")
+    chosen = {e.derived: e for e in analyze_story([origin, scraper, spin]).edges if e.primary}
+    assert chosen[spin.url].source == ORIGIN and "published_later" in {e.kind for e in chosen[spin.url].evidence}
+
+
+def test_of_two_equal_texts_a_copy_took_the_earlier_unless_the_later_is_a_credited_republication():
+    """A scraper's uncredited verbatim copy of the origin, dated after it, and a spin of the text
+    dated after both: the scraper copied the origin, and the spinner found the text where it was
+    published, whatever the dates' hint that a copier takes what just came out. A later equal text
+    crediting the origin (its canonical tag) is a republication, a source in its own right."""
+    origin = _page(ORIGIN, FIRE, 1, "Origin Daily")
+    spin = _page("https://farm.example/fire", _spin(FIRE), 8, "Farm")
+    scraper = _page("https://mirror.example/fire", FIRE, 5, "Mirror")
+    chosen = {e.derived: e for e in analyze_story([origin, scraper, spin]).edges if e.primary}
+    assert chosen[scraper.url].source == ORIGIN and chosen[spin.url].source == ORIGIN
+    assert "earlier_of_twins" in {e.kind for e in chosen[spin.url].evidence}
+    url = "https://weekly.example/fire"
+    republication = doc_from_page(url, Page(url, FIRE, page_title="Hill Top evacuated", site_name="Weekly",
+                                            date=datetime(2024, 12, 31, 5), date_trust=1.0,
+                                            credits=(Credit("canonical", ORIGIN, ORIGIN),)))
+    chosen = {e.derived: e for e in analyze_story([origin, republication, spin]).edges if e.primary}
+    assert chosen[spin.url].source == url
 
 
 def test_a_date_known_to_the_day_is_not_before_a_time_later_that_day():

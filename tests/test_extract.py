@@ -50,6 +50,23 @@ def test_page_leads_name_sources_not_navigation(demo_pages):
     assert "http://menafn.example/1108812399/Oil-prices-steady/" not in leads
 
 
+@pytest.mark.parametrize("line", ["Originally published by {a}.", "This article first appeared in {a}.",
+                                  "Republished with permission from {a}.", "Continue reading at {a}",
+                                  "The full article is available at {a}.", "It first ran on {a}.",
+                                  "Cross-posted from {a}.", "Source: {a}"])
+def test_a_link_inside_any_credit_sentence_is_a_credit_link(line):
+    """Every wording that makes a credit line makes the link inside it a credit link (a few
+    words once chose which blocks were read: "Continue reading at" and "available at" were not)."""
+    from benchmarks.evalcorpus import articles
+
+    source = "https://origin-daily.example/2024/fire"
+    paragraphs = "".join(f"<p>{p}</p>" for p in next(a for a in articles() if 250 < len(a.split()) < 400).split("\n"))
+    credit = line.format(a=f'<a href="{source}">Origin Daily</a>')
+    html = f"<html><head><title>Fire</title></head><body><article><h1>Fire</h1>{paragraphs}<p>{credit}</p></article></body></html>"
+    page = extract_page(html.encode(), "https://weekly.example/fire")
+    assert any(c.kind == "link" and c.url == source for c in page.credits), page.credits
+
+
 @pytest.mark.parametrize("body", [b"", b"   ", b"%PDF-1.4 binary", b"<html><body><nav>menu</nav></body></html>"])
 def test_pages_without_text_raise_a_clear_error(body):
     with pytest.raises(ExtractionError):

@@ -163,6 +163,32 @@ def test_a_speakers_words_reused_with_their_marks_are_reuse_not_a_quotation():
 
 
 
+def test_a_report_quoted_with_its_speakers_words_inside_is_quoted_not_reused():
+    """A commentary quotes two sentences of a report, the first of them the report's own quotation
+    of a speaker: in the report the speaker's quotation closes inside the shared passage, in the
+    commentary the passage lies wholly inside the commentary's marks. The marks did not travel with
+    the words, as a reuser's would: the commentary put them there, so it quotes the report. So
+    does one quoting the speaker's words in guillemets where the report has curly marks."""
+    report, own = _plain(1), _plain(2)
+    said, then = report[2], report[3]
+
+    def column(quotation: str):
+        return _doc("https://aa-view.example/column",
+                    f"{'. '.join(own[:5])}.\n{quotation}\n{'. '.join(own[5:])}.", "2024-01-03T08:00:00")
+
+    a = _doc("https://zz-wire.example/report",
+             f"{'. '.join(report[:2])}.\n\u201c{said},\u201d the minister said. {then}.\n{'. '.join(report[4:])}.",
+             "2024-01-01T08:00:00")
+    b = column(f"As the desk put it, \u201c\u2018{said},\u2019 the minister said. {then}.\u201d")
+    assert compare(a, b).kinship is Kinship.QUOTE
+    a = _doc("https://zz-wire.example/report",
+             f"{'. '.join(report[:2])}.\n\u201c{said}. {then},\u201d the minister said.\n{'. '.join(report[4:])}.",
+             "2024-01-01T08:00:00")
+    assert compare(a, column(f"As the desk noted, \u00ab{said}. {then}.\u00bb")).kinship is Kinship.QUOTE
+    # the same words in the report's own marks, as a reuser takes them, are reuse
+    assert compare(a, column(f"\u201c{said}. {then},\u201d the minister said.")).kinship is Kinship.PARTIAL
+
+
 def test_texts_share_a_passage_only_with_a_run_of_quotation_length():
     from archive.provenance.compare import QUOTE_MIN_WORDS, shares_passage
 

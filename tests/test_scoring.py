@@ -79,10 +79,11 @@ def test_chosen_parent_is_the_most_confident_and_feeds_calibration():
 def test_the_benchmark_reports_generator_b_dev_and_held_out_seeds_apart(capsys):
     from benchmarks.provenance_eval import main
 
-    assert main(["--stories", "3", "--seeds", "--seeds-b", "2", "4", "12"]) == 0
+    assert main(["--stories", "3", "--seeds", "--seeds-b", "2", "4", "12", "17"]) == 0
     out = capsys.readouterr().out
-    assert "Tuning set: generator A seeds [1, 2, 3, 11]; development set: generator B seeds [1, 2, 3, 10, 11, 12, 13, 14]" in out
-    assert "B seed=2 (dev)" in out and "B seed=4 (held out)" in out and "B seed=12 (dev)" in out and "== summary" in out
+    assert "Tuning set: generator A seeds [1, 2, 3, 11]; development set: generator B seeds [1, 2, 3, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]" in out
+    assert "B seed=2 (dev)" in out and "B seed=4 (held out)" in out and "B seed=12 (dev)" in out and "B seed=17 (dev)" in out
+    assert "== summary" in out
     assert "generator B, held out: ECE" in out and "generator B, dev: ECE" in out
 
 

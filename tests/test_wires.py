@@ -208,6 +208,27 @@ def test_a_copy_dated_a_day_from_the_wire_but_not_from_its_twin_took_the_twin(ve
     assert all(is_inferred(parents[u]) for u, _, _ in versions)
 
 
+def test_customers_dated_to_consecutive_days_ran_together_and_a_scraper_apart_from_them_took_one(versions):
+    """Three customers print only the day: two ran the wire on 2 March, one on the 1st (before
+    midnight, minutes earlier): consecutive days are no proof of a day apart. A scraper stamped to
+    the minute three days later has the third customer's text: its own time anchors the comparison,
+    and it took that copy, not the wire."""
+    days = [datetime(2024, 3, 2), datetime(2024, 3, 2), datetime(2024, 3, 1)]
+    customers = [(url, text, day) for (url, text, _), day in zip(versions, days)]
+    scraped = ("https://scraper.example/2024/ap-review", customers[2][1], datetime(2024, 3, 4, 18))
+    parents = {e.derived: e.source for e in analyze_story(_docs([*customers, scraped])).edges if e.primary}
+    assert all(is_inferred(parents[u]) for u, _, _ in customers)
+    assert parents["https://scraper.example/2024/ap-review"] == customers[2][0]
+    # customers stamped to the minute anchor the day-only one that ran with them: a scraper dated
+    # only the day before, its copy's text back-dated, is apart from the wire's run all the same
+    days = [datetime(2024, 3, 2, 16), datetime(2024, 3, 2), datetime(2024, 3, 2, 20)]
+    customers = [(url, text, day) for (url, text, _), day in zip(versions, days)]
+    scraped = ("https://scraper.example/2024/ap-review", customers[0][1], datetime(2024, 3, 1))
+    parents = {e.derived: e.source for e in analyze_story(_docs([*customers, scraped])).edges if e.primary}
+    assert all(is_inferred(parents[u]) for u, _, _ in customers)
+    assert parents["https://scraper.example/2024/ap-review"] == customers[0][0]
+
+
 def test_two_copies_dated_days_apart_did_not_both_run_the_wire(versions):
     """A wire's customers run its story within hours of one another: the page carrying AP's
     dateline and a copy of it two days later that credits no one are a source and its copy, not

@@ -51,6 +51,8 @@ EVIDENCE = {
     "title_copied": ("title copied", "The copy's title repeats the source's, with the copier's name added."),
     "published_later": ("published later", "The copy was published after the source."),
     "published_earlier": ("dated earlier", "The copy is dated before the source (dates can be wrong or back-dated)."),
+    "earlier_of_twins": ("earlier of twins", "Another possible source has exactly this source's text and is dated "
+                                             "later: it is a copy of this one, where the text was first published."),
     "closest_text": ("closest text", "Of all possible sources, this one's text is the closest."),
     "closer_text_elsewhere": ("closer text elsewhere", "Another copy's text is closer to it than this source's."),
     "unexplained": ("text not in source", "The copy has passages that are not in this source."),

@@ -200,10 +200,10 @@ def _quotation(pair: Pair) -> bool:
     al = pair.alignment
     if not al.passages:
         return False
-    # a passage in double quotation marks in both texts is the source's own quotation (a
-    # speaker's words), reused with its marks: that is reuse, as in :func:`_reuse`
+    # a passage in double quotation marks in both texts, and closing alike, is the source's own
+    # quotation (a speaker's words), reused with its marks: that is reuse, as in :func:`_reuse`
     if _all_in_quotes(pair.a, ((p.a0, p.a1) for p in al.passages)) and _all_in_quotes(
-            pair.b, ((p.b0, p.b1) for p in al.passages)):
+            pair.b, ((p.b0, p.b1) for p in al.passages)) and _marks_alike(pair):
         return False
     if al.contain_b <= QUOTED_SHARE and al.len_b > al.len_a:
         return all(_quoted(pair.b, start, end) for start, end in _runs((p.b0, p.b1) for p in al.passages))
@@ -291,8 +291,57 @@ def _reuse(pair: Pair) -> bool:
         return False
     # a quotation is a passage in quotation marks in one text only: one the source itself
     # quotes (a speaker's words) stands in quotation marks in both, and was reused with them
-    return _all_in_quotes(pair.a, ((p.a0, p.a1) for p in al.passages)) == _all_in_quotes(
-        pair.b, ((p.b0, p.b1) for p in al.passages))
+    quoted_a = _all_in_quotes(pair.a, ((p.a0, p.a1) for p in al.passages))
+    quoted_b = _all_in_quotes(pair.b, ((p.b0, p.b1) for p in al.passages))
+    return quoted_a == quoted_b and not (quoted_a and not _marks_alike(pair))
+
+
+def _marks_alike(pair: Pair) -> bool:
+    """Do the quotation marks around each shared passage stand alike in both texts? Marks travel
+    with the words a copier takes: where the source's quotation closes inside the passage (a
+    speaker's words, then the report's own), the copy's closes there too, and it opens with the
+    same kind of mark. A passage lying wholly inside one text's quotation marks while the other's
+    quotation closes inside it, or standing inside guillemets in one and curly marks in the other,
+    was put in marks by a text itself: it quotes the other (or both a third), it does not reuse
+    them. A straight mark is alike with any (an editor's software curls them)."""
+    al = pair.alignment
+    runs_a = _runs((p.a0, p.a1) for p in al.passages)
+    runs_b = _runs((p.b0, p.b1) for p in al.passages)
+    for (a0, a1), (b0, b1) in zip(runs_a, runs_b):
+        around_a, around_b = _quotation_around(pair.a, a0, a1), _quotation_around(pair.b, b0, b1)
+        if around_a is None or around_b is None:
+            continue
+        (open_a, inside_a), (open_b, inside_b) = around_a, around_b
+        if inside_a != inside_b or '"' not in (open_a, open_b) and _KIND[open_a] != _KIND[open_b]:
+            return False
+    return True
+
+
+_KIND = {"“": "curly", "„": "curly", "«": "guillemet", '"': "straight"}
+
+
+def _quotation_around(doc: Doc, start: int, end: int) -> tuple[str, bool] | None:
+    """The double mark opening the quotation that doc's token span [start, end) starts in, and
+    whether that quotation closes before the span's last word (or at its end, or after it); the
+    span may start with the words introducing the quotation. None when it stands in no double
+    quotation mark."""
+    text = clean(doc.text)
+    first = _find(text, doc.tok.shown[start : min(end, start + 8)])
+    last = _find(text, doc.tok.shown[max(start, end - 8) : end])
+    if first is None or last is None or last.end() <= first.start():
+        return None
+    para = text[text.rfind("\n", 0, first.start()) + 1 : first.start()]
+    opened = max(para.rfind("“"), para.rfind("«"), para.rfind("„"))
+    if para.count('"') % 2:
+        mark, after = '"', first.start()
+    elif opened >= 0 and max(para.rfind("”"), para.rfind("»"), para.rfind("“", opened + 1)) < opened:
+        mark, after = para[opened], first.start()
+    elif found := _DOUBLE_OPENS.search(first.group()):  # the span opens with the attribution ("X wrote: “…")
+        mark, after = found.group(), first.start() + found.end()
+    else:
+        return None
+    at = text.find(_CLOSING[mark], after)
+    return mark, at != -1 and at < last.end()
 
 
 def compare(a: Doc, b: Doc) -> Pair:

@@ -29,6 +29,9 @@ _CREDIT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _SOURCE_LABEL = re.compile(r"^\s*(?:source|sources|via|credit|from|originally at)\s*:\s*\S", re.IGNORECASE)
+# any credit wording credit_lines knows, anywhere in a text: a cheap test before splitting it into sentences
+CREDIT_HINT = re.compile(rf"{_CREDIT.pattern} | \b(?:source|sources|via|credit|from|originally\s+at)\s*:",
+                         re.IGNORECASE | re.VERBOSE)
 _DATELINE = re.compile(r"\(\s*([A-Z][A-Za-z]{1,14})\s*[-–—]\s*([^()]{2,80}?)\s*\)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z(])")
 _TITLE_SEP = re.compile(r"\s+[-–—|:]\s+")

@@ -29,6 +29,7 @@ WHOLE_SHARE = 0.9  # a copy holding this share of a source took it whole...
 EXTENT_SHARE = 0.8  # ...and one holding less than this of another cut that one short
 LEFT_OUT_WORDS = 3  # words of a source a copy leaves out when another source it holds to the last word
 ATTRIBUTION_WORDS = 12  # an attribution ("According to X,") stands this close before a passage it introduces
+RARER_SWAPS = 8  # words swapped for rarer ones that tell which of two texts a spinner made
 
 
 def outlet_names(doc: Doc) -> list[str]:
@@ -242,9 +243,18 @@ def attribution(pair: Pair) -> list[Evidence]:
     return []
 
 
-def credit_shared_with(credits: list[Evidence], intermediary: Doc) -> list[Evidence]:
-    """B's credit to X may be inherited: another possible source of B carries the same credit to X."""
-    return [Evidence(e.kind, round(e.weight * 0.3, 2), f"{e.detail} (also in {intermediary.url}: may be inherited)")
+_HEAD_TAGS = ("canonical", "og_url", "original_source", "syndication_source", "is_based_on")  # tags in a page's head
+
+
+def credit_shared_with(credits: list[Evidence], intermediary: Doc, source: Doc) -> list[Evidence]:
+    """B's credit to X (the ``source``) may be inherited: another possible source of B carries the
+    same credit to X. Not a tag in B's head (a canonical tag, a source meta tag) that the
+    intermediary lacks: a copier takes a text and its lines, and B's own page wrote that tag, so
+    it keeps its weight whatever other credits the two share."""
+    target = url_key(source.url)
+    tags = {c.kind for c in intermediary.credits if c.kind in _HEAD_TAGS and url_key(c.url or "") == target}
+    return [e if e.kind.removesuffix("_to_source") in _HEAD_TAGS and e.kind.removesuffix("_to_source") not in tags
+            else Evidence(e.kind, round(e.weight * 0.3, 2), f"{e.detail} (also in {intermediary.url}: may be inherited)")
             for e in credits]
 
 
@@ -350,11 +360,7 @@ def spin_direction(pair: Pair) -> list[Evidence]:
     if high >= SPIN_MARKS_GAP and high >= 3 * low + SPIN_MARKS_GAP:
         out.append(Evidence("spinner_marks", 0.0 if marks_b > marks_a else -2.5,
                             f"spinner debris per 1,000 words: copy {marks_b:.1f}, source {marks_a:.1f}"))
-    diffs = []
-    for s in al.substitutions:
-        if s.a1 - s.a0 == 1 and s.b1 - s.b0 == 1:
-            wa, wb = a.tok.norm[s.a0], b.tok.norm[s.b0]
-            diffs.append(zipf_frequency(wa, "en") - zipf_frequency(wb, "en"))
+    diffs = _swaps(pair)
     if len(diffs) >= 3:
         mean = sum(diffs) / len(diffs)
         weight = min(0.0, max(-2.0, 2.0 * mean * min(1.0, len(diffs) / 8)))
@@ -363,3 +369,20 @@ def spin_direction(pair: Pair) -> list[Evidence]:
                                 f"{len(diffs)} one-word substitutions; the copy's words are "
                                 f"{abs(mean):.2f} Zipf {'rarer' if mean > 0 else 'more common'}"))
     return out
+
+
+def _swaps(pair: Pair) -> list[float]:
+    """For each word B has in place of one of A's (one for one), how much rarer B's word is
+    (wordfreq's Zipf scale: A's word's frequency less B's)."""
+    a, b = pair.a, pair.b
+    return [zipf_frequency(a.tok.norm[s.a0], "en") - zipf_frequency(b.tok.norm[s.b0], "en")
+            for s in pair.alignment.substitutions if s.a1 - s.a0 == 1 and s.b1 - s.b0 == 1]
+
+
+def rarer_spin(pair: Pair) -> bool:
+    """Is A the spin of B? An article spinner swaps words for rarer synonyms ("dwellings" for
+    "homes"): A has RARER_SWAPS words or more rarer than the words of B's they stand for, and its
+    swapped words are rarer on the whole. Which text is the spin says which came after the other,
+    whatever the spin's date says (spinners back-date what they take)."""
+    diffs = _swaps(pair)
+    return sum(1 for d in diffs if d < 0) >= RARER_SWAPS and sum(diffs) / len(diffs) <= -0.1

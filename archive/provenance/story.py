@@ -140,13 +140,31 @@ class StoryAnalysis(WireSources):
         # the spun side of a pair came after the other side, whatever it says
         self.spun_after = {edge for edge, items in self.spin.items()
                            if any(e.kind == "spinner_marks" and e.weight < 0 for e in items)}
-        # ... and so did a copy after the page it credits as its source
-        self.made_after = self.spun_after | {(j, i) for (i, j), items in self.credits.items() if items}
+        # ... and so did a copy after the page it credits as its source, and a spin dated before
+        # every text it could have spun (:meth:`_rarer_spin`)
+        self.made_after = (self.spun_after | {(j, i) for (i, j), items in self.credits.items() if items}
+                           | self._rarer_spin())
         # ... and a wire copy dated apart from the wire after the captured copy it took
         self.wire_groups = self._wire_groups()
         self.apart = self._apart_copies()
         self.made_after |= {(k, twin) for k, twin in self.apart.items()}
         self.dated = [self._date_checked(k) for k in range(len(self.docs))]
+
+    def _rarer_spin(self) -> set[tuple[int, int]]:
+        """(spin, text) pairs of a spin dated before every text it could have been spun from: a copy
+        whose words stand for rarer ones of those texts (:func:`evidence.rarer_spin`) is a spin of
+        one of them, so it came after it, and a date before all of them is a back-date. A spin dated
+        after one of them may have been spun from that one, and its date may be its own."""
+        spun: dict[int, list[int]] = {}
+        for (i, j), pair in self.pairs.items():
+            if pair.spun and ev.rarer_spin(pair):
+                spun.setdefault(i, []).append(j)
+        out = set()
+        for k, texts in spun.items():
+            dated = [j for j in texts if self.docs[j].published is not None]
+            if self.docs[k].published is not None and dated and all(_before(self.docs[k], self.docs[j]) for j in dated):
+                out |= {(k, j) for j in texts}
+        return out
 
     def _date_checked(self, k: int) -> Doc:
         """The doc, without its date when that date is before a doc it was demonstrably made
@@ -200,6 +218,7 @@ class StoryAnalysis(WireSources):
             + ev.dropped_link(pair, self._own_links[i])
             + ev.dates(self.dated[i], self.dated[j], reworked=reworked(pair) or self._own_around(i, j))
             + self._credited_elsewhere(i, j)
+            + self._earlier_of_twins(i, j)
             + self._reworked_copy(i, j)
             + self._part_of_copied_text(i, j)
             + self.spin[(i, j)]
@@ -222,6 +241,23 @@ class StoryAnalysis(WireSources):
         return [Evidence("others_credit_copy", -2.0,
                          f"{self.docs[credited_by[0]].url} credits the copy as its source, and no page credits "
                          f"this one: the story's pages take the text from the copy")]
+
+    def _earlier_of_twins(self, i: int, j: int) -> list[Evidence]:
+        """Another possible source of j has exactly i's text, is dated after i (dates not shown to
+        be back-dated) and credits i nowhere: the later of two verbatim copies copied the earlier
+        without a word, as a scraper does, and a copier finds a text where it was published more
+        often than at a scraper's copy of it (a credited republication is a source of its own)."""
+        a = self.dated[i]
+        if a.published is None:
+            return []
+        for m in range(len(self.docs)):
+            other = self.dated[m]
+            if (m not in (i, j) and (m, j) in self.possible and other.published is not None
+                    and self.docs[m].tok.norm == self.docs[i].tok.norm and _before(a, other)
+                    and not self.credits.get((i, m))):
+                return [Evidence("earlier_of_twins", 0.5, f"{self.docs[m].url} has the very same text, dated later: "
+                                                          f"a copy of this one")]
+        return []
 
     def _reworked_copy(self, i: int, j: int) -> list[Evidence]:
         """A newsroom reworking a story (a rewrite, a partial reuse) goes back to the report itself:
@@ -313,7 +349,7 @@ class StoryAnalysis(WireSources):
                    if m not in (i, j) and self.credits.get((i, m)) and (m, j) in self.possible
                    and ev.carries_credit(self.docs[m], ev.crediting(a, b), self._lines_carried(m, j))]
         if own and sharers:
-            own = ev.credit_shared_with(own, self.docs[sharers[0]])
+            own = ev.credit_shared_with(own, self.docs[sharers[0]], a)
         # B carries the very credit line the source has (not one worded alike by another copier)
         shared = [x for x in range(len(self.docs))
                   if x not in (i, j) and self.credits.get((x, j)) and self.credits.get((x, i))

@@ -189,14 +189,26 @@ def _dated(doc: Doc) -> bool:
 
 
 def _away(doc: Doc, others: list[Doc]) -> bool:
-    """Is ``doc`` dated apart from every one of ``others``, one of them known to the minute at least?"""
-    return any(ev.timed(o) for o in others) and all(_apart(doc, o) for o in others)
+    """Is ``doc`` dated apart from every one of ``others`` (one at least), with a date known to the
+    minute among them or its own? A copy known to the minute anchors the time the wire ran: two
+    copies dated only to consecutive days may be minutes apart, but a day-only copy that ran with a
+    timed one (is not apart from it) stands apart from the doc when that timed copy does."""
+    timed = [o for o in others if ev.timed(o)]
+    if not others or not (timed or ev.timed(doc)):
+        return False
+
+    def anchored_apart(o: Doc) -> bool:
+        return (not ev.timed(doc) and not ev.timed(o) and o.published.date() != doc.published.date()
+                and any(not _apart(o, t) and _apart(doc, t) for t in timed))
+
+    return all(_apart(doc, o) or anchored_apart(o) for o in others)
 
 
 def _apart(a: Doc, b: Doc) -> bool:
     """Are two dates more than WIRE_HOURS apart, for sure? A date known only to the day may be off
-    by half a day; two such dates are apart when they are different days."""
+    by half a day; two such dates are apart only when two days apart at least (a story run before
+    midnight and one run after it stand on consecutive days, minutes apart)."""
     if not ev.timed(a) and not ev.timed(b):
-        return a.published.date() != b.published.date()
+        return abs((a.published.date() - b.published.date()).days) >= 2
     gap = abs((ev.moment(a) - ev.moment(b)).total_seconds()) / 3600
     return gap - DAY_SLACK > WIRE_HOURS if not (ev.timed(a) and ev.timed(b)) else gap > WIRE_HOURS
