@@ -250,10 +250,9 @@ class StoryAnalysis(WireSources):
         a = self.dated[i]
         if a.published is None:
             return []
-        for m in range(len(self.docs)):
+        for m in self._same_text[i]:
             other = self.dated[m]
-            if (m not in (i, j) and (m, j) in self.possible and other.published is not None
-                    and self.docs[m].tok.norm == self.docs[i].tok.norm and _before(a, other)
+            if (m != j and (m, j) in self.possible and other.published is not None and _before(a, other)
                     and not self.credits.get((i, m))):
                 return [Evidence("earlier_of_twins", 0.5, f"{self.docs[m].url} has the very same text, dated later: "
                                                           f"a copy of this one")]
@@ -311,6 +310,14 @@ class StoryAnalysis(WireSources):
         """The names of the story's outlets other than doc i's own."""
         names = self.docs[i].outlet_names
         return [n for k, d in enumerate(self.docs) if k != i for n in d.outlet_names if n not in names]
+
+    @cached_property
+    def _same_text(self) -> list[list[int]]:
+        """For each doc, the other docs with exactly its text (grouped once, not compared a pair at a time)."""
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for k, doc in enumerate(self.docs):
+            groups.setdefault(tuple(doc.tok.norm), []).append(k)
+        return [[m for m in groups[tuple(doc.tok.norm)] if m != k] for k, doc in enumerate(self.docs)]
 
     @cached_property
     def _own_lines(self) -> list[list[tuple[int, int, str]]]:
