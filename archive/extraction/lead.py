@@ -69,7 +69,7 @@ def lead_after_headline(tree, headline: str | None, known: str, h1s: list | None
             continue  # a kicker, a label, a byline (and a word the text holds by chance)
         if flat(text) in known:
             return None  # the text's own lines begin (or the lead is there already)
-        if words <= LEAD_MAX_WORDS and _reads_as_lead(element, text, near):
+        if words <= LEAD_MAX_WORDS and _reads_as_lead(element, text, words, near):
             return text
     return None
 
@@ -83,7 +83,7 @@ def _following(element):
         element = element.getparent()
 
 
-def _reads_as_lead(element, text: str, near: set) -> bool:
+def _reads_as_lead(element, text: str, words: int, near: set) -> bool:
     """Not a byline, credit, date or meta line ("Name | 05.04.2025 | Updated"), not inside a link, a
     figure or navigation, not a picture's caption, and near the headline in the page's structure."""
     if (is_template(text) or is_picture_credit(text) or len(_META_SEPARATORS.findall(text)) >= 2
@@ -96,7 +96,6 @@ def _reads_as_lead(element, text: str, near: set) -> bool:
         return False
     if not any(_named_lead(e) for e in [element, *ancestors[:LEAD_NAMED_WITHIN - 1]]):
         return False
-    words = count_words(text)
     return not any(_PICTURES(a) and count_words(a.text_content()) < CAPTION_SHARE * words + 5 for a in ancestors[:2])
 
 

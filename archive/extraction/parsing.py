@@ -179,9 +179,7 @@ def _close_paragraphs(paragraphs: list) -> None:
             if not any(e.tag in _P_SCOPE_ENDS for e in path):  # a <p> in a <button> is not closed by it
                 for inline in path:  # innermost first
                     _lift_after(block, inline)
-                rest = paragraph.makeelement(paragraph.tag, paragraph.attrib)
-                rest.text, block.tail = block.tail, None
-                rest.extend(list(block.itersiblings()))
+                rest = _continuation(paragraph, block)
                 rest.tail, paragraph.tail = paragraph.tail, None
                 paragraph.addnext(block)
                 if len(rest) or (rest.text or "").strip():
@@ -202,15 +200,20 @@ def _lift_after(block, parent) -> None:
     if reopen:
         _wrap_content(block, parent)
         if rest or (block.tail or "").strip():
-            clone = parent.makeelement(parent.tag, parent.attrib)
-            clone.text, block.tail = block.tail, None
-            clone.extend(rest)
-            rest = [clone]
+            rest = [_continuation(parent, block)]
     moved = [block, *rest]
     for offset, element in enumerate(moved, 1):
         parent.getparent().insert(at + offset, element)
     last = moved[-1]
     last.tail = (last.tail or "") + (tail or "") or None
+
+
+def _continuation(element, block):
+    """An empty copy of ``element`` holding what followed ``block`` in it: its tail and the siblings after it."""
+    copy = element.makeelement(element.tag, element.attrib)
+    copy.text, block.tail = block.tail, None
+    copy.extend(list(block.itersiblings()))
+    return copy
 
 
 def _wrap_content(block, formatting) -> None:
